@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Identity.Web;
+using Portal.Data;
+using Portal.Data.Seed;
+using Portal.Data.Users;
+
+namespace Portal.Auth;
+
+/// <summary>
+/// Sign-in has two faces behind one cookie: Entra ID (Microsoft.Identity.Web, app roles, supplier staff as B2B
+/// guests) everywhere, and a development sign-in that lists the demo people, which exists only in Development.
+/// </summary>
+public static class AuthenticationSetup
+{
+    public const string SignInPath = "/sign-in";
+
+    public static WebApplicationBuilder AddPortalAuthentication(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        if (builder.Environment.IsDevelopment())
+        {
+            services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+                .AddCookie(options => ConfigureCookie(options));
+        }
+        else
+        {
+            EntraIdSettings.EnsureComplete(builder.Configuration);
+            services.AddAuthentication(OpenIdConnectDefaults.AuthenticationScheme)
+                .AddMicrosoftIdentityWebApp(
+                    options =>
+                    {
+                        builder.Configuration.GetSection(EntraIdSettings.Section).Bind(options);
+                        options.TokenValidationParameters.RoleClaimType = "roles";
+                        options.Events ??= new OpenIdConnectEvents();
+                        options.Events.OnTokenValidated += AddPortalUserClaimAsync;
+                    },
+                    cookie => ConfigureCookie(cookie));
+        }
+
+        services.AddAuthorization();
+        services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+        services.AddScoped<CallerResolver>();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<PortalUserSync>();
+        services.AddScoped<DemoPeople>();
+        return builder;
+    }
+
+    public static WebApplication MapPortalAuthentication(this WebApplication app)
+    {
+        var auth = app.MapGroup("/auth");
+        auth.MapPost("/sign-out", SignOutAsync).RequireAuthorization();
+
+        if (app.Environment.IsDevelopment())
+        {
+            auth.MapPost("/dev-sign-in", DevelopmentSignInAsync).AllowAnonymous();
+        }
+        else
+        {
+            auth.MapGet("/sign-in", (string? returnUrl) => Results.Challenge(
+                new AuthenticationProperties { RedirectUri = LocalOrHome(returnUrl) },
+                [OpenIdConnectDefaults.AuthenticationScheme])).AllowAnonymous();
+        }
+
+        return app;
+    }
+
+    private static void ConfigureCookie(CookieAuthenticationOptions options)
+    {
+        options.Cookie.Name = "nhs-open-api-portal";
+        options.Cookie.HttpOnly = true;
+        options.Cookie.SameSite = SameSiteMode.Lax;
+        options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        options.LoginPath = SignInPath;
+        options.AccessDeniedPath = "/access-denied";
+        options.SlidingExpiration = true;
+        options.ExpireTimeSpan = TimeSpan.FromHours(8);
+    }
+
+    private static async Task AddPortalUserClaimAsync(TokenValidatedContext context)
+    {
+        var principal = context.Principal!;
+        var sync = context.HttpContext.RequestServices.GetRequiredService<PortalUserSync>();
+        var role = PortalRoles.All.FirstOrDefault(principal.IsInRole);
+        var userId = await sync.SyncAsync(
+            principal.GetTenantId() ?? string.Empty,
+            principal.GetObjectId() ?? string.Empty,
+            principal.GetDisplayName() ?? principal.FindFirstValue("name") ?? "Unknown user",
+            principal.FindFirstValue("preferred_username") ?? principal.FindFirstValue(ClaimTypes.Email) ?? string.Empty,
+            role,
+            context.HttpContext.RequestAborted);
+        if (userId is null)
+        {
+            context.Fail("This portal account has been deactivated. Contact your portal administrator.");
+            return;
+        }
+
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(PortalClaimTypes.UserId, userId.Value.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    private static async Task<IResult> DevelopmentSignInAsync(
+        HttpContext http,
+        [FromForm] int userId,
+        [FromForm] string? returnUrl,
+        IDbContextFactory<PortalDbContext> contexts)
+    {
+        await using var db = await contexts.CreateDbContextAsync(http.RequestAborted);
+        var user = await db.Users.AsNoTracking()
+            .SingleOrDefaultAsync(u => u.Id == userId && u.TenantId == PortalSeeder.DemoTenantId && u.IsActive, http.RequestAborted);
+        if (user is null)
+        {
+            return Results.Redirect($"{SignInPath}?error=unknown-user");
+        }
+
+        List<Claim> claims =
+        [
+            new(PortalClaimTypes.UserId, user.Id.ToString(CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Name, user.DisplayName),
+            new(ClaimTypes.Email, user.Email),
+            new(ClaimConstants.Tid, user.TenantId),
+            new(ClaimConstants.Oid, user.ObjectId),
+        ];
+        if (user.Role is not null)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, user.Role));
+        }
+
+        var identity = new ClaimsIdentity(claims, "Development", ClaimTypes.Name, ClaimTypes.Role);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        return Results.LocalRedirect(LocalOrHome(returnUrl));
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext http, IWebHostEnvironment environment)
+    {
+        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        if (environment.IsDevelopment())
+        {
+            return Results.LocalRedirect($"{SignInPath}?signedOut=true");
+        }
+
+        return Results.SignOut(
+            new AuthenticationProperties { RedirectUri = $"{SignInPath}?signedOut=true" },
+            [OpenIdConnectDefaults.AuthenticationScheme]);
+    }
+
+    private static string LocalOrHome(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            ? returnUrl
+            : "/";
+}
