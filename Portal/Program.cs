@@ -5,41 +5,57 @@ using Portal.Features;
 using Portal.Hosting;
 using Serilog;
 
-var builder = WebApplication.CreateBuilder(args);
-
-builder.AddPortalLogging();
-builder.AddPortalDatabase();
-builder.AddPortalAuthentication();
-
-builder.Services.AddMudServices();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddPortalFeatures();
-builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-
-var app = builder.Build();
-
-await app.PreparePortalDatabaseAsync();
-
-if (!app.Environment.IsDevelopment())
+try
 {
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
-    app.UseHsts();
+    await RunPortalAsync(args);
+    return 0;
+}
+catch (PortalConfigurationException ex)
+{
+    // A missing setting is the operator's to fix: say which, plainly, and exit non-zero rather than dump a stack.
+    await Console.Error.WriteLineAsync($"The portal cannot start: {ex.Message}");
+    return 1;
 }
 
-app.UsePortalSecurityHeaders();
-app.UseSerilogRequestLogging();
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseAntiforgery();
+static async Task RunPortalAsync(string[] args)
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-app.MapStaticAssets();
-app.MapHealthChecks("/health").AllowAnonymous();
-app.MapPortalAuthentication();
-app.MapPortalFeatureEndpoints();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    builder.AddPortalLogging();
+    builder.AddPortalDatabase();
+    builder.AddPortalAuthentication();
 
-await app.RunAsync();
+    builder.Services.AddMudServices();
+    builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+    builder.Services.AddPortalFeatures();
+    builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+    var app = builder.Build();
+
+    await app.PreparePortalDatabaseAsync();
+
+    if (!app.Environment.IsDevelopment())
+    {
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseHsts();
+    }
+
+    app.UsePortalSecurityHeaders();
+    app.UseSerilogRequestLogging();
+    app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+    app.UseNotFoundPageForBrowsingOnly();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseAntiforgery();
+
+    app.MapStaticAssets();
+    app.MapHealthChecks("/health").AllowAnonymous();
+    app.MapPortalAuthentication();
+    app.MapPortalFeatureEndpoints();
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+    await app.RunAsync();
+}
 
 /// <summary>The portal's entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

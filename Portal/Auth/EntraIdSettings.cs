@@ -13,7 +13,7 @@ public static class EntraIdSettings
         var missing = Required.Where(key => string.IsNullOrWhiteSpace(section[key])).Select(key => $"{Section}:{key}").ToList();
         if (missing.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new Hosting.PortalConfigurationException(
                 $"Entra ID sign-in is not configured: missing setting {string.Join(", ", missing)}. " +
                 "Set it from the app registration (see appsettings.template.json and the README's 'Deploying' section). " +
                 "The development sign-in exists only when ASPNETCORE_ENVIRONMENT is Development.");

@@ -17,7 +17,7 @@ public static class DatabaseHosting
         {
             if (options.Provider != DatabaseProvider.Sqlite)
             {
-                throw new InvalidOperationException(
+                throw new PortalConfigurationException(
                     "Database:ConnectionString is required when Database:Provider is SqlServer. See appsettings.template.json.");
             }
 
@@ -52,7 +52,7 @@ public static class DatabaseHosting
             var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
             if (pending.Count > 0)
             {
-                throw new InvalidOperationException(
+                throw new PortalConfigurationException(
                     $"The database is {pending.Count} migration(s) behind ({string.Join(", ", pending)}). Apply the idempotent " +
                     "migration script at deployment (see README, 'Deploying'), or set Database:MigrateOnStartup=true for a single-instance install.");
             }

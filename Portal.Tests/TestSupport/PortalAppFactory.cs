@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+
+namespace Portal.Tests.TestSupport;
+
+/// <summary>
+/// The real portal (Program) on its own SQLite file, migrated and seeded at start-up as in production. HTTP tests
+/// sign in through <see cref="TestSignIn"/>; browser tests start it on a real Kestrel port.
+/// </summary>
+public sealed class PortalAppFactory : WebApplicationFactory<Program>
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "portal-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _environment;
+    private readonly bool _testSignIn;
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    public PortalAppFactory(
+        string environment = "Development",
+        bool testSignIn = true,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        _environment = environment;
+        _testSignIn = testSignIn;
+        _configureServices = configureServices;
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Database:ConnectionString"] = DatabaseSetup.DefaultSqliteConnectionString(_dataDirectory),
+        };
+        _settings.TryAdd("Seed:DemoData", "true");
+    }
+
+    /// <summary>Production-like settings for an Entra ID app registration that is never contacted in tests.</summary>
+    public static Dictionary<string, string?> EntraIdSettings() => new()
+    {
+        ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
+        ["AzureAd:TenantId"] = "11111111-2222-3333-4444-555555555555",
+        ["AzureAd:ClientId"] = "66666666-7777-8888-9999-000000000000",
+    };
+
+    private const string TestOrPortal = "TestOrPortal";
+
+    public string BaseAddress { get; private set; } = string.Empty;
+
+    /// <summary>Starts the portal on a free loopback port, for a real browser.</summary>
+    public PortalAppFactory StartOnKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal);
+        return this;
+    }
+
+    public HttpClient ClientFor(int userId, string role)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add(TestSignIn.UserHeader, userId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        client.DefaultRequestHeaders.Add(TestSignIn.RoleHeader, role);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+        return client;
+    }
+
+    public async Task<int> DemoUserIdAsync(string demoObjectId)
+    {
+        var contexts = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        return await db.Users.Where(u => u.ObjectId == demoObjectId).Select(u => u.Id).SingleAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(_environment);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            if (_testSignIn)
+            {
+                // Requests that name a test user use the test sign-in; all others go through the portal's own sign-in.
+                var portalScheme = _environment == "Development" ? CookieAuthenticationDefaults.AuthenticationScheme : OpenIdConnectDefaults.AuthenticationScheme;
+                services.AddAuthentication(TestOrPortal)
+                    .AddScheme<AuthenticationSchemeOptions, TestSignIn>(TestSignIn.SchemeName, _ => { })
+                    .AddPolicyScheme(TestOrPortal, TestOrPortal, options => options.ForwardDefaultSelector = context =>
+                        context.Request.Headers.ContainsKey(TestSignIn.UserHeader) ? TestSignIn.SchemeName : portalScheme);
+            }
+
+            _configureServices?.Invoke(services);
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean from temp.
+        }
+    }
+}
