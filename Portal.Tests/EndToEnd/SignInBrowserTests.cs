@@ -1,0 +1,55 @@
+using Microsoft.Playwright;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.EndToEnd;
+
+[Collection(BrowserCollection.Name)]
+public sealed class SignInBrowserTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Sign_in_page_is_accessible()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/sign-in");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in", Level = 1 })).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    [Theory]
+    [InlineData("Olivia Hart", "Procurement officer for Demo Valley NHS Foundation Trust", "Assessments for Demo Valley NHS Foundation Trust")]
+    [InlineData("Sam Okafor", "Supplier account manager for Acme Clinical Systems Ltd", "Assessments waiting for Acme Clinical Systems Ltd")]
+    [InlineData("Dr Chris Morgan", "CCIO sign-off reviewer for Demo Valley NHS Foundation Trust", "Awaiting your sign-off")]
+    [InlineData("Ada Price", "Administrator for Demo Valley NHS Foundation Trust", "Administration")]
+    public async Task Each_role_signs_in_and_reaches_its_own_home_page(string person, string roleLine, string workHeading)
+    {
+        var page = await browser.SignedInPageAsync(person);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Welcome, {person}", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText(roleLine)).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = workHeading, Level = 2 })).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
+    public async Task Only_an_administrator_sees_the_administration_menu()
+    {
+        var officer = await browser.SignedInPageAsync("Olivia Hart");
+        var administrator = await browser.SignedInPageAsync("Ada Price");
+
+        await Assertions.Expect(officer.GetByRole(AriaRole.Link, new() { Name = "People and organisations", Exact = true })).ToHaveCountAsync(0);
+        await Assertions.Expect(administrator.GetByRole(AriaRole.Link, new() { Name = "People and organisations", Exact = true })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Signing_out_returns_to_the_sign_in_page()
+    {
+        var page = await browser.SignedInPageAsync("Priya Shah");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("You have signed out.")).ToBeVisibleAsync();
+        await page.GotoAsync("/");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/sign-in"));
+    }
+}

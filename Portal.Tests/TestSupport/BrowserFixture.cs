@@ -1,0 +1,87 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Portal.Tests.TestSupport;
+
+/// <summary>
+/// One portal on a real Kestrel port and one Debian Chromium for all browser tests; each test gets its own
+/// browser context, so cookies and circuits never leak between tests.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private static readonly string[] ChromiumArguments =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    ];
+
+    private static readonly List<string> WcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+    private IPlaywright? _playwright;
+
+    public PortalAppFactory App { get; } = new(testSignIn: false);
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        var chromium = Environment.GetEnvironmentVariable("PORTAL_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
+        if (!File.Exists(chromium))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not at {chromium}. Run the tests with ./scripts/test.sh, which installs Debian's chromium, or set PORTAL_CHROMIUM.");
+        }
+
+        App.StartOnKestrel();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumArguments });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.CloseAsync();
+        _playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new() { BaseURL = App.BaseAddress, Locale = "en-GB" });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in through the development sign-in page, as a person would, and waits for their home page.</summary>
+    public async Task<IPage> SignedInPageAsync(string demoPersonName)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/sign-in");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in as {demoPersonName},", Exact = false }).ClickAsync();
+        await page.WaitForURLAsync($"{App.BaseAddress}/");
+        await WaitForInteractiveAsync(page);
+        return page;
+    }
+
+    /// <summary>Blazor Server pages prerender first; wait until the circuit is up so clicks reach the server.</summary>
+    public static async Task WaitForInteractiveAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('h1') !== null");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+    }
+
+    /// <summary>Fails with every violation named when axe-core finds any WCAG 2.x A/AA problem on the page.</summary>
+    public static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = WcagTags } });
+        var violations = result.Violations.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}");
+        Assert.True(result.Violations.Length == 0, $"axe-core found accessibility violations on {page.Url}:\n{string.Join("\n", violations)}");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}
