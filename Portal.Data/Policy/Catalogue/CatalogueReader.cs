@@ -39,6 +39,11 @@ public static class CatalogueReader
         {
             return Fail(new CatalogueProblem(ex.Start.Line, "file", $"The file cannot be read as YAML or JSON: {ex.Message}"));
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet reports a few kinds of broken structure this way, without a position.
+            return Fail(new CatalogueProblem(null, "file", "The file cannot be read as YAML or JSON: check that every bracket and quote is closed."));
+        }
 
         var reader = new NodeReader(problems);
         reader.RejectUnknownFields(root, TopLevelFields, "file");
@@ -115,10 +120,6 @@ public static class CatalogueReader
             }
 
             var routes = reader.Routes(item, label);
-            if (routes.Count == 0 && item.Children.ContainsKey("routes"))
-            {
-                problems.Add(new CatalogueProblem(reader.LineOf(item, "routes"), $"{label} routes", "Name at least one route (Procure, Develop or Upgrade) on which the requirement applies."));
-            }
 
             var obligationText = reader.RequiredText(item, "obligation", $"{label} obligation");
             var obligation = Obligation.Must;
@@ -329,6 +330,11 @@ public static class CatalogueReader
             {
                 problems.Add(new CatalogueProblem(value.Start.Line, $"{label} routes", "'routes' must map each route to its standing, e.g. Procure: ContractRequirement."));
                 return routes;
+            }
+
+            if (mapping.Children.Count == 0)
+            {
+                problems.Add(new CatalogueProblem(mapping.Start.Line, $"{label} routes", "Name at least one route (Procure, Develop or Upgrade) on which the requirement applies."));
             }
 
             foreach (var (key, standingNode) in mapping.Children)
