@@ -11,13 +11,36 @@ public sealed record RequirementFilter(
     ScopeConditions? Condition = null)
 {
     /// <summary>
-    /// Matches an ID exactly or by prefix ("C.4", "5.1.4") and every word of the text anywhere in the title,
-    /// statement or guidance, ignoring case, so "sandbox" finds the items whose guidance mentions a sandbox.
+    /// Text that names an ID, exactly or as a group ("C.4", "5.1.4", "S5.P"), finds those requirements only.
+    /// Other text finds requirements with every word somewhere in the title, statement or guidance, ignoring
+    /// case, so "sandbox" finds the items whose guidance mentions a sandbox.
     /// </summary>
-    public IEnumerable<RequirementListItem> Apply(IEnumerable<RequirementListItem> requirements) =>
-        requirements.Where(Matches);
+    public IEnumerable<RequirementListItem> Apply(IEnumerable<RequirementListItem> requirements)
+    {
+        var list = requirements.Where(MatchesFilters).ToList();
+        var text = Text?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return list;
+        }
 
-    public bool Matches(RequirementListItem r)
+        var byId = list.Where(r => IsIdMatch(r.Code, text)).ToList();
+        return byId.Count > 0 ? byId : list.Where(r => HasEveryWord(r, text));
+    }
+
+    private static bool IsIdMatch(string code, string text) =>
+        code.Equals(text, StringComparison.OrdinalIgnoreCase)
+        || code.StartsWith(text.TrimEnd('.', '-') + ".", StringComparison.OrdinalIgnoreCase)
+        || code.StartsWith(text.TrimEnd('.', '-') + "-", StringComparison.OrdinalIgnoreCase);
+
+    private static bool HasEveryWord(RequirementListItem r, string text) =>
+        text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(word =>
+            r.Title.Contains(word, StringComparison.OrdinalIgnoreCase)
+            || r.Statement.Contains(word, StringComparison.OrdinalIgnoreCase)
+            || r.Guidance.Contains(word, StringComparison.OrdinalIgnoreCase)
+            || r.Code.Equals(word, StringComparison.OrdinalIgnoreCase));
+
+    private bool MatchesFilters(RequirementListItem r)
     {
         if (Route is { } route && r.StandingOn(route) is null)
         {
@@ -39,24 +62,6 @@ public sealed record RequirementFilter(
             return false;
         }
 
-        var text = Text?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            return true;
-        }
-
-        if (r.Code.Equals(text, StringComparison.OrdinalIgnoreCase)
-            || r.Code.StartsWith(text.TrimEnd('.') + ".", StringComparison.OrdinalIgnoreCase)
-            || r.Code.StartsWith(text + "-", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return words.All(word =>
-            r.Title.Contains(word, StringComparison.OrdinalIgnoreCase)
-            || r.Statement.Contains(word, StringComparison.OrdinalIgnoreCase)
-            || r.Guidance.Contains(word, StringComparison.OrdinalIgnoreCase)
-            || r.Code.Equals(word, StringComparison.OrdinalIgnoreCase));
+        return true;
     }
 }

@@ -1,0 +1,175 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Portal.Auth;
+using Portal.Data.Policy;
+using Portal.Data.Policy.Catalogue;
+using Portal.Features.Policy;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Features.Policy;
+
+public sealed class CatalogueImportServiceTests : IAsyncLifetime
+{
+    private TestDatabase _database = default!;
+    private Caller _administrator = default!;
+    private Caller _officer = default!;
+    private PolicyCatalogueService _catalogue = default!;
+    private CatalogueImportService _import = default!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _administrator = await TestCallers.ForAsync(_database, TestCallers.Administrator);
+        _officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
+        _catalogue = new PolicyCatalogueService(_database);
+        _import = new CatalogueImportService(_database, TimeProvider.System);
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    /// <summary>The current version as exported, relabelled and with one requirement changed, added and removed.</summary>
+    private async Task<CatalogueDocument> RevisedCatalogueAsync(string label)
+    {
+        var current = (await _catalogue.ExportAsync(_officer, (await _catalogue.CurrentVersionAsync(_officer))!.Id))!;
+        var requirements = current.Requirements
+            .Where(r => r.Id != "202.22")
+            .Select(r => r.Id == "P.1" ? r with { Title = "Functional coverage (revised)" } : r)
+            .Select(r => r with { Related = r.Related.Where(id => id != "202.22").ToList() })
+            .Append(current.Requirements[0] with { Id = "P.10", Title = "A new statement", Related = [] })
+            .ToList();
+        return current with { Version = label, Requirements = requirements };
+    }
+
+    private static byte[] Json(CatalogueDocument document) => Encoding.UTF8.GetBytes(CatalogueJson.Write(document));
+
+    [Fact]
+    public async Task Exporting_and_reimporting_json_gives_identical_content()
+    {
+        var versionId = (await _catalogue.CurrentVersionAsync(_officer))!.Id;
+        var exported = (await _catalogue.ExportAsync(_officer, versionId))!;
+
+        var outcome = await _import.ImportDraftAsync(_administrator, "copy.json", Json(exported with { Version = "2014-05-copy" }));
+        var reexported = (await _catalogue.ExportAsync(_administrator, outcome.DraftVersionId!.Value))!;
+
+        Assert.True(outcome.Succeeded, string.Join("; ", outcome.Problems));
+        Assert.Equal(CatalogueJson.Write(exported with { Version = "x" }), CatalogueJson.Write(reexported with { Version = "x" }));
+        var preview = (await _import.PreviewAsync(_administrator, outcome.DraftVersionId.Value))!;
+        Assert.False(preview.Diff.HasChanges);
+        Assert.Equal(107, preview.Diff.Unchanged);
+    }
+
+    [Fact]
+    public async Task A_new_version_is_previewed_against_the_published_one_before_it_is_published()
+    {
+        var outcome = await _import.ImportDraftAsync(_administrator, "revised.json", Json(await RevisedCatalogueAsync("2026-01")));
+
+        var preview = (await _import.PreviewAsync(_administrator, outcome.DraftVersionId!.Value))!;
+
+        Assert.Equal("2014-05", preview.ComparedWith);
+        Assert.Equal(["P.10"], preview.Diff.Added.Select(a => a.Code));
+        Assert.Equal(["202.22"], preview.Diff.Removed.Select(a => a.Code));
+        Assert.Contains(preview.Diff.Changed, c => c.Code == "P.1" && c.Fields.Contains("title"));
+        Assert.Equal("2014-05", (await _catalogue.CurrentVersionAsync(_officer))!.Label);
+    }
+
+    [Fact]
+    public async Task Publishing_a_draft_retires_the_version_it_replaces_and_records_who_did_it()
+    {
+        var outcome = await _import.ImportDraftAsync(_administrator, "revised.yaml", Json(await RevisedCatalogueAsync("2026-01")));
+
+        var published = await _import.PublishAsync(_administrator, outcome.DraftVersionId!.Value);
+
+        Assert.True(published.Succeeded);
+        Assert.Equal("2026-01", (await _catalogue.CurrentVersionAsync(_officer))!.Label);
+        await using var db = _database.CreateDbContext();
+        var old = await db.FrameworkVersions.SingleAsync(v => v.Label == "2014-05");
+        Assert.Equal(FrameworkVersionStatus.Retired, old.Status);
+        Assert.Equal(107, await db.PolicyRequirements.CountAsync(r => r.FrameworkVersionId == old.Id));
+        var audit = await db.AuditEvents.Where(e => e.Action == "CatalogueVersionPublished" && e.ActorUserId == _administrator.UserId).SingleAsync();
+        Assert.Contains("retiring version 2014-05", audit.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_published_version_cannot_be_published_again_or_discarded()
+    {
+        var current = (await _catalogue.CurrentVersionAsync(_officer))!.Id;
+
+        Assert.False((await _import.PublishAsync(_administrator, current)).Succeeded);
+        Assert.False((await _import.DiscardAsync(_administrator, current)).Succeeded);
+        Assert.NotNull(await _catalogue.CurrentVersionAsync(_officer));
+    }
+
+    [Fact]
+    public async Task A_file_reusing_an_existing_version_label_is_refused()
+    {
+        var outcome = await _import.ImportDraftAsync(_administrator, "same.json", Json(await RevisedCatalogueAsync("2014-05")));
+
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("already has a version 2014-05", Assert.Single(outcome.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("catalogue.txt", "Choose a catalogue file ending .yaml, .yml or .json.")]
+    [InlineData("catalogue.exe", "Choose a catalogue file ending .yaml, .yml or .json.")]
+    public async Task A_file_of_another_type_is_refused(string fileName, string message)
+    {
+        var outcome = await _import.ImportDraftAsync(_administrator, fileName, Encoding.UTF8.GetBytes("version: 1"));
+
+        Assert.Equal(message, Assert.Single(outcome.Problems).Message);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_utf8_or_too_large_is_refused()
+    {
+        var notText = await _import.ImportDraftAsync(_administrator, "c.yaml", [0xFF, 0xFE, 0x00, 0xD8]);
+        var tooLarge = await _import.ImportDraftAsync(_administrator, "c.yaml", new byte[CatalogueImportService.MaxFileBytes + 1]);
+
+        Assert.Contains("not UTF-8", Assert.Single(notText.Problems).Message, StringComparison.Ordinal);
+        Assert.Contains("at most 2 MB", Assert.Single(tooLarge.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drafts_are_hidden_from_everyone_but_administrators()
+    {
+        var outcome = await _import.ImportDraftAsync(_administrator, "revised.json", Json(await RevisedCatalogueAsync("2026-01")));
+        var draftId = outcome.DraftVersionId!.Value;
+
+        Assert.Null(await _catalogue.VersionAsync(_officer, draftId));
+        Assert.Empty(await _catalogue.RequirementsAsync(_officer, draftId));
+        Assert.Null(await _catalogue.ExportAsync(_officer, draftId));
+        Assert.DoesNotContain(await _catalogue.ListVersionsAsync(_officer), v => v.Id == draftId);
+        Assert.NotNull(await _catalogue.VersionAsync(_administrator, draftId));
+    }
+
+    [Fact]
+    public async Task Only_an_administrator_may_import_publish_or_discard()
+    {
+        var outcome = await _import.ImportDraftAsync(_administrator, "revised.json", Json(await RevisedCatalogueAsync("2026-01")));
+        var another = Json(await RevisedCatalogueAsync("2026-02"));
+
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _import.ImportDraftAsync(_officer, "x.json", another));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _import.PublishAsync(_officer, outcome.DraftVersionId!.Value));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _import.DiscardAsync(_officer, outcome.DraftVersionId!.Value));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _import.PreviewAsync(_officer, outcome.DraftVersionId!.Value));
+    }
+
+    [Fact]
+    public async Task Discarding_a_draft_removes_it_and_keeps_the_published_version()
+    {
+        var outcome = await _import.ImportDraftAsync(_administrator, "revised.json", Json(await RevisedCatalogueAsync("2026-01")));
+
+        var discarded = await _import.DiscardAsync(_administrator, outcome.DraftVersionId!.Value);
+
+        Assert.True(discarded.Succeeded);
+        Assert.Null(await _import.PreviewAsync(_administrator, outcome.DraftVersionId.Value));
+        Assert.Equal("2014-05", (await _catalogue.CurrentVersionAsync(_officer))!.Label);
+    }
+
+    [Fact]
+    public async Task A_caller_without_a_portal_role_cannot_read_the_catalogue()
+    {
+        var noRole = _officer with { Roles = new HashSet<string>() };
+
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _catalogue.CurrentVersionAsync(noRole));
+    }
+}
