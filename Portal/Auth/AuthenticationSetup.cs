@@ -109,15 +109,19 @@ public static class AuthenticationSetup
         HttpContext http,
         [FromForm] int userId,
         [FromForm] string? returnUrl,
-        IDbContextFactory<PortalDbContext> contexts)
+        IDbContextFactory<PortalDbContext> contexts,
+        TimeProvider clock)
     {
         await using var db = await contexts.CreateDbContextAsync(http.RequestAborted);
-        var user = await db.Users.AsNoTracking()
+        var user = await db.Users
             .SingleOrDefaultAsync(u => u.Id == userId && u.TenantId == PortalSeeder.DemoTenantId && u.IsActive, http.RequestAborted);
         if (user is null)
         {
             return Results.Redirect($"{SignInPath}?error=unknown-user");
         }
+
+        user.LastSignedInAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(http.RequestAborted);
 
         List<Claim> claims =
         [

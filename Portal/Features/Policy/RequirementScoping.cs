@@ -3,7 +3,8 @@ using Portal.Data.Policy;
 namespace Portal.Features.Policy;
 
 /// <summary>Whether a requirement applies to a system, and why, in words a procurement officer can check.</summary>
-public sealed record ScopeDecision(bool Applies, RouteStanding? Standing, string Reason);
+/// <param name="Because">For a requirement that applies only under conditions, which of them brought it in.</param>
+public sealed record ScopeDecision(bool Applies, RouteStanding? Standing, string Reason, string? Because = null);
 
 /// <summary>
 /// The scoping rule: a requirement applies when the catalogue gives it a standing on the chosen route and, if it
@@ -35,6 +36,7 @@ public static class RequirementScoping
             return new ScopeDecision(false, standing, $"Applies only when {string.Join(" or ", needed)}.");
         }
 
-        return new ScopeDecision(true, standing, $"Applies because {string.Join(" and ", met)}; {PolicyWording.StandingPhrase(standing)}.");
+        var because = string.Join(" and ", met);
+        return new ScopeDecision(true, standing, $"Applies because {because}; {PolicyWording.StandingPhrase(standing)}.", $"Because {because}.");
     }
 }

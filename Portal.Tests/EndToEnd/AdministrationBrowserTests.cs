@@ -1,0 +1,98 @@
+using System.Text;
+using Microsoft.Playwright;
+using Portal.Data.Policy.Catalogue;
+using Portal.Data.Seed;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.EndToEnd;
+
+[Collection(BrowserCollection.Name)]
+public sealed class AdministrationBrowserTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task An_administrator_imports_a_malformed_catalogue_and_is_told_each_problem_with_its_line()
+    {
+        var page = await browser.SignedInPageAsync("Ada Price");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Catalogue versions", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Catalogue versions", Level = 1 })).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+        var broken = CatalogueJson.Write(PortalSeeder.ReadSeededCatalogue() with { Version = "2026-broken" })
+            .Replace("\"obligation\": \"Should\"", "\"obligation\": \"Optional\"", StringComparison.Ordinal);
+
+        await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "broken.json", MimeType = "application/json", Buffer = Encoding.UTF8.GetBytes(broken),
+        });
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new("broken.json was not imported") })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Obligation 'Optional' is unknown; use Must or Should.").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex(@"^Line \d+, requirement 'P\.1' obligation"))).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
+    public async Task An_administrator_imports_a_new_version_and_reviews_what_it_changes_before_publishing()
+    {
+        var page = await browser.SignedInPageAsync("Ada Price");
+        await page.GotoAsync("/admin/catalogue");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        var seeded = PortalSeeder.ReadSeededCatalogue();
+        var revised = seeded with
+        {
+            Version = "2026-review",
+            Requirements = seeded.Requirements.Select(r => r.Id == "C.4" ? r with { Title = "Testing (revised)" } : r).ToList(),
+        };
+
+        await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "revised.yaml", MimeType = "application/yaml", Buffer = Encoding.UTF8.GetBytes(CatalogueJson.Write(revised)),
+        });
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Review draft version 2026-review", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("0 added, 1 changed, 0 removed, 106 unchanged.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("C.4 Testing (revised): title")).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+
+        // Discard rather than publish: the other browser tests share this portal and read the published version.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Discard this draft" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Catalogue versions", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("2026-review")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task An_administrator_links_a_person_to_whom_they_act_for_and_a_contradictory_link_is_refused()
+    {
+        var page = await browser.SignedInPageAsync("Ada Price");
+        await page.GetByRole(AriaRole.Link, new() { Name = "People and organisations", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "People and organisations", Level = 1 })).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change who Bea Lindqvist acts for" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Who Bea Lindqvist acts for" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Acts for" }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "NHS organisation: Demo Valley NHS Foundation Trust (XDV)" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("Bea Lindqvist is a supplier account manager: link them to a supplier.")).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Acts for" }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Supplier: Acme Clinical Systems Ltd" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("Bea Lindqvist now acts for Acme Clinical Systems Ltd.")).ToBeVisibleAsync();
+        var beaRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Bea Lindqvist" });
+        await Assertions.Expect(beaRow).ToContainTextAsync("Acme Clinical Systems Ltd");
+    }
+
+    [Fact]
+    public async Task Someone_who_is_not_an_administrator_is_refused_the_administration_pages()
+    {
+        var page = await browser.SignedInPageAsync("Sam Okafor");
+
+        await page.GotoAsync("/admin/users");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You do not have access to this page" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("sam.okafor@acme-clinical.example")).ToHaveCountAsync(0);
+    }
+}
