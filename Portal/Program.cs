@@ -23,6 +23,7 @@ static async Task RunPortalAsync(string[] args)
 
     builder.AddPortalLogging();
     builder.AddPortalDatabase();
+    builder.AddPortalDataProtection();
     builder.AddPortalAuthentication();
 
     builder.Services.AddMudServices();

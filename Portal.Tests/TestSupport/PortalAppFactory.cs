@@ -36,6 +36,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Database:ConnectionString"] = DatabaseSetup.DefaultSqliteConnectionString(_dataDirectory),
+            ["DataProtection:KeysDirectory"] = Path.Combine(_dataDirectory, "keys"),
         };
         _settings.TryAdd("Seed:DemoData", "true");
     }
