@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Portal.Data.Assessments;
 using Portal.Data.Audit;
+using Portal.Data.Evidence;
 using Portal.Data.Organisations;
 using Portal.Data.Policy;
 using Portal.Data.Users;
@@ -23,6 +25,18 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<PolicySection> PolicySections => Set<PolicySection>();
 
     public DbSet<PolicyRequirement> PolicyRequirements => Set<PolicyRequirement>();
+
+    public DbSet<Assessment> Assessments => Set<Assessment>();
+
+    public DbSet<SignificantFunction> SignificantFunctions => Set<SignificantFunction>();
+
+    public DbSet<AssessmentRequirement> AssessmentRequirements => Set<AssessmentRequirement>();
+
+    public DbSet<SupplierInvitation> SupplierInvitations => Set<SupplierInvitation>();
+
+    public DbSet<RequirementResponse> RequirementResponses => Set<RequirementResponse>();
+
+    public DbSet<EvidenceItem> EvidenceItems => Set<EvidenceItem>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 

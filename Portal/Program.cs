@@ -28,7 +28,7 @@ static async Task RunPortalAsync(string[] args)
 
     builder.Services.AddMudServices();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-    builder.Services.AddPortalFeatures();
+    builder.Services.AddPortalFeatures(builder.Configuration);
     builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
     var app = builder.Build();

@@ -28,4 +28,7 @@ public class AuditEvent
     public string? Before { get; set; }
 
     public string? After { get; set; }
+
+    /// <summary>The assessment the event belongs to, so its timeline is one indexed query.</summary>
+    public int? AssessmentId { get; set; }
 }

@@ -15,5 +15,6 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(e => e.Summary).HasMaxLength(1000);
         builder.HasIndex(e => new { e.EntityType, e.EntityId });
         builder.HasIndex(e => e.OccurredAt);
+        builder.HasIndex(e => e.AssessmentId);
     }
 }

@@ -12,3 +12,6 @@ public sealed record CommandResult(bool Succeeded, string? Message = null, strin
 
     public static CommandResult Conflict(string message) => new(false, message, IsConflict: true);
 }
+
+/// <summary>A <see cref="CommandResult"/> that also carries what the command made, such as a new record's id.</summary>
+public sealed record CommandResult<T>(bool Succeeded, T? Value, string? Message = null);

@@ -1,4 +1,6 @@
 using Portal.Features.Administration;
+using Portal.Features.Assessments;
+using Portal.Features.Evidence;
 using Portal.Features.Policy;
 
 namespace Portal.Features;
@@ -6,17 +8,28 @@ namespace Portal.Features;
 public static class FeatureRegistration
 {
     /// <summary>Each capability's feature services: the one gate to its data and its authorisation rules.</summary>
-    public static IServiceCollection AddPortalFeatures(this IServiceCollection services)
+    public static IServiceCollection AddPortalFeatures(this IServiceCollection services, IConfiguration? configuration = null)
     {
+        if (configuration is not null)
+        {
+            services.Configure<EvidenceOptions>(configuration.GetSection("Evidence"));
+        }
+
         services.AddScoped<AdministrationService>();
         services.AddScoped<PolicyCatalogueService>();
         services.AddScoped<CatalogueImportService>();
+        services.AddScoped<AssessmentService>();
+        services.AddScoped<AssessmentStartService>();
+        services.AddScoped<InvitationService>();
+        services.AddScoped<EvidenceWorkspaceService>();
+        services.AddSingleton<IEvidenceStore, LocalFolderEvidenceStore>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapPortalFeatureEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapCatalogueExports();
+        endpoints.MapEvidenceDownloads();
         return endpoints;
     }
 }

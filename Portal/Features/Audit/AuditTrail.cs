@@ -18,7 +18,8 @@ public static class AuditTrail
         string entityId,
         string summary,
         string? before = null,
-        string? after = null) =>
+        string? after = null,
+        int? assessmentId = null) =>
         db.AuditEvents.Add(new AuditEvent
         {
             OccurredAt = now,
@@ -31,5 +32,6 @@ public static class AuditTrail
             Summary = summary,
             Before = before,
             After = after,
+            AssessmentId = assessmentId,
         });
 }

@@ -1,0 +1,82 @@
+using Portal.Data.Organisations;
+using Portal.Data.Policy;
+
+namespace Portal.Data.Assessments;
+
+/// <summary>
+/// One NHS organisation's assessment of one supplier's system against a pinned version of the policy catalogue.
+/// Competing bids for the same procurement share a procurement reference, one assessment per supplier.
+/// </summary>
+public class Assessment
+{
+    public int Id { get; set; }
+
+    public int NhsOrganisationId { get; set; }
+
+    public NhsOrganisation? NhsOrganisation { get; set; }
+
+    public int CreatedByUserId { get; set; }
+
+    /// <summary>The catalogue version the assessment started on; it never moves to a later version.</summary>
+    public int FrameworkVersionId { get; set; }
+
+    public FrameworkVersion? FrameworkVersion { get; set; }
+
+    public AssessmentStatus Status { get; set; } = AssessmentStatus.Draft;
+
+    public AssessmentRoute? Route { get; set; }
+
+    public ScopeConditions Conditions { get; set; }
+
+    /// <summary>Whether the officer has answered the conditions step (none may apply, which is an answer too).</summary>
+    public bool ConditionsConfirmed { get; set; }
+
+    public string SystemName { get; set; } = string.Empty;
+
+    public int? SupplierId { get; set; }
+
+    public Supplier? Supplier { get; set; }
+
+    public string? ProductName { get; set; }
+
+    public string? ProductVersion { get; set; }
+
+    public string? Description { get; set; }
+
+    /// <summary>Groups the assessments of competing bids in one procurement.</summary>
+    public string? ProcurementReference { get; set; }
+
+    public DateOnly? ResponseDueDate { get; set; }
+
+    /// <summary>The contract award date (procuring, developing) or renewal date (upgrading).</summary>
+    public DateOnly? ContractDate { get; set; }
+
+    /// <summary>The furthest step of the guided start the officer has reached, so a draft resumes where it was left.</summary>
+    public int StartStepReached { get; set; }
+
+    public bool ScopeReviewed { get; set; }
+
+    public DateTime? StartConfirmedAt { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    public string? WithdrawnReason { get; set; }
+
+    public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+
+    public List<SignificantFunction> Functions { get; set; } = [];
+
+    public List<AssessmentRequirement> Requirements { get; set; } = [];
+
+    public List<SupplierInvitation> Invitations { get; set; } = [];
+
+    public string Reference => $"OAP-{Id:D5}";
+
+    public void Touch(DateTime now)
+    {
+        UpdatedAt = now;
+        ConcurrencyStamp = Guid.NewGuid();
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Data.Assessments;
+
+namespace Portal.Data.Evidence;
+
+internal sealed class RequirementResponseConfiguration : IEntityTypeConfiguration<RequirementResponse>
+{
+    public void Configure(EntityTypeBuilder<RequirementResponse> builder)
+    {
+        builder.Ignore(r => r.IsAnswered);
+        builder.Property(r => r.Claim).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.Narrative).HasMaxLength(8000);
+        builder.Property(r => r.NotApplicableJustification).HasMaxLength(4000);
+        builder.Property(r => r.Plan).HasMaxLength(4000);
+        builder.Property(r => r.UpdatedByName).HasMaxLength(200);
+        builder.Property(r => r.ConcurrencyStamp).IsConcurrencyToken();
+        builder.HasIndex(r => r.AssessmentRequirementId).IsUnique();
+        builder.HasIndex(r => r.AssessmentId);
+        builder.HasOne<AssessmentRequirement>().WithMany().HasForeignKey(r => r.AssessmentRequirementId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Assessment>().WithMany().HasForeignKey(r => r.AssessmentId).OnDelete(DeleteBehavior.NoAction);
+        builder.HasMany(r => r.Evidence).WithOne().HasForeignKey(e => e.RequirementResponseId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class EvidenceItemConfiguration : IEntityTypeConfiguration<EvidenceItem>
+{
+    public void Configure(EntityTypeBuilder<EvidenceItem> builder)
+    {
+        builder.Ignore(e => e.IsDocument);
+        builder.Property(e => e.Kind).HasConversion<string>().HasMaxLength(40);
+        builder.Property(e => e.Title).HasMaxLength(300);
+        builder.Property(e => e.Url).HasMaxLength(2000);
+        builder.Property(e => e.StoredName).HasMaxLength(100);
+        builder.Property(e => e.FileName).HasMaxLength(255);
+        builder.Property(e => e.ContentType).HasMaxLength(150);
+        builder.Property(e => e.Sha256).HasMaxLength(64);
+        builder.HasIndex(e => e.AssessmentId);
+        builder.HasOne<Assessment>().WithMany().HasForeignKey(e => e.AssessmentId).OnDelete(DeleteBehavior.NoAction);
+    }
+}

@@ -1,0 +1,51 @@
+namespace Portal.Data.Evidence;
+
+public enum EvidenceItemKind
+{
+    Documentation,
+    OpenApiSpecification,
+    FhirCapabilityStatement,
+    TestEnvironment,
+    ContractOrLicence,
+    ServiceLevel,
+    Other,
+}
+
+/// <summary>
+/// One piece of evidence for a response: a typed web link or an uploaded document. Documents are stored outside
+/// the web root under a generated name, with the SHA-256 of their bytes.
+/// </summary>
+public class EvidenceItem
+{
+    public int Id { get; set; }
+
+    public int AssessmentId { get; set; }
+
+    public int RequirementResponseId { get; set; }
+
+    public EvidenceItemKind Kind { get; set; }
+
+    public required string Title { get; set; }
+
+    public string? Url { get; set; }
+
+    public string? StoredName { get; set; }
+
+    public string? FileName { get; set; }
+
+    public string? ContentType { get; set; }
+
+    public long? SizeBytes { get; set; }
+
+    public string? Sha256 { get; set; }
+
+    public DateOnly EvidenceDate { get; set; }
+
+    public DateOnly? ValidUntil { get; set; }
+
+    public DateTime AddedAt { get; set; }
+
+    public int AddedByUserId { get; set; }
+
+    public bool IsDocument => StoredName is not null;
+}

@@ -1,0 +1,53 @@
+namespace Portal.Data.Evidence;
+
+/// <summary>What the supplier claims for one in-scope requirement.</summary>
+public enum ComplianceClaim
+{
+    Meets,
+    PartiallyMeets,
+    DoesNotMeet,
+    NotApplicable,
+    WillMeetByDate,
+}
+
+/// <summary>
+/// The supplier's answer to one requirement of an assessment: a claim, a narrative and evidence. Saved as a
+/// draft as the supplier types; the concurrency stamp catches two people saving over each other.
+/// </summary>
+public class RequirementResponse
+{
+    public int Id { get; set; }
+
+    public int AssessmentId { get; set; }
+
+    public int AssessmentRequirementId { get; set; }
+
+    public ComplianceClaim? Claim { get; set; }
+
+    public string? Narrative { get; set; }
+
+    public string? NotApplicableJustification { get; set; }
+
+    public DateOnly? PlannedDate { get; set; }
+
+    public string? Plan { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    public int UpdatedByUserId { get; set; }
+
+    public string UpdatedByName { get; set; } = string.Empty;
+
+    public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+
+    public List<EvidenceItem> Evidence { get; set; } = [];
+
+    /// <summary>Complete enough to submit: a claim, and the justification or plan the claim needs.</summary>
+    public bool IsAnswered => Claim switch
+    {
+        null => false,
+        ComplianceClaim.NotApplicable => !string.IsNullOrWhiteSpace(NotApplicableJustification),
+        ComplianceClaim.WillMeetByDate => PlannedDate is not null && !string.IsNullOrWhiteSpace(Plan),
+        _ => true,
+    };
+}

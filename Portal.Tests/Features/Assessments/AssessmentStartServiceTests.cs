@@ -1,0 +1,148 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Auth;
+using Portal.Data.Assessments;
+using Portal.Data.Policy;
+using Portal.Features.Assessments;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Features.Assessments;
+
+public sealed class AssessmentStartServiceTests : IAsyncLifetime
+{
+    private TestDatabase _database = default!;
+    private Caller _officer = default!;
+    private AssessmentStartService _start = default!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
+        _start = new AssessmentStartService(_database, TimeProvider.System);
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task A_draft_pins_the_current_catalogue_version_and_keeps_what_was_typed_in_a_half_finished_step()
+    {
+        var id = (await _start.CreateDraftAsync(_officer)).Value;
+
+        var saved = await _start.SaveSystemAsync(_officer, id, new("  Electronic patient record ", null, null, null, null, null, null, null));
+        var draft = (await _start.GetAsync(_officer, id))!;
+
+        Assert.True(saved.Succeeded);
+        Assert.False(saved.CanContinue);
+        Assert.Equal("Choose the supplier whose system this is.", saved.Problems["supplier"]);
+        Assert.Equal("Electronic patient record", draft.System.SystemName);
+        Assert.Equal("2014-05", draft.VersionLabel);
+        Assert.Equal(AssessmentStatus.Draft, draft.Status);
+    }
+
+    [Fact]
+    public async Task A_due_date_in_the_past_is_refused_with_a_message_for_that_field()
+    {
+        var id = (await _start.CreateDraftAsync(_officer)).Value;
+
+        var saved = await _start.SaveSystemAsync(_officer, id, new("EPR", 1, null, null, null, null, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), null));
+
+        Assert.Equal("The response due date must be today or later.", saved.Problems["responseDueDate"]);
+    }
+
+    [Fact]
+    public async Task Scope_lists_the_requirements_that_apply_with_their_reasons()
+    {
+        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Upgrade);
+        await _start.SaveConditionsAsync(_officer, id, ScopeConditions.ConfidentialPatientData);
+
+        await _start.RefreshScopeAsync(_officer, id);
+        var scope = (await _start.GetAsync(_officer, id))!.Scope;
+
+        Assert.Contains(scope, r => r.Code == "P.6" && r.Reason.Contains("confidential patient data", StringComparison.Ordinal));
+        Assert.DoesNotContain(scope, r => r.Code == "P.8");
+        Assert.All(scope, r => Assert.Equal(RouteStanding.NegotiationGuidance, r.Standing));
+    }
+
+    [Fact]
+    public async Task Taking_a_requirement_out_needs_a_justification_and_survives_a_change_of_conditions()
+    {
+        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Procure);
+        await _start.SaveConditionsAsync(_officer, id, ScopeConditions.None);
+        await _start.RefreshScopeAsync(_officer, id);
+
+        var unjustified = await _start.ExcludeAsync(_officer, id, "C.7", "n/a");
+        var justified = await _start.ExcludeAsync(_officer, id, "C.7", "The system offers no API to third parties beyond the trust.");
+        await _start.SaveConditionsAsync(_officer, id, ScopeConditions.AnonymousUse);
+        await _start.RefreshScopeAsync(_officer, id);
+        var c7 = (await _start.GetAsync(_officer, id))!.Scope.Single(r => r.Code == "C.7");
+
+        Assert.False(unjustified.Succeeded);
+        Assert.Contains("justification", unjustified.Problems.Keys);
+        Assert.True(justified.Succeeded);
+        Assert.False(c7.InScope);
+        Assert.Equal("The system offers no API to third parties beyond the trust.", c7.ExclusionJustification);
+    }
+
+    [Fact]
+    public async Task The_officer_can_add_a_requirement_that_scoping_left_out()
+    {
+        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Procure);
+        await _start.SaveConditionsAsync(_officer, id, ScopeConditions.None);
+        await _start.RefreshScopeAsync(_officer, id);
+
+        var added = await _start.AddRequirementAsync(_officer, id, "P.8");
+        var unknown = await _start.AddRequirementAsync(_officer, id, "Z.99");
+
+        Assert.True(added.Succeeded);
+        Assert.Contains((await _start.GetAsync(_officer, id))!.Scope, r => r.Code == "P.8" && r.AddedByOfficer && r.InScope);
+        Assert.False(unknown.Succeeded);
+    }
+
+    [Fact]
+    public async Task Confirming_an_incomplete_start_lists_what_is_missing()
+    {
+        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Develop);
+
+        var confirmed = await _start.ConfirmAsync(_officer, id);
+
+        Assert.False(confirmed.Succeeded);
+        Assert.Contains("Enter the name of the system.", confirmed.Problems["confirm"], StringComparison.Ordinal);
+        Assert.Contains("significant business function", confirmed.Problems["confirm"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_complete_start_is_confirmed_and_audited()
+    {
+        var id = await TestAssessments.ConfirmedAsync(_database, _officer);
+
+        await using var db = _database.CreateDbContext();
+        var assessment = await db.Assessments.Include(a => a.Functions).SingleAsync(a => a.Id == id);
+        Assert.NotNull(assessment.StartConfirmedAt);
+        Assert.Equal(2, assessment.Functions.Count);
+        Assert.True(await db.AuditEvents.AnyAsync(e => e.AssessmentId == id && e.Action == "AssessmentStartConfirmed"));
+    }
+
+    [Fact]
+    public async Task Only_a_procurement_officer_may_start_an_assessment()
+    {
+        var supplier = await TestCallers.ForAsync(_database, TestCallers.Supplier);
+        var ccio = await TestCallers.ForAsync(_database, TestCallers.Ccio);
+
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _start.CreateDraftAsync(supplier));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _start.CreateDraftAsync(ccio));
+    }
+
+    [Fact]
+    public async Task An_officer_of_another_organisation_cannot_read_or_change_the_draft()
+    {
+        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        var other = await TestCallers.ForAsync(_database, TestCallers.OtherOfficer);
+
+        Assert.Null(await _start.GetAsync(other, id));
+        Assert.False((await _start.SaveRouteAsync(other, id, AssessmentRoute.Upgrade)).Succeeded);
+        Assert.Null((await _start.GetAsync(_officer, id))!.Route);
+    }
+}

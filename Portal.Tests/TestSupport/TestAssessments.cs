@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Auth;
+using Portal.Data.Policy;
+using Portal.Features.Assessments;
+
+namespace Portal.Tests.TestSupport;
+
+/// <summary>Assessments made through the real services, as an officer would make them in the portal.</summary>
+public static class TestAssessments
+{
+    public static async Task<int> ConfirmedAsync(
+        TestDatabase database,
+        Caller officer,
+        string supplierName = "Acme Clinical Systems Ltd",
+        AssessmentRoute route = AssessmentRoute.Procure,
+        ScopeConditions conditions = ScopeConditions.ConfidentialPatientData,
+        string? procurementReference = "PR-2026-001")
+    {
+        var start = new AssessmentStartService(database, TimeProvider.System);
+        var id = (await start.CreateDraftAsync(officer)).Value;
+        await using (var db = database.CreateDbContext())
+        {
+            var supplierId = await db.Suppliers.Where(s => s.Name == supplierName).Select(s => s.Id).SingleAsync();
+            await start.SaveRouteAsync(officer, id, route);
+            await start.SaveSystemAsync(officer, id, new AssessmentStartService.SystemDetails(
+                "Patient administration system", supplierId, "CarePAS", "5.2", "The trust's PAS", procurementReference,
+                DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(90)));
+        }
+
+        await start.SaveConditionsAsync(officer, id, conditions);
+        await start.SaveFunctionsAsync(officer, id, [new("Register a new patient", null), new("Admit, transfer and discharge", "ADT events")]);
+        await start.RefreshScopeAsync(officer, id);
+        await start.ConfirmScopeAsync(officer, id);
+        var confirmed = await start.ConfirmAsync(officer, id);
+        Assert.True(confirmed.CanContinue, string.Join(" ", confirmed.Problems.Values) + confirmed.Refusal);
+        return id;
+    }
+
+    public static async Task<int> InvitedAsync(TestDatabase database, Caller officer, string email = "sam.okafor@acme-clinical.example")
+    {
+        var id = await ConfirmedAsync(database, officer);
+        var invited = await new InvitationService(database, TimeProvider.System).InviteAsync(officer, id, email);
+        Assert.True(invited.Succeeded, invited.Message);
+        return id;
+    }
+}

@@ -1,0 +1,157 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Auth;
+using Portal.Data;
+using Portal.Data.Assessments;
+using Portal.Data.Evidence;
+using Portal.Data.Policy;
+using Portal.Features.Audit;
+
+namespace Portal.Features.Assessments;
+
+/// <summary>Reading assessments and the workflow steps that are not part of the start or the evidence.</summary>
+public sealed class AssessmentService(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock)
+{
+    public sealed record AssessmentRow(
+        int Id,
+        string SystemName,
+        string? SupplierName,
+        string OrganisationName,
+        AssessmentStatus Status,
+        AssessmentRoute? Route,
+        DateOnly? ResponseDueDate,
+        string? ProcurementReference,
+        int InScope,
+        int Answered)
+    {
+        public string Reference => $"OAP-{Id:D5}";
+
+        public bool IsOverdue(DateOnly today) => ResponseDueDate < today
+            && Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested;
+    }
+
+    public sealed record FunctionRow(string Name, string? Description, string? ApiOperation, string? DocumentationUrl);
+
+    public sealed record InvitationRow(int Id, string Email, InvitationStatus Status, DateTime InvitedAt, DateTime? AcceptedAt);
+
+    public sealed record Overview(
+        AssessmentRow Summary,
+        string FrameworkName,
+        string VersionLabel,
+        int VersionId,
+        ScopeConditions Conditions,
+        string? ProductName,
+        string? ProductVersion,
+        string? Description,
+        DateOnly? ContractDate,
+        bool StartConfirmed,
+        int OutOfScope,
+        IReadOnlyList<FunctionRow> Functions,
+        IReadOnlyList<InvitationRow> Invitations,
+        IReadOnlyList<WorkflowAction> Actions,
+        bool CanEditStart,
+        bool CanInvite,
+        bool CanAnswer);
+
+    public async Task<IReadOnlyList<AssessmentRow>> ListAsync(Caller caller, AssessmentStatus? status = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.Assessments.AsNoTracking().VisibleTo(caller);
+        if (status is { } s)
+        {
+            query = query.Where(a => a.Status == s);
+        }
+
+        return await query
+            .OrderByDescending(a => a.UpdatedAt)
+            .Take(500)
+            .Select(Row(db))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<Overview?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var assessment = await db.Assessments.AsNoTracking().VisibleTo(caller)
+            .Include(a => a.Functions).Include(a => a.Invitations)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
+        if (assessment is null)
+        {
+            return null;
+        }
+
+        var summary = await db.Assessments.AsNoTracking().Where(a => a.Id == assessmentId).Select(Row(db)).SingleAsync(cancellationToken);
+        var version = await db.FrameworkVersions.AsNoTracking().Where(v => v.Id == assessment.FrameworkVersionId)
+            .Select(v => new { v.Label, Framework = v.PolicyFramework!.Name }).SingleAsync(cancellationToken);
+        var outOfScope = await db.AssessmentRequirements.CountAsync(r => r.AssessmentId == assessmentId && !r.InScope, cancellationToken);
+        var isOfficer = AssessmentVisibility.IsOfficerOf(caller, assessment);
+        var isSupplier = AssessmentVisibility.IsSupplierOf(caller, assessment);
+
+        return new Overview(
+            summary,
+            version.Framework,
+            version.Label,
+            assessment.FrameworkVersionId,
+            assessment.Conditions,
+            assessment.ProductName,
+            assessment.ProductVersion,
+            assessment.Description,
+            assessment.ContractDate,
+            assessment.StartConfirmedAt is not null,
+            outOfScope,
+            assessment.Functions.OrderBy(f => f.Order).Select(f => new FunctionRow(f.Name, f.Description, f.ApiOperation, f.DocumentationUrl)).ToList(),
+            isOfficer
+                ? assessment.Invitations.OrderBy(i => i.InvitedAt).Select(i => new InvitationRow(i.Id, i.Email, i.Status, i.InvitedAt, i.AcceptedAt)).ToList()
+                : [],
+            AssessmentWorkflow.ActionsFor(assessment.Status, caller.Roles)
+                .Where(action => (isOfficer && action is WorkflowAction.Withdraw) || (isSupplier && action is WorkflowAction.Submit))
+                .ToList(),
+            isOfficer && assessment.Status == AssessmentStatus.Draft,
+            isOfficer && assessment.StartConfirmedAt is not null && assessment.Status is AssessmentStatus.Draft or AssessmentStatus.AwaitingSupplier,
+            isSupplier && assessment.Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested);
+    }
+
+    public async Task<CommandResult> WithdrawAsync(Caller caller, int assessmentId, string? reason, CancellationToken cancellationToken = default)
+    {
+        var why = reason?.Trim();
+        if (string.IsNullOrEmpty(why) || why.Length < 10)
+        {
+            return CommandResult.Refused("Give the reason for withdrawing the assessment (at least 10 characters); the supplier will see it.", "reason");
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var assessment = await db.Assessments.VisibleTo(caller).SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
+        if (assessment is null || !AssessmentVisibility.IsOfficerOf(caller, assessment))
+        {
+            return CommandResult.Refused("Only a procurement officer of the assessing organisation can withdraw it.");
+        }
+
+        var decision = AssessmentWorkflow.Decide(assessment.Status, WorkflowAction.Withdraw, caller.Roles);
+        if (!decision.Allowed)
+        {
+            return CommandResult.Refused(decision.Refusal!);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var before = assessment.Status;
+        assessment.Status = decision.To!.Value;
+        assessment.WithdrawnReason = why;
+        assessment.Touch(now);
+        AuditTrail.Record(db, caller, now, "AssessmentWithdrawn", nameof(Assessment), assessment.Reference, $"Withdrew {assessment.Reference}: {why}",
+            AssessmentWorkflow.StatusName(before), AssessmentWorkflow.StatusName(assessment.Status), assessment.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        return CommandResult.Done($"{assessment.Reference} is withdrawn.");
+    }
+
+    private static System.Linq.Expressions.Expression<Func<Assessment, AssessmentRow>> Row(PortalDbContext db) => a => new AssessmentRow(
+        a.Id,
+        a.SystemName,
+        a.Supplier == null ? null : a.Supplier.Name,
+        a.NhsOrganisation!.Name,
+        a.Status,
+        a.Route,
+        a.ResponseDueDate,
+        a.ProcurementReference,
+        a.Requirements.Count(r => r.InScope),
+        db.RequirementResponses.Count(r => r.AssessmentId == a.Id && r.Claim != null));
+}

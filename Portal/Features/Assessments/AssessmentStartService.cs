@@ -1,0 +1,412 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Portal.Auth;
+using Portal.Data;
+using Portal.Data.Assessments;
+using Portal.Data.Policy;
+using Portal.Data.Users;
+using Portal.Features.Audit;
+using Portal.Features.Policy;
+
+namespace Portal.Features.Assessments;
+
+/// <summary>
+/// The guided start of an assessment by a procurement officer. Every step saves what was typed straight away, so a
+/// draft survives leaving the page or a dropped connection; a step's checks only stop the officer moving on.
+/// </summary>
+public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock)
+{
+    public sealed record SystemDetails(
+        string? SystemName,
+        int? SupplierId,
+        string? ProductName,
+        string? ProductVersion,
+        string? Description,
+        string? ProcurementReference,
+        DateOnly? ResponseDueDate,
+        DateOnly? ContractDate);
+
+    public sealed record FunctionInput(string? Name, string? Description);
+
+    public sealed record ScopeRow(string Code, string Title, string SectionCode, Obligation Obligation, RouteStanding? Standing, string Reason, bool InScope, bool AddedByOfficer, string? ExclusionJustification);
+
+    public sealed record SupplierOption(int Id, string Name);
+
+    public sealed record StartDraft(
+        int Id,
+        string Reference,
+        AssessmentStatus Status,
+        string VersionLabel,
+        string FrameworkName,
+        AssessmentRoute? Route,
+        ScopeConditions Conditions,
+        bool ConditionsConfirmed,
+        SystemDetails System,
+        IReadOnlyList<FunctionInput> Functions,
+        IReadOnlyList<ScopeRow> Scope,
+        bool ScopeReviewed,
+        StartStep StepReached,
+        bool Confirmed,
+        IReadOnlyList<SupplierOption> Suppliers,
+        IReadOnlyList<(StartStep Step, string Message)> Outstanding);
+
+    public async Task<CommandResult<int>> CreateDraftAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        RequireOfficer(caller);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var versionId = await PolicyCatalogueService.CurrentVersionIdAsync(db, cancellationToken);
+        if (versionId is null)
+        {
+            return new CommandResult<int>(false, 0, "No version of the policy catalogue is published yet; ask an administrator to publish one.");
+        }
+
+        var assessment = new Assessment
+        {
+            NhsOrganisationId = caller.NhsOrganisationId!.Value,
+            CreatedByUserId = caller.UserId,
+            FrameworkVersionId = versionId.Value,
+            CreatedAt = now,
+            UpdatedAt = now,
+            StartStepReached = (int)StartStep.Route,
+        };
+        db.Assessments.Add(assessment);
+        await db.SaveChangesAsync(cancellationToken);
+        AuditTrail.Record(db, caller, now, "AssessmentDraftStarted", nameof(Assessment), assessment.Reference,
+            $"Started a draft assessment {assessment.Reference}.", assessmentId: assessment.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        return new CommandResult<int>(true, assessment.Id);
+    }
+
+    public async Task<StartDraft?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: false, cancellationToken);
+        if (assessment is null)
+        {
+            return null;
+        }
+
+        var version = await db.FrameworkVersions.AsNoTracking().Where(v => v.Id == assessment.FrameworkVersionId)
+            .Select(v => new { v.Label, Framework = v.PolicyFramework!.Name }).SingleAsync(cancellationToken);
+        var requirements = await db.PolicyRequirements.AsNoTracking()
+            .Where(r => r.FrameworkVersionId == assessment.FrameworkVersionId)
+            .Select(r => new { r.Code, r.Title, r.SectionCode, r.Obligation })
+            .ToDictionaryAsync(r => r.Code, cancellationToken);
+        var suppliers = await db.Suppliers.AsNoTracking().OrderBy(s => s.Name).Select(s => new SupplierOption(s.Id, s.Name)).ToListAsync(cancellationToken);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+        return new StartDraft(
+            assessment.Id,
+            assessment.Reference,
+            assessment.Status,
+            version.Label,
+            version.Framework,
+            assessment.Route,
+            assessment.Conditions,
+            assessment.ConditionsConfirmed,
+            new SystemDetails(assessment.SystemName, assessment.SupplierId, assessment.ProductName, assessment.ProductVersion, assessment.Description,
+                assessment.ProcurementReference, assessment.ResponseDueDate, assessment.ContractDate),
+            assessment.Functions.OrderBy(f => f.Order).Select(f => new FunctionInput(f.Name, f.Description)).ToList(),
+            assessment.Requirements.OrderBy(r => r.Order).Select(r => new ScopeRow(
+                r.Code, requirements[r.Code].Title, requirements[r.Code].SectionCode, requirements[r.Code].Obligation,
+                r.Standing, r.Reason, r.InScope, r.AddedByOfficer, r.ExclusionJustification)).ToList(),
+            assessment.ScopeReviewed,
+            (StartStep)Math.Max(assessment.StartStepReached, 1),
+            assessment.StartConfirmedAt is not null,
+            suppliers,
+            AssessmentStartRules.AllProblems(assessment, today));
+    }
+
+    public Task<StepOutcome> SaveRouteAsync(Caller caller, int assessmentId, AssessmentRoute route, CancellationToken cancellationToken = default) =>
+        SaveStepAsync(caller, assessmentId, StartStep.Route, a =>
+        {
+            if (a.Route != route)
+            {
+                a.Route = route;
+                a.ScopeReviewed = false;
+            }
+        }, cancellationToken);
+
+    public Task<StepOutcome> SaveSystemAsync(Caller caller, int assessmentId, SystemDetails details, CancellationToken cancellationToken = default) =>
+        SaveStepAsync(caller, assessmentId, StartStep.System, a =>
+        {
+            a.SystemName = Clean(details.SystemName, 200) ?? string.Empty;
+            a.SupplierId = details.SupplierId;
+            a.ProductName = Clean(details.ProductName, 200);
+            a.ProductVersion = Clean(details.ProductVersion, 50);
+            a.Description = Clean(details.Description, 4000);
+            a.ProcurementReference = Clean(details.ProcurementReference, 100);
+            a.ResponseDueDate = details.ResponseDueDate;
+            a.ContractDate = details.ContractDate;
+        }, cancellationToken);
+
+    public Task<StepOutcome> SaveConditionsAsync(Caller caller, int assessmentId, ScopeConditions conditions, CancellationToken cancellationToken = default) =>
+        SaveStepAsync(caller, assessmentId, StartStep.Conditions, a =>
+        {
+            if (a.Conditions != conditions || !a.ConditionsConfirmed)
+            {
+                a.Conditions = conditions;
+                a.ConditionsConfirmed = true;
+                a.ScopeReviewed = false;
+            }
+        }, cancellationToken);
+
+    /// <summary>Replaces the list of significant functions; blank rows are dropped, so a half-typed row costs nothing.</summary>
+    public Task<StepOutcome> SaveFunctionsAsync(Caller caller, int assessmentId, IReadOnlyList<FunctionInput> functions, CancellationToken cancellationToken = default) =>
+        SaveStepAsync(caller, assessmentId, StartStep.Functions, a =>
+        {
+            var kept = functions.Where(f => !string.IsNullOrWhiteSpace(f.Name)).Take(AssessmentStartRules.MaxFunctions).ToList();
+            a.Functions.Clear();
+            a.Functions.AddRange(kept.Select((f, i) => new SignificantFunction
+            {
+                Order = i + 1,
+                Name = Clean(f.Name, 200)!,
+                Description = Clean(f.Description, 2000),
+            }));
+        }, cancellationToken);
+
+    /// <summary>
+    /// Brings the scope in line with the route and conditions: requirements that apply are listed with the reason;
+    /// the officer's earlier exclusions (with their justification) and additions are kept where still relevant.
+    /// </summary>
+    public async Task<StepOutcome> RefreshScopeAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: true, cancellationToken);
+        if (assessment is null || assessment.Status != AssessmentStatus.Draft)
+        {
+            return StepOutcome.Refused("This assessment is not a draft of your organisation's.");
+        }
+
+        if (assessment.Route is not { } route)
+        {
+            return StepOutcome.Refused("Choose the route first.");
+        }
+
+        var catalogue = await db.PolicyRequirements.AsNoTracking()
+            .Where(r => r.FrameworkVersionId == assessment.FrameworkVersionId)
+            .OrderBy(r => r.Order)
+            .ToListAsync(cancellationToken);
+        var previous = assessment.Requirements.ToDictionary(r => r.Code, StringComparer.Ordinal);
+        var scope = new List<AssessmentRequirement>();
+        foreach (var requirement in catalogue)
+        {
+            var decision = RequirementScoping.Decide(route, assessment.Conditions, requirement.StandingOn(route), requirement.Conditions);
+            previous.TryGetValue(requirement.Code, out var earlier);
+            if (decision.Applies)
+            {
+                scope.Add(new AssessmentRequirement
+                {
+                    PolicyRequirementId = requirement.Id,
+                    Code = requirement.Code,
+                    Order = requirement.Order,
+                    Standing = decision.Standing,
+                    Reason = decision.Reason,
+                    InScope = earlier?.InScope ?? true,
+                    ExclusionJustification = earlier?.InScope == false ? earlier.ExclusionJustification : null,
+                });
+            }
+            else if (earlier is { AddedByOfficer: true })
+            {
+                scope.Add(new AssessmentRequirement
+                {
+                    PolicyRequirementId = requirement.Id,
+                    Code = requirement.Code,
+                    Order = requirement.Order,
+                    Standing = earlier.Standing,
+                    Reason = earlier.Reason,
+                    InScope = true,
+                    AddedByOfficer = true,
+                });
+            }
+        }
+
+        db.AssessmentRequirements.RemoveRange(assessment.Requirements);
+        assessment.Requirements.Clear();
+        assessment.Requirements.AddRange(scope);
+        assessment.StartStepReached = Math.Max(assessment.StartStepReached, (int)StartStep.Scope);
+        assessment.Touch(clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        return StepOutcome.Done();
+    }
+
+    public async Task<StepOutcome> ExcludeAsync(Caller caller, int assessmentId, string code, string? justification, CancellationToken cancellationToken = default)
+    {
+        var reason = Clean(justification, 2000);
+        if (reason is null || reason.Length < 10)
+        {
+            return StepOutcome.Invalid("justification", "Explain in a sentence why this requirement does not apply to the system (at least 10 characters).");
+        }
+
+        return await ChangeScopeRowAsync(caller, assessmentId, code, (db, a, row, now) =>
+        {
+            row.InScope = false;
+            row.ExclusionJustification = reason;
+            AuditTrail.Record(db, caller, now, "RequirementTakenOutOfScope", nameof(Assessment), a.Reference,
+                $"Took {code} out of scope: {reason}", "In scope", "Out of scope", a.Id);
+        }, cancellationToken);
+    }
+
+    public Task<StepOutcome> IncludeAsync(Caller caller, int assessmentId, string code, CancellationToken cancellationToken = default) =>
+        ChangeScopeRowAsync(caller, assessmentId, code, (db, a, row, now) =>
+        {
+            row.InScope = true;
+            row.ExclusionJustification = null;
+            AuditTrail.Record(db, caller, now, "RequirementBroughtIntoScope", nameof(Assessment), a.Reference,
+                $"Brought {code} into scope.", "Out of scope", "In scope", a.Id);
+        }, cancellationToken);
+
+    /// <summary>Adds a requirement that scoping did not bring in, because the officer wants it answered all the same.</summary>
+    public async Task<StepOutcome> AddRequirementAsync(Caller caller, int assessmentId, string code, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: true, cancellationToken);
+        if (assessment is null || assessment.Status != AssessmentStatus.Draft)
+        {
+            return StepOutcome.Refused("This assessment is not a draft of your organisation's.");
+        }
+
+        var requirement = await db.PolicyRequirements.AsNoTracking()
+            .SingleOrDefaultAsync(r => r.FrameworkVersionId == assessment.FrameworkVersionId && r.Code == code.Trim(), cancellationToken);
+        if (requirement is null)
+        {
+            return StepOutcome.Invalid("add", $"There is no requirement {code} in catalogue version the assessment uses.");
+        }
+
+        if (assessment.Requirements.Any(r => r.Code == requirement.Code))
+        {
+            return StepOutcome.Invalid("add", $"{requirement.Code} is already in the list.");
+        }
+
+        assessment.Requirements.Add(new AssessmentRequirement
+        {
+            PolicyRequirementId = requirement.Id,
+            Code = requirement.Code,
+            Order = requirement.Order,
+            Standing = assessment.Route is { } route ? requirement.StandingOn(route) ?? RouteStanding.Expectation : RouteStanding.Expectation,
+            Reason = "Added by the procurement officer.",
+            AddedByOfficer = true,
+        });
+        assessment.Touch(now);
+        AuditTrail.Record(db, caller, now, "RequirementAddedToScope", nameof(Assessment), assessment.Reference,
+            $"Added {requirement.Code} to the scope by hand.", assessmentId: assessment.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        return StepOutcome.Done();
+    }
+
+    public Task<StepOutcome> ConfirmScopeAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default) =>
+        SaveStepAsync(caller, assessmentId, StartStep.Scope, a => a.ScopeReviewed = a.Requirements.Any(r => r.InScope), cancellationToken);
+
+    /// <summary>Completes the start: every step must be complete; the assessment stays a draft until a supplier is invited.</summary>
+    public async Task<StepOutcome> ConfirmAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: true, cancellationToken);
+        if (assessment is null || assessment.Status != AssessmentStatus.Draft)
+        {
+            return StepOutcome.Refused("This assessment is not a draft of your organisation's.");
+        }
+
+        var problems = AssessmentStartRules.AllProblems(assessment, DateOnly.FromDateTime(now));
+        if (problems.Count > 0)
+        {
+            return StepOutcome.Invalid("confirm", string.Join(" ", problems.Select(p => p.Message)));
+        }
+
+        if (assessment.StartConfirmedAt is null)
+        {
+            assessment.StartConfirmedAt = now;
+            assessment.Touch(now);
+            var inScope = assessment.Requirements.Count(r => r.InScope);
+            AuditTrail.Record(db, caller, now, "AssessmentStartConfirmed", nameof(Assessment), assessment.Reference,
+                $"Confirmed {assessment.Reference} for {assessment.SystemName} ({PolicyWording.RouteName(assessment.Route!.Value).ToLowerInvariant()}) with {inScope} requirements in scope.",
+                after: string.Create(CultureInfo.InvariantCulture, $"{inScope} requirements"), assessmentId: assessment.Id);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return StepOutcome.Done();
+    }
+
+    private async Task<StepOutcome> ChangeScopeRowAsync(
+        Caller caller, int assessmentId, string code, Action<PortalDbContext, Assessment, AssessmentRequirement, DateTime> change, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: true, cancellationToken);
+        if (assessment is null || assessment.Status != AssessmentStatus.Draft)
+        {
+            return StepOutcome.Refused("This assessment is not a draft of your organisation's.");
+        }
+
+        var row = assessment.Requirements.SingleOrDefault(r => r.Code == code);
+        if (row is null)
+        {
+            return StepOutcome.Refused($"{code} is not in this assessment's scope list.");
+        }
+
+        change(db, assessment, row, now);
+        assessment.Touch(now);
+        await db.SaveChangesAsync(cancellationToken);
+        return StepOutcome.Done();
+    }
+
+    private async Task<StepOutcome> SaveStepAsync(Caller caller, int assessmentId, StartStep step, Action<Assessment> apply, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: true, cancellationToken);
+        if (assessment is null || assessment.Status != AssessmentStatus.Draft)
+        {
+            return StepOutcome.Refused("This assessment is not a draft of your organisation's.");
+        }
+
+        apply(assessment);
+        var now = clock.GetUtcNow().UtcDateTime;
+        assessment.Touch(now);
+        var problems = AssessmentStartRules.Problems(assessment, step, DateOnly.FromDateTime(now));
+        if (problems.Count == 0)
+        {
+            assessment.StartStepReached = Math.Max(assessment.StartStepReached, (int)step + 1);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return StepOutcome.Saved(problems);
+    }
+
+    private static async Task<Assessment?> LoadOwnAsync(PortalDbContext db, Caller caller, int assessmentId, bool tracking, CancellationToken cancellationToken)
+    {
+        RequireOfficer(caller);
+        var query = db.Assessments.Include(a => a.Functions).Include(a => a.Requirements).Where(a => a.Id == assessmentId && a.NhsOrganisationId == caller.NhsOrganisationId);
+        return await (tracking ? query : query.AsNoTracking()).AsSplitQuery().SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private static string? Clean(string? text, int maxLength)
+    {
+        var trimmed = text?.Trim();
+        return string.IsNullOrEmpty(trimmed) ? null : trimmed.Length <= maxLength ? trimmed : trimmed[..maxLength];
+    }
+
+    private static void RequireOfficer(Caller caller)
+    {
+        if (!caller.IsInRole(PortalRoles.ProcurementOfficer) || caller.NhsOrganisationId is null)
+        {
+            throw new AccessDeniedException("Only a procurement officer linked to an NHS organisation can start and edit assessments.");
+        }
+    }
+}
+
+/// <summary>The result of saving a step: saved (with anything the step still needs), invalid input, or refused.</summary>
+public sealed record StepOutcome(bool Succeeded, IReadOnlyDictionary<string, string> Problems, string? Refusal = null)
+{
+    public bool CanContinue => Succeeded && Problems.Count == 0;
+
+    public static StepOutcome Saved(IReadOnlyDictionary<string, string> problems) => new(true, problems);
+
+    public static StepOutcome Done() => new(true, new Dictionary<string, string>());
+
+    public static StepOutcome Invalid(string field, string message) => new(false, new Dictionary<string, string> { [field] = message });
+
+    public static StepOutcome Refused(string message) => new(false, new Dictionary<string, string>(), message);
+}

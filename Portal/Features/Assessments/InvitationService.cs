@@ -1,0 +1,159 @@
+using System.Net.Mail;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Portal.Auth;
+using Portal.Data;
+using Portal.Data.Assessments;
+using Portal.Data.Users;
+using Portal.Features.Audit;
+
+namespace Portal.Features.Assessments;
+
+/// <summary>
+/// Inviting supplier account managers to answer an assessment. The invitation is a link with a one-time token;
+/// in production it goes to the supplier's Entra ID B2B guest, who signs in and accepts it, which links them to
+/// the supplier. Only the token's hash is stored.
+/// </summary>
+public sealed class InvitationService(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock)
+{
+    public sealed record Invitation(int Id, string Email, string Link);
+
+    public sealed record PendingInvitation(int Id, int AssessmentId, string SystemName, string OrganisationName, string SupplierName, DateOnly? ResponseDueDate)
+    {
+        public string Reference => $"OAP-{AssessmentId:D5}";
+    }
+
+    public async Task<CommandResult<Invitation>> InviteAsync(Caller caller, int assessmentId, string? email, CancellationToken cancellationToken = default)
+    {
+        // E-mail addresses are compared without case; keep them in one case so the database can match them directly.
+        var address = email?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(address) || !MailAddress.TryCreate(address, out var parsed) || parsed.Address != address || !address.Contains('.', StringComparison.Ordinal))
+        {
+            return new(false, null, "Enter the supplier account manager's e-mail address, like name@supplier.co.uk.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var assessment = await db.Assessments.Include(a => a.Invitations).Include(a => a.Supplier)
+            .SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
+        if (assessment is null || !AssessmentVisibility.IsOfficerOf(caller, assessment))
+        {
+            return new(false, null, "Only a procurement officer of the assessing organisation can invite a supplier.");
+        }
+
+        if (assessment.StartConfirmedAt is null || assessment.Supplier is null)
+        {
+            return new(false, null, "Finish and confirm the guided start before inviting the supplier.");
+        }
+
+        if (assessment.Status == AssessmentStatus.Draft)
+        {
+            var decision = AssessmentWorkflow.Decide(assessment.Status, WorkflowAction.InviteSupplier, caller.Roles);
+            if (!decision.Allowed)
+            {
+                return new(false, null, decision.Refusal);
+            }
+
+            assessment.Status = decision.To!.Value;
+        }
+        else if (assessment.Status != AssessmentStatus.AwaitingSupplier)
+        {
+            return new(false, null, $"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}; invitations are sent before the supplier submits.");
+        }
+
+        if (assessment.Invitations.Any(i => i.Status == InvitationStatus.Pending && string.Equals(i.Email, address, StringComparison.OrdinalIgnoreCase)))
+        {
+            return new(false, null, $"{address} already has an invitation waiting to be accepted.");
+        }
+
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var invitation = new SupplierInvitation
+        {
+            Email = address,
+            TokenHash = Hash(token),
+            InvitedAt = now,
+            InvitedByUserId = caller.UserId,
+        };
+        assessment.Invitations.Add(invitation);
+        assessment.Touch(now);
+        AuditTrail.Record(db, caller, now, "SupplierInvited", nameof(Assessment), assessment.Reference,
+            $"Invited {address} of {assessment.Supplier.Name} to answer {assessment.Reference}.", after: address, assessmentId: assessment.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        return new(true, new Invitation(invitation.Id, address, $"/invitations/{token}"));
+    }
+
+    /// <summary>Invitations waiting for the signed-in person, matched by their e-mail address.</summary>
+    public async Task<IReadOnlyList<PendingInvitation>> PendingForAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        if (!caller.IsInRole(PortalRoles.SupplierAccountManager) || string.IsNullOrEmpty(caller.Email))
+        {
+            return [];
+        }
+
+        var email = caller.Email.ToLowerInvariant();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.SupplierInvitations.AsNoTracking()
+            .Where(i => i.Status == InvitationStatus.Pending && i.Email == email)
+            .OrderBy(i => i.InvitedAt)
+            .Select(i => new PendingInvitation(
+                i.Id, i.AssessmentId, i.Assessment!.SystemName, i.Assessment.NhsOrganisation!.Name,
+                i.Assessment.Supplier!.Name, i.Assessment.ResponseDueDate))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Accepts an invitation by its link token (production) or, for the person it was sent to, by id.</summary>
+    public async Task<CommandResult<int>> AcceptAsync(Caller caller, string? token, int? invitationId, CancellationToken cancellationToken = default)
+    {
+        if (!caller.IsInRole(PortalRoles.SupplierAccountManager))
+        {
+            return new(false, 0, "Only a supplier account manager can accept an invitation to answer an assessment.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        SupplierInvitation? invitation;
+        if (!string.IsNullOrEmpty(token))
+        {
+            var hash = Hash(token);
+            invitation = await db.SupplierInvitations.Include(i => i.Assessment).ThenInclude(a => a!.Supplier)
+                .SingleOrDefaultAsync(i => i.TokenHash == hash, cancellationToken);
+        }
+        else
+        {
+            invitation = await db.SupplierInvitations.Include(i => i.Assessment).ThenInclude(a => a!.Supplier)
+                .SingleOrDefaultAsync(i => i.Id == invitationId, cancellationToken);
+            if (invitation is not null && !string.Equals(invitation.Email, caller.Email, StringComparison.OrdinalIgnoreCase))
+            {
+                invitation = null;
+            }
+        }
+
+        if (invitation is null || invitation.Status != InvitationStatus.Pending)
+        {
+            return new(false, 0, "This invitation is not valid: it may have been accepted already or withdrawn. Ask the procurement officer to invite you again.");
+        }
+
+        var assessment = invitation.Assessment!;
+        var user = await db.Users.SingleAsync(u => u.Id == caller.UserId, cancellationToken);
+        if (user.SupplierId is null && user.NhsOrganisationId is null)
+        {
+            // A B2B guest's first invitation is what ties them to their company.
+            user.LinkTo(null, assessment.SupplierId);
+        }
+        else if (user.SupplierId != assessment.SupplierId)
+        {
+            return new(false, 0, $"This invitation is for {assessment.Supplier!.Name}, and your account acts for another organisation. Ask your portal administrator to check your account.");
+        }
+
+        invitation.Status = InvitationStatus.Accepted;
+        invitation.AcceptedAt = now;
+        invitation.AcceptedByUserId = caller.UserId;
+        AuditTrail.Record(db, caller, now, "InvitationAccepted", nameof(Assessment), assessment.Reference,
+            $"{caller.DisplayName} accepted the invitation to answer {assessment.Reference} for {assessment.Supplier!.Name}.", assessmentId: assessment.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        return new(true, assessment.Id);
+    }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}

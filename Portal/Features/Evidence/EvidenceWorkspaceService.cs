@@ -1,0 +1,410 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Auth;
+using Portal.Data;
+using Portal.Data.Assessments;
+using Portal.Data.Evidence;
+using Portal.Features.Assessments;
+using Portal.Features.Audit;
+
+namespace Portal.Features.Evidence;
+
+/// <summary>
+/// The supplier's evidence workspace: a response per in-scope requirement, evidence links and documents, the API
+/// operation for each significant function, and submission. Suppliers change only their own assessments, and
+/// only while the assessment waits for them; NHS staff of the assessing organisation may read.
+/// </summary>
+public sealed class EvidenceWorkspaceService(
+    IDbContextFactory<PortalDbContext> contexts,
+    IEvidenceStore store,
+    IOptions<EvidenceOptions> options,
+    TimeProvider clock)
+{
+    public async Task<WorkspaceView?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var assessment = await db.Assessments.AsNoTracking().VisibleTo(caller)
+            .Where(a => a.Id == assessmentId)
+            .Select(a => new { a.Id, a.SystemName, Organisation = a.NhsOrganisation!.Name, Supplier = a.Supplier!.Name, a.Status, a.ResponseDueDate, a.SupplierId })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (assessment is null)
+        {
+            return null;
+        }
+
+        var requirements = await db.AssessmentRequirements.AsNoTracking()
+            .Where(r => r.AssessmentId == assessmentId && r.InScope)
+            .OrderBy(r => r.Order)
+            .Select(r => new
+            {
+                r.Id,
+                r.Code,
+                r.Standing,
+                r.PolicyRequirement!.SectionCode,
+                r.PolicyRequirement.Title,
+                r.PolicyRequirement.Statement,
+                r.PolicyRequirement.Guidance,
+                r.PolicyRequirement.Evidence,
+                r.PolicyRequirement.Obligation,
+            })
+            .ToListAsync(cancellationToken);
+        var responses = await db.RequirementResponses.AsNoTracking()
+            .Where(r => r.AssessmentId == assessmentId)
+            .Include(r => r.Evidence)
+            .ToDictionaryAsync(r => r.AssessmentRequirementId, cancellationToken);
+        var functions = await db.SignificantFunctions.AsNoTracking()
+            .Where(f => f.AssessmentId == assessmentId)
+            .OrderBy(f => f.Order)
+            .Select(f => new WorkspaceFunction(f.Id, f.Name, f.Description, f.ApiOperation, f.DocumentationUrl, f.ConcurrencyStamp))
+            .ToListAsync(cancellationToken);
+
+        var canEdit = caller.IsInRole(Data.Users.PortalRoles.SupplierAccountManager) && caller.SupplierId == assessment.SupplierId
+            && assessment.Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested;
+        return new WorkspaceView(
+            assessment.Id,
+            $"OAP-{assessment.Id:D5}",
+            assessment.SystemName,
+            assessment.Organisation,
+            assessment.Supplier,
+            assessment.Status,
+            assessment.ResponseDueDate,
+            canEdit,
+            requirements.Select(r => new WorkspaceRequirement(
+                r.Code, r.SectionCode, r.Title, r.Statement, r.Guidance, r.Evidence, r.Obligation, r.Standing,
+                responses.TryGetValue(r.Id, out var response) ? View(response) : null)).ToList(),
+            functions);
+    }
+
+    public async Task<SaveResult> SaveResponseAsync(
+        Caller caller, int assessmentId, string code, ResponseDraft draft, Guid? expectedStamp, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, cancellationToken);
+        if (assessment is null)
+        {
+            return SaveResult.Refused(refusal!);
+        }
+
+        var requirement = await db.AssessmentRequirements.SingleOrDefaultAsync(r => r.AssessmentId == assessmentId && r.Code == code && r.InScope, cancellationToken);
+        if (requirement is null)
+        {
+            return SaveResult.Refused($"{code} is not in this assessment's scope.");
+        }
+
+        var response = await db.RequirementResponses.Include(r => r.Evidence)
+            .SingleOrDefaultAsync(r => r.AssessmentRequirementId == requirement.Id, cancellationToken);
+        if (response is not null && response.ConcurrencyStamp != expectedStamp)
+        {
+            return new SaveResult(SaveStatus.Conflict, null, View(response),
+                $"{response.UpdatedByName} saved a different answer to {code} at {response.UpdatedAt:HH:mm} while you were editing. Choose which to keep.");
+        }
+
+        if (response is null)
+        {
+            response = new RequirementResponse { AssessmentId = assessmentId, AssessmentRequirementId = requirement.Id };
+            db.RequirementResponses.Add(response);
+        }
+
+        var before = response.Claim?.ToString();
+        response.Claim = draft.Claim;
+        response.Narrative = Clean(draft.Narrative, 8000);
+        response.NotApplicableJustification = Clean(draft.NotApplicableJustification, 4000);
+        response.PlannedDate = draft.PlannedDate;
+        response.Plan = Clean(draft.Plan, 4000);
+        response.UpdatedAt = now;
+        response.UpdatedByUserId = caller.UserId;
+        response.UpdatedByName = caller.DisplayName;
+        response.ConcurrencyStamp = Guid.NewGuid();
+        AuditTrail.Record(db, caller, now, "ResponseSaved", nameof(RequirementResponse), $"{assessment.Reference}/{code}",
+            $"Saved the answer to {code}: {draft.Claim?.ToString() ?? "no claim yet"}.", before, draft.Claim?.ToString(), assessmentId);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Someone saved between our read and our write (a changed stamp, or a first answer created twice).
+            await using var fresh = await contexts.CreateDbContextAsync(cancellationToken);
+            var theirs = await fresh.RequirementResponses.AsNoTracking().Include(r => r.Evidence)
+                .SingleAsync(r => r.AssessmentRequirementId == requirement.Id, cancellationToken);
+            return new SaveResult(SaveStatus.Conflict, null, View(theirs),
+                $"{theirs.UpdatedByName} saved a different answer to {code} at the same moment. Choose which to keep.");
+        }
+
+        return new SaveResult(SaveStatus.Saved, response.ConcurrencyStamp, null, null);
+    }
+
+    public async Task<SaveResult> SaveFunctionAsync(
+        Caller caller, int assessmentId, int functionId, string? apiOperation, string? documentationUrl, Guid expectedStamp, CancellationToken cancellationToken = default)
+    {
+        var url = Clean(documentationUrl, 2000);
+        if (url is not null && !IsWebAddress(url))
+        {
+            return SaveResult.Refused("Enter the documentation link as a full web address starting https:// or http://.", "documentationUrl");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, cancellationToken);
+        if (assessment is null)
+        {
+            return SaveResult.Refused(refusal!);
+        }
+
+        var function = await db.SignificantFunctions.SingleOrDefaultAsync(f => f.Id == functionId && f.AssessmentId == assessmentId, cancellationToken);
+        if (function is null)
+        {
+            return SaveResult.Refused("That function is not part of this assessment.");
+        }
+
+        if (function.ConcurrencyStamp != expectedStamp)
+        {
+            return new SaveResult(SaveStatus.Conflict, null, null,
+                $"Someone else changed the answer for {function.Name} while you were editing: reload to see it.");
+        }
+
+        function.ApiOperation = Clean(apiOperation, 500);
+        function.DocumentationUrl = url;
+        function.AnsweredAt = now;
+        function.ConcurrencyStamp = Guid.NewGuid();
+        AuditTrail.Record(db, caller, now, "FunctionAnswered", nameof(SignificantFunction), $"{assessment.Reference}/{function.Name}",
+            $"Recorded the API operation for {function.Name}: {function.ApiOperation ?? "none"}.", after: function.ApiOperation, assessmentId: assessmentId);
+        await db.SaveChangesAsync(cancellationToken);
+        return new SaveResult(SaveStatus.Saved, function.ConcurrencyStamp, null, null);
+    }
+
+    public async Task<SaveResult> AddLinkAsync(Caller caller, int assessmentId, string code, EvidenceInput input, CancellationToken cancellationToken = default)
+    {
+        var url = Clean(input.Url, 2000);
+        if (url is null || !IsWebAddress(url))
+        {
+            return SaveResult.Refused("Enter the link as a full web address starting https:// or http://.", "url");
+        }
+
+        return await AddEvidenceAsync(caller, assessmentId, code, input, (item, _) =>
+        {
+            item.Url = url;
+            return Task.FromResult<string?>(null);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds an uploaded document after checking its type against the allow-list by its bytes, its size and the
+    /// assessment's quota. It is stored outside the web root under a generated name, with its SHA-256.
+    /// </summary>
+    public async Task<SaveResult> AddDocumentAsync(
+        Caller caller, int assessmentId, string code, EvidenceInput input, string fileName, Stream content, CancellationToken cancellationToken = default)
+    {
+        var limits = options.Value;
+        var cleanName = DocumentTypes.CleanFileName(fileName);
+        var type = DocumentTypes.ForFileName(cleanName);
+        if (type is null)
+        {
+            return SaveResult.Refused($"{cleanName} is not a type the portal accepts. Upload one of: {DocumentTypes.AllowedExtensions}.", "file");
+        }
+
+        if (content.Length > limits.MaxFileBytes)
+        {
+            return SaveResult.Refused($"{cleanName} is {Megabytes(content.Length)}; a document may be at most {Megabytes(limits.MaxFileBytes)}.", "file");
+        }
+
+        if (!DocumentTypes.ContentMatches(type, content))
+        {
+            return SaveResult.Refused($"{cleanName} is named as a {type.Name} but its contents are not one. Upload the real document.", "file");
+        }
+
+        return await AddEvidenceAsync(caller, assessmentId, code, input, async (item, db) =>
+        {
+            var used = await db.EvidenceItems.Where(e => e.AssessmentId == assessmentId).SumAsync(e => e.SizeBytes ?? 0, cancellationToken);
+            if (used + content.Length > limits.AssessmentQuotaBytes)
+            {
+                return $"This assessment already holds {Megabytes(used)} of documents; adding {cleanName} would pass its {Megabytes(limits.AssessmentQuotaBytes)} limit. Link to large documents instead.";
+            }
+
+            content.Position = 0;
+            var stored = await store.SaveAsync(content, cancellationToken);
+            item.StoredName = stored.StoredName;
+            item.SizeBytes = stored.SizeBytes;
+            item.Sha256 = stored.Sha256;
+            item.FileName = cleanName;
+            item.ContentType = type.ContentType;
+            return null;
+        }, cancellationToken);
+    }
+
+    public async Task<SaveResult> RemoveEvidenceAsync(Caller caller, int assessmentId, int evidenceId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, cancellationToken);
+        if (assessment is null)
+        {
+            return SaveResult.Refused(refusal!);
+        }
+
+        var item = await db.EvidenceItems.SingleOrDefaultAsync(e => e.Id == evidenceId && e.AssessmentId == assessmentId, cancellationToken);
+        if (item is null)
+        {
+            return SaveResult.Refused("That evidence has already been removed.");
+        }
+
+        db.EvidenceItems.Remove(item);
+        AuditTrail.Record(db, caller, now, "EvidenceRemoved", nameof(EvidenceItem), $"{assessment.Reference}/{item.Id}",
+            $"Removed evidence '{item.Title}'.", item.Sha256 ?? item.Url, assessmentId: assessmentId);
+        await db.SaveChangesAsync(cancellationToken);
+        // The stored document is kept: the audit trail and any sign-off seal refer to its hash.
+        return new SaveResult(SaveStatus.Saved, null, null, null);
+    }
+
+    /// <summary>Submits when every in-scope requirement and significant function is answered; otherwise lists what is missing.</summary>
+    public async Task<(CommandResult Result, IReadOnlyList<MissingAnswer> Missing)> SubmitAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    {
+        var workspace = await GetAsync(caller, assessmentId, cancellationToken);
+        if (workspace is null || !workspace.CanEdit)
+        {
+            return (CommandResult.Refused("Only the supplier's account managers can submit this assessment, while it waits for them."), []);
+        }
+
+        var missing = workspace.Requirements.Where(r => !r.IsAnswered).Select(r => new MissingAnswer(r.Code, r.Title))
+            .Concat(workspace.Functions.Where(f => !f.IsAnswered).Select(f => new MissingAnswer($"function-{f.Id}", $"API operation for {f.Name}")))
+            .ToList();
+        if (missing.Count > 0)
+        {
+            return (CommandResult.Refused($"{missing.Count} {(missing.Count == 1 ? "answer is" : "answers are")} still needed before you can submit."), missing);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var assessment = await db.Assessments.SingleAsync(a => a.Id == assessmentId, cancellationToken);
+        var decision = AssessmentWorkflow.Decide(assessment.Status, WorkflowAction.Submit, caller.Roles);
+        if (!decision.Allowed)
+        {
+            return (CommandResult.Refused(decision.Refusal!), []);
+        }
+
+        var before = assessment.Status;
+        assessment.Status = decision.To!.Value;
+        assessment.Touch(now);
+        AuditTrail.Record(db, caller, now, "AssessmentSubmitted", nameof(Assessment), assessment.Reference,
+            $"{caller.DisplayName} submitted {assessment.Reference} with {workspace.Requirements.Count} answers.",
+            AssessmentWorkflow.StatusName(before), AssessmentWorkflow.StatusName(assessment.Status), assessment.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        return (CommandResult.Done($"{assessment.Reference} is submitted to {workspace.OrganisationName}."), []);
+    }
+
+    /// <summary>A stored document, for anyone who may see its assessment; null for everyone else.</summary>
+    public async Task<DocumentDownload?> OpenDocumentAsync(Caller caller, int evidenceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var visible = db.Assessments.AsNoTracking().VisibleTo(caller).Select(a => a.Id);
+        var item = await db.EvidenceItems.AsNoTracking()
+            .Where(e => e.Id == evidenceId && e.StoredName != null && visible.Contains(e.AssessmentId))
+            .Select(e => new { e.StoredName, e.FileName, e.ContentType })
+            .SingleOrDefaultAsync(cancellationToken);
+        return item is null
+            ? null
+            : new DocumentDownload(await store.OpenAsync(item.StoredName!, cancellationToken), item.FileName!, item.ContentType!);
+    }
+
+    private async Task<SaveResult> AddEvidenceAsync(
+        Caller caller, int assessmentId, string code, EvidenceInput input, Func<EvidenceItem, PortalDbContext, Task<string?>> fill, CancellationToken cancellationToken)
+    {
+        var title = Clean(input.Title, 300);
+        if (title is null)
+        {
+            return SaveResult.Refused("Give the evidence a short title, for example \"API reference\".", "title");
+        }
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (input.EvidenceDate is not { } evidenceDate)
+        {
+            return SaveResult.Refused("Enter the date of the evidence (when the document was issued or the link checked).", "evidenceDate");
+        }
+
+        if (evidenceDate > today)
+        {
+            return SaveResult.Refused("The evidence date cannot be in the future.", "evidenceDate");
+        }
+
+        if (input.ValidUntil is { } validUntil && validUntil < evidenceDate)
+        {
+            return SaveResult.Refused("\"Valid until\" must be on or after the evidence date.", "validUntil");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, cancellationToken);
+        if (assessment is null)
+        {
+            return SaveResult.Refused(refusal!);
+        }
+
+        var requirement = await db.AssessmentRequirements.SingleOrDefaultAsync(r => r.AssessmentId == assessmentId && r.Code == code && r.InScope, cancellationToken);
+        if (requirement is null)
+        {
+            return SaveResult.Refused($"{code} is not in this assessment's scope.");
+        }
+
+        var response = await db.RequirementResponses.SingleOrDefaultAsync(r => r.AssessmentRequirementId == requirement.Id, cancellationToken);
+        if (response is null)
+        {
+            response = new RequirementResponse
+            {
+                AssessmentId = assessmentId, AssessmentRequirementId = requirement.Id, UpdatedAt = now, UpdatedByUserId = caller.UserId, UpdatedByName = caller.DisplayName,
+            };
+            db.RequirementResponses.Add(response);
+        }
+
+        var item = new EvidenceItem
+        {
+            AssessmentId = assessmentId,
+            Kind = input.Kind,
+            Title = title,
+            EvidenceDate = evidenceDate,
+            ValidUntil = input.ValidUntil,
+            AddedAt = now,
+            AddedByUserId = caller.UserId,
+        };
+        var problem = await fill(item, db);
+        if (problem is not null)
+        {
+            return SaveResult.Refused(problem, "file");
+        }
+
+        response.Evidence.Add(item);
+        AuditTrail.Record(db, caller, now, "EvidenceAdded", nameof(EvidenceItem), $"{assessment.Reference}/{code}",
+            $"Added {(item.StoredName is null ? "a link" : $"the document {item.FileName}")} as evidence for {code}: {title}.",
+            after: item.Sha256 ?? item.Url, assessmentId: assessmentId);
+        await db.SaveChangesAsync(cancellationToken);
+        return new SaveResult(SaveStatus.Saved, response.ConcurrencyStamp, null, null);
+    }
+
+    private static async Task<(Assessment? Assessment, string? Refusal)> EditableAsync(PortalDbContext db, Caller caller, int assessmentId, CancellationToken cancellationToken)
+    {
+        var assessment = await db.Assessments.SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
+        if (assessment is null || !AssessmentVisibility.IsSupplierOf(caller, assessment))
+        {
+            return (null, "Only the supplier's account managers can change this assessment's answers.");
+        }
+
+        return assessment.Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested
+            ? (assessment, null)
+            : (null, $"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}; answers can be changed only while it waits for you.");
+    }
+
+    private static ResponseView View(RequirementResponse r) => new(
+        r.Claim, r.Narrative, r.NotApplicableJustification, r.PlannedDate, r.Plan, r.UpdatedAt, r.UpdatedByName, r.ConcurrencyStamp, r.IsAnswered,
+        r.Evidence.OrderBy(e => e.AddedAt).Select(e => new EvidenceView(e.Id, e.Kind, e.Title, e.Url, e.FileName, e.SizeBytes, e.Sha256, e.EvidenceDate, e.ValidUntil)).ToList());
+
+    private static bool IsWebAddress(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && !string.IsNullOrEmpty(uri.Host);
+
+    private static string Megabytes(long bytes) => $"{bytes / 1024d / 1024d:0.#} MB";
+
+    private static string? Clean(string? text, int maxLength)
+    {
+        var trimmed = text?.Trim();
+        return string.IsNullOrEmpty(trimmed) ? null : trimmed.Length <= maxLength ? trimmed : trimmed[..maxLength];
+    }
+}

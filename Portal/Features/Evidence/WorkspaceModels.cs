@@ -1,0 +1,84 @@
+using Portal.Data.Assessments;
+using Portal.Data.Evidence;
+using Portal.Data.Policy;
+
+namespace Portal.Features.Evidence;
+
+public sealed record EvidenceView(
+    int Id, EvidenceItemKind Kind, string Title, string? Url, string? FileName, long? SizeBytes, string? Sha256, DateOnly EvidenceDate, DateOnly? ValidUntil)
+{
+    public bool IsDocument => FileName is not null;
+}
+
+public sealed record ResponseView(
+    ComplianceClaim? Claim,
+    string? Narrative,
+    string? NotApplicableJustification,
+    DateOnly? PlannedDate,
+    string? Plan,
+    DateTime UpdatedAt,
+    string UpdatedBy,
+    Guid ConcurrencyStamp,
+    bool IsAnswered,
+    IReadOnlyList<EvidenceView> Evidence);
+
+public sealed record WorkspaceRequirement(
+    string Code,
+    string SectionCode,
+    string Title,
+    string Statement,
+    string Guidance,
+    EvidenceKinds EvidenceHints,
+    Obligation Obligation,
+    RouteStanding? Standing,
+    ResponseView? Response)
+{
+    public bool IsAnswered => Response?.IsAnswered == true;
+}
+
+public sealed record WorkspaceFunction(int Id, string Name, string? Description, string? ApiOperation, string? DocumentationUrl, Guid ConcurrencyStamp)
+{
+    public bool IsAnswered => !string.IsNullOrWhiteSpace(ApiOperation);
+}
+
+public sealed record WorkspaceView(
+    int AssessmentId,
+    string Reference,
+    string SystemName,
+    string OrganisationName,
+    string SupplierName,
+    AssessmentStatus Status,
+    DateOnly? ResponseDueDate,
+    bool CanEdit,
+    IReadOnlyList<WorkspaceRequirement> Requirements,
+    IReadOnlyList<WorkspaceFunction> Functions)
+{
+    public int Answered => Requirements.Count(r => r.IsAnswered) + Functions.Count(f => f.IsAnswered);
+
+    public int Total => Requirements.Count + Functions.Count;
+}
+
+/// <summary>What a supplier types for one requirement.</summary>
+public sealed record ResponseDraft(ComplianceClaim? Claim, string? Narrative, string? NotApplicableJustification, DateOnly? PlannedDate, string? Plan);
+
+public enum SaveStatus
+{
+    Saved,
+    Conflict,
+    Refused,
+}
+
+/// <summary>
+/// The outcome of saving a response. On a conflict, <see cref="Theirs"/> is what the other person saved, so the
+/// page can show both versions and let the supplier keep one.
+/// </summary>
+public sealed record SaveResult(SaveStatus Status, Guid? ConcurrencyStamp, ResponseView? Theirs, string? Message, string? Field = null)
+{
+    public static SaveResult Refused(string message, string? field = null) => new(SaveStatus.Refused, null, null, message, field);
+}
+
+public sealed record MissingAnswer(string Code, string Title);
+
+public sealed record EvidenceInput(EvidenceItemKind Kind, string? Title, string? Url, DateOnly? EvidenceDate, DateOnly? ValidUntil);
+
+public sealed record DocumentDownload(Stream Content, string FileName, string ContentType);
