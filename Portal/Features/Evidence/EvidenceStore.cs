@@ -22,10 +22,15 @@ public sealed class LocalFolderEvidenceStore : IEvidenceStore
     private readonly string _directory;
 
     public LocalFolderEvidenceStore(IOptions<EvidenceOptions> options, IWebHostEnvironment environment)
-    {
-        _directory = string.IsNullOrWhiteSpace(options.Value.StorageDirectory)
+        : this(string.IsNullOrWhiteSpace(options.Value.StorageDirectory)
             ? Path.Combine(environment.ContentRootPath, "App_Data", "evidence")
-            : options.Value.StorageDirectory;
+            : options.Value.StorageDirectory)
+    {
+    }
+
+    public LocalFolderEvidenceStore(string directory)
+    {
+        _directory = directory;
         Directory.CreateDirectory(_directory);
     }
 
