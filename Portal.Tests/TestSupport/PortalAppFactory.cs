@@ -37,6 +37,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         {
             ["Database:ConnectionString"] = DatabaseSetup.DefaultSqliteConnectionString(_dataDirectory),
             ["DataProtection:KeysDirectory"] = Path.Combine(_dataDirectory, "keys"),
+            ["Evidence:StorageDirectory"] = Path.Combine(_dataDirectory, "evidence"),
         };
         _settings.TryAdd("Seed:DemoData", "true");
     }
