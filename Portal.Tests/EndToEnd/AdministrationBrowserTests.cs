@@ -19,7 +19,7 @@ public sealed class AdministrationBrowserTests(BrowserFixture browser)
         var broken = CatalogueJson.Write(PortalSeeder.ReadSeededCatalogue() with { Version = "2026-broken" })
             .Replace("\"obligation\": \"Should\"", "\"obligation\": \"Optional\"", StringComparison.Ordinal);
 
-        await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        await page.Locator("input.catalogue-file-input:not(.d-none)").SetInputFilesAsync(new FilePayload
         {
             Name = "broken.json", MimeType = "application/json", Buffer = Encoding.UTF8.GetBytes(broken),
         });
@@ -43,7 +43,7 @@ public sealed class AdministrationBrowserTests(BrowserFixture browser)
             Requirements = seeded.Requirements.Select(r => r.Id == "C.4" ? r with { Title = "Testing (revised)" } : r).ToList(),
         };
 
-        await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        await page.Locator("input.catalogue-file-input:not(.d-none)").SetInputFilesAsync(new FilePayload
         {
             Name = "revised.yaml", MimeType = "application/yaml", Buffer = Encoding.UTF8.GetBytes(CatalogueJson.Write(revised)),
         });

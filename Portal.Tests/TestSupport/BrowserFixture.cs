@@ -66,8 +66,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Blazor Server pages prerender first; wait until the circuit is up so clicks reach the server.</summary>
     public static async Task WaitForInteractiveAsync(IPage page)
     {
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('h1') !== null");
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.WaitForSelectorAsync("html[data-interactive='true']", new() { State = WaitForSelectorState.Attached });
     }
 
     /// <summary>Fails with every violation named when axe-core finds any WCAG 2.x A/AA problem on the page.</summary>

@@ -201,4 +201,14 @@ public sealed class EvidenceWorkspaceServiceTests : IAsyncLifetime
         await using var db = _database.CreateDbContext();
         Assert.True(await db.AuditEvents.AnyAsync(e => e.AssessmentId == _assessmentId && e.Action == "AssessmentSubmitted"));
     }
+
+    [Fact]
+    public async Task Evidence_added_before_a_claim_does_not_make_the_first_claim_a_conflict()
+    {
+        await _workspace.AddLinkAsync(_supplier, _assessmentId, "C.4", Link("Sandbox", "https://sandbox.acme.example"));
+
+        var saved = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "C.4", new(ComplianceClaim.Meets, null, null, null, null), null);
+
+        Assert.Equal(SaveStatus.Saved, saved.Status);
+    }
 }

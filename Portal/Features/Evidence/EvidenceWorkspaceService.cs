@@ -94,7 +94,10 @@ public sealed class EvidenceWorkspaceService(
 
         var response = await db.RequirementResponses.Include(r => r.Evidence)
             .SingleOrDefaultAsync(r => r.AssessmentRequirementId == requirement.Id, cancellationToken);
-        if (response is not null && response.ConcurrencyStamp != expectedStamp)
+        // A response that holds no answer yet (made when evidence came first) has nothing anyone could lose.
+        var hasAnswer = response is not null && (response.Claim is not null || response.Narrative is not null
+            || response.NotApplicableJustification is not null || response.PlannedDate is not null || response.Plan is not null);
+        if (hasAnswer && response!.ConcurrencyStamp != expectedStamp)
         {
             return new SaveResult(SaveStatus.Conflict, null, View(response),
                 $"{response.UpdatedByName} saved a different answer to {code} at {response.UpdatedAt:HH:mm} while you were editing. Choose which to keep.");
