@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Data;
 using Portal.Auth;
 using Portal.Data.Policy;
 using Portal.Features.Assessments;
@@ -9,7 +10,7 @@ namespace Portal.Tests.TestSupport;
 public static class TestAssessments
 {
     public static async Task<int> ConfirmedAsync(
-        TestDatabase database,
+        IDbContextFactory<PortalDbContext> database,
         Caller officer,
         string supplierName = "Acme Clinical Systems Ltd",
         AssessmentRoute route = AssessmentRoute.Procure,
@@ -36,7 +37,7 @@ public static class TestAssessments
         return id;
     }
 
-    public static async Task<int> InvitedAsync(TestDatabase database, Caller officer, string email = "sam.okafor@acme-clinical.example")
+    public static async Task<int> InvitedAsync(IDbContextFactory<PortalDbContext> database, Caller officer, string email = "sam.okafor@acme-clinical.example")
     {
         var id = await ConfirmedAsync(database, officer);
         var invited = await new InvitationService(database, TimeProvider.System).InviteAsync(officer, id, email);

@@ -1,0 +1,99 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Portal.Auth;
+using Portal.Data;
+using Portal.Data.Evidence;
+using Portal.Data.Users;
+using Portal.Features.Evidence;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Features.Assessments;
+
+/// <summary>Every assessment page and the document download, requested over HTTP by people of other organisations.</summary>
+public sealed class AssessmentIsolationHttpTests : IAsyncLifetime
+{
+    private const string SystemName = "Patient administration system";
+    private readonly PortalAppFactory _factory = new();
+    private int _assessmentId;
+    private int _documentId;
+
+    public async Task InitializeAsync()
+    {
+        var contexts = _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
+        var supplier = await TestCallers.ForAsync(contexts, TestCallers.Supplier);
+        _assessmentId = await TestAssessments.ConfirmedAsync(contexts, officer);
+        await new Portal.Features.Assessments.InvitationService(contexts, TimeProvider.System).InviteAsync(officer, _assessmentId, "sam.okafor@acme-clinical.example");
+        using var scope = _factory.Services.CreateScope();
+        var workspace = scope.ServiceProvider.GetRequiredService<EvidenceWorkspaceService>();
+        using var pdf = new MemoryStream(SampleDocuments.Pdf());
+        await workspace.AddDocumentAsync(supplier, _assessmentId, "P.1",
+            new EvidenceInput(EvidenceItemKind.Documentation, "Specification", null, DateOnly.FromDateTime(DateTime.UtcNow), null), "spec.pdf", pdf);
+        await using var db = await contexts.CreateDbContextAsync();
+        _documentId = await db.EvidenceItems.Select(e => e.Id).SingleAsync();
+    }
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    private async Task<HttpClient> ClientAsync(string who, string role) => _factory.ClientFor(await _factory.DemoUserIdAsync(who), role);
+
+    public static TheoryData<string, string> Outsiders => new()
+    {
+        { TestCallers.OtherSupplier, PortalRoles.SupplierAccountManager },
+        { TestCallers.OtherOfficer, PortalRoles.ProcurementOfficer },
+    };
+
+    [Theory]
+    [MemberData(nameof(Outsiders))]
+    public async Task Someone_from_another_organisation_gets_no_data_from_any_assessment_page(string who, string role)
+    {
+        using var client = await ClientAsync(who, role);
+
+        foreach (var path in new[] { "/assessments", $"/assessments/{_assessmentId}", $"/assessments/{_assessmentId}/evidence", $"/assessments/{_assessmentId}/start", "/" })
+        {
+            using var response = await client.GetAsync(path);
+            var body = await response.Content.ReadAsStringAsync();
+
+            Assert.DoesNotContain(SystemName, body, StringComparison.Ordinal);
+            Assert.DoesNotContain("spec.pdf", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Outsiders))]
+    public async Task Someone_from_another_organisation_cannot_download_the_document(string who, string role)
+    {
+        using var client = await ClientAsync(who, role);
+
+        using var response = await client.GetAsync($"/evidence/{_documentId}/download");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_assessing_organisation_sees_the_pages_and_downloads_the_document_as_an_attachment()
+    {
+        using var client = await ClientAsync(TestCallers.Ccio, PortalRoles.CcioReviewer);
+
+        var page = await client.GetStringAsync($"/assessments/{_assessmentId}");
+        using var download = await client.GetAsync($"/evidence/{_documentId}/download");
+
+        Assert.Contains(SystemName, page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.Equal("spec.pdf", download.Content.Headers.ContentDisposition.FileNameStar ?? download.Content.Headers.ContentDisposition.FileName);
+        Assert.Equal("application/pdf", download.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("nosniff", download.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal(SampleDocuments.Pdf(), await download.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task An_anonymous_visitor_cannot_download_the_document()
+    {
+        using var client = _factory.CreateClient(new() { AllowAutoRedirect = false });
+
+        using var response = await client.GetAsync($"/evidence/{_documentId}/download");
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+    }
+}
