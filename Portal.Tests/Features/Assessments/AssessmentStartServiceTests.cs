@@ -145,4 +145,39 @@ public sealed class AssessmentStartServiceTests : IAsyncLifetime
         Assert.False((await _start.SaveRouteAsync(other, id, AssessmentRoute.Upgrade)).Succeeded);
         Assert.Null((await _start.GetAsync(_officer, id))!.Route);
     }
+
+    [Fact]
+    public async Task Each_change_to_a_draft_is_audited_with_before_and_after_and_an_unchanged_save_is_not()
+    {
+        var id = (await _start.CreateDraftAsync(_officer)).Value;
+
+        await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Develop);
+        await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Develop);
+        await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Upgrade);
+
+        await using var db = _database.CreateDbContext();
+        var edits = await db.AuditEvents.Where(e => e.AssessmentId == id && e.Action == "AssessmentDraftEdited").OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(2, edits.Count);
+        Assert.Contains("route: Develop", edits[1].Before, StringComparison.Ordinal);
+        Assert.Contains("route: Upgrade", edits[1].After, StringComparison.Ordinal);
+        Assert.Equal(_officer.UserId, edits[1].ActorUserId);
+    }
+
+    [Fact]
+    public async Task A_competing_bid_copies_the_terms_under_the_same_procurement_reference_for_another_supplier()
+    {
+        var first = await TestAssessments.ConfirmedAsync(_database, _officer, procurementReference: "PR-77");
+        await _start.ExcludeAsync(_officer, first, "C.7", "Usage is limited by the trust's integration engine.");
+
+        var copy = await _start.StartCompetingBidAsync(_officer, first);
+        var draft = (await _start.GetAsync(_officer, copy.Value))!;
+
+        Assert.True(copy.Succeeded, copy.Message);
+        Assert.Equal("PR-77", draft.System.ProcurementReference);
+        Assert.Null(draft.System.SupplierId);
+        Assert.Equal(2, draft.Functions.Count);
+        Assert.False(draft.Scope.Single(r => r.Code == "C.7").InScope);
+        Assert.False(draft.Confirmed);
+        Assert.Equal(StartStep.System, draft.StepReached);
+    }
 }

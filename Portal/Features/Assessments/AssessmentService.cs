@@ -50,7 +50,8 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         IReadOnlyList<WorkflowAction> Actions,
         bool CanEditStart,
         bool CanInvite,
-        bool CanAnswer);
+        bool CanAnswer,
+        bool CanStartCompetingBid);
 
     public async Task<IReadOnlyList<AssessmentRow>> ListAsync(Caller caller, AssessmentStatus? status = null, CancellationToken cancellationToken = default)
     {
@@ -108,7 +109,8 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
                 .ToList(),
             isOfficer && assessment.Status == AssessmentStatus.Draft,
             isOfficer && assessment.StartConfirmedAt is not null && assessment.Status is AssessmentStatus.Draft or AssessmentStatus.AwaitingSupplier,
-            isSupplier && assessment.Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested);
+            isSupplier && assessment.Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested,
+            isOfficer && assessment.StartConfirmedAt is not null && !string.IsNullOrEmpty(assessment.ProcurementReference));
     }
 
     public async Task<CommandResult> WithdrawAsync(Caller caller, int assessmentId, string? reason, CancellationToken cancellationToken = default)

@@ -78,6 +78,57 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         return new CommandResult<int>(true, assessment.Id);
     }
 
+    /// <summary>
+    /// Starts the assessment of a competing bid: a new draft under the same procurement reference with the same
+    /// route, conditions, functions and scope decisions, waiting only for the other supplier to be chosen.
+    /// </summary>
+    public async Task<CommandResult<int>> StartCompetingBidAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var source = await LoadOwnAsync(db, caller, assessmentId, tracking: false, cancellationToken);
+        if (source is null || source.StartConfirmedAt is null || string.IsNullOrEmpty(source.ProcurementReference))
+        {
+            return new(false, 0, "Only a confirmed assessment with a procurement reference can be copied for a competing bid.");
+        }
+
+        var copy = new Assessment
+        {
+            NhsOrganisationId = source.NhsOrganisationId,
+            CreatedByUserId = caller.UserId,
+            FrameworkVersionId = source.FrameworkVersionId,
+            Route = source.Route,
+            Conditions = source.Conditions,
+            ConditionsConfirmed = source.ConditionsConfirmed,
+            SystemName = source.SystemName,
+            Description = source.Description,
+            ProcurementReference = source.ProcurementReference,
+            ResponseDueDate = source.ResponseDueDate,
+            ContractDate = source.ContractDate,
+            StartStepReached = (int)StartStep.System,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Functions = source.Functions.Select(f => new SignificantFunction { Order = f.Order, Name = f.Name, Description = f.Description }).ToList(),
+            Requirements = source.Requirements.Select(r => new AssessmentRequirement
+            {
+                PolicyRequirementId = r.PolicyRequirementId,
+                Code = r.Code,
+                Order = r.Order,
+                Standing = r.Standing,
+                Reason = r.Reason,
+                InScope = r.InScope,
+                AddedByOfficer = r.AddedByOfficer,
+                ExclusionJustification = r.ExclusionJustification,
+            }).ToList(),
+        };
+        db.Assessments.Add(copy);
+        await db.SaveChangesAsync(cancellationToken);
+        AuditTrail.Record(db, caller, now, "CompetingBidStarted", nameof(Assessment), copy.Reference,
+            $"Started {copy.Reference} for a competing bid under {copy.ProcurementReference}, copied from {source.Reference}.", assessmentId: copy.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        return new(true, copy.Id);
+    }
+
     public async Task<StartDraft?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -362,8 +413,16 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             return StepOutcome.Refused("This assessment is not a draft of your organisation's.");
         }
 
+        var before = Snapshot(assessment);
         apply(assessment);
         var now = clock.GetUtcNow().UtcDateTime;
+        var after = Snapshot(assessment);
+        if (before != after)
+        {
+            AuditTrail.Record(db, caller, now, "AssessmentDraftEdited", nameof(Assessment), assessment.Reference,
+                $"Edited the {step.ToString().ToLowerInvariant()} step of {assessment.Reference}.", before, after, assessment.Id);
+        }
+
         assessment.Touch(now);
         var problems = AssessmentStartRules.Problems(assessment, step, DateOnly.FromDateTime(now));
         if (problems.Count == 0)
@@ -374,6 +433,19 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         await db.SaveChangesAsync(cancellationToken);
         return StepOutcome.Saved(problems);
     }
+
+    /// <summary>What the guided start has recorded, in words, for the audit trail's before and after.</summary>
+    private static string Snapshot(Assessment a) => string.Join("; ",
+        $"route: {a.Route?.ToString() ?? "none"}",
+        $"system: {a.SystemName}",
+        $"supplier: {a.SupplierId?.ToString(CultureInfo.InvariantCulture) ?? "none"}",
+        $"product: {a.ProductName} {a.ProductVersion}".TrimEnd(),
+        $"description: {a.Description}",
+        $"procurement reference: {a.ProcurementReference}",
+        $"due: {a.ResponseDueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}",
+        $"contract: {a.ContractDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}",
+        $"conditions: {(a.ConditionsConfirmed ? a.Conditions.ToString() : "not answered")}",
+        $"functions: {string.Join(" | ", a.Functions.OrderBy(f => f.Order).Select(f => f.Name + (f.Description is null ? "" : $" ({f.Description})")))}");
 
     private static async Task<Assessment?> LoadOwnAsync(PortalDbContext db, Caller caller, int assessmentId, bool tracking, CancellationToken cancellationToken)
     {
