@@ -182,12 +182,12 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
     public Task<StepOutcome> SaveSystemAsync(Caller caller, int assessmentId, SystemDetails details, CancellationToken cancellationToken = default) =>
         SaveStepAsync(caller, assessmentId, StartStep.System, a =>
         {
-            a.SystemName = Clean(details.SystemName, 200) ?? string.Empty;
+            a.SystemName = TypedText.Tidy(details.SystemName, 200) ?? string.Empty;
             a.SupplierId = details.SupplierId;
-            a.ProductName = Clean(details.ProductName, 200);
-            a.ProductVersion = Clean(details.ProductVersion, 50);
-            a.Description = Clean(details.Description, 4000);
-            a.ProcurementReference = Clean(details.ProcurementReference, 100);
+            a.ProductName = TypedText.Tidy(details.ProductName, 200);
+            a.ProductVersion = TypedText.Tidy(details.ProductVersion, 50);
+            a.Description = TypedText.Tidy(details.Description, 4000);
+            a.ProcurementReference = TypedText.Tidy(details.ProcurementReference, 100);
             a.ResponseDueDate = details.ResponseDueDate;
             a.ContractDate = details.ContractDate;
         }, cancellationToken);
@@ -212,8 +212,8 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             a.Functions.AddRange(kept.Select((f, i) => new SignificantFunction
             {
                 Order = i + 1,
-                Name = Clean(f.Name, 200)!,
-                Description = Clean(f.Description, 2000),
+                Name = TypedText.Tidy(f.Name, 200)!,
+                Description = TypedText.Tidy(f.Description, 2000),
             }));
         }, cancellationToken);
 
@@ -284,7 +284,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
 
     public async Task<StepOutcome> ExcludeAsync(Caller caller, int assessmentId, string code, string? justification, CancellationToken cancellationToken = default)
     {
-        var reason = Clean(justification, 2000);
+        var reason = TypedText.Tidy(justification, 2000);
         if (reason is null || reason.Length < 10)
         {
             return StepOutcome.Invalid("justification", "Explain in a sentence why this requirement does not apply to the system (at least 10 characters).");
@@ -452,12 +452,6 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         RequireOfficer(caller);
         var query = db.Assessments.Include(a => a.Functions).Include(a => a.Requirements).Where(a => a.Id == assessmentId && a.NhsOrganisationId == caller.NhsOrganisationId);
         return await (tracking ? query : query.AsNoTracking()).AsSplitQuery().SingleOrDefaultAsync(cancellationToken);
-    }
-
-    private static string? Clean(string? text, int maxLength)
-    {
-        var trimmed = text?.Trim();
-        return string.IsNullOrEmpty(trimmed) ? null : trimmed.Length <= maxLength ? trimmed : trimmed[..maxLength];
     }
 
     private static void RequireOfficer(Caller caller)

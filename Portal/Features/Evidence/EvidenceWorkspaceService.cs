@@ -80,16 +80,10 @@ public sealed class EvidenceWorkspaceService(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, cancellationToken);
-        if (assessment is null)
+        var (assessment, requirement, refusal) = await EditableRequirementAsync(db, caller, assessmentId, code, cancellationToken);
+        if (assessment is null || requirement is null)
         {
             return SaveResult.Refused(refusal!);
-        }
-
-        var requirement = await db.AssessmentRequirements.SingleOrDefaultAsync(r => r.AssessmentId == assessmentId && r.Code == code && r.InScope, cancellationToken);
-        if (requirement is null)
-        {
-            return SaveResult.Refused($"{code} is not in this assessment's scope.");
         }
 
         var response = await db.RequirementResponses.Include(r => r.Evidence)
@@ -111,10 +105,10 @@ public sealed class EvidenceWorkspaceService(
 
         var before = response.Claim?.ToString();
         response.Claim = draft.Claim;
-        response.Narrative = Clean(draft.Narrative, 8000);
-        response.NotApplicableJustification = Clean(draft.NotApplicableJustification, 4000);
+        response.Narrative = TypedText.Tidy(draft.Narrative, 8000);
+        response.NotApplicableJustification = TypedText.Tidy(draft.NotApplicableJustification, 4000);
         response.PlannedDate = draft.PlannedDate;
-        response.Plan = Clean(draft.Plan, 4000);
+        response.Plan = TypedText.Tidy(draft.Plan, 4000);
         response.UpdatedAt = now;
         response.UpdatedByUserId = caller.UserId;
         response.UpdatedByName = caller.DisplayName;
@@ -141,7 +135,7 @@ public sealed class EvidenceWorkspaceService(
     public async Task<SaveResult> SaveFunctionAsync(
         Caller caller, int assessmentId, int functionId, string? apiOperation, string? documentationUrl, Guid expectedStamp, CancellationToken cancellationToken = default)
     {
-        var url = Clean(documentationUrl, 2000);
+        var url = TypedText.Tidy(documentationUrl, 2000);
         if (url is not null && !IsWebAddress(url))
         {
             return SaveResult.Refused("Enter the documentation link as a full web address starting https:// or http://.", "documentationUrl");
@@ -167,7 +161,7 @@ public sealed class EvidenceWorkspaceService(
                 $"Someone else changed the answer for {function.Name} while you were editing: reload to see it.");
         }
 
-        function.ApiOperation = Clean(apiOperation, 500);
+        function.ApiOperation = TypedText.Tidy(apiOperation, 500);
         function.DocumentationUrl = url;
         function.AnsweredAt = now;
         function.ConcurrencyStamp = Guid.NewGuid();
@@ -179,7 +173,7 @@ public sealed class EvidenceWorkspaceService(
 
     public async Task<SaveResult> AddLinkAsync(Caller caller, int assessmentId, string code, EvidenceInput input, CancellationToken cancellationToken = default)
     {
-        var url = Clean(input.Url, 2000);
+        var url = TypedText.Tidy(input.Url, 2000);
         if (url is null || !IsWebAddress(url))
         {
             return SaveResult.Refused("Enter the link as a full web address starting https:// or http://.", "url");
@@ -313,7 +307,7 @@ public sealed class EvidenceWorkspaceService(
     private async Task<SaveResult> AddEvidenceAsync(
         Caller caller, int assessmentId, string code, EvidenceInput input, Func<EvidenceItem, PortalDbContext, Task<string?>> fill, CancellationToken cancellationToken)
     {
-        var title = Clean(input.Title, 300);
+        var title = TypedText.Tidy(input.Title, 300);
         if (title is null)
         {
             return SaveResult.Refused("Give the evidence a short title, for example \"API reference\".", "title");
@@ -337,16 +331,10 @@ public sealed class EvidenceWorkspaceService(
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, cancellationToken);
-        if (assessment is null)
+        var (assessment, requirement, refusal) = await EditableRequirementAsync(db, caller, assessmentId, code, cancellationToken);
+        if (assessment is null || requirement is null)
         {
             return SaveResult.Refused(refusal!);
-        }
-
-        var requirement = await db.AssessmentRequirements.SingleOrDefaultAsync(r => r.AssessmentId == assessmentId && r.Code == code && r.InScope, cancellationToken);
-        if (requirement is null)
-        {
-            return SaveResult.Refused($"{code} is not in this assessment's scope.");
         }
 
         var response = await db.RequirementResponses.SingleOrDefaultAsync(r => r.AssessmentRequirementId == requirement.Id, cancellationToken);
@@ -383,6 +371,19 @@ public sealed class EvidenceWorkspaceService(
         return new SaveResult(SaveStatus.Saved, response.ConcurrencyStamp, null, null);
     }
 
+    private static async Task<(Assessment? Assessment, AssessmentRequirement? Requirement, string? Refusal)> EditableRequirementAsync(
+        PortalDbContext db, Caller caller, int assessmentId, string code, CancellationToken cancellationToken)
+    {
+        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, cancellationToken);
+        if (assessment is null)
+        {
+            return (null, null, refusal);
+        }
+
+        var requirement = await db.AssessmentRequirements.SingleOrDefaultAsync(r => r.AssessmentId == assessmentId && r.Code == code && r.InScope, cancellationToken);
+        return requirement is null ? (null, null, $"{code} is not in this assessment's scope.") : (assessment, requirement, null);
+    }
+
     private static async Task<(Assessment? Assessment, string? Refusal)> EditableAsync(PortalDbContext db, Caller caller, int assessmentId, CancellationToken cancellationToken)
     {
         var assessment = await db.Assessments.SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
@@ -404,10 +405,4 @@ public sealed class EvidenceWorkspaceService(
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && !string.IsNullOrEmpty(uri.Host);
 
     private static string Megabytes(long bytes) => $"{bytes / 1024d / 1024d:0.#} MB";
-
-    private static string? Clean(string? text, int maxLength)
-    {
-        var trimmed = text?.Trim();
-        return string.IsNullOrEmpty(trimmed) ? null : trimmed.Length <= maxLength ? trimmed : trimmed[..maxLength];
-    }
 }
