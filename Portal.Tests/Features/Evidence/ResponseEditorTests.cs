@@ -21,7 +21,8 @@ public sealed class ResponseEditorTests : ComponentTestBase
             .Add(e => e.AssessmentId, id)
             .Add(e => e.Requirement, staleView)
             .Add(e => e.CanEdit, true));
-        cut.Find("textarea").Change("My wording");
+        cut.Find("textarea").Input("My wording");
+        cut.Find("textarea").Blur();
 
         cut.WaitForAssertion(() => Assert.Contains("Pat Colleague saved a different answer to C.3", cut.Markup, StringComparison.Ordinal));
         var conflict = cut.Find("[role=alert]").TextContent;
