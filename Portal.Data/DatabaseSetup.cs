@@ -33,6 +33,8 @@ public static class DatabaseSetup
     public const string SqliteMigrationsAssembly = "Portal.Migrations.Sqlite";
     public const string SqlServerMigrationsAssembly = "Portal.Migrations.SqlServer";
 
+    private static readonly Audit.AuditChain ChainInterceptor = new();
+
     public static IServiceCollection AddPortalDatabase(this IServiceCollection services, DatabaseOptions options)
     {
         services.AddDbContextFactory<PortalDbContext>(builder => Configure(builder, options));
@@ -47,6 +49,7 @@ public static class DatabaseSetup
                 "Database:ConnectionString is empty. Set it, or leave Database:Provider as Sqlite to use the embedded default.");
         }
 
+        builder.AddInterceptors(ChainInterceptor);
         return options.Provider switch
         {
             DatabaseProvider.Sqlite => builder.UseSqlite(

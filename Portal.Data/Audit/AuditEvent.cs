@@ -2,7 +2,8 @@ namespace Portal.Data.Audit;
 
 /// <summary>
 /// One recorded change: who did what, when, with a summary of before and after. Written in the same
-/// transaction as the change it records, and only ever appended.
+/// transaction as the change it records, and only ever appended. Events form one hash chain: each stores the
+/// hash of the event before it, so a changed, deleted, inserted or reordered event breaks the chain.
 /// </summary>
 public class AuditEvent
 {
@@ -31,4 +32,13 @@ public class AuditEvent
 
     /// <summary>The assessment the event belongs to, so its timeline is one indexed query.</summary>
     public int? AssessmentId { get; set; }
+
+    /// <summary>Position in the chain, 1 for the first event; set by <see cref="AuditChain"/> as the event is saved.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>The hash of the event before this one (empty for the first event).</summary>
+    public string PreviousHash { get; set; } = string.Empty;
+
+    /// <summary>SHA-256 over this event's content and <see cref="PreviousHash"/>.</summary>
+    public string Hash { get; set; } = string.Empty;
 }

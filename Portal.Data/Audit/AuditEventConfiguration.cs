@@ -16,5 +16,9 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.HasIndex(e => new { e.EntityType, e.EntityId });
         builder.HasIndex(e => e.OccurredAt);
         builder.HasIndex(e => e.AssessmentId);
+        builder.Property(e => e.PreviousHash).HasMaxLength(64);
+        builder.Property(e => e.Hash).HasMaxLength(64);
+        // The database itself refuses a fork in the chain: no two events may follow the same place.
+        builder.HasIndex(e => e.Sequence).IsUnique();
     }
 }
