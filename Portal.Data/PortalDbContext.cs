@@ -3,6 +3,9 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portal.Data.Assessments;
 using Portal.Data.Audit;
 using Portal.Data.Evidence;
+using Portal.Data.Notifications;
+using Portal.Data.Reviews;
+using Portal.Data.SignOffs;
 using Portal.Data.Organisations;
 using Portal.Data.Policy;
 using Portal.Data.Users;
@@ -37,6 +40,14 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<RequirementResponse> RequirementResponses => Set<RequirementResponse>();
 
     public DbSet<EvidenceItem> EvidenceItems => Set<EvidenceItem>();
+
+    public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();
+
+    public DbSet<RequirementComment> RequirementComments => Set<RequirementComment>();
+
+    public DbSet<SignOff> SignOffs => Set<SignOff>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 

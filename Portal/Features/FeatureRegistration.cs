@@ -1,7 +1,10 @@
 using Portal.Features.Administration;
 using Portal.Features.Assessments;
 using Portal.Features.Evidence;
+using Portal.Features.Notifications;
 using Portal.Features.Policy;
+using Portal.Features.Reviews;
+using Portal.Features.SignOffs;
 
 namespace Portal.Features;
 
@@ -22,6 +25,10 @@ public static class FeatureRegistration
         services.AddScoped<AssessmentStartService>();
         services.AddScoped<InvitationService>();
         services.AddScoped<EvidenceWorkspaceService>();
+        services.AddScoped<ReviewService>();
+        services.AddScoped<SignOffService>();
+        services.AddScoped<NotificationService>();
+        services.AddScoped<Portal.Features.Audit.TimelineService>();
         services.AddSingleton<IEvidenceStore, LocalFolderEvidenceStore>();
         return services;
     }

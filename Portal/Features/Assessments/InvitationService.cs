@@ -77,6 +77,9 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         };
         assessment.Invitations.Add(invitation);
         assessment.Touch(now);
+        await Notifications.NotificationService.NotifyAsync(db, now, assessment.Id,
+            $"{caller.NhsOrganisationName} invites {assessment.Supplier.Name} to answer {assessment.Reference} ({assessment.SystemName}).",
+            "/assessments", null, assessment.SupplierId, Notifications.NotificationService.Suppliers, null, cancellationToken);
         AuditTrail.Record(db, caller, now, "SupplierInvited", nameof(Assessment), assessment.Reference,
             $"Invited {address} of {assessment.Supplier.Name} to answer {assessment.Reference}.", after: address, assessmentId: assessment.Id);
         await db.SaveChangesAsync(cancellationToken);

@@ -6,6 +6,9 @@ using Portal.Data.Assessments;
 using Portal.Data.Evidence;
 using Portal.Features.Assessments;
 using Portal.Features.Audit;
+using Portal.Features.Notifications;
+using Portal.Features.SignOffs;
+using Portal.Data.Reviews;
 
 namespace Portal.Features.Evidence;
 
@@ -58,8 +61,11 @@ public sealed class EvidenceWorkspaceService(
             .Select(f => new WorkspaceFunction(f.Id, f.Name, f.Description, f.ApiOperation, f.DocumentationUrl, f.ConcurrencyStamp))
             .ToListAsync(cancellationToken);
 
+        var clarifications = await db.ReviewDecisions.AsNoTracking()
+            .Where(d => d.AssessmentId == assessmentId && d.Outcome == ReviewOutcome.ClarificationRequested)
+            .ToDictionaryAsync(d => d.AssessmentRequirementId, d => d.Note, cancellationToken);
         var canEdit = caller.IsInRole(Data.Users.PortalRoles.SupplierAccountManager) && caller.SupplierId == assessment.SupplierId
-            && assessment.Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested;
+            && IsOpenToSupplier(assessment.Status);
         return new WorkspaceView(
             assessment.Id,
             $"OAP-{assessment.Id:D5}",
@@ -71,7 +77,9 @@ public sealed class EvidenceWorkspaceService(
             canEdit,
             requirements.Select(r => new WorkspaceRequirement(
                 r.Code, r.SectionCode, r.Title, r.Statement, r.Guidance, r.Evidence, r.Obligation, r.Standing,
-                responses.TryGetValue(r.Id, out var response) ? View(response) : null)).ToList(),
+                responses.TryGetValue(r.Id, out var response) ? View(response) : null,
+                clarifications.GetValueOrDefault(r.Id),
+                canEdit && (assessment.Status != AssessmentStatus.ClarificationRequested || clarifications.ContainsKey(r.Id)))).ToList(),
             functions);
     }
 
@@ -115,6 +123,7 @@ public sealed class EvidenceWorkspaceService(
         response.ConcurrencyStamp = Guid.NewGuid();
         AuditTrail.Record(db, caller, now, "ResponseSaved", nameof(RequirementResponse), $"{assessment.Reference}/{code}",
             $"Saved the answer to {code}: {draft.Claim?.ToString() ?? "no claim yet"}.", before, draft.Claim?.ToString(), assessmentId);
+        await VoidSignOffIfSignedAsync(db, caller, assessment, $"{caller.DisplayName} changed the answer to {code}.", now, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -167,6 +176,7 @@ public sealed class EvidenceWorkspaceService(
         function.ConcurrencyStamp = Guid.NewGuid();
         AuditTrail.Record(db, caller, now, "FunctionAnswered", nameof(SignificantFunction), $"{assessment.Reference}/{function.Name}",
             $"Recorded the API operation for {function.Name}: {function.ApiOperation ?? "none"}.", after: function.ApiOperation, assessmentId: assessmentId);
+        await VoidSignOffIfSignedAsync(db, caller, assessment, $"{caller.DisplayName} changed the API operation for {function.Name}.", now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new SaveResult(SaveStatus.Saved, function.ConcurrencyStamp, null, null);
     }
@@ -249,6 +259,7 @@ public sealed class EvidenceWorkspaceService(
         db.EvidenceItems.Remove(item);
         AuditTrail.Record(db, caller, now, "EvidenceRemoved", nameof(EvidenceItem), $"{assessment.Reference}/{item.Id}",
             $"Removed evidence '{item.Title}'.", item.Sha256 ?? item.Url, assessmentId: assessmentId);
+        await VoidSignOffIfSignedAsync(db, caller, assessment, $"{caller.DisplayName} removed the evidence '{item.Title}'.", now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         // The stored document is kept: the audit trail and any sign-off seal refer to its hash.
         return new SaveResult(SaveStatus.Saved, null, null, null);
@@ -258,7 +269,7 @@ public sealed class EvidenceWorkspaceService(
     public async Task<(CommandResult Result, IReadOnlyList<MissingAnswer> Missing)> SubmitAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         var workspace = await GetAsync(caller, assessmentId, cancellationToken);
-        if (workspace is null || !workspace.CanEdit)
+        if (workspace is null || !workspace.CanSubmit)
         {
             return (CommandResult.Refused("Only the supplier's account managers can submit this assessment, while it waits for them."), []);
         }
@@ -283,6 +294,11 @@ public sealed class EvidenceWorkspaceService(
         var before = assessment.Status;
         assessment.Status = decision.To!.Value;
         assessment.Touch(now);
+        // Answered clarifications go back to the reviewer for a fresh decision; the question stays in the thread.
+        db.ReviewDecisions.RemoveRange(db.ReviewDecisions.Where(d => d.AssessmentId == assessmentId && d.Outcome == ReviewOutcome.ClarificationRequested));
+        await NotificationService.NotifyAsync(db, now, assessmentId,
+            $"{assessment.Reference} ({assessment.SystemName}) was {(before == AssessmentStatus.ClarificationRequested ? "resubmitted with clarifications" : "submitted")} by {workspace.SupplierName}.",
+            $"/assessments/{assessmentId}/review", assessment.NhsOrganisationId, null, NotificationService.Officers, null, cancellationToken);
         AuditTrail.Record(db, caller, now, "AssessmentSubmitted", nameof(Assessment), assessment.Reference,
             $"{caller.DisplayName} submitted {assessment.Reference} with {workspace.Requirements.Count} answers.",
             AssessmentWorkflow.StatusName(before), AssessmentWorkflow.StatusName(assessment.Status), assessment.Id);
@@ -367,6 +383,7 @@ public sealed class EvidenceWorkspaceService(
         AuditTrail.Record(db, caller, now, "EvidenceAdded", nameof(EvidenceItem), $"{assessment.Reference}/{code}",
             $"Added {(item.StoredName is null ? "a link" : $"the document {item.FileName}")} as evidence for {code}: {title}.",
             after: item.Sha256 ?? item.Url, assessmentId: assessmentId);
+        await VoidSignOffIfSignedAsync(db, caller, assessment, $"{caller.DisplayName} added evidence for {code}.", now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new SaveResult(SaveStatus.Saved, response.ConcurrencyStamp, null, null);
     }
@@ -381,7 +398,18 @@ public sealed class EvidenceWorkspaceService(
         }
 
         var requirement = await db.AssessmentRequirements.SingleOrDefaultAsync(r => r.AssessmentId == assessmentId && r.Code == code && r.InScope, cancellationToken);
-        return requirement is null ? (null, null, $"{code} is not in this assessment's scope.") : (assessment, requirement, null);
+        if (requirement is null)
+        {
+            return (null, null, $"{code} is not in this assessment's scope.");
+        }
+
+        if (assessment.Status == AssessmentStatus.ClarificationRequested
+            && !await db.ReviewDecisions.AnyAsync(d => d.AssessmentRequirementId == requirement.Id && d.Outcome == ReviewOutcome.ClarificationRequested, cancellationToken))
+        {
+            return (null, null, $"Only the requirements with a clarification request can be changed now; {code} has none.");
+        }
+
+        return (assessment, requirement, null);
     }
 
     private static async Task<(Assessment? Assessment, string? Refusal)> EditableAsync(PortalDbContext db, Caller caller, int assessmentId, CancellationToken cancellationToken)
@@ -392,10 +420,22 @@ public sealed class EvidenceWorkspaceService(
             return (null, "Only the supplier's account managers can change this assessment's answers.");
         }
 
-        return assessment.Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested
+        return IsOpenToSupplier(assessment.Status)
             ? (assessment, null)
             : (null, $"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}; answers can be changed only while it waits for you.");
     }
+
+    /// <summary>
+    /// Suppliers answer while the assessment waits for them, answer clarifications, and may update answers after
+    /// sign-off (for example when evidence expires), which voids the sign-off.
+    /// </summary>
+    private static bool IsOpenToSupplier(AssessmentStatus status) => status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested
+        or AssessmentStatus.SignedOff or AssessmentStatus.SignedOffWithConditions;
+
+    private static Task VoidSignOffIfSignedAsync(PortalDbContext db, Caller caller, Assessment assessment, string whatChanged, DateTime now, CancellationToken cancellationToken) =>
+        assessment.Status is AssessmentStatus.SignedOff or AssessmentStatus.SignedOffWithConditions
+            ? SignOffService.VoidAfterChangeAsync(db, caller, assessment, whatChanged, now, cancellationToken)
+            : Task.CompletedTask;
 
     private static ResponseView View(RequirementResponse r) => new(
         r.Claim, r.Narrative, r.NotApplicableJustification, r.PlannedDate, r.Plan, r.UpdatedAt, r.UpdatedByName, r.ConcurrencyStamp, r.IsAnswered,

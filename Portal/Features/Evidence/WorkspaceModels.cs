@@ -31,7 +31,9 @@ public sealed record WorkspaceRequirement(
     EvidenceKinds EvidenceHints,
     Obligation Obligation,
     RouteStanding? Standing,
-    ResponseView? Response)
+    ResponseView? Response,
+    string? Clarification = null,
+    bool Editable = false)
 {
     public bool IsAnswered => Response?.IsAnswered == true;
 }
@@ -53,6 +55,10 @@ public sealed record WorkspaceView(
     IReadOnlyList<WorkspaceRequirement> Requirements,
     IReadOnlyList<WorkspaceFunction> Functions)
 {
+    public bool CanSubmit => CanEdit && Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested;
+
+    public bool IsSignedOff => Status is AssessmentStatus.SignedOff or AssessmentStatus.SignedOffWithConditions;
+
     public int Answered => Requirements.Count(r => r.IsAnswered) + Functions.Count(f => f.IsAnswered);
 
     public int Total => Requirements.Count + Functions.Count;

@@ -1,0 +1,19 @@
+namespace Portal.Data.Notifications;
+
+/// <summary>Something that needs a person's attention, in their in-portal list until they have seen it.</summary>
+public class Notification
+{
+    public long Id { get; set; }
+
+    public int UserId { get; set; }
+
+    public int? AssessmentId { get; set; }
+
+    public required string Text { get; set; }
+
+    public required string Link { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? ReadAt { get; set; }
+}

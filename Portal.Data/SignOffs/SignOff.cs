@@ -1,0 +1,63 @@
+namespace Portal.Data.SignOffs;
+
+public enum SignOffDecision
+{
+    Approved,
+    ApprovedWithConditions,
+    Rejected,
+}
+
+/// <summary>
+/// A CCIO's sign-off: who, in what role, when, the decision, the clinical safety context, and a SHA-256 seal over
+/// a canonical snapshot of the assessment. A material change afterwards voids it.
+/// </summary>
+public class SignOff
+{
+    public int Id { get; set; }
+
+    public int AssessmentId { get; set; }
+
+    public SignOffDecision Decision { get; set; }
+
+    public int SignedByUserId { get; set; }
+
+    public required string SignedByName { get; set; }
+
+    public required string SignedByRole { get; set; }
+
+    public DateTime SignedAt { get; set; }
+
+    /// <summary>The DCB0160 hazard log reference for the deployment.</summary>
+    public string? HazardLogReference { get; set; }
+
+    public string? ClinicalSafetyNotes { get; set; }
+
+    public string? Reasons { get; set; }
+
+    public required string Attestation { get; set; }
+
+    public required string Snapshot { get; set; }
+
+    public required string Seal { get; set; }
+
+    public bool IsVoid { get; set; }
+
+    public DateTime? VoidedAt { get; set; }
+
+    public string? VoidReason { get; set; }
+
+    public List<SignOffCondition> Conditions { get; set; } = [];
+}
+
+public class SignOffCondition
+{
+    public int Id { get; set; }
+
+    public int SignOffId { get; set; }
+
+    public required string Text { get; set; }
+
+    public required string Owner { get; set; }
+
+    public DateOnly DueDate { get; set; }
+}

@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Auth;
+using Portal.Data;
+using Portal.Data.Notifications;
+using Portal.Data.Users;
+
+namespace Portal.Features.Notifications;
+
+/// <summary>Each person's in-portal list of what needs them, written in the same transaction as the change.</summary>
+public sealed class NotificationService(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock)
+{
+    public sealed record Item(long Id, string Text, string Link, DateTime CreatedAt, bool IsRead);
+
+    /// <summary>Adds a notification for everyone in an NHS organisation or supplier who holds one of the roles.</summary>
+    public static async Task NotifyAsync(
+        PortalDbContext db, DateTime now, int? assessmentId, string text, string link,
+        int? nhsOrganisationId, int? supplierId, IReadOnlyCollection<string> roles, int? exceptUserId, CancellationToken cancellationToken)
+    {
+        var recipients = await db.Users.AsNoTracking()
+            .Where(u => u.IsActive && u.Role != null && roles.Contains(u.Role)
+                && ((nhsOrganisationId != null && u.NhsOrganisationId == nhsOrganisationId) || (supplierId != null && u.SupplierId == supplierId))
+                && u.Id != exceptUserId)
+            .Select(u => u.Id)
+            .ToListAsync(cancellationToken);
+        db.Notifications.AddRange(recipients.Select(userId => new Notification
+        {
+            UserId = userId, AssessmentId = assessmentId, Text = text, Link = link, CreatedAt = now,
+        }));
+    }
+
+    public async Task<IReadOnlyList<Item>> ListAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Notifications.AsNoTracking()
+            .Where(n => n.UserId == caller.UserId)
+            .OrderByDescending(n => n.CreatedAt)
+            .Take(100)
+            .Select(n => new Item(n.Id, n.Text, n.Link, n.CreatedAt, n.ReadAt != null))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<int> UnreadCountAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Notifications.CountAsync(n => n.UserId == caller.UserId && n.ReadAt == null, cancellationToken);
+    }
+
+    /// <summary>Marks as read the notifications the person has now seen.</summary>
+    public async Task MarkReadAsync(Caller caller, IEnumerable<long> ids, CancellationToken cancellationToken = default)
+    {
+        var seen = ids.ToList();
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Notifications
+            .Where(n => n.UserId == caller.UserId && n.ReadAt == null && seen.Contains(n.Id))
+            .ExecuteUpdateAsync(set => set.SetProperty(n => n.ReadAt, now), cancellationToken);
+    }
+
+    public static readonly IReadOnlyCollection<string> Officers = [PortalRoles.ProcurementOfficer];
+    public static readonly IReadOnlyCollection<string> Ccios = [PortalRoles.CcioReviewer];
+    public static readonly IReadOnlyCollection<string> Suppliers = [PortalRoles.SupplierAccountManager];
+}
