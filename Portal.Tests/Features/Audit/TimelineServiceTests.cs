@@ -1,0 +1,49 @@
+using Portal.Auth;
+using Portal.Features.Audit;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Features.Audit;
+
+public sealed class TimelineServiceTests : IAsyncLifetime
+{
+    private TestDatabase _database = default!;
+    private int _assessmentId;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        var journey = new TestJourney(_database);
+        var officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
+        _assessmentId = await journey.SubmittedAsync(officer, await TestCallers.ForAsync(_database, TestCallers.Supplier));
+        await journey.Reviews.CommentAsync(officer, _assessmentId, "P.1", "Internal: check their DSPT status.", isInternal: true);
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task Nhs_staff_see_every_event_and_the_supplier_only_those_on_its_own_answers()
+    {
+        var timeline = new TimelineService(_database);
+
+        var nhs = (await timeline.GetAsync(await TestCallers.ForAsync(_database, TestCallers.Ccio), _assessmentId))!;
+        var supplier = (await timeline.GetAsync(await TestCallers.ForAsync(_database, TestCallers.Supplier), _assessmentId))!;
+
+        Assert.Contains(nhs, e => e.Action == "InternalNoteAdded");
+        Assert.Contains(nhs, e => e.Action == "AssessmentStartConfirmed");
+        Assert.Contains(supplier, e => e.Action == "ResponseSaved");
+        Assert.Contains(supplier, e => e.Action == "AssessmentSubmitted");
+        Assert.DoesNotContain(supplier, e => e.Action is "InternalNoteAdded" or "AssessmentStartConfirmed" or "RequirementTakenOutOfScope");
+        Assert.Null(await timeline.GetAsync(await TestCallers.ForAsync(_database, TestCallers.OtherSupplier), _assessmentId));
+    }
+
+    [Fact]
+    public async Task Only_nhs_staff_verify_the_chain()
+    {
+        var timeline = new TimelineService(_database);
+
+        var verification = await timeline.VerifyAsync(await TestCallers.ForAsync(_database, TestCallers.Officer));
+
+        Assert.True(verification.Intact, verification.Problem);
+        await Assert.ThrowsAsync<AccessDeniedException>(async () => await timeline.VerifyAsync(await TestCallers.ForAsync(_database, TestCallers.Supplier)));
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Auth;
+using Portal.Data;
+using Portal.Data.Evidence;
+using Portal.Data.Reviews;
+using Portal.Features.Evidence;
+using Portal.Features.Reviews;
+using Portal.Features.SignOffs;
+
+namespace Portal.Tests.TestSupport;
+
+/// <summary>Moves an assessment along the real workflow through the real services, for tests of the later steps.</summary>
+public sealed class TestJourney(TestDatabase database)
+{
+    public EvidenceWorkspaceService Workspace { get; } = new(database, new LocalFolderEvidenceStore(Path.Combine(database.Directory, "evidence")),
+        Options.Create(new EvidenceOptions()), TimeProvider.System);
+
+    public ReviewService Reviews => new(database, Workspace, TimeProvider.System);
+
+    public SignOffService SignOffs { get; } = new(database, TimeProvider.System);
+
+    public async Task<int> SubmittedAsync(Caller officer, Caller supplier)
+    {
+        var id = await TestAssessments.InvitedAsync(database, officer);
+        var view = (await Workspace.GetAsync(supplier, id))!;
+        foreach (var requirement in view.Requirements)
+        {
+            await Workspace.SaveResponseAsync(supplier, id, requirement.Code, new(ComplianceClaim.Meets, $"Answer to {requirement.Code}", null, null, null), requirement.Response?.ConcurrencyStamp);
+        }
+
+        foreach (var function in view.Functions)
+        {
+            await Workspace.SaveFunctionAsync(supplier, id, function.Id, "GET /Patient", null, function.ConcurrencyStamp);
+        }
+
+        var (submitted, _) = await Workspace.SubmitAsync(supplier, id);
+        Assert.True(submitted.Succeeded, submitted.Message);
+        return id;
+    }
+
+    public async Task<int> AwaitingSignOffAsync(Caller officer, Caller supplier)
+    {
+        var id = await SubmittedAsync(officer, supplier);
+        Assert.True((await Reviews.StartAsync(officer, id)).Succeeded);
+        Assert.True((await Reviews.DecideAsync(officer, id, await CodesAsync(id), ReviewOutcome.Accepted, null)).Succeeded);
+        var sent = await Reviews.SendForSignOffAsync(officer, id);
+        Assert.True(sent.Succeeded, sent.Message);
+        return id;
+    }
+
+    public async Task<List<string>> CodesAsync(int assessmentId)
+    {
+        await using var db = ((IDbContextFactory<PortalDbContext>)database).CreateDbContext();
+        return await db.AssessmentRequirements.Where(r => r.AssessmentId == assessmentId && r.InScope).Select(r => r.Code).ToListAsync();
+    }
+}
