@@ -29,7 +29,7 @@ public static class PortalTheme
             TextSecondary = NhsSecondaryText,
             Success = "#007F3B",
             Warning = "#8A5A00",
-            Error = "#D5281B",
+            Error = "#B30E0E",
             Info = NhsBlue,
             ActionDefault = NhsText,
         },
