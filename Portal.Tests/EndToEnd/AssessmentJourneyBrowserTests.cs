@@ -69,8 +69,9 @@ public sealed class AssessmentJourneyBrowserTests(BrowserFixture browser)
         await BrowserFixture.AssertAccessibleAsync(officer);
 
         // The supplier accepts the invitation from their home page.
+        var reference = $"OAP-{int.Parse(Regex.Match(officer.Url, @"/assessments/(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture):D5}";
         var supplier = await browser.SignedInPageAsync("Sam Okafor");
-        await supplier.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Accept the invitation to answer") }).First.ClickAsync();
+        await supplier.GetByRole(AriaRole.Button, new() { Name = $"Accept the invitation to answer {reference}" }).ClickAsync();
         await Assertions.Expect(Heading(supplier, "Evidence for Electronic patient record")).ToBeVisibleAsync();
         await BrowserFixture.WaitForInteractiveAsync(supplier);
         await BrowserFixture.AssertAccessibleAsync(supplier);
