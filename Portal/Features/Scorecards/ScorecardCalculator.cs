@@ -1,0 +1,162 @@
+using Portal.Data.Evidence;
+using Portal.Data.Policy;
+using Portal.Data.Reviews;
+
+namespace Portal.Features.Scorecards;
+
+/// <summary>The weights and threshold a framework scores by.</summary>
+public sealed record ScoringRules(int MustWeight, int ShouldWeight, int ShouldThresholdPercent)
+{
+    public static ScoringRules Default { get; } = new(3, 1, 75);
+
+    public int WeightOf(Obligation obligation) => obligation == Obligation.Must ? MustWeight : ShouldWeight;
+}
+
+/// <summary>One requirement's answer and decision, as the calculator needs them.</summary>
+public sealed record ScoringInput(
+    string Code,
+    string Title,
+    string SectionCode,
+    Obligation Obligation,
+    ComplianceClaim? Claim,
+    ReviewOutcome? Decision,
+    DateOnly? PlannedDate,
+    DateOnly? EarliestEvidenceExpiry);
+
+public enum RequirementResult
+{
+    Met,
+    PartlyMet,
+    Planned,
+    NotMet,
+    ExpiredEvidence,
+    AwaitingReview,
+    NotApplicable,
+}
+
+public enum Rag
+{
+    Red,
+    Amber,
+    Green,
+}
+
+public sealed record ScoredRequirement(ScoringInput Input, RequirementResult Result, decimal Credit, int Weight, string Explanation)
+{
+    public bool Counted => Result != RequirementResult.NotApplicable;
+
+    public bool FullyMet => Result == RequirementResult.Met;
+}
+
+public sealed record SectionScore(string SectionCode, decimal Percent, int Counted);
+
+public sealed record Scorecard(
+    IReadOnlyList<ScoredRequirement> Requirements,
+    IReadOnlyList<SectionScore> Sections,
+    decimal OverallPercent,
+    decimal MustPercent,
+    decimal ShouldPercent,
+    Rag Rag,
+    string RagReason,
+    bool UnmetAreNegotiationPoints)
+{
+    public IEnumerable<ScoredRequirement> Unmet => Requirements.Where(r => r.Counted && !r.FullyMet);
+
+    public IEnumerable<ScoredRequirement> Plans => Requirements.Where(r => r.Result == RequirementResult.Planned);
+
+    public IEnumerable<ScoredRequirement> Expired => Requirements.Where(r => r.Result == RequirementResult.ExpiredEvidence);
+}
+
+/// <summary>
+/// The scoring model, simple enough to check by hand. A requirement's result comes from the review decision and
+/// the supplier's claim: an accepted "meets" earns its full weight, an accepted "partially meets" half; a plan to
+/// meet it by a date earns nothing yet; an accepted "not applicable" is left out; a rejection, "does not meet" or
+/// evidence past its "valid until" date earns nothing. Scores are weighted sums over the counted requirements.
+/// RAG: Red when a "must" is not met (Amber if it is met by an accepted plan whose date has not passed); Amber when
+/// every "must" is met but the "should" score is under the threshold; otherwise Green. On the upgrade route the
+/// policy is negotiation guidance, so unmet items are negotiation points and the status is never Red.
+/// </summary>
+public static class ScorecardCalculator
+{
+    public static Scorecard Calculate(IReadOnlyList<ScoringInput> inputs, AssessmentRoute route, ScoringRules rules, DateOnly today)
+    {
+        var scored = inputs.Select(i => Score(i, rules, today)).ToList();
+        var counted = scored.Where(s => s.Counted).ToList();
+        var sections = counted.GroupBy(s => s.Input.SectionCode)
+            .Select(g => new SectionScore(g.Key, Percent(g), g.Count()))
+            .ToList();
+        var must = counted.Where(s => s.Input.Obligation == Obligation.Must).ToList();
+        var should = counted.Where(s => s.Input.Obligation == Obligation.Should).ToList();
+        var (rag, reason) = Status(route, must, should, rules, today);
+        return new Scorecard(scored, sections, Percent(counted), Percent(must), Percent(should), rag, reason, route == AssessmentRoute.Upgrade);
+    }
+
+    public static ScoredRequirement Score(ScoringInput i, ScoringRules rules, DateOnly today)
+    {
+        var weight = rules.WeightOf(i.Obligation);
+        ScoredRequirement Result(RequirementResult result, decimal credit, string why) => new(i, result, credit, weight, why);
+
+        switch (i.Decision)
+        {
+            case null:
+            case ReviewOutcome.ClarificationRequested:
+                return Result(RequirementResult.AwaitingReview, 0m, "Not yet accepted at review, so it earns nothing yet.");
+            case ReviewOutcome.Rejected:
+                return Result(RequirementResult.NotMet, 0m, "The answer was rejected at review.");
+        }
+
+        if (i.Claim == ComplianceClaim.NotApplicable)
+        {
+            return Result(RequirementResult.NotApplicable, 0m, "Accepted as not applicable, so it is left out of the score.");
+        }
+
+        if (i.EarliestEvidenceExpiry is { } expiry && expiry < today)
+        {
+            return Result(RequirementResult.ExpiredEvidence, 0m, $"Evidence expired on {expiry:d MMMM yyyy}, so it counts as not met.");
+        }
+
+        return i.Claim switch
+        {
+            ComplianceClaim.Meets => Result(RequirementResult.Met, 1m, "Accepted as met: full weight."),
+            ComplianceClaim.PartiallyMeets => Result(RequirementResult.PartlyMet, 0.5m, "Accepted as partially met: half weight."),
+            ComplianceClaim.WillMeetByDate => Result(RequirementResult.Planned, 0m, $"Planned for {i.PlannedDate:d MMMM yyyy}: not met yet."),
+            _ => Result(RequirementResult.NotMet, 0m, "The supplier says it does not meet it."),
+        };
+    }
+
+    private static (Rag, string) Status(AssessmentRoute route, List<ScoredRequirement> must, List<ScoredRequirement> should, ScoringRules rules, DateOnly today)
+    {
+        var unmetMust = must.Where(s => !s.FullyMet).ToList();
+        if (route == AssessmentRoute.Upgrade)
+        {
+            var points = unmetMust.Count + should.Count(s => !s.FullyMet);
+            return points == 0
+                ? (Rag.Green, "Every requirement is met.")
+                : (Rag.Amber, $"{points} negotiation {(points == 1 ? "point" : "points")} with the supplier: on an upgrade the policy guides negotiation, so these are not failures.");
+        }
+
+        var plannedInTime = unmetMust.Where(s => s.Result == RequirementResult.Planned && s.Input.PlannedDate >= today).ToList();
+        var failing = unmetMust.Count - plannedInTime.Count;
+        if (failing > 0)
+        {
+            return (Rag.Red, $"{failing} \"must\" {(failing == 1 ? "requirement is" : "requirements are")} not met.");
+        }
+
+        if (plannedInTime.Count > 0)
+        {
+            return (Rag.Amber, $"{plannedInTime.Count} \"must\" {(plannedInTime.Count == 1 ? "requirement is" : "requirements are")} met only by an accepted plan with a date still to come.");
+        }
+
+        var shouldPercent = Percent(should);
+        return shouldPercent < rules.ShouldThresholdPercent
+            ? (Rag.Amber, $"Every \"must\" is met, but the \"should\" score of {shouldPercent:0.#}% is under {rules.ShouldThresholdPercent}%.")
+            : (Rag.Green, $"Every \"must\" is met and the \"should\" score is {shouldPercent:0.#}%.");
+    }
+
+    private static decimal Percent(IEnumerable<ScoredRequirement> items)
+    {
+        var list = items.ToList();
+        var total = list.Sum(s => s.Weight);
+        return total == 0 ? 100m : Math.Round(100m * list.Sum(s => s.Weight * s.Credit) / total, 1);
+    }
+}
