@@ -19,7 +19,7 @@ public sealed class AdministrationBrowserTests(BrowserFixture browser)
         var broken = CatalogueJson.Write(PortalSeeder.ReadSeededCatalogue() with { Version = "2026-broken" })
             .Replace("\"obligation\": \"Should\"", "\"obligation\": \"Optional\"", StringComparison.Ordinal);
 
-        await page.Locator("input.catalogue-file-input:not(.d-none)").SetInputFilesAsync(new FilePayload
+        await BrowserFixture.ChooseFileAsync(page.Locator("input.catalogue-file-input:not(.d-none)"), new FilePayload
         {
             Name = "broken.json", MimeType = "application/json", Buffer = Encoding.UTF8.GetBytes(broken),
         });
@@ -43,7 +43,7 @@ public sealed class AdministrationBrowserTests(BrowserFixture browser)
             Requirements = seeded.Requirements.Select(r => r.Id == "C.4" ? r with { Title = "Testing (revised)" } : r).ToList(),
         };
 
-        await page.Locator("input.catalogue-file-input:not(.d-none)").SetInputFilesAsync(new FilePayload
+        await BrowserFixture.ChooseFileAsync(page.Locator("input.catalogue-file-input:not(.d-none)"), new FilePayload
         {
             Name = "revised.yaml", MimeType = "application/yaml", Buffer = Encoding.UTF8.GetBytes(CatalogueJson.Write(revised)),
         });
@@ -71,6 +71,7 @@ public sealed class AdministrationBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Who Bea Lindqvist acts for" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Combobox, new() { Name = "Acts for" }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "NHS organisation: Demo Valley NHS Foundation Trust (XDV)" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Acts for" })).ToHaveTextAsync("NHS organisation: Demo Valley NHS Foundation Trust (XDV)");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
         await Assertions.Expect(page.GetByText("Bea Lindqvist is a supplier account manager: link them to a supplier.")).ToBeVisibleAsync();
@@ -78,6 +79,7 @@ public sealed class AdministrationBrowserTests(BrowserFixture browser)
 
         await page.GetByRole(AriaRole.Combobox, new() { Name = "Acts for" }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Supplier: Acme Clinical Systems Ltd" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Acts for" })).ToHaveTextAsync("Supplier: Acme Clinical Systems Ltd");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
         await Assertions.Expect(page.GetByText("Bea Lindqvist now acts for Acme Clinical Systems Ltd.")).ToBeVisibleAsync();

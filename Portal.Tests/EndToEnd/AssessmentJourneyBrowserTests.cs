@@ -37,6 +37,7 @@ public sealed class AssessmentJourneyBrowserTests(BrowserFixture browser)
         await Assertions.Expect(officer.GetByLabel("System name")).ToHaveValueAsync("Electronic patient record");
         await officer.GetByRole(AriaRole.Combobox, new() { Name = "Supplier" }).ClickAsync();
         await officer.GetByRole(AriaRole.Option, new() { Name = "Acme Clinical Systems Ltd" }).ClickAsync();
+        await Assertions.Expect(officer.GetByRole(AriaRole.Combobox, new() { Name = "Supplier" })).ToHaveTextAsync("Acme Clinical Systems Ltd");
         await officer.GetByLabel("Procurement reference (optional)").FillAsync("EPR-2026");
         await officer.GetByLabel("Response due").FillAsync(DateTime.UtcNow.AddDays(28).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await ContinueAsync(officer, "What is true of the system?");
@@ -87,12 +88,12 @@ public sealed class AssessmentJourneyBrowserTests(BrowserFixture browser)
         // Evidence on the first requirement: a real PDF is kept; disguised files are refused.
         await supplier.Locator(".requirement-nav__item").First.ClickAsync();
         await supplier.GetByLabel("Title", new() { Exact = true }).FillAsync("Interface specification");
-        await supplier.Locator("input.evidence-file-input:not(.d-none)").SetInputFilesAsync(new FilePayload { Name = "interface-spec.pdf", MimeType = "application/pdf", Buffer = SampleDocuments.Pdf() });
+        await BrowserFixture.ChooseFileAsync(supplier.Locator("input.evidence-file-input:not(.d-none)"), new FilePayload { Name = "interface-spec.pdf", MimeType = "application/pdf", Buffer = SampleDocuments.Pdf() });
         await Assertions.Expect(supplier.GetByText("interface-spec.pdf uploaded.")).ToBeVisibleAsync();
         await Assertions.Expect(supplier.GetByRole(AriaRole.Link, new() { Name = "interface-spec.pdf (download)" })).ToBeVisibleAsync();
-        await supplier.Locator("input.evidence-file-input:not(.d-none)").SetInputFilesAsync(new FilePayload { Name = "installer.pdf", MimeType = "application/pdf", Buffer = SampleDocuments.Executable() });
+        await BrowserFixture.ChooseFileAsync(supplier.Locator("input.evidence-file-input:not(.d-none)"), new FilePayload { Name = "installer.pdf", MimeType = "application/pdf", Buffer = SampleDocuments.Executable() });
         await Assertions.Expect(supplier.GetByText("installer.pdf is named as a PDF but its contents are not one")).ToBeVisibleAsync();
-        await supplier.Locator("input.evidence-file-input:not(.d-none)").SetInputFilesAsync(new FilePayload { Name = "page.pdf", MimeType = "application/pdf", Buffer = SampleDocuments.Html() });
+        await BrowserFixture.ChooseFileAsync(supplier.Locator("input.evidence-file-input:not(.d-none)"), new FilePayload { Name = "page.pdf", MimeType = "application/pdf", Buffer = SampleDocuments.Html() });
         await Assertions.Expect(supplier.GetByText("page.pdf is named as a PDF but its contents are not one")).ToBeVisibleAsync();
         await BrowserFixture.AssertAccessibleAsync(supplier);
 

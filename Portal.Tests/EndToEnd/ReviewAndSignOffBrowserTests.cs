@@ -39,6 +39,7 @@ public sealed class ReviewAndSignOffBrowserTests(BrowserFixture browser)
         await officer.GetByLabel("System name").FillAsync("Bed management system");
         await officer.GetByRole(AriaRole.Combobox, new() { Name = "Supplier" }).ClickAsync();
         await officer.GetByRole(AriaRole.Option, new() { Name = "Acme Clinical Systems Ltd" }).ClickAsync();
+        await Assertions.Expect(officer.GetByRole(AriaRole.Combobox, new() { Name = "Supplier" })).ToHaveTextAsync("Acme Clinical Systems Ltd");
         await officer.GetByLabel("Response due").FillAsync(DateTime.UtcNow.AddDays(14).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         await officer.GetByRole(AriaRole.Button, new() { Name = "Save and continue" }).ClickAsync();
         await Assertions.Expect(Heading(officer, "What is true of the system?")).ToBeVisibleAsync();

@@ -33,6 +33,8 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"Chromium is not at {chromium}. Run the tests with ./scripts/test.sh, which installs Debian's chromium, or set PORTAL_CHROMIUM.");
         }
 
+        // A 2-core CI machine runs the other test classes alongside: give the page time rather than fail on load.
+        Assertions.SetDefaultExpectTimeout(15_000);
         App.StartOnKestrel();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumArguments });
@@ -67,6 +69,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static async Task WaitForInteractiveAsync(IPage page)
     {
         await page.WaitForSelectorAsync("html[data-interactive='true']", new() { State = WaitForSelectorState.Attached });
+    }
+
+    /// <summary>
+    /// Chooses a file in a Blazor file input once Blazor has wired the input up (it sets
+    /// <c>_blazorInputFileNextFileId</c> on the element); a file chosen earlier would go unnoticed.
+    /// </summary>
+    public static async Task ChooseFileAsync(ILocator input, FilePayload file)
+    {
+        await input.EvaluateAsync("el => new Promise(resolve => { const check = () => ('_blazorInputFileNextFileId' in el) ? resolve() : setTimeout(check, 50); check(); })");
+        await input.SetInputFilesAsync(file);
     }
 
     /// <summary>Fails with every violation named when axe-core finds any WCAG 2.x A/AA problem on the page.</summary>
