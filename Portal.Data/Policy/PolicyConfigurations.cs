@@ -12,6 +12,9 @@ internal sealed class PolicyFrameworkConfiguration : IEntityTypeConfiguration<Po
         builder.Property(f => f.Name).HasMaxLength(300);
         builder.Property(f => f.Publisher).HasMaxLength(200);
         builder.Property(f => f.Source).HasMaxLength(500);
+        builder.Property(f => f.MustWeight).HasDefaultValue(3);
+        builder.Property(f => f.ShouldWeight).HasDefaultValue(1);
+        builder.Property(f => f.ShouldThresholdPercent).HasDefaultValue(75);
         builder.HasMany(f => f.Versions).WithOne(v => v.PolicyFramework).HasForeignKey(v => v.PolicyFrameworkId);
     }
 }

@@ -14,5 +14,14 @@ public class PolicyFramework
 
     public required string Source { get; set; }
 
+    /// <summary>How much a "must" requirement weighs in a scorecard.</summary>
+    public int MustWeight { get; set; } = 3;
+
+    /// <summary>How much a "should" requirement weighs in a scorecard.</summary>
+    public int ShouldWeight { get; set; } = 1;
+
+    /// <summary>Below this "should" score (in percent) a scorecard with every "must" met is Amber rather than Green.</summary>
+    public int ShouldThresholdPercent { get; set; } = 75;
+
     public List<FrameworkVersion> Versions { get; set; } = [];
 }

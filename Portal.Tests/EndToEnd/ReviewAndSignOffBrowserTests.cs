@@ -117,6 +117,15 @@ public sealed class ReviewAndSignOffBrowserTests(BrowserFixture browser)
         await Assertions.Expect(ccio.GetByText("Publish the interface change log (owner: Acme integration lead")).ToBeVisibleAsync();
         await BrowserFixture.AssertAccessibleAsync(ccio);
 
+        // Everyone can see the scorecard; with every answer accepted as met it is Green, and it carries the sign-off.
+        await GoAsync(ccio, $"/assessments/{id}/scorecard");
+        await Assertions.Expect(ccio.GetByRole(AriaRole.Heading, new() { Name = "Status: Green", Level = 2 })).ToBeVisibleAsync();
+        await Assertions.Expect(ccio.GetByText("Approved with conditions by Dr Chris Morgan", new() { Exact = false })).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(ccio);
+        await ccio.GetByRole(AriaRole.Link, new() { Name = "How scores are worked out" }).ClickAsync();
+        await Assertions.Expect(Heading(ccio, "How scores are worked out")).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(ccio);
+
         // A later supplier edit voids the sign-off.
         await GoAsync(supplier, $"/assessments/{id}/evidence");
         await Assertions.Expect(supplier.GetByText("any change voids the sign-off")).ToBeVisibleAsync();

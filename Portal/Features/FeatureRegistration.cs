@@ -29,6 +29,7 @@ public static class FeatureRegistration
         services.AddScoped<SignOffService>();
         services.AddScoped<NotificationService>();
         services.AddScoped<Portal.Features.Audit.TimelineService>();
+        services.AddScoped<Portal.Features.Scorecards.ScorecardService>();
         services.AddSingleton<IEvidenceStore, LocalFolderEvidenceStore>();
         return services;
     }
@@ -37,6 +38,7 @@ public static class FeatureRegistration
     {
         endpoints.MapCatalogueExports();
         endpoints.MapEvidenceDownloads();
+        Portal.Features.Scorecards.ScorecardExports.MapScorecardExports(endpoints);
         return endpoints;
     }
 }

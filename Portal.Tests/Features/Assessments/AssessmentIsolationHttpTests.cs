@@ -49,7 +49,12 @@ public sealed class AssessmentIsolationHttpTests : IAsyncLifetime
     {
         using var client = await ClientAsync(who, role);
 
-        foreach (var path in new[] { "/assessments", $"/assessments/{_assessmentId}", $"/assessments/{_assessmentId}/evidence", $"/assessments/{_assessmentId}/start", "/" })
+        foreach (var path in new[]
+        {
+            "/assessments", $"/assessments/{_assessmentId}", $"/assessments/{_assessmentId}/evidence", $"/assessments/{_assessmentId}/start",
+            $"/assessments/{_assessmentId}/review", $"/assessments/{_assessmentId}/sign-off", $"/assessments/{_assessmentId}/timeline",
+            $"/assessments/{_assessmentId}/scorecard", $"/assessments/{_assessmentId}/scorecard.json", $"/assessments/{_assessmentId}/scorecard.csv", "/",
+        })
         {
             using var response = await client.GetAsync(path);
             var body = await response.Content.ReadAsStringAsync();
@@ -76,6 +81,8 @@ public sealed class AssessmentIsolationHttpTests : IAsyncLifetime
         using var client = await ClientAsync(TestCallers.Ccio, PortalRoles.CcioReviewer);
 
         var page = await client.GetStringAsync($"/assessments/{_assessmentId}");
+        var scorecard = await client.GetStringAsync($"/assessments/{_assessmentId}/scorecard.json");
+        Assert.Contains(SystemName, scorecard, StringComparison.Ordinal);
         using var download = await client.GetAsync($"/evidence/{_documentId}/download");
 
         Assert.Contains(SystemName, page, StringComparison.Ordinal);

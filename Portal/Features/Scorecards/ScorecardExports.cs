@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using CsvHelper;
+using Portal.Auth;
+
+namespace Portal.Features.Scorecards;
+
+/// <summary>
+/// A scorecard as data: CSV (a row per requirement) and JSON (documented in the README). Both name the framework
+/// version and the time they were made.
+/// </summary>
+public static class ScorecardExports
+{
+    private static readonly string[] CsvHeader =
+    [
+        "assessment", "framework", "version", "generated_at", "id", "section", "title", "obligation", "weight", "claim", "decision", "result", "credit", "explanation",
+    ];
+
+    public static string Csv(ScorecardService.Report report)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = CsvWriter.Create(text, options: null, leaveOpen: true))
+        {
+            csv.WriteHeader(CsvHeader);
+            foreach (var r in report.Card.Requirements)
+            {
+                csv.WriteRecord(
+                [
+                    report.Reference, report.FrameworkName, report.VersionLabel, report.GeneratedAt.ToString("O", CultureInfo.InvariantCulture),
+                    r.Input.Code, report.SectionTitles.GetValueOrDefault(r.Input.SectionCode, r.Input.SectionCode), r.Input.Title, r.Input.Obligation.ToString(),
+                    r.Weight.ToString(CultureInfo.InvariantCulture), r.Input.Claim?.ToString() ?? string.Empty, r.Input.Decision?.ToString() ?? string.Empty,
+                    r.Result.ToString(), r.Credit.ToString("0.0", CultureInfo.InvariantCulture), r.Explanation,
+                ]);
+            }
+
+            csv.Flush();
+        }
+
+        return text.ToString();
+    }
+
+    public static string Json(ScorecardService.Report report)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            var card = report.Card;
+            json.WriteStartObject();
+            json.WriteString("schema", "https://nhs-open-api-portal/schemas/scorecard-v1");
+            json.WriteString("assessment", report.Reference);
+            json.WriteString("system", report.SystemName);
+            json.WriteString("organisation", report.OrganisationName);
+            json.WriteString("supplier", report.SupplierName);
+            json.WriteString("route", report.Route.ToString());
+            json.WriteString("status", report.Status.ToString());
+            json.WriteStartObject("framework");
+            json.WriteString("name", report.FrameworkName);
+            json.WriteString("version", report.VersionLabel);
+            json.WriteNumber("mustWeight", report.Rules.MustWeight);
+            json.WriteNumber("shouldWeight", report.Rules.ShouldWeight);
+            json.WriteNumber("shouldThresholdPercent", report.Rules.ShouldThresholdPercent);
+            json.WriteEndObject();
+            json.WriteString("generatedAt", report.GeneratedAt.ToString("O", CultureInfo.InvariantCulture));
+            json.WriteString("rag", card.Rag.ToString());
+            json.WriteString("ragReason", card.RagReason);
+            json.WriteNumber("overallPercent", card.OverallPercent);
+            json.WriteNumber("mustPercent", card.MustPercent);
+            json.WriteNumber("shouldPercent", card.ShouldPercent);
+            json.WriteBoolean("unmetAreNegotiationPoints", card.UnmetAreNegotiationPoints);
+            json.WriteStartArray("sections");
+            foreach (var section in card.Sections)
+            {
+                json.WriteStartObject();
+                json.WriteString("code", section.SectionCode);
+                json.WriteString("title", report.SectionTitles.GetValueOrDefault(section.SectionCode, section.SectionCode));
+                json.WriteNumber("percent", section.Percent);
+                json.WriteNumber("counted", section.Counted);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("requirements");
+            foreach (var r in card.Requirements)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", r.Input.Code);
+                json.WriteString("title", r.Input.Title);
+                json.WriteString("obligation", r.Input.Obligation.ToString());
+                json.WriteNumber("weight", r.Weight);
+                json.WriteString("claim", r.Input.Claim?.ToString());
+                json.WriteString("decision", r.Input.Decision?.ToString());
+                json.WriteString("result", r.Result.ToString());
+                json.WriteNumber("credit", r.Credit);
+                json.WriteString("explanation", r.Explanation);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            if (report.SignOff is { } signOff)
+            {
+                json.WriteStartObject("signOff");
+                json.WriteString("decision", signOff.Decision.ToString());
+                json.WriteString("signedBy", signOff.SignedBy);
+                json.WriteString("role", signOff.Role);
+                json.WriteString("signedAt", signOff.SignedAt.ToString("O", CultureInfo.InvariantCulture));
+                json.WriteString("seal", signOff.Seal);
+                json.WriteBoolean("void", signOff.IsVoid);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("signOff");
+            }
+
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    public static IEndpointRouteBuilder MapScorecardExports(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/assessments/{assessmentId:int}").RequireAuthorization();
+        group.MapGet("/scorecard.csv", (int assessmentId, HttpContext http, CallerResolver callers, ScorecardService scorecards) =>
+            ExportAsync(assessmentId, http, callers, scorecards, "csv"));
+        group.MapGet("/scorecard.json", (int assessmentId, HttpContext http, CallerResolver callers, ScorecardService scorecards) =>
+            ExportAsync(assessmentId, http, callers, scorecards, "json"));
+        return endpoints;
+    }
+
+    private static async Task<IResult> ExportAsync(int assessmentId, HttpContext http, CallerResolver callers, ScorecardService scorecards, string format)
+    {
+        var caller = await callers.ResolveAsync(http.User, http.RequestAborted);
+        var report = caller is null ? null : await scorecards.GetAsync(caller, assessmentId, http.RequestAborted);
+        if (report is null)
+        {
+            return Results.NotFound();
+        }
+
+        var name = $"{report.Reference}-scorecard-{report.GeneratedAt:yyyyMMdd-HHmm}.{format}";
+        return format == "csv"
+            ? Results.File(Encoding.UTF8.GetBytes(Csv(report)), "text/csv", name)
+            : Results.File(Encoding.UTF8.GetBytes(Json(report)), "application/json", name);
+    }
+}
