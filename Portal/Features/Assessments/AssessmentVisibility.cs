@@ -14,13 +14,20 @@ public static class AssessmentVisibility
     {
         var organisationId = caller.NhsOrganisationId;
         var supplierId = caller.SupplierId;
-        var nhs = organisationId is not null
-            && (caller.IsInRole(PortalRoles.ProcurementOfficer) || caller.IsInRole(PortalRoles.CcioReviewer) || caller.IsInRole(PortalRoles.Administrator));
+        var nhs = IsNhsStaff(caller);
         var supplier = supplierId is not null && caller.IsInRole(PortalRoles.SupplierAccountManager);
         return assessments.Where(a =>
             (nhs && a.NhsOrganisationId == organisationId)
             || (supplier && a.SupplierId == supplierId && a.Status != AssessmentStatus.Draft));
     }
+
+    /// <summary>Someone acting for an NHS organisation in one of the NHS roles.</summary>
+    public static bool IsNhsStaff(Caller caller) =>
+        caller.NhsOrganisationId is not null
+        && (caller.IsInRole(PortalRoles.ProcurementOfficer) || caller.IsInRole(PortalRoles.CcioReviewer) || caller.IsInRole(PortalRoles.Administrator));
+
+    public static bool IsNhsStaffOf(Caller caller, int nhsOrganisationId) =>
+        IsNhsStaff(caller) && caller.NhsOrganisationId == nhsOrganisationId;
 
     public static bool IsOfficerOf(Caller caller, Assessment assessment) =>
         caller.IsInRole(PortalRoles.ProcurementOfficer) && caller.NhsOrganisationId == assessment.NhsOrganisationId;

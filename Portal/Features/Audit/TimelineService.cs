@@ -38,8 +38,7 @@ public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts)
     /// <summary>Checks the whole audit chain; NHS staff only, since it reads every organisation's events.</summary>
     public async Task<AuditChain.Verification> VerifyAsync(Caller caller, CancellationToken cancellationToken = default)
     {
-        if (caller.NhsOrganisationId is null
-            || !(caller.IsInRole(PortalRoles.ProcurementOfficer) || caller.IsInRole(PortalRoles.CcioReviewer) || caller.IsInRole(PortalRoles.Administrator)))
+        if (!AssessmentVisibility.IsNhsStaff(caller))
         {
             throw new AccessDeniedException("Only NHS staff can verify the audit trail.");
         }

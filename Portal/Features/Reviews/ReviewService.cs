@@ -39,14 +39,14 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
     public async Task<ReviewView?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         var answers = await workspace.GetAsync(caller, assessmentId, cancellationToken);
-        if (answers is null || caller.SupplierId is not null && !caller.IsInRole(PortalRoles.ProcurementOfficer))
+        if (answers is null)
         {
             return null;
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var assessment = await db.Assessments.AsNoTracking().SingleAsync(a => a.Id == assessmentId, cancellationToken);
-        if (!IsNhsOf(caller, assessment))
+        if (!AssessmentVisibility.IsNhsStaffOf(caller, assessment.NhsOrganisationId))
         {
             return null;
         }
@@ -182,7 +182,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
             return [];
         }
 
-        var nhs = IsNhsOf(caller, assessment);
+        var nhs = AssessmentVisibility.IsNhsStaffOf(caller, assessment.NhsOrganisationId);
         return await db.RequirementComments.AsNoTracking()
             .Where(c => c.AssessmentId == assessmentId && db.AssessmentRequirements.Any(r => r.Id == c.AssessmentRequirementId && r.Code == code))
             .Where(c => nhs || !c.IsInternal)
@@ -232,10 +232,6 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
         ReviewOutcome.ClarificationRequested => "Clarification requested on",
         _ => "Rejected",
     };
-
-    private static bool IsNhsOf(Caller caller, Assessment assessment) =>
-        caller.NhsOrganisationId == assessment.NhsOrganisationId
-        && (caller.IsInRole(PortalRoles.ProcurementOfficer) || caller.IsInRole(PortalRoles.CcioReviewer) || caller.IsInRole(PortalRoles.Administrator));
 
     private async Task<CommandResult> TransitionAsync(Caller caller, int assessmentId, WorkflowAction action, string? notify, CancellationToken cancellationToken)
     {

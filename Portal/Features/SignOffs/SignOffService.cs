@@ -53,8 +53,7 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var assessment = await db.Assessments.AsNoTracking().Include(a => a.Supplier).Include(a => a.Functions)
             .SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
-        if (assessment is null || caller.NhsOrganisationId != assessment.NhsOrganisationId
-            || !(caller.IsInRole(PortalRoles.CcioReviewer) || caller.IsInRole(PortalRoles.ProcurementOfficer) || caller.IsInRole(PortalRoles.Administrator)))
+        if (assessment is null || !AssessmentVisibility.IsNhsStaffOf(caller, assessment.NhsOrganisationId))
         {
             return null;
         }
