@@ -5,6 +5,7 @@ using Portal.Data.Audit;
 using Portal.Data.Evidence;
 using Portal.Data.Notifications;
 using Portal.Data.Reviews;
+using Portal.Data.Scorecards;
 using Portal.Data.SignOffs;
 using Portal.Data.Organisations;
 using Portal.Data.Policy;
@@ -48,6 +49,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<SignOff> SignOffs => Set<SignOff>();
 
     public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<IssuedScorecard> IssuedScorecards => Set<IssuedScorecard>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
