@@ -126,6 +126,22 @@ public sealed class ReviewAndSignOffBrowserTests(BrowserFixture browser)
         await Assertions.Expect(Heading(ccio, "How scores are worked out")).ToBeVisibleAsync();
         await BrowserFixture.AssertAccessibleAsync(ccio);
 
+        // The officer downloads the PDF scorecard; the CCIO checks that copy on the verify page.
+        await GoAsync(officer, $"/assessments/{id}/scorecard");
+        var download = await officer.RunAndWaitForDownloadAsync(() => officer.GetByRole(AriaRole.Link, new() { Name = "Download PDF" }).ClickAsync());
+        var pdf = await File.ReadAllBytesAsync((await download.PathAsync())!);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(pdf, 0, 5), StringComparison.Ordinal);
+        await GoAsync(ccio, "/scorecards/verify");
+        await BrowserFixture.AssertAccessibleAsync(ccio);
+        await BrowserFixture.ChooseFileAsync(ccio.Locator("input.scorecard-file-input"), new FilePayload { Name = "scorecard.pdf", MimeType = "application/pdf", Buffer = pdf });
+        await Assertions.Expect(ccio.GetByRole(AriaRole.Heading, new() { Name = "Genuine: issued by the portal", Level = 2 })).ToBeVisibleAsync();
+        await Assertions.Expect(ccio.GetByText("NHS England Open API Architecture Policy, version 2014-05")).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(ccio);
+        await ccio.GetByLabel("Verification code").FillAsync("not a code");
+        await ccio.GetByRole(AriaRole.Button, new() { Name = "Check the code" }).ClickAsync();
+        await Assertions.Expect(ccio.GetByText(new Regex("^A verification code is 64 letters and digits"))).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(ccio);
+
         // A later supplier edit voids the sign-off.
         await GoAsync(supplier, $"/assessments/{id}/evidence");
         await Assertions.Expect(supplier.GetByText("any change voids the sign-off")).ToBeVisibleAsync();

@@ -30,6 +30,7 @@ public static class FeatureRegistration
         services.AddScoped<NotificationService>();
         services.AddScoped<Portal.Features.Audit.TimelineService>();
         services.AddScoped<Portal.Features.Scorecards.ScorecardService>();
+        services.AddScoped<Portal.Features.Scorecards.IssuedScorecardService>();
         services.AddSingleton<IEvidenceStore, LocalFolderEvidenceStore>();
         return services;
     }

@@ -53,7 +53,7 @@ public sealed class AssessmentIsolationHttpTests : IAsyncLifetime
         {
             "/assessments", $"/assessments/{_assessmentId}", $"/assessments/{_assessmentId}/evidence", $"/assessments/{_assessmentId}/start",
             $"/assessments/{_assessmentId}/review", $"/assessments/{_assessmentId}/sign-off", $"/assessments/{_assessmentId}/timeline",
-            $"/assessments/{_assessmentId}/scorecard", $"/assessments/{_assessmentId}/scorecard.json", $"/assessments/{_assessmentId}/scorecard.csv", "/",
+            $"/assessments/{_assessmentId}/scorecard", $"/assessments/{_assessmentId}/scorecard.json", $"/assessments/{_assessmentId}/scorecard.csv", $"/assessments/{_assessmentId}/scorecard.pdf", "/",
         })
         {
             using var response = await client.GetAsync(path);

@@ -127,6 +127,18 @@ public static class ScorecardExports
             ExportAsync(assessmentId, http, callers, scorecards, "csv"));
         group.MapGet("/scorecard.json", (int assessmentId, HttpContext http, CallerResolver callers, ScorecardService scorecards) =>
             ExportAsync(assessmentId, http, callers, scorecards, "json"));
+        group.MapGet("/scorecard.pdf", async (int assessmentId, HttpContext http, CallerResolver callers, IssuedScorecardService issuing) =>
+        {
+            var caller = await callers.ResolveAsync(http.User, http.RequestAborted);
+            var issued = caller is null ? null : await issuing.IssueAsync(caller, assessmentId, http.RequestAborted);
+            return issued is null ? Results.NotFound() : Results.File(issued.Content, "application/pdf", issued.FileName);
+        });
+        endpoints.MapGet("/scorecards/issued/{code:regex(^[0-9a-f]{{64}}$)}.json", async (string code, HttpContext http, CallerResolver callers, IssuedScorecardService issuing) =>
+        {
+            var caller = await callers.ResolveAsync(http.User, http.RequestAborted);
+            var content = caller is null ? null : await issuing.ContentAsync(caller, code, http.RequestAborted);
+            return content is null ? Results.NotFound() : Results.File(Encoding.UTF8.GetBytes(content), "application/json", $"scorecard-{code[..12]}.json");
+        }).RequireAuthorization();
         return endpoints;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data;
 using Portal.Data.Assessments;
+using Portal.Data.Evidence;
 using Portal.Data.Policy;
 using Portal.Data.SignOffs;
 using Portal.Features.Assessments;
@@ -14,6 +15,13 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
     public sealed record SignOffBlock(SignOffDecision Decision, string SignedBy, string Role, DateTime SignedAt, string Seal, bool IsVoid, string? VoidReason);
 
     public sealed record FunctionLine(string Name, string? ApiOperation, string? DocumentationUrl);
+
+    public sealed record ConditionLine(string Text, string Owner, DateOnly DueDate);
+
+    public sealed record EvidenceLine(EvidenceItemKind Kind, string Title, string? Url, string? FileName, string? Sha256, DateOnly EvidenceDate, DateOnly? ValidUntil);
+
+    /// <summary>What the supplier gave for one requirement; only the PDF needs it, so it is loaded on request.</summary>
+    public sealed record AnswerDetail(string? Narrative, string? NotApplicableJustification, string? Plan, IReadOnlyList<EvidenceLine> Evidence);
 
     public sealed record Report(
         int AssessmentId,
@@ -30,9 +38,19 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
         IReadOnlyDictionary<string, string> SectionTitles,
         IReadOnlyList<FunctionLine> Functions,
         SignOffBlock? SignOff,
+        IReadOnlyList<ConditionLine> Conditions,
+        IReadOnlyDictionary<string, AnswerDetail> Answers,
         Scorecard Card);
 
-    public async Task<Report?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    /// <summary>The scorecard, or null when the caller may not see the assessment (or its start is unfinished).</summary>
+    public Task<Report?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default) =>
+        GetAsync(caller, assessmentId, withAnswers: false, cancellationToken);
+
+    /// <summary>The scorecard with each requirement's narrative and evidence (two more queries), as the PDF shows them.</summary>
+    public Task<Report?> GetWithAnswersAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default) =>
+        GetAsync(caller, assessmentId, withAnswers: true, cancellationToken);
+
+    private async Task<Report?> GetAsync(Caller caller, int assessmentId, bool withAnswers, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var a = await db.Assessments.AsNoTracking().VisibleTo(caller)
@@ -85,12 +103,46 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
             .Where(s => s.AssessmentId == assessmentId).OrderByDescending(s => s.SignedAt)
             .Select(s => new SignOffBlock(s.Decision, s.SignedByName, s.SignedByRole, s.SignedAt, s.Seal, s.IsVoid, s.VoidReason))
             .FirstOrDefaultAsync(cancellationToken);
+        // Conditions stand only while the sign-off that set them stands.
+        var conditions = await db.SignOffs.AsNoTracking()
+            .Where(s => s.AssessmentId == assessmentId)
+            .OrderByDescending(s => s.SignedAt).Take(1)
+            .Where(s => !s.IsVoid)
+            .SelectMany(s => s.Conditions)
+            .OrderBy(c => c.DueDate).ThenBy(c => c.Id)
+            .Select(c => new ConditionLine(c.Text, c.Owner, c.DueDate))
+            .ToListAsync(cancellationToken);
+        var answers = withAnswers ? await AnswersAsync(db, assessmentId, cancellationToken) : new Dictionary<string, AnswerDetail>();
 
         var now = clock.GetUtcNow().UtcDateTime;
         var rules = new ScoringRules(a.MustWeight, a.ShouldWeight, a.ShouldThresholdPercent);
         var card = ScorecardCalculator.Calculate(inputs, a.Route, rules, DateOnly.FromDateTime(now));
         return new Report(a.Id, $"OAP-{a.Id:D5}", a.SystemName, a.Organisation, a.Supplier, a.Route, a.Status, a.Framework, a.Version, now, rules,
-            sections, functions, signOff, card);
+            sections, functions, signOff, conditions, answers, card);
+    }
+
+    private static async Task<Dictionary<string, AnswerDetail>> AnswersAsync(PortalDbContext db, int assessmentId, CancellationToken cancellationToken)
+    {
+        var responses = await db.RequirementResponses.AsNoTracking()
+            .Where(r => r.AssessmentId == assessmentId)
+            .Select(r => new
+            {
+                r.Id,
+                Code = db.AssessmentRequirements.Where(x => x.Id == r.AssessmentRequirementId).Select(x => x.Code).First(),
+                r.Narrative,
+                r.NotApplicableJustification,
+                r.Plan,
+            })
+            .ToListAsync(cancellationToken);
+        var evidence = (await db.EvidenceItems.AsNoTracking()
+                .Where(e => e.AssessmentId == assessmentId)
+                .OrderBy(e => e.AddedAt).ThenBy(e => e.Id)
+                .Select(e => new { e.RequirementResponseId, Line = new EvidenceLine(e.Kind, e.Title, e.Url, e.FileName, e.Sha256, e.EvidenceDate, e.ValidUntil) })
+                .ToListAsync(cancellationToken))
+            .ToLookup(e => e.RequirementResponseId, e => e.Line);
+        return responses.ToDictionary(
+            r => r.Code,
+            r => new AnswerDetail(r.Narrative, r.NotApplicableJustification, r.Plan, evidence[r.Id].ToList()));
     }
 
     public static string ResultName(RequirementResult result) => result switch

@@ -1,0 +1,213 @@
+using System.Globalization;
+using Portal.Data.Evidence;
+using Portal.Data.Policy;
+using Portal.Data.Reviews;
+using Portal.Features.Assessments;
+using Portal.Features.Evidence;
+using Portal.Features.Policy;
+using Portal.Features.SignOffs;
+
+namespace Portal.Features.Scorecards;
+
+/// <summary>
+/// The printable scorecard: a summary page (the result, sign-off and section scores), the items that need action,
+/// the significant functions, then every requirement with its claim, decision and evidence (links and document
+/// hashes). Every page carries the assessment, the time it was made and the verification code.
+/// </summary>
+public static class ScorecardPdf
+{
+    public static byte[] Render(ScorecardService.Report report, string verificationCode)
+    {
+        var made = report.GeneratedAt.ToString("d MMMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        var footer = new[]
+        {
+            $"{report.Reference} · {report.SystemName} · {report.SupplierName} · made {made}",
+            $"Verification code {GroupedCode(verificationCode)} (check it under Scorecards > Verify a scorecard)",
+        };
+        var properties = new Dictionary<string, string>
+        {
+            ["VerificationCode"] = verificationCode,
+            ["Assessment"] = report.Reference,
+        };
+        using var pdf = new TaggedPdfWriter(
+            $"Open API compliance scorecard: {report.SystemName} ({report.Reference})",
+            $"{report.FrameworkName}, version {report.VersionLabel}",
+            report.OrganisationName,
+            report.GeneratedAt,
+            footer,
+            properties);
+
+        Summary(pdf, report, made, verificationCode);
+        Actions(pdf, report);
+        Functions(pdf, report);
+        Requirements(pdf, report);
+        return pdf.ToPdf();
+    }
+
+    /// <summary>The code in groups of eight, easier to read aloud or compare by eye; the verify page ignores the spaces.</summary>
+    public static string GroupedCode(string code) =>
+        string.Join(' ', Enumerable.Range(0, (code.Length + 7) / 8).Select(i => code.Substring(i * 8, Math.Min(8, code.Length - (i * 8)))));
+
+    private static void Summary(TaggedPdfWriter pdf, ScorecardService.Report report, string made, string verificationCode)
+    {
+        var card = report.Card;
+        pdf.Heading(1, "Open API compliance scorecard");
+        pdf.Paragraph($"{report.SystemName}, supplied by {report.SupplierName}", pdf.BodyBold);
+        pdf.Facts(
+        [
+            ("Assessment", report.Reference),
+            ("NHS organisation", report.OrganisationName),
+            ("Supplier", report.SupplierName),
+            ("Route", PolicyWording.RouteName(report.Route)),
+            ("Assessment status", AssessmentWorkflow.StatusName(report.Status)),
+            ("Policy", $"{report.FrameworkName}, version {report.VersionLabel}"),
+            ("Made", made),
+            ("Verification code", verificationCode),
+        ]);
+
+        pdf.Heading(2, "Result");
+        pdf.Paragraph($"Status: {card.Rag}. {card.RagReason}", pdf.BodyBold);
+        pdf.Facts(
+        [
+            ("Overall score", Percent(card.OverallPercent)),
+            ("\"Must\" score", Percent(card.MustPercent)),
+            ("\"Should\" score", Percent(card.ShouldPercent)),
+            ("Weights", $"must {report.Rules.MustWeight}, should {report.Rules.ShouldWeight}; \"should\" threshold {report.Rules.ShouldThresholdPercent}%"),
+            ("Requirements in scope", $"{card.Requirements.Count} ({card.Requirements.Count(r => r.Counted)} counted in the score)"),
+        ]);
+
+        pdf.Heading(2, "Sign-off");
+        if (report.SignOff is { } s)
+        {
+            var when = s.SignedAt.ToString("d MMMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
+            pdf.Paragraph(s.IsVoid
+                ? $"Sign-off void. {SignOffRecord.DecisionText(s.Decision)} by {s.SignedBy} ({s.Role}) on {when} no longer stands: {s.VoidReason}"
+                : $"{SignOffRecord.DecisionText(s.Decision)} by {s.SignedBy} ({s.Role}) on {when}.");
+            pdf.Paragraph($"Seal (SHA-256 of the signed snapshot): {s.Seal}", pdf.Small);
+        }
+        else
+        {
+            pdf.Paragraph("Not signed off.");
+        }
+
+        if (report.Conditions.Count > 0)
+        {
+            pdf.Heading(3, "Conditions of the sign-off");
+            pdf.Table(["Condition", "Owner", "Due"], [5, 2, 1.3],
+                report.Conditions.Select(c => (IReadOnlyList<string>)[c.Text, c.Owner, Date(c.DueDate)]));
+        }
+
+        pdf.Heading(2, "Score by section");
+        pdf.Table(["Section", "Counted", "Score"], [6, 1.2, 1.2],
+            card.Sections.Select(x => (IReadOnlyList<string>)
+                [report.SectionTitles.GetValueOrDefault(x.SectionCode, x.SectionCode), x.Counted.ToString(CultureInfo.InvariantCulture), Percent(x.Percent)]));
+    }
+
+    private static void Actions(TaggedPdfWriter pdf, ScorecardService.Report report)
+    {
+        var card = report.Card;
+        var unmet = card.UnmetAreNegotiationPoints ? card.Unmet.ToList() : card.Unmet.Where(r => r.Input.Obligation == Obligation.Must).ToList();
+        pdf.Heading(2, card.UnmetAreNegotiationPoints ? "Negotiation points" : "\"Must\" requirements not met");
+        ResultTable(pdf, unmet, card.UnmetAreNegotiationPoints ? "Nothing to negotiate: every requirement is met." : "Every \"must\" requirement is met.");
+
+        pdf.Heading(2, "Plans with dates");
+        var plans = card.Plans.ToList();
+        if (plans.Count == 0)
+        {
+            pdf.Paragraph("No requirement is met only by a plan.");
+        }
+        else
+        {
+            pdf.Table(["ID", "Requirement", "Planned for", "Plan"], [1, 3.5, 1.4, 4],
+                plans.Select(p => (IReadOnlyList<string>)[p.Input.Code, p.Input.Title, p.Input.PlannedDate is { } d ? Date(d) : "no date",
+                    report.Answers.GetValueOrDefault(p.Input.Code)?.Plan ?? "–"]));
+        }
+
+        pdf.Heading(2, "Evidence past its valid-until date");
+        ResultTable(pdf, card.Expired.ToList(), "No evidence has expired.");
+    }
+
+    private static void Functions(TaggedPdfWriter pdf, ScorecardService.Report report)
+    {
+        pdf.Heading(2, "Significant business functions and their APIs");
+        if (report.Functions.Count == 0)
+        {
+            pdf.Paragraph("No significant business functions were named.");
+            return;
+        }
+
+        pdf.Table(["Function", "API operation", "Documentation"], [3, 3, 4],
+            report.Functions.Select(f => (IReadOnlyList<string>)[f.Name, f.ApiOperation ?? "not given", f.DocumentationUrl ?? "not given"]));
+    }
+
+    private static void Requirements(TaggedPdfWriter pdf, ScorecardService.Report report)
+    {
+        pdf.Heading(2, "Every requirement");
+        foreach (var r in report.Card.Requirements)
+        {
+            var answer = report.Answers.GetValueOrDefault(r.Input.Code);
+            pdf.Heading(3, $"{r.Input.Code} {r.Input.Title}");
+            pdf.Paragraph(
+                $"{r.Input.Obligation} (weight {r.Weight}) · claim: {ClaimName(r.Input.Claim)} · decision: {DecisionName(r.Input.Decision)} · " +
+                $"result: {ScorecardService.ResultName(r.Result)}, credit {r.Credit.ToString("0.0", CultureInfo.InvariantCulture)}. {r.Explanation}",
+                after: 2);
+            if (!string.IsNullOrWhiteSpace(answer?.Narrative))
+            {
+                pdf.Paragraph($"Supplier's account: {answer.Narrative}", after: 2);
+            }
+
+            if (!string.IsNullOrWhiteSpace(answer?.NotApplicableJustification))
+            {
+                pdf.Paragraph($"Why it does not apply: {answer.NotApplicableJustification}", after: 2);
+            }
+
+            if (answer is { Evidence.Count: > 0 })
+            {
+                pdf.Table(["Evidence", "Link or document", "Dated", "Valid until"], [3, 5.4, 1.3, 1.3],
+                    answer.Evidence.Select(e => (IReadOnlyList<string>)
+                        [$"{e.Title} ({EvidenceList.KindName(e.Kind)})", Where(e), Date(e.EvidenceDate), e.ValidUntil is { } v ? Date(v) : "–"]));
+            }
+            else
+            {
+                pdf.Paragraph("No evidence given.", after: 6);
+            }
+        }
+    }
+
+    private static void ResultTable(TaggedPdfWriter pdf, List<ScoredRequirement> items, string empty)
+    {
+        if (items.Count == 0)
+        {
+            pdf.Paragraph(empty);
+            return;
+        }
+
+        pdf.Table(["ID", "Requirement", "Result", "Why"], [1, 3.6, 1.4, 4],
+            items.Select(r => (IReadOnlyList<string>)[r.Input.Code, r.Input.Title, ScorecardService.ResultName(r.Result), r.Explanation]));
+    }
+
+    private static string Where(ScorecardService.EvidenceLine e) =>
+        e.Url ?? $"{e.FileName} (SHA-256 {e.Sha256})";
+
+    private static string ClaimName(ComplianceClaim? claim) => claim switch
+    {
+        ComplianceClaim.Meets => "meets",
+        ComplianceClaim.PartiallyMeets => "partially meets",
+        ComplianceClaim.DoesNotMeet => "does not meet",
+        ComplianceClaim.NotApplicable => "not applicable",
+        ComplianceClaim.WillMeetByDate => "will meet by a date",
+        _ => "none",
+    };
+
+    private static string DecisionName(ReviewOutcome? decision) => decision switch
+    {
+        ReviewOutcome.Accepted => "accepted",
+        ReviewOutcome.ClarificationRequested => "clarification requested",
+        ReviewOutcome.Rejected => "rejected",
+        _ => "not reviewed",
+    };
+
+    private static string Percent(decimal value) => value.ToString("0.#", CultureInfo.InvariantCulture) + "%";
+
+    private static string Date(DateOnly date) => date.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+}
