@@ -95,6 +95,26 @@ public sealed class AssessmentIsolationHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_pdf_scorecard_downloads_and_the_content_its_code_seals_is_refused_to_outsiders()
+    {
+        using var ccio = await ClientAsync(TestCallers.Ccio, PortalRoles.CcioReviewer);
+        using var outsider = await ClientAsync(TestCallers.OtherSupplier, PortalRoles.SupplierAccountManager);
+
+        using var pdf = await ccio.GetAsync($"/assessments/{_assessmentId}/scorecard.pdf");
+        await using var db = await _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var code = await db.IssuedScorecards.Where(s => s.AssessmentId == _assessmentId).Select(s => s.VerificationCode).SingleAsync();
+        using var sealedContent = await ccio.GetAsync($"/scorecards/issued/{code}.json");
+        using var refused = await outsider.GetAsync($"/scorecards/issued/{code}.json");
+
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", pdf.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.Equal(HttpStatusCode.OK, sealedContent.StatusCode);
+        Assert.Contains(SystemName, await sealedContent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task An_anonymous_visitor_cannot_download_the_document()
     {
         using var client = _factory.CreateClient(new() { AllowAutoRedirect = false });
