@@ -242,7 +242,7 @@ public sealed class TaggedPdfWriter : IDisposable
             foreach (var content in page.Contents)
             {
                 using var compressed = new MemoryStream();
-                using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize))
+                using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal))
                 {
                     zlib.Write(content.Stream.Value);
                 }
