@@ -75,6 +75,33 @@ public sealed class AssessmentIsolationHttpTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Theory]
+    [MemberData(nameof(Outsiders))]
+    public async Task Someone_from_another_organisation_cannot_download_the_scorecard_workbook(string who, string role)
+    {
+        using var client = await ClientAsync(who, role);
+
+        using var response = await client.GetAsync($"/assessments/{_assessmentId}/scorecard.xlsx");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(TestCallers.Ccio, PortalRoles.CcioReviewer)]
+    [InlineData(TestCallers.Supplier, PortalRoles.SupplierAccountManager)]
+    public async Task The_assessing_organisation_and_the_supplier_download_the_scorecard_workbook(string who, string role)
+    {
+        using var client = await ClientAsync(who, role);
+
+        using var response = await client.GetAsync($"/assessments/{_assessmentId}/scorecard.xlsx");
+        using var workbook = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+        var summary = MiniExcelLibs.MiniExcel.Query(workbook, useHeaderRow: true, sheetName: "Summary").Cast<IDictionary<string, object?>>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains(summary, row => (string?)row["Item"] == "System" && (string?)row["Value"] == SystemName);
+    }
+
     [Fact]
     public async Task The_assessing_organisation_sees_the_pages_and_downloads_the_document_as_an_attachment()
     {

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data.Evidence;
@@ -100,5 +102,65 @@ public sealed class ScorecardServiceTests : IAsyncLifetime
         Assert.Equal("2014-05", root.GetProperty("framework").GetProperty("version").GetString());
         Assert.Equal(report.Card.Requirements.Count, root.GetProperty("requirements").GetArrayLength());
         Assert.True(DateTime.TryParse(root.GetProperty("generatedAt").GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out _));
+    }
+
+    [Fact]
+    public async Task The_xlsx_export_read_back_by_another_library_agrees_with_the_scorecard()
+    {
+        var report = (await Scorecards.GetAsync(_officer, _id))!;
+
+        var workbook = ScorecardWorkbook.Write(report);
+        using var stream = new MemoryStream(workbook);
+        var sheets = MiniExcelLibs.MiniExcel.GetSheetNames(stream);
+        stream.Position = 0;
+        var summary = MiniExcelLibs.MiniExcel.Query(stream, useHeaderRow: true, sheetName: "Summary").Cast<IDictionary<string, object?>>()
+            .ToDictionary(row => (string)row["Item"]!, row => row["Value"]);
+        stream.Position = 0;
+        var requirements = MiniExcelLibs.MiniExcel.Query(stream, useHeaderRow: true, sheetName: "Requirements").Cast<IDictionary<string, object?>>().ToList();
+
+        Assert.Equal(["Summary", "Requirements"], sheets);
+        Assert.Equal(report.Card.Requirements.Count, requirements.Count);
+        Assert.Equal("NotMet", requirements.Single(r => (string?)r["id"] == "P.3")["result"]);
+        Assert.Equal(3d, requirements.Single(r => (string?)r["id"] == "P.3")["weight"]);
+        Assert.Equal("Red", summary["RAG status"]);
+        Assert.Equal((double)report.Card.OverallPercent, summary["Overall score (%)"]);
+        Assert.Equal((double)report.Card.MustPercent, summary["\"Must\" score (%)"]);
+        Assert.Equal((double)report.Card.ShouldPercent, summary["\"Should\" score (%)"]);
+        Assert.Equal("2014-05", summary["Framework version"]);
+        Assert.Equal(report.GeneratedAt, (DateTime)summary["Made at (UTC)"]!, TimeSpan.FromSeconds(1));
+        Assert.Equal("Not signed off", summary["Sign-off"]);
+    }
+
+    [Fact]
+    public async Task The_xlsx_export_freezes_and_styles_the_header_row_of_each_sheet()
+    {
+        var report = (await Scorecards.GetAsync(_officer, _id))!;
+
+        using var document = SpreadsheetDocument.Open(new MemoryStream(ScorecardWorkbook.Write(report)), isEditable: false);
+        var worksheets = document.WorkbookPart!.WorksheetParts.Select(p => p.Worksheet).ToList();
+        var styles = document.WorkbookPart.WorkbookStylesPart!.Stylesheet;
+
+        Assert.Equal(2, worksheets.Count);
+        Assert.All(worksheets, sheet =>
+        {
+            var pane = sheet.Descendants<Pane>().Single();
+            Assert.Equal(PaneStateValues.Frozen, pane.State!.Value);
+            Assert.Equal(1d, pane.VerticalSplit!.Value);
+            var header = sheet.Descendants<Row>().First().Elements<Cell>().First();
+            var format = styles.CellFormats!.Elements<CellFormat>().ElementAt((int)header.StyleIndex!.Value);
+            Assert.NotNull(styles.Fonts!.Elements<Font>().ElementAt((int)format.FontId!.Value).Bold);
+            Assert.All(sheet.Descendants<Column>(), column => Assert.True(column.Width!.Value >= 8));
+        });
+    }
+
+    [Fact]
+    public async Task The_xlsx_export_is_a_valid_office_open_xml_workbook()
+    {
+        var report = (await Scorecards.GetAsync(_officer, _id))!;
+
+        using var document = SpreadsheetDocument.Open(new MemoryStream(ScorecardWorkbook.Write(report)), isEditable: false);
+        var errors = new DocumentFormat.OpenXml.Validation.OpenXmlValidator().Validate(document).Select(e => $"{e.Path?.XPath}: {e.Description}");
+
+        Assert.Empty(errors);
     }
 }

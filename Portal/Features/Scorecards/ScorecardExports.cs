@@ -8,12 +8,13 @@ using Portal.Auth;
 namespace Portal.Features.Scorecards;
 
 /// <summary>
-/// A scorecard as data: CSV (a row per requirement) and JSON (documented in the README). Both name the framework
-/// version and the time they were made.
+/// A scorecard as data: CSV (a row per requirement), JSON (documented in the README) and XLSX
+/// (<see cref="ScorecardWorkbook"/>). Each names the framework version and the time it was made.
 /// </summary>
 public static class ScorecardExports
 {
-    private static readonly string[] CsvHeader =
+    /// <summary>The columns of a row per requirement, shared by the CSV and the workbook's Requirements sheet.</summary>
+    internal static readonly string[] RequirementColumns =
     [
         "assessment", "framework", "version", "generated_at", "id", "section", "title", "obligation", "weight", "claim", "decision", "result", "credit", "explanation",
     ];
@@ -23,7 +24,7 @@ public static class ScorecardExports
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = CsvWriter.Create(text, options: null, leaveOpen: true))
         {
-            csv.WriteHeader(CsvHeader);
+            csv.WriteHeader(RequirementColumns);
             foreach (var r in report.Card.Requirements)
             {
                 csv.WriteRecord(
@@ -127,6 +128,8 @@ public static class ScorecardExports
             ExportAsync(assessmentId, http, callers, scorecards, "csv"));
         group.MapGet("/scorecard.json", (int assessmentId, HttpContext http, CallerResolver callers, ScorecardService scorecards) =>
             ExportAsync(assessmentId, http, callers, scorecards, "json"));
+        group.MapGet("/scorecard.xlsx", (int assessmentId, HttpContext http, CallerResolver callers, ScorecardService scorecards) =>
+            ExportAsync(assessmentId, http, callers, scorecards, "xlsx"));
         group.MapGet("/scorecard.pdf", async (int assessmentId, HttpContext http, CallerResolver callers, IssuedScorecardService issuing) =>
         {
             var caller = await callers.ResolveAsync(http.User, http.RequestAborted);
@@ -152,8 +155,11 @@ public static class ScorecardExports
         }
 
         var name = $"{report.Reference}-scorecard-{report.GeneratedAt:yyyyMMdd-HHmm}.{format}";
-        return format == "csv"
-            ? Results.File(Encoding.UTF8.GetBytes(Csv(report)), "text/csv", name)
-            : Results.File(Encoding.UTF8.GetBytes(Json(report)), "application/json", name);
+        return format switch
+        {
+            "csv" => Results.File(Encoding.UTF8.GetBytes(Csv(report)), "text/csv", name),
+            "xlsx" => Results.File(ScorecardWorkbook.Write(report), ScorecardWorkbook.ContentType, name),
+            _ => Results.File(Encoding.UTF8.GetBytes(Json(report)), "application/json", name),
+        };
     }
 }
