@@ -37,9 +37,15 @@ public static class TestAssessments
         return id;
     }
 
-    public static async Task<int> InvitedAsync(IDbContextFactory<PortalDbContext> database, Caller officer, string email = "sam.okafor@acme-clinical.example")
+    public static async Task<int> InvitedAsync(
+        IDbContextFactory<PortalDbContext> database,
+        Caller officer,
+        string email = "sam.okafor@acme-clinical.example",
+        string supplierName = "Acme Clinical Systems Ltd",
+        ScopeConditions conditions = ScopeConditions.ConfidentialPatientData,
+        string? procurementReference = "PR-2026-001")
     {
-        var id = await ConfirmedAsync(database, officer);
+        var id = await ConfirmedAsync(database, officer, supplierName, conditions: conditions, procurementReference: procurementReference);
         var invited = await new InvitationService(database, TimeProvider.System).InviteAsync(officer, id, email);
         Assert.True(invited.Succeeded, invited.Message);
         return id;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portal.Auth;
 using Portal.Data;
 using Portal.Data.Evidence;
+using Portal.Data.Policy;
 using Portal.Data.Reviews;
 using Portal.Features.Evidence;
 using Portal.Features.Reviews;
@@ -20,9 +21,9 @@ public sealed class TestJourney(TestDatabase database)
 
     public SignOffService SignOffs { get; } = new(database, TimeProvider.System);
 
-    public async Task<int> SubmittedAsync(Caller officer, Caller supplier)
+    public async Task<int> SubmittedAsync(Caller officer, Caller supplier, ScopeConditions conditions = ScopeConditions.ConfidentialPatientData)
     {
-        var id = await TestAssessments.InvitedAsync(database, officer);
+        var id = await TestAssessments.InvitedAsync(database, officer, supplier.Email, supplier.SupplierName!, conditions);
         var view = (await Workspace.GetAsync(supplier, id))!;
         foreach (var requirement in view.Requirements)
         {

@@ -31,6 +31,7 @@ public static class FeatureRegistration
         services.AddScoped<Portal.Features.Audit.TimelineService>();
         services.AddScoped<Portal.Features.Scorecards.ScorecardService>();
         services.AddScoped<Portal.Features.Scorecards.IssuedScorecardService>();
+        services.AddScoped<Portal.Features.Comparisons.ComparisonService>();
         services.AddSingleton<IEvidenceStore, LocalFolderEvidenceStore>();
         return services;
     }
@@ -40,6 +41,7 @@ public static class FeatureRegistration
         endpoints.MapCatalogueExports();
         endpoints.MapEvidenceDownloads();
         Portal.Features.Scorecards.ScorecardExports.MapScorecardExports(endpoints);
+        Portal.Features.Comparisons.ComparisonExports.MapComparisonExports(endpoints);
         return endpoints;
     }
 }

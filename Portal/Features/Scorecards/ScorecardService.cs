@@ -76,20 +76,7 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
             return null;
         }
 
-        var inputs = await db.AssessmentRequirements.AsNoTracking()
-            .Where(r => r.AssessmentId == assessmentId && r.InScope)
-            .OrderBy(r => r.Order)
-            .Select(r => new ScoringInput(
-                r.Code,
-                r.PolicyRequirement!.Title,
-                r.PolicyRequirement.SectionCode,
-                r.PolicyRequirement.Obligation,
-                db.RequirementResponses.Where(x => x.AssessmentRequirementId == r.Id).Select(x => x.Claim).FirstOrDefault(),
-                db.ReviewDecisions.Where(d => d.AssessmentRequirementId == r.Id).Select(d => (Data.Reviews.ReviewOutcome?)d.Outcome).FirstOrDefault(),
-                db.RequirementResponses.Where(x => x.AssessmentRequirementId == r.Id).Select(x => x.PlannedDate).FirstOrDefault(),
-                db.EvidenceItems.Where(e => e.AssessmentId == assessmentId && e.ValidUntil != null
-                        && db.RequirementResponses.Any(x => x.Id == e.RequirementResponseId && x.AssessmentRequirementId == r.Id))
-                    .Min(e => e.ValidUntil)))
+        var inputs = await ScoringInputs.Of(db, db.AssessmentRequirements.AsNoTracking().Where(r => r.AssessmentId == assessmentId))
             .ToListAsync(cancellationToken);
         var sections = await db.PolicySections.AsNoTracking()
             .Where(s => s.FrameworkVersionId == a.FrameworkVersionId)
@@ -116,7 +103,7 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
 
         var now = clock.GetUtcNow().UtcDateTime;
         var rules = new ScoringRules(a.MustWeight, a.ShouldWeight, a.ShouldThresholdPercent);
-        var card = ScorecardCalculator.Calculate(inputs, a.Route, rules, DateOnly.FromDateTime(now));
+        var card = ScorecardCalculator.Calculate(inputs.ConvertAll(r => r.Input), a.Route, rules, DateOnly.FromDateTime(now));
         return new Report(a.Id, $"OAP-{a.Id:D5}", a.SystemName, a.Organisation, a.Supplier, a.Route, a.Status, a.Framework, a.Version, now, rules,
             sections, functions, signOff, conditions, answers, card);
     }

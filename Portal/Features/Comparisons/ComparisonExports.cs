@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using Portal.Auth;
+using Portal.Features.Assessments;
+
+namespace Portal.Features.Comparisons;
+
+/// <summary>
+/// The comparison matrix as CSV, laid out as on the page: a column per bid. The first column says what a row is
+/// (summary rows first, then a "requirement" row per requirement), so a spreadsheet can filter on it.
+/// </summary>
+public static class ComparisonExports
+{
+    public static string Csv(ComparisonService.Comparison comparison)
+    {
+        var bids = comparison.Bids;
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = CsvWriter.Create(text, options: null, leaveOpen: true))
+        {
+            csv.WriteHeader(["row", "id", "title", .. bids.Select(b => b.Label)]);
+            void Summary(string row, Func<ComparisonService.Bid, string> value) => csv.WriteRecord([row, string.Empty, string.Empty, .. bids.Select(value)]);
+            Summary("procurement_reference", _ => comparison.ProcurementReference);
+            Summary("assessment", b => b.Reference);
+            Summary("supplier", b => b.SupplierName);
+            Summary("status", b => AssessmentWorkflow.StatusName(b.Status));
+            Summary("framework_version", b => $"{b.FrameworkName} {b.VersionLabel}");
+            Summary("generated_at", _ => comparison.GeneratedAt.ToString("O", CultureInfo.InvariantCulture));
+            Summary("rag", b => b.Card.Rag.ToString());
+            Summary("rag_reason", b => b.Card.RagReason);
+            Summary("overall_percent", b => b.Card.OverallPercent.ToString("0.0", CultureInfo.InvariantCulture));
+            Summary("must_percent", b => b.Card.MustPercent.ToString("0.0", CultureInfo.InvariantCulture));
+            Summary("should_percent", b => b.Card.ShouldPercent.ToString("0.0", CultureInfo.InvariantCulture));
+            foreach (var row in comparison.Rows)
+            {
+                csv.WriteRecord(["requirement", row.Code, row.Title, .. row.Results.Select(ComparisonService.ResultText)]);
+            }
+
+            csv.Flush();
+        }
+
+        return text.ToString();
+    }
+
+    public static IEndpointRouteBuilder MapComparisonExports(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/procurements/compare.csv", async (string? reference, HttpContext http, CallerResolver callers, ComparisonService comparisons) =>
+        {
+            var caller = await callers.ResolveAsync(http.User, http.RequestAborted);
+            var comparison = caller is null ? null : await comparisons.GetAsync(caller, reference, http.RequestAborted);
+            return comparison is null
+                ? Results.NotFound()
+                : Results.File(Encoding.UTF8.GetBytes(Csv(comparison)), "text/csv", $"{FileName(comparison)}.csv");
+        }).RequireAuthorization();
+        return endpoints;
+    }
+
+    /// <summary>A file name made only of safe characters, since a procurement reference is free text.</summary>
+    public static string FileName(ComparisonService.Comparison comparison)
+    {
+        var safe = new string(comparison.ProcurementReference.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
+        return $"{safe}-comparison-{comparison.GeneratedAt:yyyyMMdd-HHmm}";
+    }
+}
