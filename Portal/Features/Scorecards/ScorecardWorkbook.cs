@@ -74,6 +74,10 @@ public static class ScorecardWorkbook
         yield return ["Signed off as", signOff.Role];
         yield return ["Signed off at (UTC)", signOff.SignedAt];
         yield return ["Seal (SHA-256)", signOff.Seal];
+        foreach (var condition in report.Conditions)
+        {
+            yield return [$"Condition (due {condition.DueDate:yyyy-MM-dd})", $"{condition.Text} (owner: {condition.Owner})"];
+        }
     }
 
     private static IEnumerable<object?[]> RequirementRows(ScorecardService.Report report)
