@@ -35,13 +35,14 @@ public sealed class ComparisonHttpTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(CannotCompare))]
-    public async Task Suppliers_and_other_organisations_get_404_for_the_comparison_csv(string who, string role)
+    public async Task Suppliers_and_other_organisations_get_404_for_the_comparison_downloads(string who, string role)
     {
         using var client = await ClientAsync(who, role);
 
-        using var response = await client.GetAsync(ComparisonService.Address(Reference, "csv"));
+        using var csv = await client.GetAsync(ComparisonService.Address(Reference, "csv"));
+        using var pdf = await client.GetAsync(ComparisonService.Address(Reference, "pdf"));
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (csv.StatusCode, pdf.StatusCode));
     }
 
     [Theory]
@@ -75,6 +76,20 @@ public sealed class ComparisonHttpTests : IAsyncLifetime
         Assert.StartsWith("Trust-PAS-2026-01---renewal--comparison-", csv.Content.Headers.ContentDisposition!.FileNameStar ?? csv.Content.Headers.ContentDisposition.FileName, StringComparison.Ordinal);
         Assert.Contains("Acme Clinical Systems Ltd", text, StringComparison.Ordinal);
         Assert.Contains("Brightwater Health Software Ltd", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_assessing_organisation_downloads_the_comparison_as_a_pdf_attachment()
+    {
+        using var client = await ClientAsync(TestCallers.Officer, PortalRoles.ProcurementOfficer);
+
+        using var response = await client.GetAsync(ComparisonService.Address(Reference, "pdf"));
+        using var pdf = UglyToad.PdfPig.PdfDocument.Open(await response.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.Contains("Brightwater Health Software Ltd", string.Join(" ", pdf.GetPage(1).GetWords().Select(w => w.Text)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -174,4 +174,24 @@ public sealed class ComparisonServiceTests : IAsyncLifetime
         Assert.Equal(["Red", "Green"], rows.Single(r => r[0] == "rag")[3..]);
         Assert.Equal(comparison.Bids.Select(b => b.Card.OverallPercent.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)), rows.Single(r => r[0] == "overall_percent")[3..]);
     }
+
+    [Fact]
+    public async Task The_pdf_export_reads_back_with_each_suppliers_result_by_requirement()
+    {
+        var comparison = await CompareAsync();
+
+        using var pdf = UglyToad.PdfPig.PdfDocument.Open(ComparisonPdf.Render(comparison));
+        var pages = pdf.GetPages().ToList();
+        var text = string.Join("\n", pages.Select(p => string.Join(" ", p.GetWords().Select(w => w.Text))));
+        var p3 = pages.SelectMany(p => p.GetWords().Where(w => w.Text == "P.3").Select(w => (Page: p, Word: w))).Single();
+        var p3Row = string.Join(" ", p3.Page.GetWords().Where(w => Math.Abs(w.BoundingBox.Bottom - p3.Word.BoundingBox.Bottom) < 1).Select(w => w.Text));
+
+        Assert.True(pages[0].Width > pages[0].Height, "A4 landscape");
+        Assert.Contains("Compare bids: PR-2026-001", text, StringComparison.Ordinal);
+        Assert.Contains($"Brightwater Health Software Ltd OAP-{_brightwaterBid:D5} Under review Green", text, StringComparison.Ordinal);
+        Assert.All(comparison.Rows, row => Assert.Contains($"{row.Code} ", text, StringComparison.Ordinal));
+        Assert.Matches(@"P\.3 .* Not met Met$", p3Row);
+        Assert.Contains("Not in scope", text, StringComparison.Ordinal);
+        Assert.Contains($"Page {pages.Count} of {pages.Count}", text, StringComparison.Ordinal);
+    }
 }

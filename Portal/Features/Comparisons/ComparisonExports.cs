@@ -7,7 +7,7 @@ using Portal.Features.Assessments;
 namespace Portal.Features.Comparisons;
 
 /// <summary>
-/// The comparison matrix as CSV, laid out as on the page: a column per bid. The first column says what a row is
+/// The comparison matrix as CSV (and, through <see cref="ComparisonPdf"/>, as PDF), laid out as on the page: a column per bid. The first column says what a row is
 /// (summary rows first, then a "requirement" row per requirement), so a spreadsheet can filter on it.
 /// </summary>
 public static class ComparisonExports
@@ -44,15 +44,22 @@ public static class ComparisonExports
 
     public static IEndpointRouteBuilder MapComparisonExports(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/procurements/compare.csv", async (string? reference, HttpContext http, CallerResolver callers, ComparisonService comparisons) =>
-        {
-            var caller = await callers.ResolveAsync(http.User, http.RequestAborted);
-            var comparison = caller is null ? null : await comparisons.GetAsync(caller, reference, http.RequestAborted);
-            return comparison is null
-                ? Results.NotFound()
-                : Results.File(Encoding.UTF8.GetBytes(Csv(comparison)), "text/csv", $"{FileName(comparison)}.csv");
-        }).RequireAuthorization();
+        endpoints.MapGet("/procurements/compare.csv", (string? reference, HttpContext http, CallerResolver callers, ComparisonService comparisons) =>
+            ExportAsync(reference, http, callers, comparisons, c => Results.File(Encoding.UTF8.GetBytes(Csv(c)), "text/csv", $"{FileName(c)}.csv")))
+            .RequireAuthorization();
+        endpoints.MapGet("/procurements/compare.pdf", (string? reference, HttpContext http, CallerResolver callers, ComparisonService comparisons) =>
+            ExportAsync(reference, http, callers, comparisons, c => Results.File(ComparisonPdf.Render(c), "application/pdf", $"{FileName(c)}.pdf")))
+            .RequireAuthorization();
         return endpoints;
+    }
+
+    /// <summary>Every download goes through the service's gate: anyone who may not compare gets 404, as if there were no bids.</summary>
+    private static async Task<IResult> ExportAsync(
+        string? reference, HttpContext http, CallerResolver callers, ComparisonService comparisons, Func<ComparisonService.Comparison, IResult> file)
+    {
+        var caller = await callers.ResolveAsync(http.User, http.RequestAborted);
+        var comparison = caller is null ? null : await comparisons.GetAsync(caller, reference, http.RequestAborted);
+        return comparison is null ? Results.NotFound() : file(comparison);
     }
 
     /// <summary>A file name made only of safe characters, since a procurement reference is free text.</summary>
