@@ -64,23 +64,8 @@ public sealed class ComparisonService(IDbContextFactory<PortalDbContext> context
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var assessments = await db.Assessments.AsNoTracking().VisibleTo(caller)
-            .Where(a => a.ProcurementReference == reference && a.Route != null)
-            .OrderBy(a => a.Id)
-            .Select(a => new
-            {
-                a.Id,
-                a.SystemName,
-                Organisation = a.NhsOrganisation!.Name,
-                Supplier = a.Supplier == null ? null : a.Supplier.Name,
-                Route = a.Route!.Value,
-                a.Status,
-                Framework = a.FrameworkVersion!.PolicyFramework!.Name,
-                a.FrameworkVersion.PolicyFramework.MustWeight,
-                a.FrameworkVersion.PolicyFramework.ShouldWeight,
-                a.FrameworkVersion.PolicyFramework.ShouldThresholdPercent,
-                Version = a.FrameworkVersion.Label,
-            })
+        var assessments = await ScorecardQueries.Headings(db.Assessments.AsNoTracking().VisibleTo(caller)
+                .Where(a => a.ProcurementReference == reference).OrderBy(a => a.Id))
             .ToListAsync(cancellationToken);
         if (assessments.Count == 0)
         {
@@ -89,7 +74,7 @@ public sealed class ComparisonService(IDbContextFactory<PortalDbContext> context
 
         var compared = assessments.Where(a => a.Status is not (AssessmentStatus.Draft or AssessmentStatus.Withdrawn)).ToList();
         var ids = compared.Select(a => a.Id).ToList();
-        var inputs = await ScoringInputs.Of(db, db.AssessmentRequirements.AsNoTracking().Where(r => ids.Contains(r.AssessmentId)))
+        var inputs = await ScorecardQueries.Inputs(db, db.AssessmentRequirements.AsNoTracking().Where(r => ids.Contains(r.AssessmentId)))
             .ToListAsync(cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -97,9 +82,8 @@ public sealed class ComparisonService(IDbContextFactory<PortalDbContext> context
         var inputsByBid = inputs.ToLookup(r => r.AssessmentId);
         var bids = compared.Select(a =>
         {
-            var rules = new ScoringRules(a.MustWeight, a.ShouldWeight, a.ShouldThresholdPercent);
-            var card = ScorecardCalculator.Calculate(inputsByBid[a.Id].Select(r => r.Input).ToList(), a.Route, rules, today);
-            return new Bid(a.Id, $"OAP-{a.Id:D5}", a.Supplier ?? "Supplier not chosen", a.SystemName, a.Status, a.Route, a.Framework, a.Version, rules, card);
+            var card = ScorecardCalculator.Calculate(inputsByBid[a.Id].Select(r => r.Scoring).ToList(), a.Route, a.Rules, today);
+            return new Bid(a.Id, $"OAP-{a.Id:D5}", a.Supplier ?? "Supplier not chosen", a.SystemName, a.Status, a.Route, a.Framework, a.Version, a.Rules, card);
         }).ToList();
 
         var leftOut = assessments.Where(a => !ids.Contains(a.Id))
@@ -130,13 +114,13 @@ public sealed class ComparisonService(IDbContextFactory<PortalDbContext> context
         return found is null ? null : new Procurement(found.ProcurementReference!, found.Bids);
     }
 
-    private static List<MatrixRow> Matrix(List<Bid> bids, List<ScoringInputs.Row> inputs)
+    private static List<MatrixRow> Matrix(List<Bid> bids, List<ScorecardQueries.Input> inputs)
     {
         var results = bids.Select(b => b.Card.Requirements.ToDictionary(r => r.Input.Code)).ToList();
         return inputs
-            .GroupBy(r => r.Input.Code)
+            .GroupBy(r => r.Scoring.Code)
             .OrderBy(g => g.Min(r => r.Order)).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new MatrixRow(g.Key, g.First().Input.Title, results.Select(byCode => byCode.GetValueOrDefault(g.Key)).ToList()))
+            .Select(g => new MatrixRow(g.Key, g.First().Scoring.Title, results.Select(byCode => byCode.GetValueOrDefault(g.Key)).ToList()))
             .ToList();
     }
 }

@@ -53,30 +53,14 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
     private async Task<Report?> GetAsync(Caller caller, int assessmentId, bool withAnswers, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var a = await db.Assessments.AsNoTracking().VisibleTo(caller)
-            .Where(x => x.Id == assessmentId && x.Route != null)
-            .Select(x => new
-            {
-                x.Id,
-                x.SystemName,
-                Organisation = x.NhsOrganisation!.Name,
-                Supplier = x.Supplier!.Name,
-                Route = x.Route!.Value,
-                x.Status,
-                x.FrameworkVersionId,
-                Framework = x.FrameworkVersion!.PolicyFramework!.Name,
-                x.FrameworkVersion.PolicyFramework.MustWeight,
-                x.FrameworkVersion.PolicyFramework.ShouldWeight,
-                x.FrameworkVersion.PolicyFramework.ShouldThresholdPercent,
-                Version = x.FrameworkVersion.Label,
-            })
+        var a = await ScorecardQueries.Headings(db.Assessments.AsNoTracking().VisibleTo(caller).Where(x => x.Id == assessmentId))
             .SingleOrDefaultAsync(cancellationToken);
         if (a is null)
         {
             return null;
         }
 
-        var inputs = await ScoringInputs.Of(db, db.AssessmentRequirements.AsNoTracking().Where(r => r.AssessmentId == assessmentId))
+        var inputs = await ScorecardQueries.Inputs(db, db.AssessmentRequirements.AsNoTracking().Where(r => r.AssessmentId == assessmentId))
             .ToListAsync(cancellationToken);
         var sections = await db.PolicySections.AsNoTracking()
             .Where(s => s.FrameworkVersionId == a.FrameworkVersionId)
@@ -102,9 +86,8 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
         var answers = withAnswers ? await AnswersAsync(db, assessmentId, cancellationToken) : new Dictionary<string, AnswerDetail>();
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var rules = new ScoringRules(a.MustWeight, a.ShouldWeight, a.ShouldThresholdPercent);
-        var card = ScorecardCalculator.Calculate(inputs.ConvertAll(r => r.Input), a.Route, rules, DateOnly.FromDateTime(now));
-        return new Report(a.Id, $"OAP-{a.Id:D5}", a.SystemName, a.Organisation, a.Supplier, a.Route, a.Status, a.Framework, a.Version, now, rules,
+        var card = ScorecardCalculator.Calculate(inputs.ConvertAll(r => r.Scoring), a.Route, a.Rules, DateOnly.FromDateTime(now));
+        return new Report(a.Id, $"OAP-{a.Id:D5}", a.SystemName, a.Organisation, a.Supplier!, a.Route, a.Status, a.Framework, a.Version, now, a.Rules,
             sections, functions, signOff, conditions, answers, card);
     }
 
