@@ -32,6 +32,20 @@ public sealed class SignInBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task At_320_pixels_wide_sign_out_stays_on_screen_and_the_page_does_not_scroll_sideways()
+    {
+        var page = await browser.SignedInPageAsync("Dr Chris Morgan");
+
+        await page.SetViewportSizeAsync(320, 640);
+        var signOut = (await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).BoundingBoxAsync())!;
+
+        Assert.True(signOut.X >= 0 && signOut.X + signOut.Width <= 320, $"Sign out spans {signOut.X:0} to {signOut.X + signOut.Width:0} px.");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The page scrolls sideways at 320 px.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open API compliance portal" })).ToBeAttachedAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
     public async Task Only_an_administrator_sees_the_administration_menu()
     {
         var officer = await browser.SignedInPageAsync("Olivia Hart");
