@@ -34,6 +34,7 @@ public static class DatabaseSetup
     public const string SqlServerMigrationsAssembly = "Portal.Migrations.SqlServer";
 
     private static readonly Audit.AuditChain ChainInterceptor = new();
+    private static readonly Scorecards.StaleScoreMarker ScoreInterceptor = new();
 
     public static IServiceCollection AddPortalDatabase(this IServiceCollection services, DatabaseOptions options)
     {
@@ -49,7 +50,8 @@ public static class DatabaseSetup
                 "Database:ConnectionString is empty. Set it, or leave Database:Provider as Sqlite to use the embedded default.");
         }
 
-        builder.AddInterceptors(ChainInterceptor);
+        // Stale scores are marked first, so the audit chain's lock is not held while their rows are looked up.
+        builder.AddInterceptors(ScoreInterceptor, ChainInterceptor);
         return options.Provider switch
         {
             DatabaseProvider.Sqlite => builder.UseSqlite(

@@ -54,6 +54,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<AssessmentScore> AssessmentScores => Set<AssessmentScore>();
+
     /// <summary>Set while this context holds <see cref="AuditChain"/>'s place in the chain during a save.</summary>
     internal bool HoldsAuditGate { get; set; }
 

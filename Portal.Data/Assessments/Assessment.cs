@@ -1,5 +1,6 @@
 using Portal.Data.Organisations;
 using Portal.Data.Policy;
+using Portal.Data.Scorecards;
 
 namespace Portal.Data.Assessments;
 
@@ -71,6 +72,9 @@ public class Assessment
     public List<AssessmentRequirement> Requirements { get; set; } = [];
 
     public List<SupplierInvitation> Invitations { get; set; } = [];
+
+    /// <summary>The stored score that dashboards count by; the scorecard itself is always worked out afresh.</summary>
+    public AssessmentScore? Score { get; set; }
 
     public string Reference => $"OAP-{Id:D5}";
 

@@ -16,7 +16,8 @@ internal sealed class RequirementResponseConfiguration : IEntityTypeConfiguratio
         builder.Property(r => r.UpdatedByName).HasMaxLength(200);
         builder.Property(r => r.ConcurrencyStamp).IsConcurrencyToken();
         builder.HasIndex(r => r.AssessmentRequirementId).IsUnique();
-        builder.HasIndex(r => r.AssessmentId);
+        // Also finds an organisation's plans whose date has passed (the dashboard) without reading every answer.
+        builder.HasIndex(r => new { r.AssessmentId, r.Claim, r.PlannedDate });
         builder.HasOne<AssessmentRequirement>().WithMany().HasForeignKey(r => r.AssessmentRequirementId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Assessment>().WithMany().HasForeignKey(r => r.AssessmentId).OnDelete(DeleteBehavior.NoAction);
         builder.HasMany(r => r.Evidence).WithOne().HasForeignKey(e => e.RequirementResponseId).OnDelete(DeleteBehavior.Cascade);
@@ -35,7 +36,8 @@ internal sealed class EvidenceItemConfiguration : IEntityTypeConfiguration<Evide
         builder.Property(e => e.FileName).HasMaxLength(255);
         builder.Property(e => e.ContentType).HasMaxLength(150);
         builder.Property(e => e.Sha256).HasMaxLength(64);
-        builder.HasIndex(e => e.AssessmentId);
+        // Also finds an organisation's evidence expiring or expired (the dashboard) by date range per assessment.
+        builder.HasIndex(e => new { e.AssessmentId, e.ValidUntil });
         builder.HasOne<Assessment>().WithMany().HasForeignKey(e => e.AssessmentId).OnDelete(DeleteBehavior.NoAction);
     }
 }

@@ -21,18 +21,30 @@ public sealed class TestJourney(TestDatabase database)
 
     public SignOffService SignOffs { get; } = new(database, TimeProvider.System);
 
-    public async Task<int> SubmittedAsync(Caller officer, Caller supplier, ScopeConditions conditions = ScopeConditions.ConfidentialPatientData)
+    /// <summary>
+    /// Invites the supplier, who answers every requirement ("meets" unless <paramref name="answer"/> says otherwise for a
+    /// code), does whatever <paramref name="beforeSubmit"/> does (such as adding evidence) and submits.
+    /// </summary>
+    public async Task<int> SubmittedAsync(
+        Caller officer, Caller supplier, ScopeConditions conditions = ScopeConditions.ConfidentialPatientData,
+        Func<string, ResponseDraft?>? answer = null, Func<int, Task>? beforeSubmit = null)
     {
         var id = await TestAssessments.InvitedAsync(database, officer, supplier.Email, supplier.SupplierName!, conditions);
         var view = (await Workspace.GetAsync(supplier, id))!;
         foreach (var requirement in view.Requirements)
         {
-            await Workspace.SaveResponseAsync(supplier, id, requirement.Code, new(ComplianceClaim.Meets, $"Answer to {requirement.Code}", null, null, null), requirement.Response?.ConcurrencyStamp);
+            var draft = answer?.Invoke(requirement.Code) ?? new(ComplianceClaim.Meets, $"Answer to {requirement.Code}", null, null, null);
+            await Workspace.SaveResponseAsync(supplier, id, requirement.Code, draft, requirement.Response?.ConcurrencyStamp);
         }
 
         foreach (var function in view.Functions)
         {
             await Workspace.SaveFunctionAsync(supplier, id, function.Id, "GET /Patient", null, function.ConcurrencyStamp);
+        }
+
+        if (beforeSubmit is not null)
+        {
+            await beforeSubmit(id);
         }
 
         var (submitted, _) = await Workspace.SubmitAsync(supplier, id);

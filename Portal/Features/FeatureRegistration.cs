@@ -32,6 +32,7 @@ public static class FeatureRegistration
         services.AddScoped<Portal.Features.Scorecards.ScorecardService>();
         services.AddScoped<Portal.Features.Scorecards.IssuedScorecardService>();
         services.AddScoped<Portal.Features.Comparisons.ComparisonService>();
+        services.AddScoped<Portal.Features.Dashboards.DashboardService>();
         services.AddSingleton<IEvidenceStore, LocalFolderEvidenceStore>();
         return services;
     }

@@ -406,9 +406,9 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AssessmentId");
-
                     b.HasIndex("RequirementResponseId");
+
+                    b.HasIndex("AssessmentId", "ValidUntil");
 
                     b.ToTable("EvidenceItems");
                 });
@@ -463,10 +463,10 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AssessmentId");
-
                     b.HasIndex("AssessmentRequirementId")
                         .IsUnique();
+
+                    b.HasIndex("AssessmentId", "Claim", "PlannedDate");
 
                     b.ToTable("RequirementResponses");
                 });
@@ -881,6 +881,36 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.ToTable("ReviewDecisions");
                 });
 
+            modelBuilder.Entity("Portal.Data.Scorecards.AssessmentScore", b =>
+                {
+                    b.Property<int>("AssessmentId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("CalculatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid?>("CalculatedFromStamp")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("InputsStamp")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<decimal?>("OverallPercent")
+                        .HasPrecision(5, 1)
+                        .HasColumnType("decimal(5,1)");
+
+                    b.Property<string>("Rag")
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)");
+
+                    b.Property<DateOnly?>("ReviewOn")
+                        .HasColumnType("date");
+
+                    b.HasKey("AssessmentId");
+
+                    b.ToTable("AssessmentScores");
+                });
+
             modelBuilder.Entity("Portal.Data.Scorecards.IssuedScorecard", b =>
                 {
                     b.Property<int>("Id")
@@ -1283,6 +1313,17 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.Scorecards.AssessmentScore", b =>
+                {
+                    b.HasOne("Portal.Data.Assessments.Assessment", "Assessment")
+                        .WithOne("Score")
+                        .HasForeignKey("Portal.Data.Scorecards.AssessmentScore", "AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Assessment");
+                });
+
             modelBuilder.Entity("Portal.Data.Scorecards.IssuedScorecard", b =>
                 {
                     b.HasOne("Portal.Data.Assessments.Assessment", null)
@@ -1334,6 +1375,8 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Navigation("Invitations");
 
                     b.Navigation("Requirements");
+
+                    b.Navigation("Score");
                 });
 
             modelBuilder.Entity("Portal.Data.Evidence.RequirementResponse", b =>

@@ -389,9 +389,9 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AssessmentId");
-
                     b.HasIndex("RequirementResponseId");
+
+                    b.HasIndex("AssessmentId", "ValidUntil");
 
                     b.ToTable("EvidenceItems");
                 });
@@ -444,10 +444,10 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AssessmentId");
-
                     b.HasIndex("AssessmentRequirementId")
                         .IsUnique();
+
+                    b.HasIndex("AssessmentId", "Claim", "PlannedDate");
 
                     b.ToTable("RequirementResponses");
                 });
@@ -844,6 +844,36 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.ToTable("ReviewDecisions");
                 });
 
+            modelBuilder.Entity("Portal.Data.Scorecards.AssessmentScore", b =>
+                {
+                    b.Property<int>("AssessmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CalculatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CalculatedFromStamp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InputsStamp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("OverallPercent")
+                        .HasPrecision(5, 1)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rag")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ReviewOn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AssessmentId");
+
+                    b.ToTable("AssessmentScores");
+                });
+
             modelBuilder.Entity("Portal.Data.Scorecards.IssuedScorecard", b =>
                 {
                     b.Property<int>("Id")
@@ -1238,6 +1268,17 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.Scorecards.AssessmentScore", b =>
+                {
+                    b.HasOne("Portal.Data.Assessments.Assessment", "Assessment")
+                        .WithOne("Score")
+                        .HasForeignKey("Portal.Data.Scorecards.AssessmentScore", "AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Assessment");
+                });
+
             modelBuilder.Entity("Portal.Data.Scorecards.IssuedScorecard", b =>
                 {
                     b.HasOne("Portal.Data.Assessments.Assessment", null)
@@ -1289,6 +1330,8 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Navigation("Invitations");
 
                     b.Navigation("Requirements");
+
+                    b.Navigation("Score");
                 });
 
             modelBuilder.Entity("Portal.Data.Evidence.RequirementResponse", b =>

@@ -1,0 +1,100 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Portal.Data.Assessments;
+using Portal.Data.Evidence;
+using Portal.Data.Reviews;
+
+namespace Portal.Data.Scorecards;
+
+/// <summary>
+/// Marks an assessment's stored score stale, in the same save, whenever something the scorecard is worked out from
+/// changes: a claim or plan date, evidence or its "valid until", a review decision, the scope or the route. It
+/// watches the change tracker rather than the feature services, so a new way of changing these cannot forget it.
+/// A new assessment gets its (stale) score row here too.
+/// </summary>
+/// <remarks>
+/// Bulk <c>ExecuteUpdate</c>/<c>ExecuteDelete</c> calls bypass the change tracker; one that changes scoring inputs
+/// must give the affected scores a new <see cref="AssessmentScore.InputsStamp"/> itself. So must anything that changes
+/// a framework's weights or threshold, which no part of the portal does today.
+/// </remarks>
+public sealed class StaleScoreMarker : SaveChangesInterceptor
+{
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is PortalDbContext db)
+        {
+            await MarkAsync(db, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
+        SavingChangesAsync(eventData, result).AsTask().GetAwaiter().GetResult();
+
+    private static async Task MarkAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var changed = new HashSet<int>();
+        foreach (var entry in db.ChangeTracker.Entries().ToList())
+        {
+            switch (entry.Entity)
+            {
+                case Assessment assessment when entry.State == EntityState.Added && assessment.Score is null:
+                    db.Add(new AssessmentScore { Assessment = assessment });
+                    break;
+                case Assessment when entry.State == EntityState.Modified && entry.Property(nameof(Assessment.Route)).IsModified:
+                    Note(changed, entry, nameof(Assessment.Id));
+                    break;
+                case RequirementResponse when Changed(entry, nameof(RequirementResponse.Claim), nameof(RequirementResponse.PlannedDate)):
+                case EvidenceItem when Changed(entry, nameof(EvidenceItem.ValidUntil), nameof(EvidenceItem.RequirementResponseId)):
+                case ReviewDecision when Changed(entry, nameof(ReviewDecision.Outcome)):
+                case AssessmentRequirement when Changed(entry, nameof(AssessmentRequirement.InScope), nameof(AssessmentRequirement.PolicyRequirementId)):
+                    Note(changed, entry, nameof(RequirementResponse.AssessmentId));
+                    break;
+            }
+        }
+
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        var ids = changed.ToList();
+        var scores = await db.Set<AssessmentScore>().Where(s => ids.Contains(s.AssessmentId)).ToDictionaryAsync(s => s.AssessmentId, cancellationToken);
+        foreach (var id in ids)
+        {
+            if (scores.TryGetValue(id, out var score))
+            {
+                score.InputsStamp = Guid.NewGuid();
+            }
+            else
+            {
+                // An assessment written before scores were stored, or outside the portal, gets its row now.
+                db.Add(new AssessmentScore { AssessmentId = id });
+            }
+        }
+    }
+
+    /// <summary>
+    /// The assessment an entry belongs to, unless that assessment is itself being added in this save (its key is
+    /// still temporary) and so already has a new score row.
+    /// </summary>
+    private static void Note(HashSet<int> ids, EntityEntry entry, string assessmentIdProperty)
+    {
+        var property = entry.Property(assessmentIdProperty);
+        if (!property.IsTemporary && property.CurrentValue is int id)
+        {
+            ids.Add(id);
+        }
+    }
+
+    /// <summary>Added or deleted, or one of these properties changed.</summary>
+    private static bool Changed(EntityEntry entry, params string[] properties) => entry.State switch
+    {
+        EntityState.Added or EntityState.Deleted => true,
+        EntityState.Modified => properties.Any(p => entry.Property(p).IsModified),
+        _ => false,
+    };
+}

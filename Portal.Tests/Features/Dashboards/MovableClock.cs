@@ -1,0 +1,13 @@
+namespace Portal.Tests.Features.Dashboards;
+
+/// <summary>A clock a test can move forward, to see what a later day's dashboard shows without waiting for it.</summary>
+public sealed class MovableClock : TimeProvider
+{
+    public DateTimeOffset Now { get; private set; } = DateTimeOffset.UtcNow;
+
+    public DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
+
+    public void MoveForwardDays(int days) => Now = Now.AddDays(days);
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}
