@@ -62,13 +62,11 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
 
         public string Supplier { get; init; } = string.Empty;
 
-        public string Code { get; init; } = string.Empty;
+        public int ResponseId { get; init; }
 
         public string Title { get; init; } = string.Empty;
 
         public DateOnly ValidUntil { get; init; }
-
-        public DueItem ToDueItem() => new(Id, SystemName, $"{Title} ({Code}, {Supplier})", ValidUntil, $"/assessments/{Id}/evidence");
     }
 
     private sealed record Totals(int LateResponses, int LateConditions, int LatePlans, int ExpiringEvidence, int ExpiredEvidence);
@@ -105,18 +103,19 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
             from c in s.Conditions
             where c.DueDate < today
             select new { a.Id, a.SystemName, c.Text, c.Owner, c.DueDate };
-        var answers =
+        // Answers and evidence exist only for in-scope requirements (scope is settled before the supplier is invited),
+        // so these read the answers' and evidence's own (assessment, ...) indexes and never the whole scope.
+        var latePlans =
             from a in live
             join r in db.RequirementResponses on a.Id equals r.AssessmentId
-            join q in db.AssessmentRequirements.Where(q => q.InScope) on r.AssessmentRequirementId equals q.Id
-            select new { a.Id, a.SystemName, Supplier = a.Supplier!.Name, q.Code, Response = r };
-        var latePlans = answers.Where(x => x.Response.Claim == ComplianceClaim.WillMeetByDate && x.Response.PlannedDate < today
-            && db.ReviewDecisions.Any(d => d.AssessmentRequirementId == x.Response.AssessmentRequirementId && d.Outcome == ReviewOutcome.Accepted));
+            where r.Claim == ComplianceClaim.WillMeetByDate && r.PlannedDate < today
+                && db.ReviewDecisions.Any(d => d.AssessmentRequirementId == r.AssessmentRequirementId && d.Outcome == ReviewOutcome.Accepted)
+            select new { a.Id, a.SystemName, Supplier = a.Supplier!.Name, r.AssessmentRequirementId, PlannedDate = r.PlannedDate!.Value };
         var evidence =
-            from x in answers
-            join e in db.EvidenceItems on x.Response.Id equals e.RequirementResponseId
+            from a in live
+            join e in db.EvidenceItems on a.Id equals e.AssessmentId
             where e.ValidUntil != null
-            select new EvidenceRow { Id = x.Id, SystemName = x.SystemName, Supplier = x.Supplier, Code = x.Code, Title = e.Title, ValidUntil = e.ValidUntil!.Value };
+            select new EvidenceRow { Id = a.Id, SystemName = a.SystemName, Supplier = a.Supplier!.Name, ResponseId = e.RequirementResponseId, Title = e.Title, ValidUntil = e.ValidUntil!.Value };
         var expiring = evidence.Where(e => e.ValidUntil >= today && e.ValidUntil <= soon);
         var expired = evidence.Where(e => e.ValidUntil < today);
 
@@ -128,11 +127,11 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
             .Select(a => new { a.Id, a.SystemName, Supplier = a.Supplier!.Name, Due = a.ResponseDueDate!.Value })
             .ToListAsync(cancellationToken);
         var conditionItems = await lateConditions.OrderBy(c => c.DueDate).ThenBy(c => c.Id).Take(ListLength).ToListAsync(cancellationToken);
-        var planItems = await latePlans.OrderBy(x => x.Response.PlannedDate).ThenBy(x => x.Id)
-            .Select(x => new { x.Id, x.SystemName, x.Supplier, x.Code, Planned = x.Response.PlannedDate!.Value })
-            .Take(ListLength).ToListAsync(cancellationToken);
-        var expiringItems = await expiring.OrderBy(e => e.ValidUntil).ThenBy(e => e.Id).Take(ListLength).ToListAsync(cancellationToken);
-        var expiredItems = await expired.OrderByDescending(e => e.ValidUntil).ThenBy(e => e.Id).Take(ListLength).ToListAsync(cancellationToken);
+        var planItems = await latePlans.OrderBy(p => p.PlannedDate).ThenBy(p => p.Id).Take(ListLength)
+            .Select(p => new { p.Id, p.SystemName, p.Supplier, p.PlannedDate, Code = db.AssessmentRequirements.Where(q => q.Id == p.AssessmentRequirementId).Select(q => q.Code).First() })
+            .ToListAsync(cancellationToken);
+        var expiringItems = await EvidenceItemsAsync(db, expiring.OrderBy(e => e.ValidUntil).ThenBy(e => e.Id), cancellationToken);
+        var expiredItems = await EvidenceItemsAsync(db, expired.OrderByDescending(e => e.ValidUntil).ThenBy(e => e.Id), cancellationToken);
 
         return new Dashboard(
             caller.NhsOrganisationName ?? "Your organisation",
@@ -143,8 +142,21 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
             new DueList(totals.LateConditions, conditionItems
                 .Select(c => new DueItem(c.Id, c.SystemName, $"Condition: {c.Text} (owner: {c.Owner})", c.DueDate, $"/assessments/{c.Id}/sign-off")).ToList()),
             new DueList(totals.LatePlans, planItems
-                .Select(p => new DueItem(p.Id, p.SystemName, $"{p.Code}: {p.Supplier}'s accepted plan", p.Planned, $"/assessments/{p.Id}/scorecard")).ToList()),
-            new DueList(totals.ExpiringEvidence, expiringItems.Select(e => e.ToDueItem()).ToList()),
-            new DueList(totals.ExpiredEvidence, expiredItems.Select(e => e.ToDueItem()).ToList()));
+                .Select(p => new DueItem(p.Id, p.SystemName, $"{p.Code}: {p.Supplier}'s accepted plan", p.PlannedDate, $"/assessments/{p.Id}/scorecard")).ToList()),
+            new DueList(totals.ExpiringEvidence, expiringItems),
+            new DueList(totals.ExpiredEvidence, expiredItems));
     }
+
+    /// <summary>The first of these evidence rows, with the requirement each is for (found by key, only for the rows shown).</summary>
+    private static async Task<IReadOnlyList<DueItem>> EvidenceItemsAsync(PortalDbContext db, IQueryable<EvidenceRow> rows, CancellationToken cancellationToken) =>
+        (await rows.Take(ListLength)
+            .Select(e => new
+            {
+                Row = e,
+                Code = db.RequirementResponses.Where(r => r.Id == e.ResponseId)
+                    .Join(db.AssessmentRequirements, r => r.AssessmentRequirementId, q => q.Id, (r, q) => q.Code).First(),
+            })
+            .ToListAsync(cancellationToken))
+        .Select(e => new DueItem(e.Row.Id, e.Row.SystemName, $"{e.Row.Title} ({e.Code}, {e.Row.Supplier})", e.Row.ValidUntil, $"/assessments/{e.Row.Id}/evidence"))
+        .ToList();
 }

@@ -1,0 +1,146 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Portal.Auth;
+using Portal.Data;
+using Portal.Data.Reviews;
+using Portal.Features.Dashboards;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Features.Dashboards;
+
+/// <summary>
+/// The dashboard's cost in SQL commands, counted: a visit must cost the same few commands however many assessments
+/// the organisation has, because every figure is counted by the database.
+/// </summary>
+public sealed class DashboardCommandCountTests : IAsyncLifetime
+{
+    private TestDatabase _database = default!;
+    private TestJourney _journey = default!;
+    private Caller _officer = default!;
+    private Caller _supplier = default!;
+    private readonly CommandCounter _counter = new();
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _journey = new TestJourney(_database);
+        _officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
+        _supplier = await TestCallers.ForAsync(_database, TestCallers.Supplier);
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    private async Task<int> CommandsForOneVisitAsync()
+    {
+        var dashboards = new DashboardService(new CountingContexts(_database, _counter), TimeProvider.System);
+        _counter.Reset();
+        await dashboards.GetAsync(_officer);
+        return _counter.Count;
+    }
+
+    private async Task<int> UnderReviewAsync()
+    {
+        var id = await _journey.SubmittedAsync(_officer, _supplier);
+        await _journey.Reviews.StartAsync(_officer, id);
+        return id;
+    }
+
+    [Fact]
+    public async Task A_visit_issues_the_same_few_commands_for_one_assessment_or_many()
+    {
+        await _journey.AwaitingSignOffAsync(_officer, _supplier);
+        await CommandsForOneVisitAsync();
+        var withOne = await CommandsForOneVisitAsync();
+        await _journey.AwaitingSignOffAsync(_officer, _supplier);
+        await UnderReviewAsync();
+        await _journey.SubmittedAsync(_officer, _supplier);
+        await TestAssessments.InvitedAsync(_database, _officer);
+        await CommandsForOneVisitAsync();
+
+        var withFive = await CommandsForOneVisitAsync();
+
+        Assert.Equal(withOne, withFive);
+        Assert.InRange(withFive, 1, 8);
+    }
+
+    /// <summary>SQLite runs each UPDATE as its own command; SQL Server batches them, so there it is one read and one write.</summary>
+    [Fact]
+    public async Task A_visit_that_recalculates_scores_adds_one_read_and_one_write_per_recalculated_score()
+    {
+        var ids = new[] { await UnderReviewAsync(), await UnderReviewAsync(), await UnderReviewAsync() };
+        await CommandsForOneVisitAsync();
+        var fresh = await CommandsForOneVisitAsync();
+        await _journey.Reviews.DecideAsync(_officer, ids[0], ["P.3"], ReviewOutcome.Accepted, null);
+        var oneStale = await CommandsForOneVisitAsync();
+        foreach (var id in ids)
+        {
+            await _journey.Reviews.DecideAsync(_officer, id, ["P.3"], ReviewOutcome.Rejected, "The API is not published.");
+        }
+
+        var threeStale = await CommandsForOneVisitAsync();
+
+        Assert.Equal(fresh + 1 + 1, oneStale);
+        Assert.Equal(fresh + 1 + 3, threeStale);
+    }
+
+    private sealed class CommandCounter : DbCommandInterceptor
+    {
+        private int _count;
+
+        public int Count => _count;
+
+        public void Reset() => _count = 0;
+
+        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+        {
+            Interlocked.Increment(ref _count);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return ValueTask.FromResult(result);
+        }
+
+        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+        {
+            Interlocked.Increment(ref _count);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return ValueTask.FromResult(result);
+        }
+
+        public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+        {
+            Interlocked.Increment(ref _count);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return ValueTask.FromResult(result);
+        }
+    }
+
+    /// <summary>The test database's contexts, each counting its commands.</summary>
+    private sealed class CountingContexts(TestDatabase database, CommandCounter counter) : IDbContextFactory<PortalDbContext>
+    {
+        public PortalDbContext CreateDbContext()
+        {
+            var builder = new DbContextOptionsBuilder<PortalDbContext>();
+            DatabaseSetup.Configure(builder, database.Options);
+            builder.AddInterceptors(counter);
+            return new PortalDbContext(builder.Options);
+        }
+    }
+}
