@@ -46,6 +46,9 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
     {
         public int Total => Breakdown.Sum(b => b.Count);
 
+        /// <summary>The statuses the organisation has assessments in, in workflow order.</summary>
+        public IReadOnlyList<AssessmentStatus> Statuses => Breakdown.Select(b => b.Status).Distinct().Order().ToList();
+
         public int CountOf(AssessmentStatus status) => Breakdown.Where(b => b.Status == status).Sum(b => b.Count);
 
         public int CountOf(RagStatus? rag) => Breakdown.Where(b => b.Rag == rag).Sum(b => b.Count);
@@ -68,6 +71,11 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
 
         public DateOnly ValidUntil { get; init; }
     }
+
+    /// <summary>The RAG columns, worst first, with "not yet scored" (null) last.</summary>
+    public static IReadOnlyList<RagStatus?> RagColumns { get; } = [RagStatus.Red, RagStatus.Amber, RagStatus.Green, null];
+
+    public static string RagName(RagStatus? rag) => rag?.ToString() ?? "Not yet scored";
 
     private sealed record Totals(int LateResponses, int LateConditions, int LatePlans, int ExpiringEvidence, int ExpiredEvidence);
 
