@@ -11,10 +11,18 @@ using Portal.Features.SignOffs;
 
 namespace Portal.Tests.TestSupport;
 
-/// <summary>Moves an assessment along the real workflow through the real services, for tests of the later steps.</summary>
-public sealed class TestJourney(TestDatabase database)
+/// <summary>
+/// Moves an assessment along the real workflow through the real services, for tests of the later steps: on a test
+/// database, or on a running portal's database (browser tests) with documents kept in <paramref name="evidenceDirectory"/>.
+/// </summary>
+public sealed class TestJourney(IDbContextFactory<PortalDbContext> database, string evidenceDirectory)
 {
-    public EvidenceWorkspaceService Workspace { get; } = new(database, new LocalFolderEvidenceStore(Path.Combine(database.Directory, "evidence")),
+    public TestJourney(TestDatabase database)
+        : this(database, Path.Combine(database.Directory, "evidence"))
+    {
+    }
+
+    public EvidenceWorkspaceService Workspace { get; } = new(database, new LocalFolderEvidenceStore(evidenceDirectory),
         Options.Create(new EvidenceOptions()), TimeProvider.System);
 
     public ReviewService Reviews => new(database, Workspace, TimeProvider.System);
@@ -64,7 +72,7 @@ public sealed class TestJourney(TestDatabase database)
 
     public async Task<List<string>> CodesAsync(int assessmentId)
     {
-        await using var db = ((IDbContextFactory<PortalDbContext>)database).CreateDbContext();
+        await using var db = await database.CreateDbContextAsync();
         return await db.AssessmentRequirements.Where(r => r.AssessmentId == assessmentId && r.InScope).Select(r => r.Code).ToListAsync();
     }
 }
