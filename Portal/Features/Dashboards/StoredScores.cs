@@ -34,11 +34,10 @@ public static class StoredScores
 
     private sealed record Due(int Id, AssessmentRoute? Route, Guid? Stamp, int MustWeight, int ShouldWeight, int ShouldThresholdPercent);
 
-    /// <summary>Recalculates every stale or due score among <paramref name="assessments"/>; returns how many it recalculated.</summary>
-    public static async Task<int> RefreshAsync(PortalDbContext db, IQueryable<Assessment> assessments, DateTime now, CancellationToken cancellationToken)
+    /// <summary>Recalculates every stale or due score among <paramref name="assessments"/>.</summary>
+    public static async Task RefreshAsync(PortalDbContext db, IQueryable<Assessment> assessments, DateTime now, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(now);
-        var refreshed = 0;
         var after = 0;
         var retried = false;
         while (true)
@@ -58,7 +57,7 @@ public static class StoredScores
                 .ToListAsync(cancellationToken);
             if (due.Count == 0)
             {
-                return refreshed;
+                return;
             }
 
             var ids = due.Select(d => d.Id).ToList();
@@ -84,10 +83,9 @@ public static class StoredScores
             }
 
             db.ChangeTracker.Clear();
-            refreshed += due.Count;
             if (due.Count < BatchSize)
             {
-                return refreshed;
+                return;
             }
 
             after = due[^1].Id;
