@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Portal.Benchmarks;
+
+/// <summary>The machine a run came from, and how busy it was, so two runs are compared fairly.</summary>
+public sealed record Machine(int Cores, long MemoryBytes, string Cpu, string LoadAverageAtStart, string LoadAverageAtEnd)
+{
+    public static Machine Describe(string loadAtStart) => new(
+        Environment.ProcessorCount,
+        MemTotalBytes(),
+        File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown",
+        loadAtStart,
+        LoadAverage());
+
+    public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+    private static long MemTotalBytes()
+    {
+        var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+}
+
+/// <summary>A figure beside its goal. Met is null where the run could not judge it.</summary>
+public sealed record Goal(string Text, bool? Met);
+
+/// <summary>Everything one run measured; written as JSON so two runs can be compared line by line.</summary>
+public sealed class BenchResult
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private static readonly string[] Header = ["Measure", "Median", "p95", "Per second", "Baseline (/health) median / p95", "Goal", "Met"];
+
+    public required string StartedAt { get; init; }
+
+    public required string? Commit { get; init; }
+
+    public required Machine Machine { get; set; }
+
+    public required DataSetSize DataSet { get; init; }
+
+    public required IReadOnlyDictionary<string, long> Rows { get; init; }
+
+    public required double MigrateSeconds { get; init; }
+
+    public required double SeedSeconds { get; init; }
+
+    public required long DatabaseBytes { get; init; }
+
+    public required int PageAssessmentRequirements { get; init; }
+
+    public List<LoadResult> Load { get; } = [];
+
+    public CircuitResult? Circuits { get; set; }
+
+    public List<string> NotMeasured { get; } = [];
+
+    public sealed record LoadResult(string Name, LoadFigures Figures, LoadFigures Baseline, Goal? Goal);
+
+    public sealed record CircuitResult(CircuitMemoryFigures Figures, Goal Goal);
+
+    public string Write(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+        return path;
+    }
+
+    /// <summary>One table: a row per figure, its median and 95th percentile, throughput, the baseline beside it and the goal.</summary>
+    public string Table()
+    {
+        var rows = new List<string[]>
+        {
+            Header,
+            new[] { $"Seeding {Rows.Values.Sum():N0} rows ({DatabaseBytes / 1_048_576.0:N0} MB)", Seconds(SeedSeconds), "", "", $"migrate {Seconds(MigrateSeconds)}", "", "" },
+        };
+        foreach (var load in Load)
+        {
+            var f = load.Figures;
+            var failures = f.Failures > 0 ? $" ({f.Failures} failed: {f.FirstFailure})" : string.Empty;
+            rows.Add([$"{load.Name}, first byte{failures}", Ms(f.FirstByte.Median), Ms(f.FirstByte.P95), f.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+                $"{Ms(load.Baseline.FirstByte.Median)} / {Ms(load.Baseline.FirstByte.P95)}", load.Goal?.Text ?? "", Verdict(load.Goal)]);
+            rows.Add([$"{load.Name}, complete ({Kb(f.MedianBytes)})", Ms(f.Complete.Median), Ms(f.Complete.P95), "",
+                $"{Ms(load.Baseline.Complete.Median)} / {Ms(load.Baseline.Complete.P95)}", "", ""]);
+        }
+
+        if (Circuits is { } c)
+        {
+            var m = c.Figures;
+            rows.Add([$"Managed heap per circuit ({m.Circuits} circuits on {m.Path})", Kb(m.HeapPerCircuit), "", "",
+                $"heap {Mb(m.HeapBefore)} -> {Mb(m.HeapAfter)}", c.Goal.Text, Verdict(c.Goal)]);
+            rows.Add(["Working set per circuit", Kb(m.WorkingSetPerCircuit), "", "", $"RSS {Mb(m.WorkingSetBefore)} -> {Mb(m.WorkingSetAfter)}", "", ""]);
+        }
+
+        foreach (var missing in NotMeasured)
+        {
+            rows.Add([missing, "not measured", "", "", "", "", ""]);
+        }
+
+        var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        var text = new StringBuilder();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            text.AppendLine(string.Join(" | ", rows[r].Select((cell, i) => i is 0 or 4 or 5 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).TrimEnd());
+            if (r == 0)
+            {
+                text.AppendLine(string.Join("-+-", widths.Select(w => new string('-', w))));
+            }
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Machine: {Machine.Cores} cores, {Machine.MemoryBytes / 1_073_741_824.0:N0} GiB, {Machine.Cpu}; load average {Machine.LoadAverageAtStart} at start, {Machine.LoadAverageAtEnd} at end.");
+        return text.ToString();
+    }
+
+    private static string Verdict(Goal? goal) => goal?.Met switch { true => "yes", false => "NO", null => "" };
+
+    private static string Ms(double ms) => double.IsNaN(ms) ? "-" : ms.ToString(ms < 10 ? "N1" : "N0", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Seconds(double s) => s.ToString("N1", CultureInfo.InvariantCulture) + " s";
+
+    private static string Kb(double bytes) => (bytes / 1024).ToString("N0", CultureInfo.InvariantCulture) + " KB";
+
+    private static string Mb(double bytes) => (bytes / 1_048_576).ToString("N0", CultureInfo.InvariantCulture) + " MB";
+}

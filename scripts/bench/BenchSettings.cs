@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace Portal.Benchmarks;
+
+/// <summary>The run's settings from the command line; the defaults are the NHS scale.</summary>
+public sealed record BenchSettings(
+    string RepositoryRoot,
+    string PortalDll,
+    string Chromium,
+    string? Commit,
+    DataSetSize Size,
+    int Clients,
+    TimeSpan Duration,
+    TimeSpan WarmUp,
+    int Circuits)
+{
+    public static BenchSettings Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--quick")
+            {
+                values.TryAdd("assessments", "1000");
+                values.TryAdd("demo-trust-assessments", "200");
+                values.TryAdd("seconds", "5");
+                values.TryAdd("circuits", "10");
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
+            {
+                values[args[i][2..]] = args[++i];
+            }
+            else
+            {
+                throw new ArgumentException($"Unknown argument '{args[i]}'. Use --assessments N, --seconds N, --clients N, --circuits N or --quick.");
+            }
+        }
+
+        int Number(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var root = values.GetValueOrDefault("root") ?? FindRoot(Directory.GetCurrentDirectory());
+        return new BenchSettings(
+            root,
+            values.GetValueOrDefault("portal") ?? Path.Combine(root, "Portal", "bin", "Release", "net10.0", "Portal.dll"),
+            values.GetValueOrDefault("chromium") ?? Environment.GetEnvironmentVariable("PORTAL_CHROMIUM") ?? "/usr/bin/chromium",
+            values.GetValueOrDefault("commit"),
+            new DataSetSize(
+                Number("organisations", 200),
+                Number("suppliers", 300),
+                Number("assessments", 10_000),
+                Number("demo-trust-assessments", 1_000),
+                Number("requirements", 60)),
+            Number("clients", 20),
+            TimeSpan.FromSeconds(Number("seconds", 20)),
+            TimeSpan.FromSeconds(Number("warm-up", 3)),
+            Number("circuits", 100));
+    }
+
+    private static string FindRoot(string from)
+    {
+        for (var directory = new DirectoryInfo(from); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the benchmark from inside the repository (scripts/bench.sh does).");
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using Portal.Benchmarks;
+
+// The benchmark behind scripts/bench.sh; README "Benchmarks" says what it measures and why.
+var settings = BenchSettings.Parse(args);
+var root = settings.RepositoryRoot;
+var work = Path.Combine(root, "artifacts", "bench");
+Directory.CreateDirectory(work);
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+var token = cancel.Token;
+var loadAtStart = Machine.LoadAverage();
+
+Console.WriteLine($"Seeding {settings.Size.Assessments:N0} assessments for {settings.Size.Organisations} NHS organisations and {settings.Size.Suppliers} suppliers...");
+var now = DateTime.UtcNow;
+var data = await new NhsScaleData(Path.Combine(work, "portal-bench.db"), settings.Size, now).CreateAsync(token);
+Console.WriteLine($"Seeded {data.Rows.Values.Sum():N0} rows in {data.SeedTime.TotalSeconds:N1} s (migrations {data.MigrateTime.TotalSeconds:N1} s).");
+
+var result = new BenchResult
+{
+    StartedAt = now.ToString("O", CultureInfo.InvariantCulture),
+    Commit = settings.Commit,
+    Machine = Machine.Describe(loadAtStart),
+    DataSet = settings.Size,
+    Rows = data.Rows,
+    MigrateSeconds = data.MigrateTime.TotalSeconds,
+    SeedSeconds = data.SeedTime.TotalSeconds,
+    DatabaseBytes = data.DatabaseBytes,
+    PageAssessmentRequirements = data.PageAssessmentRequirements,
+};
+
+Console.WriteLine("Starting the Release portal on Kestrel...");
+await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, Path.Combine(work, "portal-bench.db"), work, token))
+{
+    var officer = await DevelopmentSignIn.AsAsync(portal.Address, data.OfficerUserId, token);
+    using var load = new LoadRun(portal.Address, officer, settings.Clients);
+    var ids = data.DemoTrustAssessmentIds;
+    string Each(int n, string format) => string.Format(CultureInfo.InvariantCulture, format, ids[n % ids.Count]);
+    var pageReference = $"OAP-{data.PageAssessmentId:D5}";
+
+    // Each page is fetched once first, to be sure the run measures the page it names and not a sign-in redirect.
+    await Expect(load, "/assessments", "Assessments", token);
+    await Expect(load, $"/assessments/{data.PageAssessmentId}", pageReference, token);
+    await Expect(load, $"/assessments/{data.PageAssessmentId}/evidence", pageReference, token);
+    await Expect(load, $"/assessments/{data.PageAssessmentId}/scorecard.json", pageReference, token);
+
+    async Task<LoadFigures> Run(string label, Func<int, string> path)
+    {
+        Console.WriteLine($"Load: {label}, {settings.Clients} clients for {settings.Duration.TotalSeconds:N0} s...");
+        return await load.RunAsync(label, path, settings.Clients, settings.Duration, settings.WarmUp, token);
+    }
+
+    var health = await Run("/health", _ => "/health");
+    var pageGoal = (LoadFigures f) => new Goal("p95 <= 150 ms", f.Failures == 0 && f.FirstByte.P95 <= 150);
+    var list = await Run("Assessments list (/assessments)", _ => "/assessments");
+    result.Load.Add(new("Assessments list (/assessments)", list, health, pageGoal(list)));
+    var overview = await Run("Assessment page (/assessments/{id})", n => Each(n, "/assessments/{0}"));
+    result.Load.Add(new("Assessment page (/assessments/{id})", overview, health, pageGoal(overview)));
+    var workspace = await Run("Evidence workspace, ~60 requirements", n => Each(n, "/assessments/{0}/evidence"));
+    result.Load.Add(new("Evidence workspace, ~60 requirements", workspace, health, pageGoal(workspace)));
+    var json = await Run("Scorecard JSON export", n => Each(n, "/assessments/{0}/scorecard.json"));
+    result.Load.Add(new("Scorecard JSON export", json, health, null));
+    result.Load.Add(new("/health (baseline)", health, health, null));
+    result.NotMeasured.Add("TODO: scorecard PDF (ScorecardPdf is not on main yet)");
+    result.NotMeasured.Add("TODO: organisation dashboard aggregates (DashboardService is not on main yet)");
+
+    Console.WriteLine($"Memory: opening {settings.Circuits} Chromium pages on /assessments/{data.PageAssessmentId}...");
+    var circuits = await CircuitMemory.MeasureAsync(portal, officer, $"/assessments/{data.PageAssessmentId}", pageReference, settings.Circuits, settings.Chromium, token);
+    result.Circuits = new(circuits, new Goal("managed heap <= 300 KB", circuits.HeapPerCircuit <= 300 * 1024));
+}
+
+result.Machine = Machine.Describe(loadAtStart);
+Console.WriteLine();
+Console.Write(result.Table());
+Console.WriteLine($"Figures written to {result.Write(work)}");
+return 0;
+
+static async Task Expect(LoadRun load, string path, string text, CancellationToken token)
+{
+    var body = await load.FetchAsync(path, token);
+    if (!body.Contains(text, StringComparison.Ordinal))
+    {
+        throw new InvalidOperationException($"{path} did not contain '{text}'.");
+    }
+}
