@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The benchmark: builds Release, seeds its own NHS-scale SQLite database (artifacts/bench/portal-bench.db), runs the
+# portal on Kestrel on a loopback port and measures pages, exports and memory per circuit. Prints one table and
+# writes the figures to artifacts/bench/bench-<timestamp>.json. Arguments go to the benchmark, e.g. --quick for a
+# short run that checks the harness, or --assessments 20000 --seconds 30. README "Benchmarks" explains the figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_updated=false
+need_package() { # $1 = command to look for, $2 = Debian package that provides it
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "Installing Debian package '$2' (needed by the benchmark: $1 is missing)..."
+    if [ "$apt_updated" = false ]; then
+      apt-get update -qq
+      apt_updated=true
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  fi
+}
+need_package chromium chromium
+
+echo "Restoring and building Release..."
+dotnet restore scripts/bench/Portal.Benchmarks.csproj --nologo -v quiet
+dotnet build scripts/bench/Portal.Benchmarks.csproj --no-restore --nologo -v quiet -c Release
+
+export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+exec dotnet scripts/bench/bin/Release/net10.0/Portal.Benchmarks.dll --commit "$commit" "$@"
