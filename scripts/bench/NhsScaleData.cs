@@ -147,9 +147,9 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
         };
     }
 
-    private sealed record ScopedRequirement(CatalogueRequirement Requirement, RouteStanding? Standing, string Reason);
+    private sealed record ScopedRequirement(CatalogueRequirement Requirement, RouteStanding? Standing, string Reason, bool AddedByOfficer);
 
-    private sealed record Scope(AssessmentRoute Route, ScopeConditions Conditions, IReadOnlyList<ScopedRequirement> Requirements);
+    private sealed record Scope(AssessmentRoute Route, ScopeConditions Conditions, IReadOnlyList<ScopedRequirement> Requirements, int ScopedByRule);
 
     private sealed record Existing(int DemoTrustId, int DemoIcbId, int AcmeId, int BrightwaterId, IReadOnlyDictionary<string, int> DemoPeople, long AuditSequence, string AuditHash);
 
@@ -160,8 +160,9 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
     private sealed record People(int NextUserId);
 
     /// <summary>
-    /// Every route and combination of conditions, scoped by the portal's own rule; the benchmark keeps those that
-    /// bring close to the target number of requirements into scope, as a real system would.
+    /// Every route and combination of conditions, scoped by the portal's own rule. The benchmark keeps the broadest
+    /// scopes; where one brings fewer than the target into scope, the officer has added catalogue requirements by ID
+    /// (as the scope step allows) up to the target, so each assessment carries about the target number.
     /// </summary>
     private List<Scope> Scopes(List<CatalogueRequirement> catalogue)
     {
@@ -171,17 +172,18 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
             for (var bits = 0; bits < 16; bits++)
             {
                 var conditions = (ScopeConditions)bits;
-                var scoped = catalogue
-                    .Select(r => (r, Decision: RequirementScoping.Decide(route, conditions, r.StandingOn(route), r.Conditions)))
-                    .Where(x => x.Decision.Applies)
-                    .Select(x => new ScopedRequirement(x.r, x.Decision.Standing, x.Decision.Reason))
+                var decisions = catalogue.Select(r => (Requirement: r, Decision: RequirementScoping.Decide(route, conditions, r.StandingOn(route), r.Conditions))).ToList();
+                var scoped = decisions.Where(x => x.Decision.Applies)
+                    .Select(x => new ScopedRequirement(x.Requirement, x.Decision.Standing, x.Decision.Reason, AddedByOfficer: false))
                     .ToList();
-                all.Add(new Scope(route, conditions, scoped));
+                var added = decisions.Where(x => !x.Decision.Applies)
+                    .Take(Math.Max(0, size.TargetRequirements - scoped.Count))
+                    .Select(x => new ScopedRequirement(x.Requirement, x.Requirement.StandingOn(route) ?? RouteStanding.Expectation, "Added by the procurement officer.", AddedByOfficer: true));
+                all.Add(new Scope(route, conditions, scoped.Concat(added).OrderBy(r => r.Requirement.Order).ToList(), scoped.Count));
             }
         }
 
-        var near = all.Where(s => Math.Abs(s.Requirements.Count - size.TargetRequirements) <= size.TargetRequirements / 6).ToList();
-        return near.Count > 0 ? near : [all.MinBy(s => Math.Abs(s.Requirements.Count - size.TargetRequirements))!];
+        return all.OrderByDescending(s => s.ScopedByRule).Take(6).ToList();
     }
 
     private static async Task<Existing> ReadExistingAsync(SqliteConnection connection)
@@ -364,8 +366,8 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
             for (var r = 0; r < scope.Requirements.Count; r++)
             {
                 var s = scope.Requirements[r];
-                var inScope = r != excluded;
-                requirements.Add(++ids.Requirement, id, s.Requirement.Id, s.Requirement.Code, s.Requirement.Order, s.Standing?.ToString(), s.Reason, inScope, false,
+                var inScope = r != excluded || s.AddedByOfficer;
+                requirements.Add(++ids.Requirement, id, s.Requirement.Id, s.Requirement.Code, s.Requirement.Order, s.Standing?.ToString(), s.Reason, inScope, s.AddedByOfficer,
                     inScope ? null : "The system does not offer this capability and the trust has agreed it is not needed for this deployment.");
                 requirementIds.Add((ids.Requirement, s.Requirement.Code, inScope));
             }

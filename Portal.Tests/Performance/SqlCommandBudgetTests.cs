@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Options;
+using Portal.Features.Assessments;
+using Portal.Features.Evidence;
+using Portal.Features.Reviews;
+using Portal.Features.Scorecards;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Performance;
+
+/// <summary>
+/// Each page loads its data with a small, fixed number of SQL commands, whatever the size of the assessment: the
+/// same for 10 requirements with 1 evidence item each as for 60 with 20 each. A count that grows with the data is
+/// a query per row (N+1). Speed itself is measured by scripts/bench.sh, never here.
+/// </summary>
+public sealed class SqlCommandBudgetTests(AnsweredAssessments assessments) : IClassFixture<AnsweredAssessments>
+{
+    private readonly SqlCommandCounter _counter = new(assessments.Database);
+
+    [Fact]
+    public async Task The_assessment_page_loads_with_the_same_few_commands_for_a_small_or_a_large_assessment()
+    {
+        var service = new AssessmentService(_counter, TimeProvider.System);
+        AssessmentService.Overview? large = null;
+
+        var smallCommands = await _counter.CountAsync(() => service.GetAsync(assessments.Officer, assessments.Small));
+        var largeCommands = await _counter.CountAsync(async () => large = await service.GetAsync(assessments.Officer, assessments.Large));
+
+        Assert.Equal(60, large!.Summary.Answered);
+        AssertWithinBudget(budget: 6, smallCommands, largeCommands);
+    }
+
+    [Fact]
+    public async Task The_evidence_workspace_loads_with_the_same_few_commands_for_a_small_or_a_large_assessment()
+    {
+        var service = Workspace();
+        WorkspaceView? large = null;
+
+        var smallCommands = await _counter.CountAsync(() => service.GetAsync(assessments.Supplier, assessments.Small));
+        var largeCommands = await _counter.CountAsync(async () => large = await service.GetAsync(assessments.Supplier, assessments.Large));
+
+        Assert.Equal(60, large!.Requirements.Count);
+        Assert.All(large.Requirements, r => Assert.Equal(20, r.Response!.Evidence.Count));
+        AssertWithinBudget(budget: 5, smallCommands, largeCommands);
+    }
+
+    [Fact]
+    public async Task The_review_page_loads_with_the_same_few_commands_for_a_small_or_a_large_assessment()
+    {
+        var service = new ReviewService(_counter, Workspace(), TimeProvider.System);
+        ReviewService.ReviewView? large = null;
+
+        var smallCommands = await _counter.CountAsync(() => service.GetAsync(assessments.Officer, assessments.Small));
+        var largeCommands = await _counter.CountAsync(async () => large = await service.GetAsync(assessments.Officer, assessments.Large));
+
+        Assert.Equal(60, large!.Decided);
+        AssertWithinBudget(budget: 7, smallCommands, largeCommands);
+    }
+
+    [Fact]
+    public async Task The_scorecard_loads_with_the_same_few_commands_for_a_small_or_a_large_assessment()
+    {
+        var service = new ScorecardService(_counter, TimeProvider.System);
+        ScorecardService.Report? large = null;
+
+        var smallCommands = await _counter.CountAsync(() => service.GetAsync(assessments.Officer, assessments.Small));
+        var largeCommands = await _counter.CountAsync(async () => large = await service.GetAsync(assessments.Officer, assessments.Large));
+
+        Assert.Equal(60, large!.Card.Requirements.Count);
+        AssertWithinBudget(budget: 5, smallCommands, largeCommands);
+    }
+
+    private EvidenceWorkspaceService Workspace() => new(
+        _counter, new LocalFolderEvidenceStore(Path.Combine(assessments.Database.Directory, "evidence")), Options.Create(new EvidenceOptions()), TimeProvider.System);
+
+    private static void AssertWithinBudget(int budget, IReadOnlyList<string> small, IReadOnlyList<string> large)
+    {
+        Assert.True(small.Count == large.Count,
+            $"The large assessment took {large.Count} commands and the small one {small.Count}: a query runs per row.\n{string.Join("\n---\n", large)}");
+        Assert.True(large.Count <= budget, $"{large.Count} commands, over the budget of {budget}:\n{string.Join("\n---\n", large)}");
+    }
+}
