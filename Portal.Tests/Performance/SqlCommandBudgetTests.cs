@@ -17,6 +17,19 @@ public sealed class SqlCommandBudgetTests(AnsweredAssessments assessments) : ICl
     private readonly SqlCommandCounter _counter = new(assessments.Database);
 
     [Fact]
+    public async Task The_assessments_list_loads_a_page_with_the_same_two_commands_for_one_row_or_several()
+    {
+        var service = new AssessmentService(_counter, TimeProvider.System);
+        AssessmentService.ListPage? larger = null;
+
+        var oneRow = await _counter.CountAsync(() => service.PageAsync(assessments.Officer, new AssessmentService.ListQuery(PageSize: 1)));
+        var twoRows = await _counter.CountAsync(async () => larger = await service.PageAsync(assessments.Officer, new AssessmentService.ListQuery(PageSize: 2)));
+
+        Assert.Equal(2, larger!.Rows.Count);
+        AssertWithinBudget(budget: 2, oneRow, twoRows);
+    }
+
+    [Fact]
     public async Task The_assessment_page_loads_with_the_same_few_commands_for_a_small_or_a_large_assessment()
     {
         var service = new AssessmentService(_counter, TimeProvider.System);

@@ -53,6 +53,47 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         bool CanAnswer,
         bool CanStartCompetingBid);
 
+    /// <summary>Which assessments the list shows: optionally one status, one page at a time.</summary>
+    public sealed record ListQuery(AssessmentStatus? Status = null, int Page = 1, int PageSize = ListQuery.DefaultPageSize)
+    {
+        public const int DefaultPageSize = 25;
+    }
+
+    /// <summary>One page of the list, with the total the filter matches; a page past the end shows the last page.</summary>
+    public sealed record ListPage(IReadOnlyList<AssessmentRow> Rows, int Total, int Page, int PageSize)
+    {
+        public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+
+        public int First => Total == 0 ? 0 : ((Page - 1) * PageSize) + 1;
+
+        public int Last => (Page - 1) * PageSize + Rows.Count;
+    }
+
+    /// <summary>
+    /// A page of the assessments the caller may see, newest change first. Paged in the database: an ICB holds
+    /// thousands, and only the rows on the page are counted and sent, in two commands whatever the total.
+    /// </summary>
+    public async Task<ListPage> PageAsync(Caller caller, ListQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var visible = db.Assessments.AsNoTracking().VisibleTo(caller);
+        if (query.Status is { } s)
+        {
+            visible = visible.Where(a => a.Status == s);
+        }
+
+        var total = await visible.CountAsync(cancellationToken);
+        var pageSize = Math.Clamp(query.PageSize, 1, 100);
+        var page = Math.Clamp(query.Page, 1, Math.Max(1, (total + pageSize - 1) / pageSize));
+        var rows = await visible
+            .OrderByDescending(a => a.UpdatedAt).ThenByDescending(a => a.Id)
+            .Skip((page - 1) * pageSize)
+            .Take(pageSize)
+            .Select(Row(db))
+            .ToListAsync(cancellationToken);
+        return new ListPage(rows, total, page, pageSize);
+    }
+
     public async Task<IReadOnlyList<AssessmentRow>> ListAsync(Caller caller, AssessmentStatus? status = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
