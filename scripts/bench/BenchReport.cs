@@ -37,7 +37,7 @@ public sealed class BenchResult
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    private static readonly string[] Header = ["Measure", "Median", "p95", "Per second", "Baseline (/health) median / p95", "Goal", "Met"];
+    private static readonly string[] Header = ["Measure", "Median", "p95", "Per second", "Portal CPU per request", "Baseline (/health) median / p95", "Goal", "Met"];
 
     public required string StartedAt { get; init; }
 
@@ -81,36 +81,36 @@ public sealed class BenchResult
         var rows = new List<string[]>
         {
             Header,
-            new[] { $"Seeding {Rows.Values.Sum():N0} rows ({DatabaseBytes / 1_048_576.0:N0} MB)", Seconds(SeedSeconds), "", "", $"migrate {Seconds(MigrateSeconds)}", "", "" },
+            new[] { $"Seeding {Rows.Values.Sum():N0} rows ({DatabaseBytes / 1_048_576.0:N0} MB)", Seconds(SeedSeconds), "", "", "", $"migrate {Seconds(MigrateSeconds)}", "", "" },
         };
         foreach (var load in Load)
         {
             var f = load.Figures;
             var failures = f.Failures > 0 ? $" ({f.Failures} failed: {f.FirstFailure})" : string.Empty;
             rows.Add([$"{load.Name}, first byte{failures}", Ms(f.FirstByte.Median), Ms(f.FirstByte.P95), f.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
-                $"{Ms(load.Baseline.FirstByte.Median)} / {Ms(load.Baseline.FirstByte.P95)}", load.Goal?.Text ?? "", Verdict(load.Goal)]);
-            rows.Add([$"{load.Name}, complete ({Kb(f.MedianBytes)})", Ms(f.Complete.Median), Ms(f.Complete.P95), "",
+                Ms(f.PortalCpuPerRequest), $"{Ms(load.Baseline.FirstByte.Median)} / {Ms(load.Baseline.FirstByte.P95)}", load.Goal?.Text ?? "", Verdict(load.Goal)]);
+            rows.Add([$"{load.Name}, complete ({Kb(f.MedianBytes)})", Ms(f.Complete.Median), Ms(f.Complete.P95), "", "",
                 $"{Ms(load.Baseline.Complete.Median)} / {Ms(load.Baseline.Complete.P95)}", "", ""]);
         }
 
         if (Circuits is { } c)
         {
             var m = c.Figures;
-            rows.Add([$"Managed heap per circuit ({m.Circuits} circuits on {m.Path})", Kb(m.HeapPerCircuit), "", "",
+            rows.Add([$"Managed heap per circuit ({m.Circuits} circuits on {m.Path})", Kb(m.HeapPerCircuit), "", "", "",
                 $"heap {Mb(m.HeapBefore)} -> {Mb(m.HeapAfter)}", c.Goal.Text, Verdict(c.Goal)]);
-            rows.Add(["Working set per circuit", Kb(m.WorkingSetPerCircuit), "", "", $"RSS {Mb(m.WorkingSetBefore)} -> {Mb(m.WorkingSetAfter)}", "", ""]);
+            rows.Add(["Working set per circuit", Kb(m.WorkingSetPerCircuit), "", "", "", $"RSS {Mb(m.WorkingSetBefore)} -> {Mb(m.WorkingSetAfter)}", "", ""]);
         }
 
         foreach (var missing in NotMeasured)
         {
-            rows.Add([missing, "not measured", "", "", "", "", ""]);
+            rows.Add([missing, "not measured", "", "", "", "", "", ""]);
         }
 
         var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var text = new StringBuilder();
         for (var r = 0; r < rows.Count; r++)
         {
-            text.AppendLine(string.Join(" | ", rows[r].Select((cell, i) => i is 0 or 4 or 5 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).TrimEnd());
+            text.AppendLine(string.Join(" | ", rows[r].Select((cell, i) => i is 0 or 5 or 6 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).TrimEnd());
             if (r == 0)
             {
                 text.AppendLine(string.Join("-+-", widths.Select(w => new string('-', w))));

@@ -31,7 +31,11 @@ public sealed record LoadFigures(
     double RequestsPerSecond,
     int Failures,
     string? FirstFailure,
-    long MedianBytes);
+    long MedianBytes)
+{
+    /// <summary>The portal's CPU time per counted request, in milliseconds; set by the caller that can see the portal process.</summary>
+    public double PortalCpuPerRequest { get; init; } = double.NaN;
+}
 
 /// <summary>
 /// A closed loop of concurrent clients, each sending its next GET as soon as the last one ended, for a fixed time

@@ -149,7 +149,7 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
 
     private sealed record ScopedRequirement(CatalogueRequirement Requirement, RouteStanding? Standing, string Reason, bool AddedByOfficer);
 
-    private sealed record Scope(AssessmentRoute Route, ScopeConditions Conditions, IReadOnlyList<ScopedRequirement> Requirements, int ScopedByRule);
+    private sealed record Scope(AssessmentRoute Route, ScopeConditions Conditions, IReadOnlyList<ScopedRequirement> ByRule, IReadOnlyList<ScopedRequirement> Addable);
 
     private sealed record Existing(int DemoTrustId, int DemoIcbId, int AcmeId, int BrightwaterId, IReadOnlyDictionary<string, int> DemoPeople, long AuditSequence, string AuditHash);
 
@@ -160,11 +160,12 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
     private sealed record People(int NextUserId);
 
     /// <summary>
-    /// Every route and combination of conditions, scoped by the portal's own rule. The benchmark keeps the broadest
-    /// scopes; where one brings fewer than the target into scope, the officer has added catalogue requirements by ID
-    /// (as the scope step allows) up to the target, so each assessment carries about the target number.
+    /// Every route and combination of conditions, scoped by the portal's own rule. Developing brings 44 to 48 of the
+    /// catalogue's requirements into scope and procuring or upgrading 78 to 107, so each assessment is then shaped
+    /// to about the target as an officer would in the scope step: adding requirements by ID, or taking some out
+    /// with a written reason.
     /// </summary>
-    private List<Scope> Scopes(List<CatalogueRequirement> catalogue)
+    private static List<Scope> Scopes(List<CatalogueRequirement> catalogue)
     {
         var all = new List<Scope>();
         foreach (var route in Enum.GetValues<AssessmentRoute>())
@@ -173,17 +174,32 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
             {
                 var conditions = (ScopeConditions)bits;
                 var decisions = catalogue.Select(r => (Requirement: r, Decision: RequirementScoping.Decide(route, conditions, r.StandingOn(route), r.Conditions))).ToList();
-                var scoped = decisions.Where(x => x.Decision.Applies)
-                    .Select(x => new ScopedRequirement(x.Requirement, x.Decision.Standing, x.Decision.Reason, AddedByOfficer: false))
-                    .ToList();
-                var added = decisions.Where(x => !x.Decision.Applies)
-                    .Take(Math.Max(0, size.TargetRequirements - scoped.Count))
-                    .Select(x => new ScopedRequirement(x.Requirement, x.Requirement.StandingOn(route) ?? RouteStanding.Expectation, "Added by the procurement officer.", AddedByOfficer: true));
-                all.Add(new Scope(route, conditions, scoped.Concat(added).OrderBy(r => r.Requirement.Order).ToList(), scoped.Count));
+                all.Add(new Scope(
+                    route,
+                    conditions,
+                    decisions.Where(x => x.Decision.Applies)
+                        .Select(x => new ScopedRequirement(x.Requirement, x.Decision.Standing, x.Decision.Reason, AddedByOfficer: false)).ToList(),
+                    decisions.Where(x => !x.Decision.Applies)
+                        .Select(x => new ScopedRequirement(x.Requirement, x.Requirement.StandingOn(route) ?? RouteStanding.Expectation, "Added by the procurement officer.", AddedByOfficer: true))
+                        .ToList()));
             }
         }
 
-        return all.OrderByDescending(s => s.ScopedByRule).Take(6).ToList();
+        return all;
+    }
+
+    /// <summary>The scope review's outcome for one assessment: about the target in scope, the rest taken out with a reason.</summary>
+    private List<(ScopedRequirement Requirement, bool InScope)> ShapeScope(Scope scope)
+    {
+        var target = size.TargetRequirements + _random.Next(-3, 4);
+        var added = scope.Addable.Take(Math.Max(0, target - scope.ByRule.Count));
+        var takenOut = scope.ByRule.Count > target
+            ? scope.ByRule.Select((_, i) => i).OrderBy(_ => _random.Next()).Take(scope.ByRule.Count - target).ToHashSet()
+            : [];
+        return scope.ByRule.Select((r, i) => (r, !takenOut.Contains(i)))
+            .Concat(added.Select(r => (r, true)))
+            .OrderBy(x => x.Item1.Requirement.Order)
+            .ToList();
     }
 
     private static async Task<Existing> ReadExistingAsync(SqliteConnection connection)
@@ -337,7 +353,7 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
             var organisation = n < size.DemoTrustAssessments ? organisations[0] : organisations[2 + _random.Next(organisations.Count - 2)];
             var supplier = suppliers[_random.Next(suppliers.Count)];
             var status = StatusMix[_random.Next(StatusMix.Length)];
-            var scope = scopes[_random.Next(scopes.Count)];
+            var scope = RouteMix(scopes);
             var created = now.AddDays(-_random.Next(20, 720)).AddMinutes(-_random.Next(1440));
             var updated = created.AddDays(_random.Next(0, 19)).AddMinutes(_random.Next(1440));
             var reference = $"OAP-{id:D5}";
@@ -361,15 +377,12 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
                     answered ? "https://developer.example.org/api/reference" : null, answered ? updated : null, Stamp());
             }
 
-            var excluded = _random.Next(10) == 0 ? _random.Next(scope.Requirements.Count) : -1;
             var requirementIds = new List<(int Id, string Code, bool InScope)>();
-            for (var r = 0; r < scope.Requirements.Count; r++)
+            foreach (var (r, inScope) in ShapeScope(scope))
             {
-                var s = scope.Requirements[r];
-                var inScope = r != excluded || s.AddedByOfficer;
-                requirements.Add(++ids.Requirement, id, s.Requirement.Id, s.Requirement.Code, s.Requirement.Order, s.Standing?.ToString(), s.Reason, inScope, s.AddedByOfficer,
+                requirements.Add(++ids.Requirement, id, r.Requirement.Id, r.Requirement.Code, r.Requirement.Order, r.Standing?.ToString(), r.Reason, inScope, r.AddedByOfficer,
                     inScope ? null : "The system does not offer this capability and the trust has agreed it is not needed for this deployment.");
-                requirementIds.Add((ids.Requirement, s.Requirement.Code, inScope));
+                requirementIds.Add((ids.Requirement, r.Requirement.Code, inScope));
             }
 
             if (status == AssessmentStatus.Draft)
@@ -512,6 +525,14 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
         _auditPrevious = e.Hash;
         audit.Add(e.OccurredAt, e.ActorUserId, e.ActorName, e.ActorRole, e.Action, e.EntityType, e.EntityId, e.Summary, e.Before, e.After,
             e.AssessmentId, e.Sequence, e.PreviousHash, e.Hash);
+    }
+
+    /// <summary>Most assessments are procurements, then developments, then upgrades; conditions vary at random.</summary>
+    private Scope RouteMix(List<Scope> scopes)
+    {
+        var route = _random.Next(10) switch { < 5 => AssessmentRoute.Procure, < 8 => AssessmentRoute.Develop, _ => AssessmentRoute.Upgrade };
+        var onRoute = scopes.Where(s => s.Route == route).ToList();
+        return onRoute[_random.Next(onRoute.Count)];
     }
 
     private ComplianceClaim Claim() => _random.Next(100) switch
