@@ -61,11 +61,15 @@ public sealed class BenchResult
 
     public CircuitResult? Circuits { get; set; }
 
+    public PdfResult? Pdf { get; set; }
+
     public List<string> NotMeasured { get; } = [];
 
     public sealed record LoadResult(string Name, LoadFigures Figures, LoadFigures Baseline, Goal? Goal);
 
     public sealed record CircuitResult(CircuitMemoryFigures Figures, Goal Goal);
+
+    public sealed record PdfResult(PdfFigures Figures, Goal Time, Goal Size, Goal AgainstBare);
 
     public string Write(string directory)
     {
@@ -91,6 +95,15 @@ public sealed class BenchResult
                 Ms(f.PortalCpuPerRequest), $"{Ms(load.Baseline.FirstByte.Median)} / {Ms(load.Baseline.FirstByte.P95)}", load.Goal?.Text ?? "", Verdict(load.Goal)]);
             rows.Add([$"{load.Name}, complete ({Kb(f.MedianBytes)})", Ms(f.Complete.Median), Ms(f.Complete.P95), "", "",
                 $"{Ms(load.Baseline.Complete.Median)} / {Ms(load.Baseline.Complete.P95)}", "", ""]);
+        }
+
+        if (Pdf is { } pdf)
+        {
+            var p = pdf.Figures;
+            rows.Add([$"PDF scorecard render ({p.Requirements} requirements, {p.Pages} pages)", Ms(p.Render.Median), Ms(p.Render.P95), "", "",
+                $"bare {p.Pages}-page PDFsharp: {Ms(p.Bare.Median)} / {Ms(p.Bare.P95)}", pdf.Time.Text, Verdict(pdf.Time)]);
+            rows.Add(["PDF scorecard size", Kb(p.Bytes), "", "", "", $"bare: {Kb(p.BareBytes)}", pdf.Size.Text, Verdict(pdf.Size)]);
+            rows.Add(["PDF scorecard time against the bare document", p.TimesBare.ToString("0.0x", CultureInfo.InvariantCulture), "", "", "", "", pdf.AgainstBare.Text, Verdict(pdf.AgainstBare)]);
         }
 
         if (Circuits is { } c)

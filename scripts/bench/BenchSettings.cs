@@ -12,7 +12,8 @@ public sealed record BenchSettings(
     int Clients,
     TimeSpan Duration,
     TimeSpan WarmUp,
-    int Circuits)
+    int Circuits,
+    int PdfRenders)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -25,6 +26,7 @@ public sealed record BenchSettings(
                 values.TryAdd("demo-trust-assessments", "200");
                 values.TryAdd("seconds", "5");
                 values.TryAdd("circuits", "10");
+                values.TryAdd("pdf-renders", "20");
             }
             else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
             {
@@ -52,7 +54,8 @@ public sealed record BenchSettings(
             Number("clients", 20),
             TimeSpan.FromSeconds(Number("seconds", 20)),
             TimeSpan.FromSeconds(Number("warm-up", 3)),
-            Number("circuits", 100));
+            Number("circuits", 100),
+            Number("pdf-renders", 200));
     }
 
     private static string FindRoot(string from)

@@ -43,6 +43,7 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
     await Expect(load, $"/assessments/{data.PageAssessmentId}", pageReference, token);
     await Expect(load, $"/assessments/{data.PageAssessmentId}/evidence", pageReference, token);
     await Expect(load, $"/assessments/{data.PageAssessmentId}/scorecard.json", pageReference, token);
+    await Expect(load, $"/assessments/{data.PageAssessmentId}/scorecard.pdf", "%PDF-", token);
 
     async Task<LoadFigures> Run(string label, Func<int, string> path)
     {
@@ -67,8 +68,15 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
     await Measure("Assessment page (/assessments/{id})", n => Each(n, "/assessments/{0}"), pageGoal: true);
     await Measure("Evidence workspace, ~60 requirements", n => Each(n, "/assessments/{0}/evidence"), pageGoal: true);
     await Measure("Scorecard JSON export", n => Each(n, "/assessments/{0}/scorecard.json"), pageGoal: false);
+    await Measure("Scorecard PDF download (issued and audited)", n => Each(n, "/assessments/{0}/scorecard.pdf"), pageGoal: false);
     result.Load.Add(new("/health (baseline)", health, health, null));
-    result.NotMeasured.Add("TODO: scorecard PDF (ScorecardPdf is not on main yet)");
+
+    Console.WriteLine($"PDF: rendering the scorecard of {pageReference} {settings.PdfRenders} times beside a bare document...");
+    var pdf = await ScorecardPdfTiming.MeasureAsync(Path.Combine(work, "portal-bench.db"), data.PageAssessmentId, data.OfficerUserId, settings.PdfRenders, token);
+    result.Pdf = new(pdf,
+        new Goal("median <= 20 ms", pdf.Render.Median <= 20),
+        new Goal("<= 150 KB", pdf.Bytes <= 150 * 1024),
+        new Goal("<= 2.0 x bare", pdf.TimesBare <= 2.0));
     result.NotMeasured.Add("TODO: organisation dashboard aggregates (DashboardService is not on main yet)");
 
     Console.WriteLine($"Memory: opening {settings.Circuits} Chromium pages on /assessments/{data.PageAssessmentId}...");

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+using PdfSharp.Pdf.IO;
+using Portal.Auth;
+using Portal.Data;
+using Portal.Data.Users;
+using Portal.Features.Scorecards;
+
+namespace Portal.Benchmarks;
+
+/// <summary>The PDF scorecard's rendering time and size beside a bare PDFsharp document with as many pages.</summary>
+public sealed record PdfFigures(int Requirements, int Pages, Distribution Render, long Bytes, Distribution Bare, long BareBytes)
+{
+    public double TimesBare => Render.Median / Bare.Median;
+}
+
+/// <summary>
+/// Renders one assessment's PDF scorecard in this process, as the portal does when it issues one (the data is
+/// read once; only rendering is timed), and a bare document of the same page count in the same font in the same
+/// run, so the ratio between them holds on a busy machine.
+/// </summary>
+public static class ScorecardPdfTiming
+{
+    public static async Task<PdfFigures> MeasureAsync(string databasePath, int assessmentId, int officerUserId, int renders, CancellationToken cancellationToken)
+    {
+        var options = new DbContextOptionsBuilder<PortalDbContext>();
+        DatabaseSetup.Configure(options, new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={databasePath}" });
+        var contexts = new PooledDbContextFactory<PortalDbContext>(options.Options);
+        var report = await new ScorecardService(contexts, TimeProvider.System).GetWithAnswersAsync(await OfficerAsync(contexts, officerUserId), assessmentId, cancellationToken)
+            ?? throw new InvalidOperationException($"No scorecard for assessment {assessmentId}.");
+        var code = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ScorecardExports.Json(report))));
+
+        var pdf = ScorecardPdf.Render(report, code);
+        int pages;
+        using (var read = PdfReader.Open(new MemoryStream(pdf), PdfDocumentOpenMode.Import))
+        {
+            pages = read.PageCount;
+        }
+
+        var bare = Bare(pages);
+        var render = Time(renders, () => ScorecardPdf.Render(report, code));
+        var bareTimes = Time(renders, () => Bare(pages));
+        return new PdfFigures(report.Card.Requirements.Count, pages, render, pdf.LongLength, bareTimes, bare.LongLength);
+    }
+
+    /// <summary>A bare document: the same page count and embedded font, one line of text a page, nothing else.</summary>
+    private static byte[] Bare(int pages)
+    {
+        var font = TaggedPdfWriter.Font(10);
+        using var document = new PdfDocument();
+        for (var i = 1; i <= pages; i++)
+        {
+            var page = document.AddPage();
+            page.Size = PdfSharp.PageSize.A4;
+            using var gfx = XGraphics.FromPdfPage(page);
+            gfx.DrawString($"Page {i} of {pages}", font, XBrushes.Black, 40, 40);
+        }
+
+        using var output = new MemoryStream();
+        document.Save(output);
+        return output.ToArray();
+    }
+
+    /// <summary>A few unmeasured renders first (JIT, font tables), then the timed ones.</summary>
+    private static Distribution Time(int renders, Func<byte[]> render)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            render();
+        }
+
+        var samples = new List<double>(renders);
+        for (var i = 0; i < renders; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            render();
+            samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        return Distribution.Of(samples);
+    }
+
+    private static async Task<Caller> OfficerAsync(IDbContextFactory<PortalDbContext> contexts, int userId)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        var user = await db.Users.AsNoTracking().Include(u => u.NhsOrganisation).SingleAsync(u => u.Id == userId);
+        return new Caller(user.Id, user.DisplayName, user.Email, new HashSet<string> { PortalRoles.ProcurementOfficer },
+            user.NhsOrganisationId, user.NhsOrganisation?.Name, user.NhsOrganisation?.OdsCode, null, null);
+    }
+}
