@@ -6,18 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_updated=false
-need_package() { # $1 = command to look for, $2 = Debian package that provides it
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "Installing Debian package '$2' (needed by the benchmark: $1 is missing)..."
-    if [ "$apt_updated" = false ]; then
-      apt-get update -qq
-      apt_updated=true
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-  fi
-}
-need_package chromium chromium
+. scripts/debian-packages.sh
+need_package chromium chromium "the benchmark's memory per circuit"
 
 echo "Restoring and building Release..."
 dotnet restore scripts/bench/Portal.Benchmarks.csproj --nologo -v quiet

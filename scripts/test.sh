@@ -8,19 +8,9 @@ results="$root/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
-apt_updated=false
-need_package() { # $1 = command to look for, $2 = Debian package that provides it
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "Installing Debian package '$2' (needed by the tests: $1 is missing)..."
-    if [ "$apt_updated" = false ]; then
-      apt-get update -qq
-      apt_updated=true
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-  fi
-}
-need_package chromium chromium
-need_package qpdf qpdf
+. scripts/debian-packages.sh
+need_package chromium chromium "the browser tests"
+need_package qpdf qpdf "the PDF tests"
 
 echo "Restoring tools and packages..."
 dotnet tool restore >/dev/null

@@ -20,12 +20,10 @@ public sealed class SqlCommandBudgetTests(AnsweredAssessments assessments) : ICl
     public async Task The_assessments_list_loads_a_page_with_the_same_two_commands_for_one_row_or_several()
     {
         var service = new AssessmentService(_counter, TimeProvider.System);
-        AssessmentService.ListPage? larger = null;
 
-        var oneRow = await _counter.CountAsync(() => service.PageAsync(assessments.Officer, new AssessmentService.ListQuery(PageSize: 1)));
-        var twoRows = await _counter.CountAsync(async () => larger = await service.PageAsync(assessments.Officer, new AssessmentService.ListQuery(PageSize: 2)));
+        var (oneRow, twoRows, page) = await CountAsync(size => service.PageAsync(assessments.Officer, new AssessmentService.ListQuery(PageSize: size)), 1, 2);
 
-        Assert.Equal(2, larger!.Rows.Count);
+        Assert.Equal(2, page.Rows.Count);
         AssertWithinBudget(budget: 2, oneRow, twoRows);
     }
 
@@ -33,67 +31,66 @@ public sealed class SqlCommandBudgetTests(AnsweredAssessments assessments) : ICl
     public async Task The_assessment_page_loads_with_the_same_few_commands_for_a_small_or_a_large_assessment()
     {
         var service = new AssessmentService(_counter, TimeProvider.System);
-        AssessmentService.Overview? large = null;
 
-        var smallCommands = await _counter.CountAsync(() => service.GetAsync(assessments.Officer, assessments.Small));
-        var largeCommands = await _counter.CountAsync(async () => large = await service.GetAsync(assessments.Officer, assessments.Large));
+        var (small, large, overview) = await CountAsync(id => service.GetAsync(assessments.Officer, id));
 
-        Assert.Equal(60, large!.Summary.Answered);
-        AssertWithinBudget(budget: 6, smallCommands, largeCommands);
+        Assert.Equal(60, overview!.Summary.Answered);
+        AssertWithinBudget(budget: 6, small, large);
     }
 
     [Fact]
     public async Task The_evidence_workspace_loads_with_the_same_few_commands_for_a_small_or_a_large_assessment()
     {
         var service = Workspace();
-        WorkspaceView? large = null;
 
-        var smallCommands = await _counter.CountAsync(() => service.GetAsync(assessments.Supplier, assessments.Small));
-        var largeCommands = await _counter.CountAsync(async () => large = await service.GetAsync(assessments.Supplier, assessments.Large));
+        var (small, large, view) = await CountAsync(id => service.GetAsync(assessments.Supplier, id));
 
-        Assert.Equal(60, large!.Requirements.Count);
-        Assert.All(large.Requirements, r => Assert.Equal(20, r.Response!.Evidence.Count));
-        AssertWithinBudget(budget: 5, smallCommands, largeCommands);
+        Assert.Equal(60, view!.Requirements.Count);
+        Assert.All(view.Requirements, r => Assert.Equal(20, r.Response!.Evidence.Count));
+        AssertWithinBudget(budget: 5, small, large);
     }
 
     [Fact]
     public async Task The_review_page_loads_with_the_same_few_commands_for_a_small_or_a_large_assessment()
     {
         var service = new ReviewService(_counter, Workspace(), TimeProvider.System);
-        ReviewService.ReviewView? large = null;
 
-        var smallCommands = await _counter.CountAsync(() => service.GetAsync(assessments.Officer, assessments.Small));
-        var largeCommands = await _counter.CountAsync(async () => large = await service.GetAsync(assessments.Officer, assessments.Large));
+        var (small, large, review) = await CountAsync(id => service.GetAsync(assessments.Officer, id));
 
-        Assert.Equal(60, large!.Decided);
-        AssertWithinBudget(budget: 7, smallCommands, largeCommands);
+        Assert.Equal(60, review!.Decided);
+        AssertWithinBudget(budget: 7, small, large);
     }
 
     [Fact]
     public async Task The_scorecard_loads_with_the_same_few_commands_for_a_small_or_a_large_assessment()
     {
         var service = new ScorecardService(_counter, TimeProvider.System);
-        ScorecardService.Report? large = null;
 
-        var smallCommands = await _counter.CountAsync(() => service.GetAsync(assessments.Officer, assessments.Small));
-        var largeCommands = await _counter.CountAsync(async () => large = await service.GetAsync(assessments.Officer, assessments.Large));
+        var (small, large, report) = await CountAsync(id => service.GetAsync(assessments.Officer, id));
 
-        Assert.Equal(60, large!.Card.Requirements.Count);
-        AssertWithinBudget(budget: 6, smallCommands, largeCommands);
+        Assert.Equal(60, report!.Card.Requirements.Count);
+        AssertWithinBudget(budget: 6, small, large);
     }
 
     [Fact]
     public async Task The_pdf_scorecards_answers_and_evidence_load_with_the_same_few_commands_for_a_small_or_a_large_assessment()
     {
         var service = new ScorecardService(_counter, TimeProvider.System);
-        ScorecardService.Report? large = null;
 
-        var smallCommands = await _counter.CountAsync(() => service.GetWithAnswersAsync(assessments.Officer, assessments.Small));
-        var largeCommands = await _counter.CountAsync(async () => large = await service.GetWithAnswersAsync(assessments.Officer, assessments.Large));
+        var (small, large, report) = await CountAsync(id => service.GetWithAnswersAsync(assessments.Officer, id));
 
-        Assert.Equal(60, large!.Answers.Count);
-        Assert.All(large.Answers.Values, a => Assert.Equal(20, a.Evidence.Count));
-        AssertWithinBudget(budget: 8, smallCommands, largeCommands);
+        Assert.Equal(60, report!.Answers.Count);
+        Assert.All(report.Answers.Values, a => Assert.Equal(20, a.Evidence.Count));
+        AssertWithinBudget(budget: 8, small, large);
+    }
+
+    /// <summary>The commands <paramref name="load"/> sends for the small and the large input, and what it loaded for the large.</summary>
+    private async Task<(IReadOnlyList<string> Small, IReadOnlyList<string> Large, T Loaded)> CountAsync<T>(Func<int, Task<T>> load, int? small = null, int? large = null)
+    {
+        var smallCommands = await _counter.CountAsync(() => load(small ?? assessments.Small));
+        T loaded = default!;
+        var largeCommands = await _counter.CountAsync(async () => loaded = await load(large ?? assessments.Large));
+        return (smallCommands, largeCommands, loaded);
     }
 
     private EvidenceWorkspaceService Workspace() => new(

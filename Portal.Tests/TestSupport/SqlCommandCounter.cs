@@ -32,47 +32,15 @@ public sealed class SqlCommandCounter(TestDatabase database) : IDbContextFactory
         return Commands;
     }
 
+    /// <summary>EF initialises a new command for every execution, so one hook sees every query, scalar and write.</summary>
     private sealed class Recorder : DbCommandInterceptor
     {
         public ConcurrentQueue<string> Texts { get; } = new();
 
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+        public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
         {
-            Texts.Enqueue(command.CommandText);
+            Texts.Enqueue(result.CommandText);
             return result;
-        }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Texts.Enqueue(command.CommandText);
-            return ValueTask.FromResult(result);
-        }
-
-        public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-        {
-            Texts.Enqueue(command.CommandText);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-        {
-            Texts.Enqueue(command.CommandText);
-            return ValueTask.FromResult(result);
-        }
-
-        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-        {
-            Texts.Enqueue(command.CommandText);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Texts.Enqueue(command.CommandText);
-            return ValueTask.FromResult(result);
         }
     }
 }
