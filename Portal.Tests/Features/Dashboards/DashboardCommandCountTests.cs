@@ -1,8 +1,4 @@
-using System.Data.Common;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Portal.Auth;
-using Portal.Data;
 using Portal.Data.Reviews;
 using Portal.Features.Dashboards;
 using Portal.Tests.TestSupport;
@@ -19,7 +15,7 @@ public sealed class DashboardCommandCountTests : IAsyncLifetime
     private TestJourney _journey = default!;
     private Caller _officer = default!;
     private Caller _supplier = default!;
-    private readonly CommandCounter _counter = new();
+    private SqlCommandCounter _counter = default!;
 
     public async Task InitializeAsync()
     {
@@ -27,16 +23,15 @@ public sealed class DashboardCommandCountTests : IAsyncLifetime
         _journey = new TestJourney(_database);
         _officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
         _supplier = await TestCallers.ForAsync(_database, TestCallers.Supplier);
+        _counter = new SqlCommandCounter(_database);
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
     private async Task<int> CommandsForOneVisitAsync()
     {
-        var dashboards = new DashboardService(new CountingContexts(_database, _counter), TimeProvider.System);
-        _counter.Reset();
-        await dashboards.GetAsync(_officer);
-        return _counter.Count;
+        var dashboards = new DashboardService(_counter, TimeProvider.System);
+        return (await _counter.CountAsync(() => dashboards.GetAsync(_officer))).Count;
     }
 
     private async Task<int> UnderReviewAsync()
@@ -82,53 +77,5 @@ public sealed class DashboardCommandCountTests : IAsyncLifetime
 
         Assert.Equal(fresh + 1 + 1, oneStale);
         Assert.Equal(fresh + 1 + 3, threeStale);
-    }
-
-    private sealed class CommandCounter : DbCommandInterceptor
-    {
-        private int _count;
-
-        public int Count => _count;
-
-        public void Reset() => _count = 0;
-
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
-            Counted(result);
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Counted(result));
-
-        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) =>
-            Counted(result);
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Counted(result));
-
-        public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) =>
-            Counted(result);
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Counted(result));
-
-        private T Counted<T>(T result)
-        {
-            Interlocked.Increment(ref _count);
-            return result;
-        }
-    }
-
-    /// <summary>The test database's contexts, each counting its commands.</summary>
-    private sealed class CountingContexts(TestDatabase database, CommandCounter counter) : IDbContextFactory<PortalDbContext>
-    {
-        public PortalDbContext CreateDbContext()
-        {
-            var builder = new DbContextOptionsBuilder<PortalDbContext>();
-            DatabaseSetup.Configure(builder, database.Options);
-            builder.AddInterceptors(counter);
-            return new PortalDbContext(builder.Options);
-        }
     }
 }
