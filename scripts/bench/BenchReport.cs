@@ -63,11 +63,15 @@ public sealed class BenchResult
 
     public PdfResult? Pdf { get; set; }
 
+    public DashboardResult? Dashboard { get; set; }
+
     public List<string> NotMeasured { get; } = [];
 
     public sealed record LoadResult(string Name, LoadFigures Figures, LoadFigures Baseline, Goal? Goal);
 
     public sealed record CircuitResult(CircuitMemoryFigures Figures, Goal Goal);
+
+    public sealed record DashboardResult(DashboardFigures Figures, Goal Goal);
 
     public sealed record PdfResult(PdfFigures Figures, Goal Time, Goal Size, Goal AgainstBare);
 
@@ -95,6 +99,13 @@ public sealed class BenchResult
                 Ms(f.PortalCpuPerRequest), $"{Ms(load.Baseline.FirstByte.Median)} / {Ms(load.Baseline.FirstByte.P95)}", load.Goal?.Text ?? "", Verdict(load.Goal)]);
             rows.Add([$"{load.Name}, complete ({Kb(f.MedianBytes)})", Ms(f.Complete.Median), Ms(f.Complete.P95), "", "",
                 $"{Ms(load.Baseline.Complete.Median)} / {Ms(load.Baseline.Complete.P95)}", "", ""]);
+        }
+
+        if (Dashboard is { } dashboard)
+        {
+            var d = dashboard.Figures;
+            rows.Add([$"Dashboard aggregates, one visit after another ({d.Assessments:N0} assessments)", Ms(d.Visits.Median), Ms(d.Visits.P95), "", "",
+                $"first visit, scoring them all: {Ms(d.FirstVisitMs)}", dashboard.Goal.Text, Verdict(dashboard.Goal)]);
         }
 
         if (Pdf is { } pdf)

@@ -13,7 +13,8 @@ public sealed record BenchSettings(
     TimeSpan Duration,
     TimeSpan WarmUp,
     int Circuits,
-    int PdfRenders)
+    int PdfRenders,
+    int DashboardVisits)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -27,6 +28,7 @@ public sealed record BenchSettings(
                 values.TryAdd("seconds", "5");
                 values.TryAdd("circuits", "10");
                 values.TryAdd("pdf-renders", "20");
+                values.TryAdd("dashboard-visits", "20");
             }
             else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
             {
@@ -55,7 +57,8 @@ public sealed record BenchSettings(
             TimeSpan.FromSeconds(Number("seconds", 20)),
             TimeSpan.FromSeconds(Number("warm-up", 3)),
             Number("circuits", 100),
-            Number("pdf-renders", 200));
+            Number("pdf-renders", 200),
+            Number("dashboard-visits", 100));
     }
 
     private static string FindRoot(string from)

@@ -1,14 +1,9 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 using PdfSharp.Pdf.IO;
-using Portal.Auth;
-using Portal.Data;
-using Portal.Data.Users;
 using Portal.Features.Scorecards;
 
 namespace Portal.Benchmarks;
@@ -26,12 +21,10 @@ public sealed record PdfFigures(int Requirements, int Pages, Distribution Render
 /// </summary>
 public static class ScorecardPdfTiming
 {
-    public static async Task<PdfFigures> MeasureAsync(string databasePath, int assessmentId, int officerUserId, int renders, CancellationToken cancellationToken)
+    public static async Task<PdfFigures> MeasureAsync(BenchDatabase database, int assessmentId, int officerUserId, int renders, CancellationToken cancellationToken)
     {
-        var options = new DbContextOptionsBuilder<PortalDbContext>();
-        DatabaseSetup.Configure(options, new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={databasePath}" });
-        var contexts = new PooledDbContextFactory<PortalDbContext>(options.Options);
-        var report = await new ScorecardService(contexts, TimeProvider.System).GetWithAnswersAsync(await OfficerAsync(contexts, officerUserId), assessmentId, cancellationToken)
+        var officer = await database.OfficerAsync(officerUserId, cancellationToken);
+        var report = await new ScorecardService(database.Contexts, TimeProvider.System).GetWithAnswersAsync(officer, assessmentId, cancellationToken)
             ?? throw new InvalidOperationException($"No scorecard for assessment {assessmentId}.");
         var code = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ScorecardExports.Json(report))));
 
@@ -83,13 +76,5 @@ public static class ScorecardPdfTiming
         }
 
         return Distribution.Of(samples);
-    }
-
-    private static async Task<Caller> OfficerAsync(IDbContextFactory<PortalDbContext> contexts, int userId)
-    {
-        await using var db = await contexts.CreateDbContextAsync();
-        var user = await db.Users.AsNoTracking().Include(u => u.NhsOrganisation).SingleAsync(u => u.Id == userId);
-        return new Caller(user.Id, user.DisplayName, user.Email, new HashSet<string> { PortalRoles.ProcurementOfficer },
-            user.NhsOrganisationId, user.NhsOrganisation?.Name, user.NhsOrganisation?.OdsCode, null, null);
     }
 }
