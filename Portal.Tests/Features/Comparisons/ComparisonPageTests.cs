@@ -9,7 +9,7 @@ namespace Portal.Tests.Features.Comparisons;
 /// <summary>The compare page as a screen reader meets it: real tables with headers, captions and a labelled scroll region.</summary>
 public sealed class ComparisonPageTests : ComponentTestBase
 {
-    private static readonly string[] RagWords = ["Red", "Amber", "Green"];
+    private static readonly string[] RagWords = ["Red", "Amber", "Green", "Not yet scored"];
 
     private async Task<(int Acme, int Brightwater)> TwoBidsAsync()
     {

@@ -113,4 +113,20 @@ public sealed class ScorecardCalculatorTests
         Assert.Equal(["P.1"], card.Unmet.Select(r => r.Input.Code));
         Assert.NotEqual(Rag.Red, card.Rag);
     }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData(ReviewOutcome.ClarificationRequested, false)]
+    [InlineData(ReviewOutcome.Accepted, true)]
+    [InlineData(ReviewOutcome.Rejected, true)]
+    public void A_scorecard_is_not_yet_scored_until_a_requirement_is_accepted_or_rejected(ReviewOutcome? decision, bool scored)
+    {
+        var card = ScorecardCalculator.Calculate(
+            [Input("P.1", Obligation.Must, ComplianceClaim.Meets, decision), Input("P.2", Obligation.Must, ComplianceClaim.Meets, null)],
+            AssessmentRoute.Procure, Rules, Today);
+
+        Assert.Equal(scored, card.IsScored);
+        Assert.Equal(scored ? card.Rag.ToString() : "Not yet scored", card.StatusName);
+        Assert.StartsWith(scored ? card.RagReason : "No requirement has been accepted or rejected", card.StatusReason, StringComparison.Ordinal);
+    }
 }

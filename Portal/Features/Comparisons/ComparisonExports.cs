@@ -26,7 +26,7 @@ public static class ComparisonExports
             Summary("status", b => AssessmentWorkflow.StatusName(b.Status));
             Summary("framework_version", b => $"{b.FrameworkName} {b.VersionLabel}");
             Summary("generated_at", _ => comparison.GeneratedAt.ToString("O", CultureInfo.InvariantCulture));
-            Summary("rag", b => b.Card.Rag.ToString());
+            Summary("rag", b => b.Card.StatusName);
             Summary("rag_reason", b => b.Card.RagReason);
             Summary("overall_percent", b => b.Card.OverallPercent.ToString("0.0", CultureInfo.InvariantCulture));
             Summary("must_percent", b => b.Card.MustPercent.ToString("0.0", CultureInfo.InvariantCulture));

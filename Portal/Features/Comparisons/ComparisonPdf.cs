@@ -44,7 +44,7 @@ public static class ComparisonPdf
             [3, 1.6, 1.8, 1.2, 1.1, 1.1, 1.1, 5],
             comparison.Bids.Select(b => (IReadOnlyList<string>)
             [
-                b.SupplierName, b.Reference, AssessmentWorkflow.StatusName(b.Status), b.Card.Rag.ToString(),
+                b.SupplierName, b.Reference, AssessmentWorkflow.StatusName(b.Status), b.Card.StatusName,
                 Percent(b.Card.OverallPercent), Percent(b.Card.MustPercent), Percent(b.Card.ShouldPercent), b.Card.RagReason,
             ]),
             rowHeaders: true);

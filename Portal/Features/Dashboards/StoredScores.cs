@@ -99,7 +99,7 @@ public static class StoredScores
     /// </summary>
     public static Summary Summarise(IReadOnlyList<ScoringInput> inputs, AssessmentRoute? route, ScoringRules rules, DateOnly today)
     {
-        if (route is not { } scoredRoute || !inputs.Any(i => i.Decision is ReviewOutcome.Accepted or ReviewOutcome.Rejected))
+        if (route is not { } scoredRoute || !ScorecardCalculator.IsScored(inputs))
         {
             return new Summary(null, null, null);
         }

@@ -79,7 +79,8 @@ public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> co
             Content = content,
             FrameworkName = report.FrameworkName,
             FrameworkVersionLabel = report.VersionLabel,
-            Rag = report.Card.Rag.ToString(),
+            // The column holds a short word; "Unscored" stands for "not yet scored".
+            Rag = report.Card.IsScored ? report.Card.Rag.ToString() : "Unscored",
             OverallPercent = report.Card.OverallPercent,
             AssessmentStatus = AssessmentWorkflow.StatusName(report.Status),
             IssuedAt = now,
@@ -87,7 +88,7 @@ public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> co
             IssuedByName = caller.DisplayName,
         });
         AuditTrail.Record(db, caller, now, "ScorecardIssued", "Assessment", assessmentId.ToString(CultureInfo.InvariantCulture),
-            $"PDF scorecard issued ({report.Card.Rag}, {report.Card.OverallPercent:0.#}%), verification code {code}", after: pdfHash, assessmentId: assessmentId);
+            $"PDF scorecard issued ({report.Card.StatusName}, {report.Card.OverallPercent:0.#}%), verification code {code}", after: pdfHash, assessmentId: assessmentId);
         await db.SaveChangesAsync(cancellationToken);
 
         return new IssuedPdf(pdf, $"{report.Reference}-scorecard-{report.GeneratedAt:yyyyMMdd-HHmm}.pdf", code);

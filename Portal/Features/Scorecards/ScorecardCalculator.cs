@@ -65,6 +65,19 @@ public sealed record Scorecard(
     public IEnumerable<ScoredRequirement> Plans => Requirements.Where(r => r.Result == RequirementResult.Planned);
 
     public IEnumerable<ScoredRequirement> Expired => Requirements.Where(r => r.Result == RequirementResult.ExpiredEvidence);
+
+    /// <summary>Whether any requirement has been decided at review; before that the RAG would say nothing about the supplier.</summary>
+    public bool IsScored => ScorecardCalculator.IsScored(Requirements.Select(r => r.Input));
+
+    /// <summary>The status in words: the RAG, or "Not yet scored" before any requirement is accepted or rejected.</summary>
+    public string StatusName => IsScored ? Rag.ToString() : "Not yet scored";
+
+    public string StatusReason => IsScored
+        ? RagReason
+        : "No requirement has been accepted or rejected at review yet, so a status would say nothing about the supplier. Until then every requirement counts as not met in the scores.";
+
+    /// <summary>For styling only; the status is always in words too.</summary>
+    public string StatusClass => IsScored ? Rag.ToString().ToLowerInvariant() : "unscored";
 }
 
 /// <summary>
@@ -78,6 +91,10 @@ public sealed record Scorecard(
 /// </summary>
 public static class ScorecardCalculator
 {
+    /// <summary>A scorecard says something about the supplier once at least one requirement is accepted or rejected at review.</summary>
+    public static bool IsScored(IEnumerable<ScoringInput> inputs) =>
+        inputs.Any(i => i.Decision is ReviewOutcome.Accepted or ReviewOutcome.Rejected);
+
     public static Scorecard Calculate(IReadOnlyList<ScoringInput> inputs, AssessmentRoute route, ScoringRules rules, DateOnly today)
     {
         var scored = inputs.Select(i => Score(i, rules, today)).ToList();

@@ -64,6 +64,7 @@ public static class ScorecardExports
             json.WriteNumber("shouldThresholdPercent", report.Rules.ShouldThresholdPercent);
             json.WriteEndObject();
             json.WriteString("generatedAt", report.GeneratedAt.ToString("O", CultureInfo.InvariantCulture));
+            json.WriteBoolean("scored", card.IsScored);
             json.WriteString("rag", card.Rag.ToString());
             json.WriteString("ragReason", card.RagReason);
             json.WriteNumber("overallPercent", card.OverallPercent);

@@ -66,7 +66,7 @@ public static class ScorecardPdf
         ]);
 
         pdf.Heading(2, "Result");
-        pdf.Paragraph($"Status: {card.Rag}. {card.RagReason}", pdf.BodyBold);
+        pdf.Paragraph($"Status: {card.StatusName}. {card.StatusReason}", pdf.BodyBold);
         pdf.Facts(
         [
             ("Overall score", Percent(card.OverallPercent)),

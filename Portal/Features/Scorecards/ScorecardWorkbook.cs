@@ -49,7 +49,7 @@ public static class ScorecardWorkbook
         yield return ["Framework", report.FrameworkName];
         yield return ["Framework version", report.VersionLabel];
         yield return ["Made at (UTC)", report.GeneratedAt];
-        yield return ["RAG status", card.Rag.ToString()];
+        yield return ["RAG status", card.StatusName];
         yield return ["RAG reason", card.RagReason];
         yield return ["Overall score (%)", card.OverallPercent];
         yield return ["\"Must\" score (%)", card.MustPercent];
