@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Portal.Data.AccessTokens;
 using Portal.Data.Assessments;
 using Portal.Data.Audit;
 using Portal.Data.Evidence;
@@ -51,6 +52,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<IssuedScorecard> IssuedScorecards => Set<IssuedScorecard>();
+
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 

@@ -1,4 +1,5 @@
 using MudBlazor.Services;
+using Portal.Api;
 using Portal.Auth;
 using Portal.Components;
 using Portal.Features;
@@ -29,6 +30,7 @@ static async Task RunPortalAsync(string[] args)
     builder.Services.AddMudServices();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddPortalFeatures(builder.Configuration);
+    builder.AddPortalApi();
     builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
     var app = builder.Build();
@@ -43,16 +45,19 @@ static async Task RunPortalAsync(string[] args)
 
     app.UsePortalSecurityHeaders();
     app.UseSerilogRequestLogging();
+    app.UsePortalApiProblems();
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
     app.UseNotFoundPageForBrowsingOnly();
     app.UseAuthentication();
     app.UseAuthorization();
+    app.UseRateLimiter();
     app.UseAntiforgery();
 
     app.MapStaticAssets();
     app.MapHealthChecks("/health").AllowAnonymous();
     app.MapPortalAuthentication();
     app.MapPortalFeatureEndpoints();
+    app.MapPortalApi();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     await app.RunAsync();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Data.AccessTokens;
 using Portal.Data.Audit;
 using Portal.Data.Organisations;
 using Portal.Data.Policy;
@@ -17,6 +18,15 @@ public static class PortalSeeder
 
     /// <summary>Demo people sign in through the development sign-in only; their tenant marks them as such.</summary>
     public const string DemoTenantId = "demo";
+
+    /// <summary>The name of each demo person's well-known API token.</summary>
+    public const string DemoTokenName = "Demo token (Development only)";
+
+    /// <summary>
+    /// The well-known API token of a demo person, printed on the development sign-in page so a newcomer can try the
+    /// API at once. The portal accepts demo people's tokens only in Development.
+    /// </summary>
+    public static string DemoToken(string demoObjectId) => $"{PersonalAccessToken.Prefix}demo_{demoObjectId.Replace('.', '_')}";
 
     public static async Task SeedAsync(PortalDbContext db, DateTime now, bool includeDemoData, CancellationToken cancellationToken = default)
     {
@@ -107,6 +117,39 @@ public static class PortalSeeder
             };
             user.LinkTo(person.OrganisationId, person.SupplierId);
             db.Users.Add(user);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await SeedDemoTokensAsync(db, now, cancellationToken);
+    }
+
+    private static async Task SeedDemoTokensAsync(PortalDbContext db, DateTime now, CancellationToken cancellationToken)
+    {
+        var demoUsers = await db.Users.Where(u => u.TenantId == DemoTenantId).Select(u => new { u.Id, u.ObjectId }).ToListAsync(cancellationToken);
+        var hashes = demoUsers.ToDictionary(u => u.Id, u => PersonalAccessToken.HashOf(DemoToken(u.ObjectId)));
+        var tokens = await db.PersonalAccessTokens.Where(t => hashes.Values.Contains(t.TokenHash)).ToDictionaryAsync(t => t.TokenHash, cancellationToken);
+        foreach (var user in demoUsers)
+        {
+            var hash = hashes[user.Id];
+            if (!tokens.TryGetValue(hash, out var token))
+            {
+                db.PersonalAccessTokens.Add(new PersonalAccessToken
+                {
+                    UserId = user.Id,
+                    Name = DemoTokenName,
+                    TokenHash = hash,
+                    Hint = PersonalAccessToken.HintOf(DemoToken(user.ObjectId)),
+                    Scope = TokenScope.ReadWrite,
+                    CreatedAt = now,
+                    ExpiresAt = now.AddYears(1),
+                });
+            }
+            else if (!token.IsUsableAt(now.AddDays(30)))
+            {
+                // A demo database kept for a long time (or a demo token revoked while trying the page) still works next start.
+                token.RevokedAt = null;
+                token.ExpiresAt = now.AddYears(1);
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -19,6 +19,7 @@ public static class FeatureRegistration
         }
 
         services.AddScoped<AdministrationService>();
+        services.AddScoped<Portal.Features.AccessTokens.AccessTokenService>();
         services.AddScoped<PolicyCatalogueService>();
         services.AddScoped<CatalogueImportService>();
         services.AddScoped<AssessmentService>();

@@ -51,7 +51,13 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         bool CanEditStart,
         bool CanInvite,
         bool CanAnswer,
-        bool CanStartCompetingBid);
+        bool CanStartCompetingBid,
+        Guid ConcurrencyStamp);
+
+    /// <summary>Filters for a page of assessments; every one is optional.</summary>
+    public sealed record ListFilter(AssessmentStatus? Status = null, AssessmentRoute? Route = null, int? SupplierId = null, string? Search = null);
+
+    public sealed record ScopeItem(string Code, string Title, string SectionCode, Obligation Obligation, RouteStanding? Standing, string Reason, bool InScope, bool AddedByOfficer, string? ExclusionJustification);
 
     /// <summary>Which assessments the list shows: optionally one status, one page at a time.</summary>
     public sealed record ListQuery(AssessmentStatus? Status = null, int Page = 1, int PageSize = ListQuery.DefaultPageSize)
@@ -110,6 +116,72 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>Whether the caller may see the assessment at all (one query), to tell "not yours" from "not allowed".</summary>
+    public async Task<bool> IsVisibleAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Assessments.AsNoTracking().VisibleTo(caller).AnyAsync(a => a.Id == assessmentId, cancellationToken);
+    }
+
+    /// <summary>One page of the assessments the caller may see, newest change first, with how many match in all.</summary>
+    public async Task<(IReadOnlyList<AssessmentRow> Rows, int Total)> PageAsync(
+        Caller caller, ListFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.Assessments.AsNoTracking().VisibleTo(caller);
+        if (filter.Status is { } status)
+        {
+            query = query.Where(a => a.Status == status);
+        }
+
+        if (filter.Route is { } route)
+        {
+            query = query.Where(a => a.Route == route);
+        }
+
+        if (filter.SupplierId is { } supplierId)
+        {
+            query = query.Where(a => a.SupplierId == supplierId);
+        }
+
+        if (TypedText.Tidy(filter.Search, 200) is { } search)
+        {
+            var pattern = $"%{search.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
+            query = query.Where(a => EF.Functions.Like(a.SystemName, pattern, "\\") || EF.Functions.Like(a.ProcurementReference!, pattern, "\\"));
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query
+            .OrderByDescending(a => a.UpdatedAt).ThenByDescending(a => a.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(Row(db))
+            .ToListAsync(cancellationToken);
+        return (rows, total);
+    }
+
+    /// <summary>
+    /// The requirements scoping chose for an assessment, with the reason each applies; NHS staff also see what the
+    /// officer took out and why. Null when the caller may not see the assessment.
+    /// </summary>
+    public async Task<IReadOnlyList<ScopeItem>?> ScopeAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var organisationId = await db.Assessments.AsNoTracking().VisibleTo(caller)
+            .Where(a => a.Id == assessmentId).Select(a => (int?)a.NhsOrganisationId).SingleOrDefaultAsync(cancellationToken);
+        if (organisationId is null)
+        {
+            return null;
+        }
+
+        var nhs = AssessmentVisibility.IsNhsStaffOf(caller, organisationId.Value);
+        return await db.AssessmentRequirements.AsNoTracking()
+            .Where(r => r.AssessmentId == assessmentId && (nhs || r.InScope))
+            .OrderBy(r => r.Order)
+            .Select(r => new ScopeItem(r.Code, r.PolicyRequirement!.Title, r.PolicyRequirement.SectionCode, r.PolicyRequirement.Obligation,
+                r.Standing, r.Reason, r.InScope, r.AddedByOfficer, r.ExclusionJustification))
+            .ToListAsync(cancellationToken);
+    }
+
     public async Task<Overview?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -151,7 +223,8 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
             isOfficer && assessment.Status == AssessmentStatus.Draft,
             isOfficer && assessment.StartConfirmedAt is not null && assessment.Status is AssessmentStatus.Draft or AssessmentStatus.AwaitingSupplier,
             isSupplier && assessment.Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested,
-            isOfficer && assessment.StartConfirmedAt is not null && !string.IsNullOrEmpty(assessment.ProcurementReference));
+            isOfficer && assessment.StartConfirmedAt is not null && !string.IsNullOrEmpty(assessment.ProcurementReference),
+            assessment.ConcurrencyStamp);
     }
 
     public async Task<CommandResult> WithdrawAsync(Caller caller, int assessmentId, string? reason, CancellationToken cancellationToken = default)

@@ -385,7 +385,7 @@ public sealed class EvidenceWorkspaceService(
             after: item.Sha256 ?? item.Url, assessmentId: assessmentId);
         await VoidSignOffIfSignedAsync(db, caller, assessment, $"{caller.DisplayName} added evidence for {code}.", now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        return new SaveResult(SaveStatus.Saved, response.ConcurrencyStamp, null, null);
+        return new SaveResult(SaveStatus.Saved, response.ConcurrencyStamp, null, null, CreatedId: item.Id);
     }
 
     private static async Task<(Assessment? Assessment, AssessmentRequirement? Requirement, string? Refusal)> EditableRequirementAsync(

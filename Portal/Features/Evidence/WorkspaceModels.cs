@@ -78,7 +78,7 @@ public enum SaveStatus
 /// The outcome of saving a response. On a conflict, <see cref="Theirs"/> is what the other person saved, so the
 /// page can show both versions and let the supplier keep one.
 /// </summary>
-public sealed record SaveResult(SaveStatus Status, Guid? ConcurrencyStamp, ResponseView? Theirs, string? Message, string? Field = null)
+public sealed record SaveResult(SaveStatus Status, Guid? ConcurrencyStamp, ResponseView? Theirs, string? Message, string? Field = null, int? CreatedId = null)
 {
     public static SaveResult Refused(string message, string? field = null) => new(SaveStatus.Refused, null, null, message, field);
 }

@@ -39,7 +39,7 @@ public sealed class PolicyCatalogueService(IDbContextFactory<PortalDbContext> co
             .Where(v => includeDrafts || v.Status != FrameworkVersionStatus.Draft)
             .OrderBy(v => v.PolicyFramework!.Name).ThenByDescending(v => v.ImportedAt)
             .Select(v => new VersionRow(
-                v.Id, v.PolicyFramework!.Name, v.Label, v.Status, v.ImportedAt, v.ImportedBy, v.PublishedAt, v.RetiredAt, v.Requirements.Count))
+                v.Id, v.PolicyFramework!.Name, v.Label, v.Status, v.ImportedAt, v.ImportedBy, v.PublishedAt, v.RetiredAt, v.Requirements.Count, v.PolicyFramework.Key))
             .ToListAsync(cancellationToken);
     }
 

@@ -25,7 +25,8 @@ public sealed record VersionRow(
     string ImportedBy,
     DateTime? PublishedAt,
     DateTime? RetiredAt,
-    int RequirementCount);
+    int RequirementCount,
+    string FrameworkKey);
 
 /// <summary>A requirement as the library lists it and the scoping guide works from.</summary>
 public sealed record RequirementListItem(

@@ -70,8 +70,10 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
         TransitionAsync(caller, assessmentId, WorkflowAction.StartReview, null, cancellationToken);
 
     /// <summary>Records the same decision on one or more requirements (several can be accepted at once).</summary>
+    /// <param name="expectedStamp">When given, the assessment's concurrency stamp the decision was made on; a later change answers a conflict.</param>
     public async Task<CommandResult> DecideAsync(
-        Caller caller, int assessmentId, IReadOnlyCollection<string> codes, ReviewOutcome outcome, string? note, CancellationToken cancellationToken = default)
+        Caller caller, int assessmentId, IReadOnlyCollection<string> codes, ReviewOutcome outcome, string? note, Guid? expectedStamp = null,
+        CancellationToken cancellationToken = default)
     {
         var text = TypedText.Tidy(note, 4000);
         if (outcome == ReviewOutcome.ClarificationRequested && (text is null || text.Length < 5))
@@ -100,6 +102,11 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
         if (assessment.Status != AssessmentStatus.UnderReview)
         {
             return CommandResult.Refused($"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}; decisions are made while it is under review.");
+        }
+
+        if (expectedStamp is { } expected && assessment.ConcurrencyStamp != expected)
+        {
+            return CommandResult.Conflict($"{assessment.Reference} changed since it was read.");
         }
 
         var requirements = await db.AssessmentRequirements.Where(r => r.AssessmentId == assessmentId && r.InScope && codes.Contains(r.Code)).ToListAsync(cancellationToken);

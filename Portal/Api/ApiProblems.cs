@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc;
+using Portal.Auth;
+
+namespace Portal.Api;
+
+/// <summary>
+/// Makes every failure under /api/v1 an RFC 9457 problem details body: a request the framework could not read
+/// (malformed JSON, a wrong type, an unknown field, an id that is not a number, a wrong content type, a body too
+/// large) is a 400, 413 or 415 that names what was wrong; an empty error response (401, 403, 404, 405) gets a body
+/// that says what to do; anything unexpected is a 500 that leaks nothing.
+/// </summary>
+public sealed partial class ApiProblems(RequestDelegate next, IProblemDetailsService problems, ILogger<ApiProblems> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            var (detail, errors) = Explain(ex);
+            await WriteAsync(context, ex.StatusCode, detail, errors);
+            return;
+        }
+        catch (AccessDeniedException ex) when (!context.Response.HasStarted)
+        {
+            await WriteAsync(context, StatusCodes.Status403Forbidden, ex.Message);
+            return;
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogError(ex, "API request {Method} {Path} failed", context.Request.Method, context.Request.Path);
+            await WriteAsync(context, StatusCodes.Status500InternalServerError,
+                $"Something went wrong on the portal's side. Try again; if it keeps happening, give your administrator the trace id {context.TraceIdentifier}.");
+            return;
+        }
+
+        var response = context.Response;
+        if (response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
+        {
+            await WriteAsync(context, response.StatusCode, DetailFor(context));
+        }
+    }
+
+    private static string DetailFor(HttpContext context) => context.Response.StatusCode switch
+    {
+        StatusCodes.Status401Unauthorized => context.Items[ApiAuthentication.ChallengeDetailKey] as string
+            ?? "Send a personal access token as 'Authorization: Bearer oap_...'. Create one at /account/tokens.",
+        StatusCodes.Status403Forbidden => "Your role does not allow this. The API allows exactly what the portal allows you.",
+        StatusCodes.Status404NotFound => $"There is no API operation at {context.Request.Path}. The operations are listed at /api/docs.",
+        StatusCodes.Status405MethodNotAllowed => $"{context.Request.Method} is not allowed on {context.Request.Path}. The operations are listed at /api/docs.",
+        StatusCodes.Status413PayloadTooLarge => "The request body is larger than this operation accepts.",
+        StatusCodes.Status415UnsupportedMediaType => "The request body's Content-Type is not one this operation accepts. See /api/docs.",
+        _ => "The request could not be completed.",
+    };
+
+    /// <summary>Says which part of the request was wrong and how, without naming the portal's internal types.</summary>
+    private static (string Detail, IDictionary<string, string[]>? Errors) Explain(BadHttpRequestException ex)
+    {
+        if (ex.InnerException is JsonException json)
+        {
+            var path = json.Path ?? "$";
+            var where = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : string.Empty;
+            string problem;
+            if (UnknownMember().Match(json.Message) is { Success: true } unknown)
+            {
+                path = $"{path.TrimEnd('.')}.{unknown.Groups[1].Value}".Replace("$..", "$.", StringComparison.Ordinal);
+                problem = $"The field '{unknown.Groups[1].Value}' is not one this operation accepts. Remove it; field names are camelCase, as the API reference lists them.";
+            }
+            else if (json.Message.Contains("could not be converted", StringComparison.Ordinal))
+            {
+                problem = $"The value at '{path}'{where} is not of the right type or is not one of the allowed values. The API reference lists each field's type and values.";
+            }
+            else if (json.Message.Contains("missing required properties", StringComparison.Ordinal) || json.Message.Contains("null", StringComparison.OrdinalIgnoreCase))
+            {
+                problem = $"A required field is missing or null at '{path}'. The API reference marks the required fields.";
+            }
+            else
+            {
+                var reason = json.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.', ' ');
+                problem = $"The request body is not well-formed JSON: {reason}{where}.";
+            }
+
+            return (problem, new Dictionary<string, string[]> { [path] = [problem] });
+        }
+
+        if (BindFailure().Match(ex.Message) is { Success: true } bind)
+        {
+            var name = bind.Groups["name"].Value;
+            var problem = bind.Groups["type"].Value is "int" or "int?" or "long"
+                ? $"'{bind.Groups["value"].Value}' is not a valid {name}: it must be a whole number."
+                : $"'{bind.Groups["value"].Value}' is not a valid {name}.";
+            return (problem, new Dictionary<string, string[]> { [name] = [problem] });
+        }
+
+        return ex.StatusCode switch
+        {
+            StatusCodes.Status413PayloadTooLarge => ($"The request body is too large. {ex.Message}", null),
+            StatusCodes.Status415UnsupportedMediaType when ex.Message.Contains("form", StringComparison.OrdinalIgnoreCase) =>
+                ("Send this request as multipart/form-data, as the API reference shows.", null),
+            StatusCodes.Status415UnsupportedMediaType => ("Send the body as JSON with 'Content-Type: application/json'.", null),
+            _ when ex.Message.Contains("no body was provided", StringComparison.Ordinal) || ex.Message.Contains("empty", StringComparison.OrdinalIgnoreCase) =>
+                ("This operation needs a JSON body, as the API reference shows.", null),
+            _ => ($"The request could not be read: {ex.Message}", null),
+        };
+    }
+
+    private async Task WriteAsync(HttpContext context, int status, string detail, IDictionary<string, string[]>? errors = null)
+    {
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        var problem = errors is null
+            ? new ProblemDetails { Status = status, Detail = detail }
+            : new HttpValidationProblemDetails(errors) { Status = status, Detail = detail, Title = "The request is not valid" };
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
+        {
+            // A client that asked for something other than JSON still gets the problem, as JSON.
+            problem.Instance = context.Request.Path;
+            await context.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, contentType: "application/problem+json");
+        }
+    }
+
+    [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
+    private static partial Regex UnknownMember();
+
+    [GeneratedRegex("Failed to bind parameter \"(?<type>\\S+) (?<name>\\S+)\" from \"(?<value>[^\"]*)\"")]
+    private static partial Regex BindFailure();
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Portal.Auth;
+using Scalar.AspNetCore;
+
+namespace Portal.Api;
+
+/// <summary>
+/// The portal's REST API, version 1: JSON over the same feature services the pages use, documented by an OpenAPI
+/// document generated from this code, signed in by bearer tokens only, and limited per token for fair use.
+/// </summary>
+public static class ApiSetup
+{
+    public const string Prefix = "/api/v1";
+
+    public static WebApplicationBuilder AddPortalApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
+        });
+        builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
+        // Bad requests throw, so the API's problem details can say exactly what was wrong (the field, the value).
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddPortalApiDocumentation();
+        builder.AddApiFairUse();
+        return builder;
+    }
+
+    /// <summary>
+    /// Names are camelCase; enumerations are their names (as in the scorecard export), never numbers; a field the API
+    /// does not know, or a null where a value is required, is refused rather than ignored.
+    /// </summary>
+    public static void ConfigureJson(System.Text.Json.JsonSerializerOptions options)
+    {
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.RespectNullableAnnotations = true;
+        options.RespectRequiredConstructorParameters = true;
+        options.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
+    }
+
+    /// <summary>Problem details for everything under /api/v1 that goes wrong, before anything else sees the request.</summary>
+    public static IApplicationBuilder UsePortalApiProblems(this IApplicationBuilder app) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(Prefix), branch => branch.UseMiddleware<ApiProblems>());
+
+    public static WebApplication MapPortalApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous().ExcludeFromDescription();
+        app.MapScalarApiReference("/api/docs", options => options
+            .WithTitle("NHS Open API compliance portal: API reference")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .AddPreferredSecuritySchemes(ApiDocumentation.BearerSchemeName))
+            .AllowAnonymous();
+
+        var api = app.MapGroup(Prefix)
+            .RequireAuthorization(ApiAuthentication.Policy)
+            .RequireRateLimiting(ApiFairUse.PolicyName)
+            .AddEndpointFilter<ApiCallerFilter>()
+            // The API signs in by bearer token only, never by cookie, so no request can ride on a browser's session.
+            .DisableAntiforgery();
+
+        api.MapAccountApi();
+        api.MapCatalogueApi();
+        api.MapAssessmentsApi();
+        api.MapResponsesApi();
+        api.MapEvidenceApi();
+        api.MapReviewsApi();
+        api.MapScorecardsApi();
+        api.MapTimelineApi();
+        return app;
+    }
+}

@@ -1,0 +1,123 @@
+using System.ComponentModel;
+using Portal.Data.Assessments;
+using Portal.Data.Policy;
+using Portal.Features.Assessments;
+
+namespace Portal.Api;
+
+/// <summary>Assessments: the list (filtered, a page at a time), one assessment, starting a draft, and its scope.</summary>
+public static class AssessmentsApi
+{
+    public sealed record AssessmentSummary(
+        [property: Description("The assessment's id, used in every address under it.")] int Id,
+        [property: Description("The reference people quote, for example OAP-00042.")] string Reference,
+        string SystemName,
+        [property: Description("The supplier being assessed; null until the officer chooses one.")] string? Supplier,
+        [property: Description("The NHS organisation assessing.")] string Organisation,
+        [property: Description("Draft, AwaitingSupplier, Submitted, UnderReview, ClarificationRequested, AwaitingSignOff, SignedOff, SignedOffWithConditions, Rejected or Withdrawn.")] AssessmentStatus Status,
+        [property: Description("Procure, Develop or Upgrade; null until chosen.")] AssessmentRoute? Route,
+        DateOnly? ResponseDueDate,
+        string? ProcurementReference,
+        [property: Description("How many requirements are in scope.")] int InScope,
+        [property: Description("How many of them the supplier has answered.")] int Answered);
+
+    public sealed record FunctionItem(string Name, string? Description, string? ApiOperation, string? DocumentationUrl);
+
+    public sealed record InvitationItem(int Id, string Email, InvitationStatus Status, DateTime InvitedAt, DateTime? AcceptedAt);
+
+    public sealed record AssessmentDetail(
+        AssessmentSummary Summary,
+        string Framework,
+        [property: Description("The catalogue version the assessment is pinned to.")] int VersionId,
+        string VersionLabel,
+        [property: Description("The conditions that drove scoping.")] IReadOnlyList<string> Conditions,
+        string? ProductName,
+        string? ProductVersion,
+        string? Description,
+        DateOnly? ContractDate,
+        [property: Description("Whether the officer has confirmed the guided start.")] bool StartConfirmed,
+        int OutOfScope,
+        [property: Description("The significant business functions the supplier must expose, with the API operation the supplier gave for each.")] IReadOnlyList<FunctionItem> Functions,
+        [property: Description("The supplier invitations; shown to the assessing organisation's procurement officers only.")] IReadOnlyList<InvitationItem> Invitations);
+
+    public sealed record ScopeItem(
+        string Code, string Title, string Section, Obligation Obligation, RouteStanding? Standing,
+        [property: Description("Why scoping brought it in.")] string Reason,
+        bool InScope, bool AddedByOfficer,
+        [property: Description("Why the officer took it out; NHS staff only.")] string? ExclusionJustification);
+
+    public static void MapAssessmentsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/assessments").WithTags(ApiDocumentation.Assessments);
+        group.MapGet("/", ListAsync).WithName("ListAssessments").Returns<ItemsPage<AssessmentSummary>>().WithSummary("List assessments")
+            .WithDescription("The assessments you may see, most recently changed first, a page at a time with the total: NHS staff see their organisation's, "
+                + "supplier account managers their supplier's once invited.")
+            .ValidationProblem();
+        group.MapGet("/{assessmentId}", GetAsync).WithName("GetAssessment").Returns<AssessmentDetail>().WithSummary("Get an assessment")
+            .WithDescription("An assessment with its system, route, conditions, catalogue version and significant functions. The ETag goes in If-Match when recording review decisions.")
+            .InvalidIdProblem().NotFoundProblem();
+        group.MapPost("/", CreateAsync).WithName("CreateAssessment").WithSummary("Start a draft assessment (procurement officers)")
+            .WithDescription("Starts a draft assessment for your organisation on the current catalogue version. Continue the guided start (route, system, conditions, functions, scope) in the portal at /assessments/{id}/start.")
+            .Produces<AssessmentDetail>(StatusCodes.Status201Created)
+            .ForbiddenProblem().ConflictProblem();
+        group.MapGet("/{assessmentId}/scope", ScopeAsync).WithName("GetAssessmentScope").Returns<IReadOnlyList<ScopeItem>>().WithSummary("Get an assessment's scope")
+            .WithDescription("The requirements scoping chose, each with the reason it applies. NHS staff also see the requirements the officer took out and why.")
+            .InvalidIdProblem().NotFoundProblem();
+    }
+
+    private static async Task<IResult> ListAsync(
+        [Description("Only assessments in this status.")] AssessmentStatus? status,
+        [Description("Only assessments on this route.")] AssessmentRoute? route,
+        [Description("Only assessments of this supplier, by id.")] int? supplierId,
+        [Description("Text the system name or procurement reference contains.")] string? search,
+        [Description("The page number, from 1 (default 1).")] int? page,
+        [Description("Items per page, 1 to 100 (default 25).")] int? pageSize,
+        HttpContext http,
+        AssessmentService assessments)
+    {
+        if (ApiPaging.Check(page, pageSize) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var number = page ?? 1;
+        var size = pageSize ?? ApiPaging.DefaultPageSize;
+        var (rows, total) = await assessments.PageAsync(
+            http.Caller(), new AssessmentService.ListFilter(status, route, supplierId, search), number, size, http.RequestAborted);
+        return new ApiJson<ItemsPage<AssessmentSummary>>(new ItemsPage<AssessmentSummary>(rows.Select(Summary).ToList(), number, size, total));
+    }
+
+    private static async Task<IResult> GetAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, AssessmentService assessments) =>
+        await assessments.GetAsync(http.Caller(), assessmentId, http.RequestAborted) is { } overview
+            ? new ApiJson<AssessmentDetail>(Detail(overview), ETags.Of(overview.ConcurrencyStamp))
+            : ApiProblem.NotFound($"Assessment {assessmentId}");
+
+    private static async Task<IResult> CreateAsync(HttpContext http, AssessmentStartService start, AssessmentService assessments)
+    {
+        var caller = http.Caller();
+        var created = await start.CreateDraftAsync(caller, http.RequestAborted);
+        if (!created.Succeeded)
+        {
+            return ApiProblem.Conflict(created.Message!);
+        }
+
+        var overview = (await assessments.GetAsync(caller, created.Value, http.RequestAborted))!;
+        return new ApiJson<AssessmentDetail>(Detail(overview), ETags.Of(overview.ConcurrencyStamp), StatusCodes.Status201Created,
+            $"{ApiSetup.Prefix}/assessments/{created.Value}");
+    }
+
+    private static async Task<IResult> ScopeAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, AssessmentService assessments) =>
+        await assessments.ScopeAsync(http.Caller(), assessmentId, http.RequestAborted) is { } scope
+            ? new ApiJson<IReadOnlyList<ScopeItem>>(scope.Select(s => new ScopeItem(
+                s.Code, s.Title, s.SectionCode, s.Obligation, s.Standing, s.Reason, s.InScope, s.AddedByOfficer, s.ExclusionJustification)).ToList())
+            : ApiProblem.NotFound($"Assessment {assessmentId}");
+
+    private static AssessmentSummary Summary(AssessmentService.AssessmentRow r) => new(
+        r.Id, r.Reference, r.SystemName, r.SupplierName, r.OrganisationName, r.Status, r.Route, r.ResponseDueDate, r.ProcurementReference, r.InScope, r.Answered);
+
+    private static AssessmentDetail Detail(AssessmentService.Overview o) => new(
+        Summary(o.Summary), o.FrameworkName, o.VersionId, o.VersionLabel, ApiPaging.Flags(o.Conditions), o.ProductName, o.ProductVersion, o.Description,
+        o.ContractDate, o.StartConfirmed, o.OutOfScope,
+        o.Functions.Select(f => new FunctionItem(f.Name, f.Description, f.ApiOperation, f.DocumentationUrl)).ToList(),
+        o.Invitations.Select(i => new InvitationItem(i.Id, i.Email, i.Status, i.InvitedAt, i.AcceptedAt)).ToList());
+}

@@ -1,0 +1,135 @@
+using System.ComponentModel;
+using Portal.Data.Policy;
+using Portal.Data.Reviews;
+using Portal.Data.SignOffs;
+using Portal.Features.Assessments;
+using Portal.Features.Reviews;
+using Portal.Features.SignOffs;
+
+namespace Portal.Api;
+
+/// <summary>The NHS side of an assessment: review decisions per requirement, and the sign-off state.</summary>
+public static class ReviewsApi
+{
+    public sealed record ReviewItem(
+        string Code, string Title, Obligation Obligation, RouteStanding? Standing,
+        [property: Description("Accepted, ClarificationRequested or Rejected; null while undecided.")] ReviewOutcome? Outcome,
+        [property: Description("The question for a clarification, or the reason for a rejection.")] string? Note,
+        string? DecidedBy);
+
+    public sealed record Review(
+        int AssessmentId, string Reference, string Status,
+        [property: Description("How many requirements have an accepted or rejected decision.")] int Decided,
+        int Clarifications,
+        [property: Description("Whether every requirement is decided, so the assessment can go for sign-off.")] bool ReadyForSignOff,
+        [property: Description("Whether you may record decisions now (a procurement officer of the organisation, while the assessment is under review).")] bool CanDecide,
+        IReadOnlyList<ReviewItem> Items);
+
+    public sealed record DecisionBody(
+        [property: Description("The requirements to decide, by id; several can be accepted at once.")] IReadOnlyList<string> Requirements,
+        [property: Description("Accepted, ClarificationRequested or Rejected.")] ReviewOutcome Outcome,
+        [property: Description("The question for the supplier (ClarificationRequested) or the reason (Rejected); shared with the supplier.")] string? Note = null);
+
+    public sealed record Condition(string Text, string Owner, DateOnly DueDate);
+
+    public sealed record SignOffRecord(
+        SignOffDecision Decision, string SignedBy, string Role, DateTime SignedAt, string? HazardLogReference, string? Reasons,
+        [property: Description("The SHA-256 seal over the snapshot of the assessment that was signed off.")] string Seal,
+        [property: Description("Whether a later change by the supplier voided this sign-off.")] bool Void,
+        DateTime? VoidedAt, string? VoidReason, IReadOnlyList<Condition> Conditions);
+
+    public sealed record SignOffState(
+        int AssessmentId, string Reference, string Status, int InScope, int Accepted, int Rejected, int OpenClarifications,
+        [property: Description("The unmet Must requirements, with why each is unmet.")] IReadOnlyList<string> UnmetMust,
+        [property: Description("The latest sign-off; null when the assessment was never signed off.")] SignOffRecord? Latest,
+        [property: Description("Whether you may sign it off now.")] bool CanSignOff,
+        [property: Description("Why not, when you may not.")] string? WhyNot);
+
+    public static void MapReviewsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/assessments/{assessmentId}").WithTags(ApiDocumentation.Reviews);
+        group.MapGet("/review", GetReviewAsync).WithName("GetReview").Returns<Review>().WithSummary("Get the review decisions (NHS staff)")
+            .WithDescription("The review decision on every in-scope requirement. Suppliers see decisions through the scorecard and clarifications through their responses.")
+            .InvalidIdProblem().ForbiddenProblem().NotFoundProblem();
+        group.MapPost("/review/decisions", DecideAsync).WithName("RecordReviewDecisions").Returns<Review>().WithSummary("Record review decisions (procurement officers)")
+            .WithDescription("Records the same decision on one or more requirements while the assessment is under review. Send the assessment's ETag "
+                + "(from GET /api/v1/assessments/{assessmentId}) in If-Match, so the decision is made on the assessment you read.")
+            .Accepts<DecisionBody>("application/json")
+            .ValidationProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem().PreconditionProblems().TooLargeProblem()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(64 * 1024));
+        group.MapGet("/sign-off", GetSignOffAsync).WithTags(ApiDocumentation.SignOffs).WithName("GetSignOff").Returns<SignOffState>().WithSummary("Get the sign-off state (NHS staff)")
+            .WithDescription("Counts, unmet Must requirements, the latest sign-off with its seal and conditions, and whether you may sign it off. Signing off is done in the portal.")
+            .InvalidIdProblem().ForbiddenProblem().NotFoundProblem();
+    }
+
+    private static async Task<IResult> GetReviewAsync(
+        [Description("The assessment's id.")] int assessmentId, HttpContext http, ReviewService reviews, AssessmentService assessments)
+    {
+        var caller = http.Caller();
+        var view = await reviews.GetAsync(caller, assessmentId, http.RequestAborted);
+        if (view is null)
+        {
+            return await NotNhsAsync(caller, assessmentId, assessments, http.RequestAborted);
+        }
+
+        return new ApiJson<Review>(Map(view));
+    }
+
+    private static async Task<IResult> DecideAsync(
+        [Description("The assessment's id.")] int assessmentId, DecisionBody body, HttpContext http, ReviewService reviews, AssessmentService assessments)
+    {
+        var caller = http.Caller();
+        var overview = await assessments.GetAsync(caller, assessmentId, http.RequestAborted);
+        if (overview is null)
+        {
+            return ApiProblem.NotFound($"Assessment {assessmentId}");
+        }
+
+        if (!caller.IsInRole(Data.Users.PortalRoles.ProcurementOfficer) || !AssessmentVisibility.IsNhsStaff(caller))
+        {
+            return ApiProblem.Forbidden("Only a procurement officer of the assessing organisation records review decisions.");
+        }
+
+        if (ETags.CheckIfMatch(http.Request, ETags.Of(overview.ConcurrencyStamp), required: true, $"Assessment {assessmentId}") is { } precondition)
+        {
+            return precondition;
+        }
+
+        var result = await reviews.DecideAsync(caller, assessmentId, body.Requirements, body.Outcome, body.Note, overview.ConcurrencyStamp, http.RequestAborted);
+        if (!result.Succeeded)
+        {
+            return result.IsConflict ? ApiProblem.PreconditionFailed($"{result.Message} Read the assessment again, then retry with its new ETag.") : ApiProblem.Refused(result);
+        }
+
+        return new ApiJson<Review>(Map((await reviews.GetAsync(caller, assessmentId, http.RequestAborted))!));
+    }
+
+    private static async Task<IResult> GetSignOffAsync(
+        [Description("The assessment's id.")] int assessmentId, HttpContext http, SignOffService signOffs, AssessmentService assessments)
+    {
+        var caller = http.Caller();
+        var summary = await signOffs.GetAsync(caller, assessmentId, http.RequestAborted);
+        if (summary is null)
+        {
+            return await NotNhsAsync(caller, assessmentId, assessments, http.RequestAborted);
+        }
+
+        var latest = summary.Latest;
+        return new ApiJson<SignOffState>(new SignOffState(
+            summary.AssessmentId, summary.Reference, summary.Status.ToString(), summary.InScope, summary.Accepted, summary.Rejected, summary.OpenClarifications,
+            summary.UnmetMust.Select(u => $"{u.Code}: {u.Why}").ToList(),
+            latest is null ? null : new SignOffRecord(latest.Decision, latest.SignedBy, latest.Role, latest.SignedAt, latest.HazardLogReference, latest.Reasons,
+                latest.Seal, latest.IsVoid, latest.VoidedAt, latest.VoidReason, latest.Conditions.Select(c => new Condition(c.Text, c.Owner, c.DueDate)).ToList()),
+            summary.CanSignOff, summary.WhyNot));
+    }
+
+    /// <summary>The supplier may see the assessment but not the NHS's working; everyone else may not see it at all.</summary>
+    private static async Task<IResult> NotNhsAsync(Portal.Auth.Caller caller, int assessmentId, AssessmentService assessments, CancellationToken cancellationToken) =>
+        await assessments.IsVisibleAsync(caller, assessmentId, cancellationToken)
+            ? ApiProblem.Forbidden("Only NHS staff of the assessing organisation see the review and sign-off.")
+            : ApiProblem.NotFound($"Assessment {assessmentId}");
+
+    private static Review Map(ReviewService.ReviewView v) => new(
+        v.AssessmentId, v.Reference, v.Status.ToString(), v.Decided, v.Clarifications, v.ReadyForSignOff, v.CanDecide,
+        v.Items.Select(i => new ReviewItem(i.Code, i.Title, i.Obligation, i.Standing, i.Outcome, i.Note, i.DecidedBy)).ToList());
+}
