@@ -22,18 +22,18 @@ public sealed partial class ApiProblems(RequestDelegate next, IProblemDetailsSer
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
             var (detail, errors) = Explain(ex);
-            await WriteAsync(context, ex.StatusCode, detail, errors);
+            await ReplaceAsync(context, ex.StatusCode, detail, errors);
             return;
         }
         catch (AccessDeniedException ex) when (!context.Response.HasStarted)
         {
-            await WriteAsync(context, StatusCodes.Status403Forbidden, ex.Message);
+            await ReplaceAsync(context, StatusCodes.Status403Forbidden, ex.Message);
             return;
         }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             logger.LogError(ex, "API request {Method} {Path} failed", context.Request.Method, context.Request.Path);
-            await WriteAsync(context, StatusCodes.Status500InternalServerError,
+            await ReplaceAsync(context, StatusCodes.Status500InternalServerError,
                 $"Something went wrong on the portal's side. Try again; if it keeps happening, give your administrator the trace id {context.TraceIdentifier}.");
             return;
         }
@@ -108,9 +108,15 @@ public sealed partial class ApiProblems(RequestDelegate next, IProblemDetailsSer
         };
     }
 
-    private async Task WriteAsync(HttpContext context, int status, string detail, IDictionary<string, string[]>? errors = null)
+    /// <summary>After an exception, whatever the endpoint began (headers, an ETag) no longer describes the answer.</summary>
+    private Task ReplaceAsync(HttpContext context, int status, string detail, IDictionary<string, string[]>? errors = null)
     {
         context.Response.Clear();
+        return WriteAsync(context, status, detail, errors);
+    }
+
+    private async Task WriteAsync(HttpContext context, int status, string detail, IDictionary<string, string[]>? errors = null)
+    {
         context.Response.StatusCode = status;
         var problem = errors is null
             ? new ProblemDetails { Status = status, Detail = detail }

@@ -7,7 +7,8 @@ namespace Portal.Auth;
 /// <summary>The demo people the development sign-in offers. Empty outside Development, where that sign-in does not exist.</summary>
 public sealed class DemoPeople(IDbContextFactory<PortalDbContext> contexts, IWebHostEnvironment environment)
 {
-    public sealed record Person(int UserId, string Name, string? Role, string Affiliation);
+    /// <param name="ApiToken">The person's well-known API token, which the portal accepts only in Development.</param>
+    public sealed record Person(int UserId, string Name, string? Role, string Affiliation, string ApiToken);
 
     public async Task<IReadOnlyList<Person>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -25,10 +26,11 @@ public sealed class DemoPeople(IDbContextFactory<PortalDbContext> contexts, IWeb
                 u.Id,
                 u.DisplayName,
                 u.Role,
+                u.ObjectId,
                 Organisation = u.NhsOrganisation == null ? null : u.NhsOrganisation.Name,
                 Supplier = u.Supplier == null ? null : u.Supplier.Name,
             })
             .ToListAsync(cancellationToken);
-        return people.Select(p => new Person(p.Id, p.DisplayName, p.Role, p.Organisation ?? p.Supplier ?? "Not linked")).ToList();
+        return people.Select(p => new Person(p.Id, p.DisplayName, p.Role, p.Organisation ?? p.Supplier ?? "Not linked", PortalSeeder.DemoToken(p.ObjectId))).ToList();
     }
 }

@@ -1,0 +1,36 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.AccessTokens;
+using Portal.Features.AccessTokens;
+
+namespace Portal.Tests.TestSupport;
+
+/// <summary>API callers for HTTP tests: real personal access tokens, made by the real service, sent as bearer tokens.</summary>
+public static class ApiClients
+{
+    public static async Task<string> TokenForAsync(this PortalAppFactory factory, string demoObjectId, TokenScope scope = TokenScope.ReadWrite)
+    {
+        var contexts = factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var caller = await TestCallers.ForAsync(contexts, demoObjectId);
+        var (result, created) = await new AccessTokenService(contexts, TimeProvider.System)
+            .CreateAsync(caller, $"Test token for {demoObjectId}", scope, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30));
+        Assert.True(result.Succeeded, result.Message);
+        return created!.Token;
+    }
+
+    public static HttpClient ApiClient(this PortalAppFactory factory, string? token)
+    {
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public static async Task<HttpClient> ApiClientForAsync(this PortalAppFactory factory, string demoObjectId, TokenScope scope = TokenScope.ReadWrite) =>
+        factory.ApiClient(await factory.TokenForAsync(demoObjectId, scope));
+}
