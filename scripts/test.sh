@@ -5,12 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 results="$root/artifacts/test-results"
-rm -rf "$results"
+openapi="$root/artifacts/openapi-v1.json"
+rm -rf "$results" "$openapi"
 mkdir -p "$results"
 
 . scripts/debian-packages.sh
 need_package chromium chromium "the browser tests"
 need_package qpdf qpdf "the PDF tests"
+need_package node nodejs "the OpenAPI linter"
+need_package npm npm "the OpenAPI linter"
 
 echo "Restoring tools and packages..."
 dotnet tool restore >/dev/null
@@ -35,6 +38,29 @@ dotnet test Portal.sln --no-build --nologo \
 status=$?
 set -e
 
+# The API's OpenAPI document (written by OpenApiDocumentTests from the running portal) must lint clean with Redocly's
+# recommended rules (redocly.yaml). Redocly CLI 2 needs Node 20.19 or later; an older Node (Debian's own) gets 1.34.
+lint_status=0
+if [ -f "$openapi" ]; then
+  if node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+    redocly_version=2.77.0
+  else
+    redocly_version=1.34.20
+  fi
+  tools="$root/artifacts/tools/redocly-$redocly_version"
+  if [ ! -x "$tools/node_modules/.bin/redocly" ]; then
+    echo "Installing @redocly/cli $redocly_version (the OpenAPI linter) into artifacts/tools..."
+    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error "@redocly/cli@$redocly_version" >/dev/null || lint_status=$?
+  fi
+  if [ "$lint_status" -eq 0 ]; then
+    echo "Linting the API's OpenAPI document..."
+    REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true "$tools/node_modules/.bin/redocly" lint "$openapi" --format=stylish || lint_status=$?
+  fi
+else
+  echo "The OpenAPI document was not written (OpenApiDocumentTests did not run or failed), so it cannot be linted."
+  lint_status=1
+fi
+
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
@@ -47,5 +73,9 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the run itself failed (a crash or a build problem) without a failed test to count
 fi
+if [ "$lint_status" -ne 0 ]; then
+  echo "The OpenAPI document has lint errors (see above)."
+  failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$lint_status" -eq 0 ]

@@ -15,6 +15,13 @@ public sealed partial class ApiProblems(RequestDelegate next, IProblemDetailsSer
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        if (!await WithinSizeLimitAsync(context))
+        {
+            await WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
+                $"The request body is larger than this operation accepts ({SizeLimitOf(context) / 1024} KB). Send less, or link to large documents instead.");
+            return;
+        }
+
         try
         {
             await next(context);
@@ -45,6 +52,55 @@ public sealed partial class ApiProblems(RequestDelegate next, IProblemDetailsSer
         }
     }
 
+    private static long? SizeLimitOf(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
+
+    /// <summary>
+    /// Refuses a body over the operation's limit before anything reads it: by its Content-Length, or, for a body sent
+    /// without one, by reading at most one byte past the limit (the operations with a limit take small bodies or
+    /// documents the form reader would buffer anyway).
+    /// </summary>
+    private static async Task<bool> WithinSizeLimitAsync(HttpContext context)
+    {
+        if (SizeLimitOf(context) is not { } limit)
+        {
+            return true;
+        }
+
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server)
+        {
+            server.MaxRequestBodySize = limit;
+        }
+
+        if (context.Request.ContentLength is { } length)
+        {
+            return length <= limit;
+        }
+
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsDelete(context.Request.Method))
+        {
+            return true;
+        }
+
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return false;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        buffer.Position = 0;
+        context.Request.Body = buffer;
+        context.Response.RegisterForDispose(buffer);
+        return true;
+    }
+
     private static string DetailFor(HttpContext context) => context.Response.StatusCode switch
     {
         StatusCodes.Status401Unauthorized => context.Items[ApiAuthentication.ChallengeDetailKey] as string
@@ -53,7 +109,10 @@ public sealed partial class ApiProblems(RequestDelegate next, IProblemDetailsSer
         StatusCodes.Status404NotFound => $"There is no API operation at {context.Request.Path}. The operations are listed at /api/docs.",
         StatusCodes.Status405MethodNotAllowed => $"{context.Request.Method} is not allowed on {context.Request.Path}. The operations are listed at /api/docs.",
         StatusCodes.Status413PayloadTooLarge => "The request body is larger than this operation accepts.",
-        StatusCodes.Status415UnsupportedMediaType => "The request body's Content-Type is not one this operation accepts. See /api/docs.",
+        // Routing answers 415 itself when no operation at the address takes the body's type, so no endpoint says which it takes.
+        StatusCodes.Status415UnsupportedMediaType =>
+            $"No operation at {context.Request.Path} takes a '{context.Request.ContentType}' body. Send JSON with 'Content-Type: application/json', "
+            + "and documents as multipart/form-data; the API reference at /api/docs says which each operation takes.",
         _ => "The request could not be completed.",
     };
 
@@ -67,7 +126,8 @@ public sealed partial class ApiProblems(RequestDelegate next, IProblemDetailsSer
             string problem;
             if (UnknownMember().Match(json.Message) is { Success: true } unknown)
             {
-                path = $"{path.TrimEnd('.')}.{unknown.Groups[1].Value}".Replace("$..", "$.", StringComparison.Ordinal);
+                var field = unknown.Groups[1].Value;
+                path = path.EndsWith($".{field}", StringComparison.Ordinal) ? path : $"{path.TrimEnd('.')}.{field}";
                 problem = $"The field '{unknown.Groups[1].Value}' is not one this operation accepts. Remove it; field names are camelCase, as the API reference lists them.";
             }
             else if (json.Message.Contains("could not be converted", StringComparison.Ordinal))

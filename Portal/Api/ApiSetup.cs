@@ -47,10 +47,17 @@ public static class ApiSetup
     public static WebApplication MapPortalApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous().ExcludeFromDescription();
+        // The reference works offline from the portal's own files; nothing about the API is sent to Scalar's hosted
+        // services (AI agent, MCP, telemetry, hosted developer tools).
         app.MapScalarApiReference("/api/docs", options => options
             .WithTitle("NHS Open API compliance portal: API reference")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-            .AddPreferredSecuritySchemes(ApiDocumentation.BearerSchemeName))
+            .AddPreferredSecuritySchemes(ApiDocumentation.BearerSchemeName)
+            .WithDefaultHttpClient(ScalarTarget.Shell, ScalarClient.Curl)
+            .HideDeveloperTools()
+            .DisableAgent()
+            .DisableMcp()
+            .DisableTelemetry())
             .AllowAnonymous();
 
         var api = app.MapGroup(Prefix)
