@@ -19,6 +19,11 @@ public static class PortalSeeder
     /// <summary>Demo people sign in through the development sign-in only; their tenant marks them as such.</summary>
     public const string DemoTenantId = "demo";
 
+    /// <summary>The demo supplier that builds the portal itself, and its account manager, who answers the portal's self-assessment.</summary>
+    public const string PortalTeamSupplier = "Open API Portal Team (demo)";
+
+    public const string PortalTeamPerson = "rowan.ellis";
+
     /// <summary>The name of each demo person's well-known API token.</summary>
     public const string DemoTokenName = "Demo token (Development only)";
 
@@ -92,6 +97,8 @@ public static class PortalSeeder
         var icb = await EnsureOrganisationAsync(db, "XDS", "NHS Demo Shire Integrated Care Board", NhsOrganisationKind.IntegratedCareBoard, cancellationToken);
         var acme = await EnsureSupplierAsync(db, "Acme Clinical Systems Ltd", "01234567", cancellationToken);
         var brightwater = await EnsureSupplierAsync(db, "Brightwater Health Software Ltd", "07654321", cancellationToken);
+        // The team that builds this portal, so the demo can assess the portal against its own policy.
+        var portalTeam = await EnsureSupplierAsync(db, PortalTeamSupplier, "09876543", cancellationToken);
 
         DemoPerson[] people =
         [
@@ -101,6 +108,7 @@ public static class PortalSeeder
             new("bea.lindqvist", "Bea Lindqvist", "bea.lindqvist@brightwater-health.example", PortalRoles.SupplierAccountManager, null, brightwater.Id),
             new("chris.morgan", "Dr Chris Morgan", "chris.morgan@demo-valley.nhs.uk", PortalRoles.CcioReviewer, trust.Id, null),
             new("ada.price", "Ada Price", "ada.price@demo-valley.nhs.uk", PortalRoles.Administrator, trust.Id, null),
+            new(PortalTeamPerson, "Rowan Ellis", "rowan.ellis@open-api-portal.example", PortalRoles.SupplierAccountManager, null, portalTeam.Id),
         ];
 
         var existing = await db.Users.Where(u => u.TenantId == DemoTenantId).Select(u => u.ObjectId).ToListAsync(cancellationToken);

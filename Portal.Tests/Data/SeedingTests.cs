@@ -22,8 +22,8 @@ public sealed class SeedingTests
         Assert.Equal(1, await check.FrameworkVersions.CountAsync());
         Assert.Equal(107, await check.PolicyRequirements.CountAsync());
         Assert.Equal(2, await check.NhsOrganisations.CountAsync());
-        Assert.Equal(2, await check.Suppliers.CountAsync());
-        Assert.Equal(6, await check.Users.CountAsync());
+        Assert.Equal(3, await check.Suppliers.CountAsync());
+        Assert.Equal(7, await check.Users.CountAsync());
     }
 
     [Fact]

@@ -40,6 +40,8 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
             ["Evidence:StorageDirectory"] = Path.Combine(_dataDirectory, "evidence"),
         };
         _settings.TryAdd("Seed:DemoData", "true");
+        // Tests make their own assessments; the demo's self-assessment would only add one nobody asked for.
+        _settings.TryAdd("Seed:SelfAssessment", "false");
     }
 
     /// <summary>Production-like settings for an Entra ID app registration that is never contacted in tests.</summary>

@@ -28,6 +28,7 @@ public static class DatabaseHosting
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPortalDatabase(options);
+        builder.Services.AddScoped<DemoSelfAssessment>();
         return builder;
     }
 
@@ -66,6 +67,12 @@ public static class DatabaseHosting
 
         var demoData = app.Configuration.GetValue("Seed:DemoData", app.Environment.IsDevelopment());
         await PortalSeeder.SeedAsync(db, now, demoData);
+        if (demoData && app.Configuration.GetValue("Seed:SelfAssessment", true))
+        {
+            using var scope = app.Services.CreateScope();
+            var baseUrl = (app.Configuration["Seed:PublicBaseUrl"] ?? "http://localhost:5080").TrimEnd('/');
+            await scope.ServiceProvider.GetRequiredService<DemoSelfAssessment>().EnsureAsync(baseUrl);
+        }
         logger.LogInformation("Database ready ({Provider}); demo data {DemoData}", options.Provider, demoData ? "seeded" : "off");
     }
 }
