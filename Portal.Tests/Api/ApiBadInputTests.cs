@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
-using Portal.Data;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Api;
@@ -18,8 +16,7 @@ public sealed class ApiBadInputTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var contexts = _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        _assessmentId = await TestAssessments.InvitedAsync(contexts, await TestCallers.ForAsync(contexts, TestCallers.Officer));
+        _assessmentId = await _factory.InvitedAssessmentAsync();
         _supplier = await _factory.ApiClientForAsync(TestCallers.Supplier);
     }
 

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Portal.Data;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Api;
@@ -17,8 +15,7 @@ public sealed class ApiEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var contexts = _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        _assessmentId = await TestAssessments.InvitedAsync(contexts, await TestCallers.ForAsync(contexts, TestCallers.Officer));
+        _assessmentId = await _factory.InvitedAssessmentAsync();
         _supplier = await _factory.ApiClientForAsync(TestCallers.Supplier);
     }
 

@@ -31,6 +31,13 @@ public static class ApiClients
         return client;
     }
 
+    /// <summary>The trust officer's confirmed assessment of Acme's system, with Acme invited: the usual start of an API test.</summary>
+    public static async Task<int> InvitedAssessmentAsync(this PortalAppFactory factory)
+    {
+        var contexts = factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        return await TestAssessments.InvitedAsync(contexts, await TestCallers.ForAsync(contexts, TestCallers.Officer));
+    }
+
     public static async Task<HttpClient> ApiClientForAsync(this PortalAppFactory factory, string demoObjectId, TokenScope scope = TokenScope.ReadWrite) =>
         factory.ApiClient(await factory.TokenForAsync(demoObjectId, scope));
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Features.Scorecards;
 
 namespace Portal.Api;
@@ -25,7 +26,15 @@ public static class ScorecardsApi
             .InvalidIdProblem().NotFoundProblem();
     }
 
-    private static async Task<IResult> JsonAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, ScorecardService scorecards)
+    private static Task<IResult> JsonAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, ScorecardService scorecards) =>
+        ExportAsync(assessmentId, http, scorecards, report => TypedResults.Bytes(Encoding.UTF8.GetBytes(ScorecardExports.Json(report)), "application/json; charset=utf-8"));
+
+    private static Task<IResult> CsvAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, ScorecardService scorecards) =>
+        ExportAsync(assessmentId, http, scorecards, report => TypedResults.File(Encoding.UTF8.GetBytes(ScorecardExports.Csv(report)), "text/csv; charset=utf-8",
+            $"{report.Reference}-scorecard-{report.GeneratedAt:yyyyMMdd-HHmm}.csv"));
+
+    /// <summary>The scorecard in one of its data formats, with an ETag of exactly the bytes sent.</summary>
+    private static async Task<IResult> ExportAsync(int assessmentId, HttpContext http, ScorecardService scorecards, Func<ScorecardService.Report, FileContentHttpResult> format)
     {
         var report = await scorecards.GetAsync(http.Caller(), assessmentId, http.RequestAborted);
         if (report is null)
@@ -33,22 +42,9 @@ public static class ScorecardsApi
             return NotFound(assessmentId);
         }
 
-        var body = Encoding.UTF8.GetBytes(ScorecardExports.Json(report));
-        http.Response.Headers.ETag = ETags.OfContent(body);
-        return TypedResults.Bytes(body, "application/json; charset=utf-8");
-    }
-
-    private static async Task<IResult> CsvAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, ScorecardService scorecards)
-    {
-        var report = await scorecards.GetAsync(http.Caller(), assessmentId, http.RequestAborted);
-        if (report is null)
-        {
-            return NotFound(assessmentId);
-        }
-
-        var body = Encoding.UTF8.GetBytes(ScorecardExports.Csv(report));
-        http.Response.Headers.ETag = ETags.OfContent(body);
-        return TypedResults.File(body, "text/csv; charset=utf-8", $"{report.Reference}-scorecard-{report.GeneratedAt:yyyyMMdd-HHmm}.csv");
+        var result = format(report);
+        http.Response.Headers.ETag = ETags.OfContent(result.FileContents.ToArray());
+        return result;
     }
 
     private static async Task<IResult> PdfAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, IssuedScorecardService issuing)

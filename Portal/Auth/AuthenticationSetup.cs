@@ -134,20 +134,7 @@ public static class AuthenticationSetup
         user.LastSignedInAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(http.RequestAborted);
 
-        List<Claim> claims =
-        [
-            new(PortalClaimTypes.UserId, user.Id.ToString(CultureInfo.InvariantCulture)),
-            new(ClaimTypes.Name, user.DisplayName),
-            new(ClaimTypes.Email, user.Email),
-            new(ClaimConstants.Tid, user.TenantId),
-            new(ClaimConstants.Oid, user.ObjectId),
-        ];
-        if (user.Role is not null)
-        {
-            claims.Add(new Claim(ClaimTypes.Role, user.Role));
-        }
-
-        var identity = new ClaimsIdentity(claims, "Development", ClaimTypes.Name, ClaimTypes.Role);
+        var identity = PortalIdentity.For("Development", user.Id, user.DisplayName, user.Email, user.TenantId, user.ObjectId, user.Role);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return Results.LocalRedirect(LocalOrHome(returnUrl));
     }

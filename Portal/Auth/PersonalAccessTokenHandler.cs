@@ -4,7 +4,6 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.Identity.Web;
 using Portal.Data;
 using Portal.Data.AccessTokens;
 using Portal.Data.Seed;
@@ -106,23 +105,9 @@ public sealed class PersonalAccessTokenHandler(
             await db.PersonalAccessTokens.Where(t => t.Id == found.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
         }
 
-        List<Claim> claims =
-        [
-            new(PortalClaimTypes.UserId, found.UserId.ToString(CultureInfo.InvariantCulture)),
-            new(ClaimTypes.Name, found.DisplayName),
-            new(ClaimTypes.Email, found.Email),
-            new(ClaimConstants.Tid, found.TenantId),
-            new(ClaimConstants.Oid, found.ObjectId),
-            new(PortalClaimTypes.TokenScope, found.Scope.ToString()),
-            new(PortalClaimTypes.TokenId, found.Id.ToString(CultureInfo.InvariantCulture)),
-        ];
-        if (found.Role is not null)
-        {
-            // The role recorded at the person's last sign-in, as the development sign-in gives it.
-            claims.Add(new Claim(ClaimTypes.Role, found.Role));
-        }
-
-        var identity = new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        var identity = PortalIdentity.For(SchemeName, found.UserId, found.DisplayName, found.Email, found.TenantId, found.ObjectId, found.Role,
+            new Claim(PortalClaimTypes.TokenScope, found.Scope.ToString()),
+            new Claim(PortalClaimTypes.TokenId, found.Id.ToString(CultureInfo.InvariantCulture)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
