@@ -104,7 +104,9 @@ public sealed partial class ApiProblems(RequestDelegate next, IProblemDetailsSer
     private static string DetailFor(HttpContext context) => context.Response.StatusCode switch
     {
         StatusCodes.Status401Unauthorized => context.Items[ApiAuthentication.ChallengeDetailKey] as string
-            ?? "Send a personal access token as 'Authorization: Bearer oap_...'. Create one at /account/tokens.",
+            ?? (BearerErrorDescription().Match(context.Response.Headers.WWWAuthenticate.ToString()) is { Success: true } refused
+                ? $"The Entra ID access token was refused: {refused.Groups[1].Value}. Request a token for the portal's app registration."
+                : "Send a personal access token as 'Authorization: Bearer oap_...'. Create one at /account/tokens."),
         StatusCodes.Status403Forbidden => "Your role does not allow this. The API allows exactly what the portal allows you.",
         StatusCodes.Status404NotFound => $"There is no API operation at {context.Request.Path}. The operations are listed at /api/docs.",
         StatusCodes.Status405MethodNotAllowed => $"{context.Request.Method} is not allowed on {context.Request.Path}. The operations are listed at /api/docs.",
@@ -188,6 +190,9 @@ public sealed partial class ApiProblems(RequestDelegate next, IProblemDetailsSer
             await context.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, contentType: "application/problem+json");
         }
     }
+
+    [GeneratedRegex("error_description=\"([^\"]*)\"")]
+    private static partial Regex BearerErrorDescription();
 
     [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnknownMember();

@@ -33,6 +33,8 @@ public static class ApiAuthentication
             authentication.AddMicrosoftIdentityWebApi(builder.Configuration.GetSection(EntraIdSettings.Section), EntraIdScheme);
             builder.Services.Configure<JwtBearerOptions>(EntraIdScheme, options =>
             {
+                // Keep Entra ID's claim names ("roles", "oid", "tid", "name") as they are, so the role claim type below holds.
+                options.MapInboundClaims = false;
                 options.TokenValidationParameters.RoleClaimType = "roles";
                 options.Events ??= new JwtBearerEvents();
                 var checksOfMicrosoftIdentityWeb = options.Events.OnTokenValidated;

@@ -103,7 +103,8 @@ public static class AuthenticationSetup
         var userId = await sync.SyncAsync(
             principal.GetTenantId() ?? string.Empty,
             principal.GetObjectId() ?? string.Empty,
-            principal.GetDisplayName() ?? principal.FindFirstValue("name") ?? "Unknown user",
+            // "name" is the person's name; Microsoft.Identity.Web's GetDisplayName is their sign-in name (an e-mail address) in v2 tokens.
+            principal.FindFirstValue("name") ?? principal.GetDisplayName() ?? "Unknown user",
             principal.FindFirstValue("preferred_username") ?? principal.FindFirstValue(ClaimTypes.Email) ?? string.Empty,
             role,
             http.RequestAborted);
