@@ -75,7 +75,7 @@ public static class CatalogueApi
         versions.MapPost("/", ImportAsync).WithName("ImportVersion").WithSummary("Import a catalogue version as a draft (administrators)")
             .WithDescription("Sends a revised catalogue file (the JSON shape of a version's catalogue.json download, or the YAML catalogue) as the request body. "
                 + "It is validated and kept as a draft, compared with the published version, and changes nothing until it is published. At most 2 MB.")
-            .Accepts<string>("application/json", "application/yaml")
+            .Accepts<string>("application/json", "application/yaml", "application/x-yaml", "text/yaml")
             .Produces<ImportedDraft>(StatusCodes.Status201Created)
             .ValidationProblem().ForbiddenProblem().ConflictProblem().TooLargeProblem()
             .WithMetadata(new RequestSizeLimitAttribute(CatalogueImportService.MaxFileBytes));
