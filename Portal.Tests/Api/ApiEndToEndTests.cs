@@ -144,6 +144,26 @@ public sealed class ApiEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_list_filters_by_text_route_and_supplier_and_a_page_past_the_end_is_empty()
+    {
+        using var officer = await _factory.ApiClientForAsync(TestCallers.Officer);
+        using (var created = await officer.PostAsync("/api/v1/assessments", null))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var bySearch = await officer.GetFromJsonAsync<JsonElement>("/api/v1/assessments?search=administration");
+        var byRoute = await officer.GetFromJsonAsync<JsonElement>("/api/v1/assessments?route=Develop");
+        var pastTheEnd = await officer.GetFromJsonAsync<JsonElement>("/api/v1/assessments?page=9");
+
+        Assert.Equal(_assessmentId, bySearch.GetProperty("items").EnumerateArray().Single().GetProperty("id").GetInt32());
+        Assert.Equal(0, byRoute.GetProperty("total").GetInt32());
+        Assert.Equal(2, pastTheEnd.GetProperty("total").GetInt32());
+        Assert.Equal(9, pastTheEnd.GetProperty("page").GetInt32());
+        Assert.Empty(pastTheEnd.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     public async Task The_list_pages_with_a_total()
     {
         using var officer = await _factory.ApiClientForAsync(TestCallers.Officer);

@@ -82,9 +82,11 @@ public static class AssessmentsApi
 
         var number = page ?? 1;
         var size = pageSize ?? ApiPaging.DefaultPageSize;
-        var (rows, total) = await assessments.PageAsync(
-            http.Caller(), new AssessmentService.ListFilter(status, route, supplierId, search), number, size, http.RequestAborted);
-        return new ApiJson<ItemsPage<AssessmentSummary>>(new ItemsPage<AssessmentSummary>(rows.Select(Summary).ToList(), number, size, total));
+        var found = await assessments.PageAsync(
+            http.Caller(), new AssessmentService.ListQuery(status, number, size, route, supplierId, search), http.RequestAborted);
+        // The portal's list shows the last page for a page past the end; an API client paging until a page is empty gets one.
+        IReadOnlyList<AssessmentSummary> items = found.Page == number ? found.Rows.Select(Summary).ToList() : [];
+        return new ApiJson<ItemsPage<AssessmentSummary>>(new ItemsPage<AssessmentSummary>(items, number, size, found.Total));
     }
 
     private static async Task<IResult> GetAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, AssessmentService assessments) =>

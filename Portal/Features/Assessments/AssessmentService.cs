@@ -54,13 +54,19 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         bool CanStartCompetingBid,
         Guid ConcurrencyStamp);
 
-    /// <summary>Filters for a page of assessments; every one is optional.</summary>
-    public sealed record ListFilter(AssessmentStatus? Status = null, AssessmentRoute? Route = null, int? SupplierId = null, string? Search = null);
-
     public sealed record ScopeItem(string Code, string Title, string SectionCode, Obligation Obligation, RouteStanding? Standing, string Reason, bool InScope, bool AddedByOfficer, string? ExclusionJustification);
 
-    /// <summary>Which assessments the list shows: optionally one status, one page at a time.</summary>
-    public sealed record ListQuery(AssessmentStatus? Status = null, int Page = 1, int PageSize = ListQuery.DefaultPageSize)
+    /// <summary>
+    /// Which assessments the list shows, one page at a time: optionally one status, and (for the API) one route, one
+    /// supplier, or text the system name or procurement reference contains.
+    /// </summary>
+    public sealed record ListQuery(
+        AssessmentStatus? Status = null,
+        int Page = 1,
+        int PageSize = ListQuery.DefaultPageSize,
+        AssessmentRoute? Route = null,
+        int? SupplierId = null,
+        string? Search = null)
     {
         public const int DefaultPageSize = 25;
     }
@@ -86,6 +92,23 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         if (query.Status is { } s)
         {
             visible = visible.Where(a => a.Status == s);
+        }
+
+        if (query.Route is { } route)
+        {
+            visible = visible.Where(a => a.Route == route);
+        }
+
+        if (query.SupplierId is { } supplierId)
+        {
+            visible = visible.Where(a => a.SupplierId == supplierId);
+        }
+
+        if (TypedText.Tidy(query.Search, 200) is { } search)
+        {
+            // LIKE with an escape character, so % and _ in what was typed match themselves on SQLite and SQL Server.
+            var pattern = $"%{search.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
+            visible = visible.Where(a => EF.Functions.Like(a.SystemName, pattern, "\\") || EF.Functions.Like(a.ProcurementReference!, pattern, "\\"));
         }
 
         var total = await visible.CountAsync(cancellationToken);
@@ -121,42 +144,6 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Assessments.AsNoTracking().VisibleTo(caller).AnyAsync(a => a.Id == assessmentId, cancellationToken);
-    }
-
-    /// <summary>One page of the assessments the caller may see, newest change first, with how many match in all.</summary>
-    public async Task<(IReadOnlyList<AssessmentRow> Rows, int Total)> PageAsync(
-        Caller caller, ListFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.Assessments.AsNoTracking().VisibleTo(caller);
-        if (filter.Status is { } status)
-        {
-            query = query.Where(a => a.Status == status);
-        }
-
-        if (filter.Route is { } route)
-        {
-            query = query.Where(a => a.Route == route);
-        }
-
-        if (filter.SupplierId is { } supplierId)
-        {
-            query = query.Where(a => a.SupplierId == supplierId);
-        }
-
-        if (TypedText.Tidy(filter.Search, 200) is { } search)
-        {
-            var pattern = $"%{search.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
-            query = query.Where(a => EF.Functions.Like(a.SystemName, pattern, "\\") || EF.Functions.Like(a.ProcurementReference!, pattern, "\\"));
-        }
-
-        var total = await query.CountAsync(cancellationToken);
-        var rows = await query
-            .OrderByDescending(a => a.UpdatedAt).ThenByDescending(a => a.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(Row(db))
-            .ToListAsync(cancellationToken);
-        return (rows, total);
     }
 
     /// <summary>
