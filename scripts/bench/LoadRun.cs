@@ -47,8 +47,10 @@ public sealed class LoadRun : IDisposable
 
     private readonly HttpClient _http;
     private readonly string _cookies;
+    private readonly string? _bearerToken;
 
-    public LoadRun(Uri portal, SignedInCookies cookies, int clients)
+    /// <param name="bearerToken">For the API: a personal access token sent as a bearer token instead of the cookies.</param>
+    public LoadRun(Uri portal, SignedInCookies cookies, int clients, string? bearerToken = null)
     {
         if (!IPAddress.TryParse(portal.Host, out var address) || !IPAddress.IsLoopback(address))
         {
@@ -67,6 +69,7 @@ public sealed class LoadRun : IDisposable
             Timeout = TimeSpan.FromSeconds(30),
         };
         _cookies = cookies.Header;
+        _bearerToken = bearerToken;
     }
 
     /// <summary>Fetches a page once and returns its text, so a run can check it measures the page it means to.</summary>
@@ -162,7 +165,15 @@ public sealed class LoadRun : IDisposable
     private HttpRequestMessage Request(string path)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("Cookie", _cookies);
+        if (_bearerToken is null)
+        {
+            request.Headers.Add("Cookie", _cookies);
+        }
+        else
+        {
+            request.Headers.Add("Authorization", $"Bearer {_bearerToken}");
+        }
+
         request.Headers.Add("Accept", "text/html,application/json;q=0.9,*/*;q=0.8");
         return request;
     }

@@ -151,7 +151,9 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
 
     private sealed record Scope(AssessmentRoute Route, ScopeConditions Conditions, IReadOnlyList<ScopedRequirement> ByRule, IReadOnlyList<ScopedRequirement> Addable);
 
-    private sealed record Existing(int DemoTrustId, int DemoIcbId, int AcmeId, int BrightwaterId, IReadOnlyDictionary<string, int> DemoPeople, long AuditSequence, string AuditHash);
+    /// <param name="LastSupplierId">The highest supplier id the demo data holds (it has more suppliers than the two the benchmark uses).</param>
+    private sealed record Existing(
+        int DemoTrustId, int DemoIcbId, int AcmeId, int BrightwaterId, int LastSupplierId, IReadOnlyDictionary<string, int> DemoPeople, long AuditSequence, string AuditHash);
 
     private sealed record Organisation(int Id, string Name, int OfficerId, string OfficerName, int CcioId, string CcioName);
 
@@ -222,6 +224,7 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
             await IntAsync(connection, "SELECT Id FROM NhsOrganisations WHERE OdsCode = 'XDS'"),
             await IntAsync(connection, "SELECT Id FROM Suppliers WHERE Name = 'Acme Clinical Systems Ltd'"),
             await IntAsync(connection, "SELECT Id FROM Suppliers WHERE Name = 'Brightwater Health Software Ltd'"),
+            await IntAsync(connection, "SELECT MAX(Id) FROM Suppliers"),
             demoPeople,
             last is null ? 0 : Convert.ToInt64(last[0], System.Globalization.CultureInfo.InvariantCulture),
             last is null ? string.Empty : (string)last[1]);
@@ -264,7 +267,7 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
             new(existing.AcmeId, "Acme Clinical Systems Ltd", existing.DemoPeople["sam.okafor"], "Sam Okafor"),
             new(existing.BrightwaterId, "Brightwater Health Software Ltd", existing.DemoPeople["bea.lindqvist"], "Bea Lindqvist"),
         };
-        var nextId = Math.Max(existing.AcmeId, existing.BrightwaterId) + 1;
+        var nextId = existing.LastSupplierId + 1;
         for (var i = 0; i < size.Suppliers; i++)
         {
             var word = SupplierWords[i % SupplierWords.Length];

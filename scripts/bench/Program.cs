@@ -34,6 +34,8 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
     var database = new BenchDatabase(Path.Combine(work, "portal-bench.db"));
     var officer = await DevelopmentSignIn.AsAsync(portal.Address, data.OfficerUserId, token);
     using var load = new LoadRun(portal.Address, officer, settings.Clients);
+    // The same officer through the REST API, with her Development demo token (the API signs in by bearer token only).
+    using var api = new LoadRun(portal.Address, officer, settings.Clients, Portal.Data.Seed.PortalSeeder.DemoToken("olivia.hart"));
     var ids = data.DemoTrustAssessmentIds;
     string Each(int n, string format) => string.Format(CultureInfo.InvariantCulture, format, ids[n % ids.Count]);
     var pageReference = $"OAP-{data.PageAssessmentId:D5}";
@@ -45,12 +47,14 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
     await Expect(load, $"/assessments/{data.PageAssessmentId}/evidence", pageReference, token);
     await Expect(load, $"/assessments/{data.PageAssessmentId}/scorecard.json", pageReference, token);
     await Expect(load, $"/assessments/{data.PageAssessmentId}/scorecard.pdf", "%PDF-", token);
+    await Expect(api, $"/api/v1/assessments/{data.PageAssessmentId}/scorecard", pageReference, token);
+    await Expect(api, "/api/v1/assessments?status=UnderReview&page=2", "\"total\"", token);
 
-    async Task<LoadFigures> Run(string label, Func<int, string> path)
+    async Task<LoadFigures> Run(string label, Func<int, string> path, LoadRun? runner = null)
     {
         Console.WriteLine($"Load: {label}, {settings.Clients} clients for {settings.Duration.TotalSeconds:N0} s...");
         var cpuBefore = portal.CpuTime();
-        var figures = await load.RunAsync(label, path, settings.Clients, settings.Duration, settings.WarmUp, token);
+        var figures = await (runner ?? load).RunAsync(label, path, settings.Clients, settings.Duration, settings.WarmUp, token);
         // The warm-up's requests are not counted, so its share of CPU is taken out in proportion to time.
         var cpu = (portal.CpuTime() - cpuBefore).TotalMilliseconds * figures.Seconds / (figures.Seconds + settings.WarmUp.TotalSeconds);
         return figures with { PortalCpuPerRequest = cpu / Math.Max(1, figures.Complete.Count) };
@@ -60,11 +64,13 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
     string[] warmUp = ["/assessments", "/assessments?status=SignedOff&page=2", "/assessments/{0}", "/assessments/{0}/evidence", "/assessments/{0}/scorecard.json"];
     Console.WriteLine($"Warming the portal up for {settings.Duration.TotalSeconds / 2:N0} s...");
     await load.RunAsync("warm-up", n => Each(n, warmUp[n % warmUp.Length]), settings.Clients, settings.Duration / 2, TimeSpan.Zero, token);
+    string[] apiWarmUp = ["/api/v1/assessments?page=2", "/api/v1/assessments/{0}/scorecard"];
+    await api.RunAsync("API warm-up", n => Each(n, apiWarmUp[n % apiWarmUp.Length]), settings.Clients, settings.Duration / 4, TimeSpan.Zero, token);
 
     var health = await Run("/health", _ => "/health");
-    async Task Measure(string label, Func<int, string> path, bool pageGoal)
+    async Task Measure(string label, Func<int, string> path, bool pageGoal, LoadRun? runner = null)
     {
-        var figures = await Run(label, path);
+        var figures = await Run(label, path, runner);
         result.Load.Add(new(label, figures, health, pageGoal ? new Goal("p95 <= 150 ms", figures.Failures == 0 && figures.FirstByte.P95 <= 150) : null));
     }
 
@@ -74,6 +80,8 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
     await Measure("Assessment page (/assessments/{id})", n => Each(n, "/assessments/{0}"), pageGoal: true);
     await Measure("Evidence workspace, ~60 requirements", n => Each(n, "/assessments/{0}/evidence"), pageGoal: true);
     await Measure("Scorecard JSON export", n => Each(n, "/assessments/{0}/scorecard.json"), pageGoal: false);
+    await Measure("API: scorecard JSON (/api/v1/.../scorecard)", n => Each(n, "/api/v1/assessments/{0}/scorecard"), pageGoal: false, api);
+    await Measure("API: assessments, by status, pages 1-4", n => $"/api/v1/assessments?status={statuses[n % 3]}&page={1 + n / 3 % 4}", pageGoal: false, api);
     Console.WriteLine("Dashboard: the first visit, then one visit after another...");
     var dashboard = await DashboardTiming.MeasureAsync(database, data.OfficerUserId, settings.DashboardVisits, token);
     result.Dashboard = new(dashboard, new Goal("p95 <= 200 ms", dashboard.Visits.P95 <= 200));
