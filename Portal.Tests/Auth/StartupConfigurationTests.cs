@@ -4,6 +4,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Portal.Data.Users;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Auth;
@@ -76,5 +80,34 @@ public sealed class StartupConfigurationTests
         var location = response.Headers.Location!.ToString();
         Assert.StartsWith("https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/oauth2/v2.0/authorize", location, StringComparison.Ordinal);
         Assert.Contains("client_id=66666666-7777-8888-9999-000000000000", location, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_entra_id_sign_in_token_keeps_its_app_role_as_a_role_the_portal_sees()
+    {
+        await using var factory = new PortalAppFactory("Production", testSignIn: false, PortalAppFactory.EntraIdSettings());
+        var options = factory.Services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(OpenIdConnectDefaults.AuthenticationScheme);
+        const string issuer = "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0";
+        var key = new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var idToken = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = "66666666-7777-8888-9999-000000000000",
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+            Subject = new System.Security.Claims.ClaimsIdentity([new("oid", Guid.NewGuid().ToString()), new("name", "Casey Entra"), new("roles", PortalRoles.CcioReviewer)]),
+        });
+        // Validate as the sign-in's OpenID Connect handler does, with its own token handler and parameters; only the
+        // tenant's signing keys and issuer check (fetched from Entra ID in production) are replaced by local ones.
+        var parameters = options.TokenValidationParameters.Clone();
+        parameters.IssuerSigningKey = key;
+        parameters.IssuerValidator = (candidate, _, _) => candidate == issuer ? candidate : throw new SecurityTokenInvalidIssuerException(candidate);
+
+        var result = await options.TokenHandler.ValidateTokenAsync(idToken, parameters);
+
+        Assert.True(result.IsValid, result.Exception?.Message);
+        var principal = new System.Security.Claims.ClaimsPrincipal(result.ClaimsIdentity);
+        Assert.True(principal.IsInRole(PortalRoles.CcioReviewer), "The app role arrived but the portal would not see it as a role.");
+        Assert.Equal("Casey Entra", principal.FindFirst("name")?.Value);
     }
 }

@@ -36,6 +36,9 @@ public static class AuthenticationSetup
                     options =>
                     {
                         builder.Configuration.GetSection(EntraIdSettings.Section).Bind(options);
+                        // Keep Entra ID's claim names ("roles", "oid", "tid", "name") as they arrive: mapped, the
+                        // app roles would become another claim type and the "roles" role claim type would find none.
+                        options.MapInboundClaims = false;
                         options.TokenValidationParameters.RoleClaimType = "roles";
                         options.Events ??= new OpenIdConnectEvents();
                         options.Events.OnTokenValidated += async context =>
