@@ -87,6 +87,21 @@ public sealed class ScorecardPdfTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_very_long_system_name_is_cut_short_in_the_footer_rather_than_overlap_the_page_number()
+    {
+        var report = (await new ScorecardService(_database, TimeProvider.System).GetWithAnswersAsync(_officer, _id))!;
+        var longName = string.Join(' ', Enumerable.Repeat("Integrated electronic patient record and bed management platform", 3));
+
+        using var pdf = PdfDocument.Open(ScorecardPdf.Render(report with { SystemName = longName }, _issued.VerificationCode));
+        var page = pdf.GetPage(1);
+        var pageNumber = page.GetWords().Last(w => w.Text == "Page");
+        var footerLine = page.GetWords().Where(w => Math.Abs(w.BoundingBox.Bottom - pageNumber.BoundingBox.Bottom) < 1 && w.BoundingBox.Left < pageNumber.BoundingBox.Left).ToList();
+
+        Assert.EndsWith("…", footerLine.Last().Text, StringComparison.Ordinal);
+        Assert.True(footerLine.Max(w => w.BoundingBox.Right) < pageNumber.BoundingBox.Left, "The footer runs into the page number.");
+    }
+
+    [Fact]
     public void The_pdf_is_tagged_with_a_title_and_language_for_assistive_technology()
     {
         using var pdf = PdfDocument.Open(_issued.Content);

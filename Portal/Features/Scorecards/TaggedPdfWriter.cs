@@ -263,7 +263,9 @@ public sealed class TaggedPdfWriter : IDisposable
         gfx.DrawString(pageText, Small, brush, _pageWidth - Margin - Measure(pageText, Small), top + Ascent(Small));
         for (var i = 0; i < _footer.Count; i++)
         {
-            gfx.DrawString(_footer[i], Small, brush, Margin, top + (i * LineHeight(Small)) + Ascent(Small));
+            // The first line shares its row with the page number; a long system name is cut short rather than overlap it.
+            var room = ContentWidth - (i == 0 ? Measure(pageText, Small) + 12 : 0);
+            gfx.DrawString(Fit(_footer[i], Small, room), Small, brush, Margin, top + (i * LineHeight(Small)) + Ascent(Small));
         }
 
         structure.End();
@@ -405,6 +407,22 @@ public sealed class TaggedPdfWriter : IDisposable
         }
 
         return result;
+    }
+
+    private string Fit(string text, XFont font, double width)
+    {
+        if (Measure(text, font) <= width)
+        {
+            return text;
+        }
+
+        var length = text.Length;
+        while (length > 1 && _measure.MeasureString(text[..length] + "…", font).Width > width)
+        {
+            length--;
+        }
+
+        return text[..length] + "…";
     }
 
     private double Measure(string text, XFont font)
