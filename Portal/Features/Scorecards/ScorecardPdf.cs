@@ -5,6 +5,7 @@ using Portal.Data.Reviews;
 using Portal.Features.Assessments;
 using Portal.Features.Evidence;
 using Portal.Features.Policy;
+using Portal.Features.Reviews;
 using Portal.Features.SignOffs;
 
 namespace Portal.Features.Scorecards;
@@ -208,13 +209,7 @@ public static class ScorecardPdf
         _ => "none",
     };
 
-    private static string DecisionName(ReviewOutcome? decision) => decision switch
-    {
-        ReviewOutcome.Accepted => "accepted",
-        ReviewOutcome.ClarificationRequested => "clarification requested",
-        ReviewOutcome.Rejected => "rejected",
-        _ => "not reviewed",
-    };
+    private static string DecisionName(ReviewOutcome? decision) => decision is { } d ? ReviewItemPanel.OutcomeText(d) : "not reviewed";
 
     private static string Percent(decimal value) => value.ToString("0.#", CultureInfo.InvariantCulture) + "%";
 

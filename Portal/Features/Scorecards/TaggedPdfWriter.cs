@@ -208,6 +208,9 @@ public sealed class TaggedPdfWriter : IDisposable
                     case Begin begin:
                         structure.BeginElement(begin.Tag);
                         break;
+                    case BeginArtifact:
+                        structure.BeginArtifact();
+                        break;
                     case End:
                         structure.End();
                         break;
@@ -286,44 +289,30 @@ public sealed class TaggedPdfWriter : IDisposable
             g.DrawLine(new XPen(RuleGrey, 0.5), Margin, top + height, right, top + height);
         }));
 
-        if (asArtifact)
-        {
-            _ops.Add(new Artifact(g => DrawCells(g, row, columns, top)));
-        }
-        else
-        {
-            _ops.Add(new Begin(PdfBlockLevelElementTag.TableRow));
-            for (var c = 0; c < columns.Length; c++)
-            {
-                _ops.Add(new Begin(isHeader || (rowHeaders && c == 0) ? PdfBlockLevelElementTag.TableHeaderCell : PdfBlockLevelElementTag.TableDataCell));
-                var x = Margin + columns.Take(c).Sum() + CellPadding;
-                var font = row.Fonts[c];
-                for (var l = 0; l < row.Lines[c].Count; l++)
-                {
-                    _ops.Add(new Text(row.Lines[c][l], font, XColors.Black, x, top + CellPadding + (l * LineHeight(font)) + Ascent(font)));
-                }
-
-                _ops.Add(new End());
-            }
-
-            _ops.Add(new End());
-        }
-
-        _y += height;
-    }
-
-    private void DrawCells(XGraphics g, RowLayout row, double[] columns, double top)
-    {
-        var brush = new XSolidBrush(XColors.Black);
+        // A repeated header is drawn as an artifact: the same text, outside the structure a screen reader follows.
+        _ops.Add(asArtifact ? new BeginArtifact() : new Begin(PdfBlockLevelElementTag.TableRow));
         for (var c = 0; c < columns.Length; c++)
         {
+            if (!asArtifact)
+            {
+                _ops.Add(new Begin(isHeader || (rowHeaders && c == 0) ? PdfBlockLevelElementTag.TableHeaderCell : PdfBlockLevelElementTag.TableDataCell));
+            }
+
             var x = Margin + columns.Take(c).Sum() + CellPadding;
             var font = row.Fonts[c];
             for (var l = 0; l < row.Lines[c].Count; l++)
             {
-                g.DrawString(row.Lines[c][l], font, brush, x, top + CellPadding + (l * LineHeight(font)) + Ascent(font));
+                _ops.Add(new Text(row.Lines[c][l], font, XColors.Black, x, top + CellPadding + (l * LineHeight(font)) + Ascent(font)));
+            }
+
+            if (!asArtifact)
+            {
+                _ops.Add(new End());
             }
         }
+
+        _ops.Add(new End());
+        _y += height;
     }
 
     private RowLayout Layout(IReadOnlyList<string> cells, double[] columns, XFont font)
@@ -447,6 +436,8 @@ public sealed class TaggedPdfWriter : IDisposable
     private sealed record NewPage : Op;
 
     private sealed record Begin(PdfBlockLevelElementTag Tag) : Op;
+
+    private sealed record BeginArtifact : Op;
 
     private sealed record End : Op;
 
