@@ -40,7 +40,10 @@ public sealed class SignInBrowserTests(BrowserFixture browser)
         var signOut = (await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).BoundingBoxAsync())!;
 
         Assert.True(signOut.X >= 0 && signOut.X + signOut.Width <= 320, $"Sign out spans {signOut.X:0} to {signOut.X + signOut.Width:0} px.");
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The page scrolls sideways at 320 px.");
+        var wider = await page.EvaluateAsync<string>(
+            "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(-3)"
+            + ".map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 60)).join(' | ')");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"The page scrolls sideways at 320 px: {wider}");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open API compliance portal" })).ToBeAttachedAsync();
         await BrowserFixture.AssertAccessibleAsync(page);
     }
