@@ -33,7 +33,6 @@ public static class DatabaseSetup
     public const string SqliteMigrationsAssembly = "Portal.Migrations.Sqlite";
     public const string SqlServerMigrationsAssembly = "Portal.Migrations.SqlServer";
 
-    private static readonly Audit.AuditChain ChainInterceptor = new();
     private static readonly Scorecards.StaleScoreMarker ScoreInterceptor = new();
 
     public static IServiceCollection AddPortalDatabase(this IServiceCollection services, DatabaseOptions options)
@@ -50,8 +49,7 @@ public static class DatabaseSetup
                 "Database:ConnectionString is empty. Set it, or leave Database:Provider as Sqlite to use the embedded default.");
         }
 
-        // Stale scores are marked first, so the audit chain's lock is not held while their rows are looked up.
-        builder.AddInterceptors(ScoreInterceptor, ChainInterceptor);
+        builder.AddInterceptors(ScoreInterceptor);
         return options.Provider switch
         {
             DatabaseProvider.Sqlite => builder.UseSqlite(

@@ -59,8 +59,46 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
 
     public DbSet<AssessmentScore> AssessmentScores => Set<AssessmentScore>();
 
-    /// <summary>Set while this context holds <see cref="AuditChain"/>'s place in the chain during a save.</summary>
-    internal bool HoldsAuditGate { get; set; }
+    /// <summary>
+    /// Saves, linking any new audit events into their chains in the same transaction as the change they record. When
+    /// the caller has no transaction of its own, one is begun here and ends here, committed or rolled back, whatever
+    /// happens: nothing outlives the call.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (!AuditChain.AppendsEvents(this))
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        if (Database.CurrentTransaction is not null)
+        {
+            await AuditChain.LinkAsync(this, cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        // SQL Server retries transient failures; the whole transaction is retried, linking again from the chain's head.
+        var saved = await Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+        {
+            await using var transaction = await Database.BeginTransactionAsync(token);
+            await AuditChain.LinkAsync(this, token);
+            var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
+            await transaction.CommitAsync(token);
+            return count;
+        }, cancellationToken);
+        if (acceptAllChangesOnSuccess)
+        {
+            ChangeTracker.AcceptAllChanges();
+        }
+
+        return saved;
+    }
+
+    /// <summary>The portal saves asynchronously only; linking an audit chain needs the database, so it is never done blocking a thread.</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        AuditChain.AppendsEvents(this)
+            ? throw new InvalidOperationException("Saves that record audit events must use SaveChangesAsync.")
+            : base.SaveChanges(acceptAllChangesOnSuccess);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -2,8 +2,8 @@ namespace Portal.Data.Audit;
 
 /// <summary>
 /// One recorded change: who did what, when, with a summary of before and after. Written in the same
-/// transaction as the change it records, and only ever appended. Events form one hash chain: each stores the
-/// hash of the event before it, so a changed, deleted, inserted or reordered event breaks the chain.
+/// transaction as the change it records, and only ever appended. Events form hash chains, one per assessment: each
+/// stores the hash of the event before it, so a changed, deleted, inserted or reordered event breaks the chain.
 /// </summary>
 public class AuditEvent
 {
@@ -33,7 +33,13 @@ public class AuditEvent
     /// <summary>The assessment the event belongs to, so its timeline is one indexed query.</summary>
     public int? AssessmentId { get; set; }
 
-    /// <summary>Position in the chain, 1 for the first event; set by <see cref="AuditChain"/> as the event is saved.</summary>
+    /// <summary>
+    /// Which chain the event is linked into: its assessment's own (<c>assessment/{id}</c>), or the portal's for events
+    /// that belong to no assessment and for every event recorded before chains were split. Set as the event is saved.
+    /// </summary>
+    public string Chain { get; set; } = AuditChain.PortalChain;
+
+    /// <summary>Position in its chain, 1 for the first event; set by <see cref="AuditChain"/> as the event is saved.</summary>
     public long Sequence { get; set; }
 
     /// <summary>The hash of the event before this one (empty for the first event).</summary>

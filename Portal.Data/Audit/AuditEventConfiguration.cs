@@ -18,7 +18,8 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.HasIndex(e => e.AssessmentId);
         builder.Property(e => e.PreviousHash).HasMaxLength(64);
         builder.Property(e => e.Hash).HasMaxLength(64);
-        // The database itself refuses a fork in the chain: no two events may follow the same place.
-        builder.HasIndex(e => e.Sequence).IsUnique();
+        builder.Property(e => e.Chain).HasMaxLength(50).HasDefaultValue(AuditChain.PortalChain);
+        // The database itself refuses a fork in a chain: no two events may take the same place in it.
+        builder.HasIndex(e => new { e.Chain, e.Sequence }).IsUnique();
     }
 }

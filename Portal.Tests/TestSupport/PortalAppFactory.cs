@@ -38,6 +38,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
             ["Database:ConnectionString"] = DatabaseSetup.DefaultSqliteConnectionString(_dataDirectory),
             ["DataProtection:KeysDirectory"] = Path.Combine(_dataDirectory, "keys"),
             ["Evidence:StorageDirectory"] = Path.Combine(_dataDirectory, "evidence"),
+            ["Audit:DigestFile"] = Path.Combine(_dataDirectory, "audit-digests.jsonl"),
         };
         _settings.TryAdd("Seed:DemoData", "true");
         // Tests make their own assessments; the demo's self-assessment would only add one nobody asked for.

@@ -7,7 +7,7 @@ namespace Portal.Api;
 public static class TimelineApi
 {
     public sealed record TimelineEntry(
-        [property: Description("The event's position in the portal's tamper-evident audit chain.")] long Sequence,
+        [property: Description("The event's position in its tamper-evident audit chain: the assessment's own (events recorded before December 2026 keep their place in the portal's chain).")] long Sequence,
         DateTime OccurredAt,
         string Actor,
         string? Role,

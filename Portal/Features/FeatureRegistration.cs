@@ -16,6 +16,7 @@ public static class FeatureRegistration
         if (configuration is not null)
         {
             services.Configure<EvidenceOptions>(configuration.GetSection("Evidence"));
+            services.Configure<Portal.Features.Audit.AuditOptions>(configuration.GetSection("Audit"));
         }
 
         services.AddScoped<AdministrationService>();
@@ -35,6 +36,9 @@ public static class FeatureRegistration
         services.AddScoped<Portal.Features.Comparisons.ComparisonService>();
         services.AddScoped<Portal.Features.Dashboards.DashboardService>();
         services.AddSingleton<IEvidenceStore, LocalFolderEvidenceStore>();
+        services.AddSingleton<Portal.Features.Audit.IAuditDigestStore, Portal.Features.Audit.AppendOnlyFileDigestStore>();
+        services.AddSingleton<Portal.Features.Audit.AuditDigests>();
+        services.AddHostedService<Portal.Features.Audit.AuditDigestWorker>();
         return services;
     }
 

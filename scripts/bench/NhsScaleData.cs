@@ -218,7 +218,7 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
             }
         }
 
-        var last = await ScalarRowAsync(connection, "SELECT Sequence, Hash FROM AuditEvents ORDER BY Sequence DESC LIMIT 1");
+        var last = await ScalarRowAsync(connection, "SELECT Sequence, Hash FROM AuditEvents WHERE Chain = 'portal' ORDER BY Sequence DESC LIMIT 1");
         return new Existing(
             await IntAsync(connection, "SELECT Id FROM NhsOrganisations WHERE OdsCode = 'XDV'"),
             await IntAsync(connection, "SELECT Id FROM NhsOrganisations WHERE OdsCode = 'XDS'"),

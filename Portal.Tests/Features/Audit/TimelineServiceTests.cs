@@ -23,7 +23,7 @@ public sealed class TimelineServiceTests : IAsyncLifetime
     [Fact]
     public async Task Nhs_staff_see_every_event_and_the_supplier_only_those_on_its_own_answers()
     {
-        var timeline = new TimelineService(_database);
+        var timeline = new TimelineService(_database, new AuditDigests(_database, new AppendOnlyFileDigestStore(Path.Combine(_database.Directory, "digests.jsonl")), TimeProvider.System));
 
         var nhs = (await timeline.GetAsync(await TestCallers.ForAsync(_database, TestCallers.Ccio), _assessmentId))!;
         var supplier = (await timeline.GetAsync(await TestCallers.ForAsync(_database, TestCallers.Supplier), _assessmentId))!;
@@ -39,7 +39,7 @@ public sealed class TimelineServiceTests : IAsyncLifetime
     [Fact]
     public async Task Only_nhs_staff_verify_the_chain()
     {
-        var timeline = new TimelineService(_database);
+        var timeline = new TimelineService(_database, new AuditDigests(_database, new AppendOnlyFileDigestStore(Path.Combine(_database.Directory, "digests.jsonl")), TimeProvider.System));
 
         var verification = await timeline.VerifyAsync(await TestCallers.ForAsync(_database, TestCallers.Officer));
 

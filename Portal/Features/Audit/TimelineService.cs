@@ -9,7 +9,7 @@ using Portal.Features.Assessments;
 namespace Portal.Features.Audit;
 
 /// <summary>An assessment's timeline from the audit trail: NHS staff see all of it, the supplier the events on its own answers.</summary>
-public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts)
+public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts, AuditDigests digests)
 {
     public sealed record Entry(long Sequence, DateTime OccurredAt, string Actor, string? Role, string Action, string Summary, string? Before, string? After);
 
@@ -29,13 +29,13 @@ public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts)
         return await db.AuditEvents.AsNoTracking()
             .Where(e => e.AssessmentId == assessmentId)
             .Where(e => !supplierView || SupplierEntityTypes.Contains(e.EntityType) || SupplierActions.Contains(e.Action))
-            .OrderByDescending(e => e.Sequence)
+            .OrderByDescending(e => e.Id)
             .Take(1000)
             .Select(e => new Entry(e.Sequence, e.OccurredAt, e.ActorName, e.ActorRole, e.Action, e.Summary, e.Before, e.After))
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>Checks the whole audit chain; NHS staff only, since it reads every organisation's events.</summary>
+    /// <summary>Checks every audit chain against the digests kept outside the database; NHS staff only, since it reads every organisation's events.</summary>
     public async Task<AuditChain.Verification> VerifyAsync(Caller caller, CancellationToken cancellationToken = default)
     {
         if (!AssessmentVisibility.IsNhsStaff(caller))
@@ -43,7 +43,6 @@ public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts)
             throw new AccessDeniedException("Only NHS staff can verify the audit trail.");
         }
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await AuditChain.VerifyAsync(db, cancellationToken);
+        return await digests.VerifyAsync(cancellationToken);
     }
 }

@@ -353,6 +353,13 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<string>("Before")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("Chain")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)")
+                        .HasDefaultValue("portal");
+
                     b.Property<string>("EntityId")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -390,7 +397,7 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("OccurredAt");
 
-                    b.HasIndex("Sequence")
+                    b.HasIndex("Chain", "Sequence")
                         .IsUnique();
 
                     b.HasIndex("EntityType", "EntityId");

@@ -336,6 +336,13 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<string>("Before")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Chain")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("portal");
+
                     b.Property<string>("EntityId")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -373,7 +380,7 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("OccurredAt");
 
-                    b.HasIndex("Sequence")
+                    b.HasIndex("Chain", "Sequence")
                         .IsUnique();
 
                     b.HasIndex("EntityType", "EntityId");
