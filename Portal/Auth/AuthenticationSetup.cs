@@ -59,6 +59,7 @@ public static class AuthenticationSetup
         services.AddHttpContextAccessor();
         services.AddScoped<CallerResolver>();
         services.AddScoped<CurrentUser>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAuthenticationState>();
         services.AddScoped<PortalUserSync>();
         services.AddScoped<DemoPeople>();
         return builder;

@@ -6,7 +6,10 @@ using Portal.Data.Users;
 
 namespace Portal.Auth;
 
-/// <summary>Turns a signed-in principal into a <see cref="Caller"/>, reading the organisation links from the database.</summary>
+/// <summary>
+/// Turns a signed-in principal into a <see cref="Caller"/>, reading the person's record from the database each time:
+/// a deactivated person is no one, and their organisation or supplier is the one they are linked to now.
+/// </summary>
 public sealed class CallerResolver(IDbContextFactory<PortalDbContext> contexts)
 {
     public async Task<Caller?> ResolveAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
@@ -25,6 +28,7 @@ public sealed class CallerResolver(IDbContextFactory<PortalDbContext> contexts)
                 u.Id,
                 u.DisplayName,
                 u.Email,
+                u.Role,
                 u.NhsOrganisationId,
                 OrganisationName = u.NhsOrganisation!.Name,
                 OdsCode = u.NhsOrganisation!.OdsCode,
@@ -37,7 +41,9 @@ public sealed class CallerResolver(IDbContextFactory<PortalDbContext> contexts)
             return null;
         }
 
-        var roles = PortalRoles.All.Where(principal.IsInRole).ToHashSet(StringComparer.Ordinal);
+        // The role recorded at the person's latest sign-in (or token use) is the one they hold now: a role removed since
+        // this session began is gone from it too, without waiting for the session to end.
+        var roles = PortalRoles.All.Where(r => r == user.Role && principal.IsInRole(r)).ToHashSet(StringComparer.Ordinal);
         return new Caller(
             user.Id,
             user.DisplayName,

@@ -9,5 +9,7 @@ public sealed class MovableClock : TimeProvider
 
     public void MoveForwardDays(int days) => Now = Now.AddDays(days);
 
+    public void MoveForward(TimeSpan time) => Now = Now.Add(time);
+
     public override DateTimeOffset GetUtcNow() => Now;
 }
