@@ -30,7 +30,6 @@ public static class TestAssessments
 
         await start.SaveConditionsAsync(officer, id, conditions);
         await start.SaveFunctionsAsync(officer, id, [new("Register a new patient", null), new("Admit, transfer and discharge", "ADT events")]);
-        await start.RefreshScopeAsync(officer, id);
         await start.ConfirmScopeAsync(officer, id);
         var confirmed = await start.ConfirmAsync(officer, id);
         Assert.True(confirmed.CanContinue, string.Join(" ", confirmed.Problems.Values) + confirmed.Refusal);

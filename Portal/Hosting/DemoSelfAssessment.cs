@@ -107,7 +107,6 @@ public sealed class DemoSelfAssessment(
             new("Read the scorecard", "GET /api/v1/assessments/{assessmentId}/scorecard"),
             new("Read the policy catalogue", "GET /api/v1/versions/{versionId}/requirements"),
         ], cancellationToken);
-        await start.RefreshScopeAsync(officer, id, cancellationToken);
         var scope = await start.GetAsync(officer, id, cancellationToken);
         foreach (var code in Answers.Select(a => a.Code).Except(scope!.Scope.Where(s => s.InScope).Select(s => s.Code)))
         {

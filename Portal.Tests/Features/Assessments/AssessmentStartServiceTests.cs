@@ -55,7 +55,6 @@ public sealed class AssessmentStartServiceTests : IAsyncLifetime
         await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Upgrade);
         await _start.SaveConditionsAsync(_officer, id, ScopeConditions.ConfidentialPatientData);
 
-        await _start.RefreshScopeAsync(_officer, id);
         var scope = (await _start.GetAsync(_officer, id))!.Scope;
 
         Assert.Contains(scope, r => r.Code == "P.6" && r.Reason.Contains("confidential patient data", StringComparison.Ordinal));
@@ -69,12 +68,10 @@ public sealed class AssessmentStartServiceTests : IAsyncLifetime
         var id = (await _start.CreateDraftAsync(_officer)).Value;
         await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Procure);
         await _start.SaveConditionsAsync(_officer, id, ScopeConditions.None);
-        await _start.RefreshScopeAsync(_officer, id);
 
         var unjustified = await _start.ExcludeAsync(_officer, id, "C.7", "n/a");
         var justified = await _start.ExcludeAsync(_officer, id, "C.7", "The system offers no API to third parties beyond the trust.");
         await _start.SaveConditionsAsync(_officer, id, ScopeConditions.AnonymousUse);
-        await _start.RefreshScopeAsync(_officer, id);
         var c7 = (await _start.GetAsync(_officer, id))!.Scope.Single(r => r.Code == "C.7");
 
         Assert.False(unjustified.Succeeded);
@@ -90,7 +87,6 @@ public sealed class AssessmentStartServiceTests : IAsyncLifetime
         var id = (await _start.CreateDraftAsync(_officer)).Value;
         await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Procure);
         await _start.SaveConditionsAsync(_officer, id, ScopeConditions.None);
-        await _start.RefreshScopeAsync(_officer, id);
 
         var added = await _start.AddRequirementAsync(_officer, id, "P.8");
         var unknown = await _start.AddRequirementAsync(_officer, id, "Z.99");

@@ -170,7 +170,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
     }
 
     public Task<StepOutcome> SaveRouteAsync(Caller caller, int assessmentId, AssessmentRoute route, CancellationToken cancellationToken = default) =>
-        SaveStepAsync(caller, assessmentId, StartStep.Route, a =>
+        SaveStepAsync(caller, assessmentId, StartStep.Route, rescope: true, a =>
         {
             if (a.Route != route)
             {
@@ -180,7 +180,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         }, cancellationToken);
 
     public Task<StepOutcome> SaveSystemAsync(Caller caller, int assessmentId, SystemDetails details, CancellationToken cancellationToken = default) =>
-        SaveStepAsync(caller, assessmentId, StartStep.System, a =>
+        SaveStepAsync(caller, assessmentId, StartStep.System, rescope: false, a =>
         {
             a.SystemName = TypedText.Tidy(details.SystemName, 200) ?? string.Empty;
             a.SupplierId = details.SupplierId;
@@ -193,7 +193,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         }, cancellationToken);
 
     public Task<StepOutcome> SaveConditionsAsync(Caller caller, int assessmentId, ScopeConditions conditions, CancellationToken cancellationToken = default) =>
-        SaveStepAsync(caller, assessmentId, StartStep.Conditions, a =>
+        SaveStepAsync(caller, assessmentId, StartStep.Conditions, rescope: true, a =>
         {
             if (a.Conditions != conditions || !a.ConditionsConfirmed)
             {
@@ -205,7 +205,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
 
     /// <summary>Replaces the list of significant functions; blank rows are dropped, so a half-typed row costs nothing.</summary>
     public Task<StepOutcome> SaveFunctionsAsync(Caller caller, int assessmentId, IReadOnlyList<FunctionInput> functions, CancellationToken cancellationToken = default) =>
-        SaveStepAsync(caller, assessmentId, StartStep.Functions, a =>
+        SaveStepAsync(caller, assessmentId, StartStep.Functions, rescope: false, a =>
         {
             var kept = functions.Where(f => !string.IsNullOrWhiteSpace(f.Name)).Take(AssessmentStartRules.MaxFunctions).ToList();
             a.Functions.Clear();
@@ -218,8 +218,8 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         }, cancellationToken);
 
     /// <summary>
-    /// Brings the scope in line with the route and conditions: requirements that apply are listed with the reason;
-    /// the officer's earlier exclusions (with their justification) and additions are kept where still relevant.
+    /// Works out the scope of a draft whose scope was never worked out (one started before scoping followed each change
+    /// of route and conditions). A deliberate action the officer asks for; opening the scope step never writes.
     /// </summary>
     public async Task<StepOutcome> RefreshScopeAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
@@ -230,9 +230,27 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             return StepOutcome.Refused("This assessment is not a draft of your organisation's.");
         }
 
-        if (assessment.Route is not { } route)
+        if (assessment.Route is null)
         {
             return StepOutcome.Refused("Choose the route first.");
+        }
+
+        await ApplyScopeAsync(db, assessment, cancellationToken);
+        assessment.Touch(clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        return StepOutcome.Done();
+    }
+
+    /// <summary>
+    /// Brings the scope in line with the route and conditions: requirements that apply are listed with the reason;
+    /// the officer's earlier exclusions (with their justification) and additions are kept where still relevant.
+    /// Part of the save that changed the route or conditions, so the scope never lags behind them.
+    /// </summary>
+    private static async Task ApplyScopeAsync(PortalDbContext db, Assessment assessment, CancellationToken cancellationToken)
+    {
+        if (assessment.Route is not { } route)
+        {
+            return;
         }
 
         var catalogue = await db.PolicyRequirements.AsNoTracking()
@@ -276,10 +294,6 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         db.AssessmentRequirements.RemoveRange(assessment.Requirements);
         assessment.Requirements.Clear();
         assessment.Requirements.AddRange(scope);
-        assessment.StartStepReached = Math.Max(assessment.StartStepReached, (int)StartStep.Scope);
-        assessment.Touch(clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(cancellationToken);
-        return StepOutcome.Done();
     }
 
     public async Task<StepOutcome> ExcludeAsync(Caller caller, int assessmentId, string code, string? justification, CancellationToken cancellationToken = default)
@@ -348,7 +362,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
     }
 
     public Task<StepOutcome> ConfirmScopeAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default) =>
-        SaveStepAsync(caller, assessmentId, StartStep.Scope, a => a.ScopeReviewed = a.Requirements.Any(r => r.InScope), cancellationToken);
+        SaveStepAsync(caller, assessmentId, StartStep.Scope, rescope: false, a => a.ScopeReviewed = a.Requirements.Any(r => r.InScope), cancellationToken);
 
     /// <summary>Completes the start: every step must be complete; the assessment stays a draft until a supplier is invited.</summary>
     public async Task<StepOutcome> ConfirmAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
@@ -404,7 +418,8 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         return StepOutcome.Done();
     }
 
-    private async Task<StepOutcome> SaveStepAsync(Caller caller, int assessmentId, StartStep step, Action<Assessment> apply, CancellationToken cancellationToken)
+    private async Task<StepOutcome> SaveStepAsync(
+        Caller caller, int assessmentId, StartStep step, bool rescope, Action<Assessment> apply, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: true, cancellationToken);
@@ -414,7 +429,13 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         }
 
         var before = Snapshot(assessment);
+        var scopedBy = (assessment.Route, assessment.Conditions);
         apply(assessment);
+        if (rescope && (scopedBy != (assessment.Route, assessment.Conditions) || assessment.Requirements.Count == 0))
+        {
+            await ApplyScopeAsync(db, assessment, cancellationToken);
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var after = Snapshot(assessment);
         if (before != after)
