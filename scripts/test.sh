@@ -12,8 +12,8 @@ mkdir -p "$results"
 . scripts/debian-packages.sh
 need_package chromium chromium "the browser tests"
 need_package qpdf qpdf "the PDF tests"
-need_package node nodejs "the OpenAPI linter"
-need_package npm npm "the OpenAPI linter"
+need_package node nodejs "the OpenAPI and CSS linters"
+need_package npm npm "the OpenAPI and CSS linters"
 
 echo "Restoring tools and packages..."
 dotnet tool restore >/dev/null
@@ -61,6 +61,22 @@ else
   lint_status=1
 fi
 
+# Every stylesheet, app.css and any scoped *.razor.css, must lint clean with stylelint's standard rules
+# (.stylelintrc.json; .stylelintignore leaves out build output). stylelint 16 runs on any Node from 18.12, Debian's
+# Node 20 included; 17 and later need Node 20.19 or 22.
+css_status=0
+stylelint_version=16.26.1
+stylelint_tools="$root/artifacts/tools/stylelint-$stylelint_version"
+if [ ! -x "$stylelint_tools/node_modules/.bin/stylelint" ]; then
+  echo "Installing stylelint $stylelint_version (the CSS linter) into artifacts/tools..."
+  npm install --prefix "$stylelint_tools" --no-audit --no-fund --loglevel=error \
+    "stylelint@$stylelint_version" "stylelint-config-standard@39.0.1" >/dev/null || css_status=$?
+fi
+if [ "$css_status" -eq 0 ]; then
+  echo "Linting the stylesheets..."
+  "$stylelint_tools/node_modules/.bin/stylelint" --config-basedir "$stylelint_tools" "**/*.css" || css_status=$?
+fi
+
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
@@ -77,5 +93,9 @@ if [ "$lint_status" -ne 0 ]; then
   echo "The OpenAPI document has lint errors (see above)."
   failed=$((failed + 1))
 fi
+if [ "$css_status" -ne 0 ]; then
+  echo "The stylesheets have lint errors (see above)."
+  failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$lint_status" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$lint_status" -eq 0 ] && [ "$css_status" -eq 0 ]

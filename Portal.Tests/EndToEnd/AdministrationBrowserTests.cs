@@ -10,6 +10,19 @@ namespace Portal.Tests.EndToEnd;
 public sealed class AdministrationBrowserTests(BrowserFixture browser)
 {
     [Fact]
+    public async Task Tabs_read_in_sentence_case_as_written_not_in_capitals()
+    {
+        var page = await browser.SignedInPageAsync("Ada Price");
+
+        await page.GotoAsync("/admin/users");
+
+        var tab = page.GetByRole(AriaRole.Tab).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^NHS organisations") });
+        await Assertions.Expect(tab).ToHaveCSSAsync("text-transform", "none");
+        Assert.StartsWith("NHS organisations (", await tab.InnerTextAsync(), StringComparison.Ordinal);
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
     public async Task An_administrator_imports_a_malformed_catalogue_and_is_told_each_problem_with_its_line()
     {
         var page = await browser.SignedInPageAsync("Ada Price");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Tests.TestSupport;
 
@@ -60,6 +61,46 @@ public sealed class ApiPagesBrowserTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
 
         await Assertions.Expect(page.GetByText("Give the token a name")).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
+    public async Task Code_samples_on_the_getting_started_page_are_set_apart_in_a_fixed_width_font_and_wrap_at_320_pixels()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/api/getting-started");
+
+        var sample = page.Locator("pre.code-sample").First;
+        await Assertions.Expect(sample).ToHaveCSSAsync("background-color", "rgb(240, 244, 245)");
+        await Assertions.Expect(sample).ToHaveCSSAsync("border-left-width", "4px");
+        await Assertions.Expect(sample).ToHaveCSSAsync("border-left-color", "rgb(0, 94, 184)");
+        await Assertions.Expect(sample).ToHaveCSSAsync("font-family", new Regex("monospace"));
+        await Assertions.Expect(page.Locator("table.api-facts th").First).ToHaveCSSAsync("border-bottom-width", "1px");
+        await page.SetViewportSizeAsync(320, 640);
+        await Assertions.Expect(sample).ToHaveCSSAsync("white-space", "pre-wrap");
+        await NarrowScreen.AssertNoSidewaysScrollAsync(page);
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
+    public async Task The_token_table_shows_each_hint_as_code_and_stacks_into_cards_at_320_pixels()
+    {
+        var page = await browser.SignedInPageAsync("Priya Shah");
+        await page.GotoAsync("/account/tokens");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.GetByLabel("Token name").FillAsync("Narrow screen check");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Narrow screen check" });
+        await Assertions.Expect(row).ToContainTextAsync("Active");
+
+        var hint = row.Locator("code");
+        await Assertions.Expect(hint).ToHaveCSSAsync("background-color", "rgb(240, 244, 245)");
+        await Assertions.Expect(hint).ToHaveCSSAsync("font-family", new Regex("monospace"));
+        await page.SetViewportSizeAsync(320, 640);
+        await Assertions.Expect(row).ToHaveCSSAsync("display", "block");
+        await Assertions.Expect(row.Locator("td[data-label='Status']")).ToBeVisibleAsync();
+        await NarrowScreen.AssertNoSidewaysScrollAsync(page);
+        await NarrowScreen.AssertCellLabelsUnbrokenAsync(page);
         await BrowserFixture.AssertAccessibleAsync(page);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Portal.Data;
@@ -37,6 +38,45 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
 
         await Assertions.Expect(page).ToHaveURLAsync($"{browser.App.BaseAddress}/assessments/{id}/evidence");
     }
+
+    [Theory]
+    [InlineData("Assessments by workflow status")]
+    [InlineData("Assessments by RAG status")]
+    public async Task Each_bar_is_drawn_as_wide_as_its_number_makes_it_the_largest_filling_its_track(string chart)
+    {
+        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
+        var supplier = await TestCallers.ForAsync(contexts, TestCallers.Supplier);
+        await new TestJourney(contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "dashboard-bars")).SubmittedAsync(officer, supplier);
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+
+        await page.GotoAsync("/dashboard");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        var list = page.GetByRole(AriaRole.List, new() { Name = chart });
+        await Assertions.Expect(list.Locator("li").First).ToBeVisibleAsync();
+
+        var bars = JsonSerializer.Deserialize<List<DrawnBar>>(await list.EvaluateAsync<string>("""
+            ul => JSON.stringify([...ul.querySelectorAll('li')].map(li => ({
+                name: li.querySelector('.count-bar__label').textContent,
+                count: Number(li.querySelector('.count-bar__value').textContent),
+                fill: li.querySelector('.count-bar__fill').getBoundingClientRect().width,
+                track: li.querySelector('.count-bar__track').clientWidth,
+                marker: getComputedStyle(li).listStyleType,
+            })))
+            """), JsonSerializerOptions.Web)!;
+        var largest = bars.Max(b => b.Count);
+        Assert.True(largest > 0, "The officer's organisation has a submitted assessment, so some bar has a number.");
+        Assert.All(bars, bar =>
+        {
+            Assert.Equal("none", bar.Marker);
+            Assert.True(bar.Track >= 48, $"{bar.Name}: the bar's track is {bar.Track} px wide, so no bar is drawn.");
+            var expected = bar.Track * bar.Count / largest;
+            Assert.True(Math.Abs(bar.Fill - expected) <= 1.5, $"{bar.Name} ({bar.Count} of at most {largest}) is {bar.Fill:0.#} px wide, not {expected:0.#} px.");
+        });
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    private sealed record DrawnBar(string Name, int Count, double Fill, double Track, string Marker);
 
     [Fact]
     public async Task A_ccio_opens_the_dashboard_from_their_home_page()

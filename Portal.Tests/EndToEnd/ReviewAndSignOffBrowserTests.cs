@@ -77,7 +77,7 @@ public sealed class ReviewAndSignOffBrowserTests(BrowserFixture browser)
         await officer.GetByRole(AriaRole.Button, new() { Name = "Request clarification on C.3" }).ClickAsync();
         await Assertions.Expect(officer.GetByText("1 with a clarification request")).ToBeVisibleAsync();
         await BrowserFixture.AssertAccessibleAsync(officer);
-        await officer.GetByRole(AriaRole.Button, new() { Name = "Send 1 clarification requests to the supplier" }).ClickAsync();
+        await officer.GetByRole(AriaRole.Button, new() { Name = "Send 1 clarification request to the supplier" }).ClickAsync();
         await Assertions.Expect(officer.GetByText("Clarification requested", new() { Exact = true }).First).ToBeVisibleAsync();
 
         // The supplier answers the clarification and resubmits.

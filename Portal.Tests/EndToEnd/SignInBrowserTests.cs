@@ -49,6 +49,26 @@ public sealed class SignInBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Every_page_names_an_nhs_blue_icon_and_favicon_ico_is_a_small_real_icon_not_the_not_found_page()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/sign-in");
+        var svgHref = await page.Locator("link[rel='icon'][type='image/svg+xml']").GetAttributeAsync("href");
+        using var http = new HttpClient { BaseAddress = new Uri(browser.App.BaseAddress) };
+
+        using var svg = await http.GetAsync(svgHref);
+        using var ico = await http.GetAsync("/favicon.ico");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, svg.StatusCode);
+        Assert.Equal("image/svg+xml", svg.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("#005eb8", await svg.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(System.Net.HttpStatusCode.OK, ico.StatusCode);
+        var icon = await ico.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0, 0, 1, 0 }, icon[..4]);
+        Assert.True(icon.Length < 10_000, $"favicon.ico is {icon.Length} bytes.");
+    }
+
+    [Fact]
     public async Task Only_an_administrator_sees_the_administration_menu()
     {
         var officer = await browser.SignedInPageAsync("Olivia Hart");

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Portal.Auth;
+using Portal.Components.Shared;
 
 namespace Portal.Api;
 
@@ -57,7 +58,7 @@ public static class ApiFairUse
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
-                        Detail = $"This token may make {settings.PermitLimit} requests every {settings.WindowSeconds} seconds. Wait {Math.Max(1, wait)} seconds (Retry-After), then retry. "
+                        Detail = $"This token may make {Counted.Of(settings.PermitLimit, "request")} every {Counted.Of(settings.WindowSeconds, "second")}. Wait {Counted.Of(Math.Max(1, wait), "second")} (Retry-After), then retry. "
                             + "If your integration needs more, ask your portal administrator.",
                     },
                 });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
+using Portal.Components.Shared;
 using Portal.Data;
 using Portal.Data.Assessments;
 using Portal.Data.Policy;
@@ -387,8 +388,8 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             assessment.Touch(now);
             var inScope = assessment.Requirements.Count(r => r.InScope);
             AuditTrail.Record(db, caller, now, "AssessmentStartConfirmed", nameof(Assessment), assessment.Reference,
-                $"Confirmed {assessment.Reference} for {assessment.SystemName} ({PolicyWording.RouteName(assessment.Route!.Value).ToLowerInvariant()}) with {inScope} requirements in scope.",
-                after: string.Create(CultureInfo.InvariantCulture, $"{inScope} requirements"), assessmentId: assessment.Id);
+                $"Confirmed {assessment.Reference} for {assessment.SystemName} ({PolicyWording.RouteName(assessment.Route!.Value).ToLowerInvariant()}) with {Counted.Of(inScope, "requirement")} in scope.",
+                after: Counted.Of(inScope, "requirement"), assessmentId: assessment.Id);
             await db.SaveChangesAsync(cancellationToken);
         }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Auth;
+using Portal.Components.Shared;
 using Portal.Data;
 using Portal.Data.Assessments;
 using Portal.Data.Evidence;
@@ -300,7 +301,7 @@ public sealed class EvidenceWorkspaceService(
             $"{assessment.Reference} ({assessment.SystemName}) was {(before == AssessmentStatus.ClarificationRequested ? "resubmitted with clarifications" : "submitted")} by {workspace.SupplierName}.",
             $"/assessments/{assessmentId}/review", assessment.NhsOrganisationId, null, NotificationService.Officers, null, cancellationToken);
         AuditTrail.Record(db, caller, now, "AssessmentSubmitted", nameof(Assessment), assessment.Reference,
-            $"{caller.DisplayName} submitted {assessment.Reference} with {workspace.Requirements.Count} answers.",
+            $"{caller.DisplayName} submitted {assessment.Reference} with {Counted.Of(workspace.Requirements.Count, "answer")}.",
             AssessmentWorkflow.StatusName(before), AssessmentWorkflow.StatusName(assessment.Status), assessment.Id);
         await db.SaveChangesAsync(cancellationToken);
         return (CommandResult.Done($"{assessment.Reference} is submitted to {workspace.OrganisationName}."), []);

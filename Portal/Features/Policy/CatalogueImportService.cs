@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
+using Portal.Components.Shared;
 using Portal.Data;
 using Portal.Data.Policy;
 using Portal.Data.Policy.Catalogue;
@@ -78,7 +79,7 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
         draft.PolicyFramework = framework;
         db.FrameworkVersions.Add(draft);
         AuditTrail.Record(db, caller, now, "CatalogueDraftImported", nameof(FrameworkVersion), $"{framework.Key}/{draft.Label}",
-            $"Imported {framework.Name} version {draft.Label} ({draft.Requirements.Count} requirements) from {fileName} as a draft.", after: draft.ContentHash);
+            $"Imported {framework.Name} version {draft.Label} ({Counted.Of(draft.Requirements.Count, "requirement")}) from {fileName} as a draft.", after: draft.ContentHash);
         await db.SaveChangesAsync(cancellationToken);
         return new ImportOutcome(draft.Id, []);
     }

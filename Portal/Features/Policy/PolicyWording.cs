@@ -1,3 +1,4 @@
+using Portal.Data.Evidence;
 using Portal.Data.Policy;
 
 namespace Portal.Features.Policy;
@@ -73,6 +74,18 @@ public static class PolicyWording
         EvidenceKinds.ServiceLevel => "Service level figures",
         EvidenceKinds.TestEnvironment => "Test environment",
         _ => kind.ToString(),
+    };
+
+    /// <summary>The kind of a piece of evidence as people read it, in sentence case wherever it stands.</summary>
+    public static string EvidenceItemKindName(EvidenceItemKind kind) => kind switch
+    {
+        EvidenceItemKind.Documentation => "Documentation",
+        EvidenceItemKind.OpenApiSpecification => "OpenAPI specification",
+        EvidenceItemKind.FhirCapabilityStatement => "FHIR CapabilityStatement",
+        EvidenceItemKind.TestEnvironment => "Sandbox or test environment",
+        EvidenceItemKind.ContractOrLicence => "Contract or licence",
+        EvidenceItemKind.ServiceLevel => "Service level",
+        _ => "Other",
     };
 
     public static IEnumerable<TFlags> Each<TFlags>(TFlags flags)

@@ -179,7 +179,7 @@ public static class ScorecardPdf
         for (var i = 0; i < evidence.Count; i++)
         {
             var e = evidence[i];
-            yield return $"Evidence {i + 1}: {e.Title} ({EvidenceList.KindName(e.Kind)}), {Where(e)}; dated {Date(e.EvidenceDate)}" +
+            yield return $"Evidence {i + 1}: {e.Title} ({PolicyWording.EvidenceItemKindName(e.Kind)}), {Where(e)}; dated {Date(e.EvidenceDate)}" +
                 (e.ValidUntil is { } v ? $", valid until {Date(v)}." : ".");
         }
     }
