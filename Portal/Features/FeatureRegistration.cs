@@ -27,6 +27,8 @@ public static class FeatureRegistration
         services.AddScoped<AssessmentStartService>();
         services.AddScoped<InvitationService>();
         services.AddScoped<EvidenceWorkspaceService>();
+        // Scoped is one per circuit: saves outlive the editor that started them, not the person's session.
+        services.AddScoped<ResponseSaveQueue>();
         services.AddScoped<ReviewService>();
         services.AddScoped<SignOffService>();
         services.AddScoped<NotificationService>();

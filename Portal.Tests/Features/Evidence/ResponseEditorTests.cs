@@ -1,4 +1,8 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
 using Portal.Data.Evidence;
 using Portal.Features.Evidence;
 using Portal.Tests.TestSupport;
@@ -35,5 +39,61 @@ public sealed class ResponseEditorTests : ComponentTestBase
         var saved = (await workspace.GetAsync(sam, id))!.Requirements.Single(r => r.Code == "C.3").Response!;
         Assert.Equal("My wording", saved.Narrative);
         Assert.Equal(ComplianceClaim.PartiallyMeets, saved.Claim);
+    }
+
+    [Fact]
+    public async Task Text_saved_on_leaving_the_narrative_is_saved_when_the_person_moves_to_another_requirement_before_the_save_ends()
+    {
+        var sam = await SignInAsync(TestCallers.Supplier);
+        var id = await TestAssessments.InvitedAsync(Database, await TestCallers.ForAsync(Database, TestCallers.Officer));
+        var contexts = new HeldContexts(Database);
+        Services.AddSingleton<IDbContextFactory<PortalDbContext>>(contexts);
+        var page = RenderWithProviders<EvidenceWorkspacePage>(p => p.Add(x => x.Id, id));
+        var first = page.WaitForElement(".requirement-nav__code", TimeSpan.FromSeconds(10)).TextContent;
+        Assert.StartsWith($"{first} ", page.FindAll("h2").Select(h => h.TextContent).Single(t => t.StartsWith(first, StringComparison.Ordinal)), StringComparison.Ordinal);
+        var narrative = page.Find("textarea");
+        await narrative.InputAsync(new ChangeEventArgs { Value = "Our FHIR API exposes every record." });
+
+        // The browser sends the field's change and blur as focus moves to the next requirement; the save they start
+        // waits for the database while the click removes the editor.
+        contexts.Hold();
+        var leaving = LeaveAsync(narrative, "Our FHIR API exposes every record.");
+        await page.FindAll(".requirement-nav__item").Skip(1).First().ClickAsync(new MouseEventArgs());
+        contexts.Release();
+        await leaving;
+
+        var saved = (await Services.GetRequiredService<EvidenceWorkspaceService>().GetAsync(sam, id))!.Requirements.Single(r => r.Code == first).Response;
+        Assert.Equal("Our FHIR API exposes every record.", saved?.Narrative);
+        Assert.False(Renderer.UnhandledException.IsCompleted, Renderer.UnhandledException.IsCompleted ? (await Renderer.UnhandledException).ToString() : null);
+    }
+
+    /// <summary>What the browser sends when focus leaves a text field: change (if the value changed), then blur.</summary>
+    private static Task LeaveAsync(AngleSharp.Dom.IElement field, string value) => Task.WhenAll(
+        field.HasAttribute("blazor:onchange") ? field.ChangeAsync(new ChangeEventArgs { Value = value }) : Task.CompletedTask,
+        field.HasAttribute("blazor:onblur") ? field.BlurAsync(new FocusEventArgs()) : Task.CompletedTask);
+
+    /// <summary>The test database, with a switch that holds every new context until released: a save in flight.</summary>
+    private sealed class HeldContexts(TestDatabase database) : IDbContextFactory<PortalDbContext>
+    {
+        private TaskCompletionSource _open = OpenGate();
+
+        public void Hold() => _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _open.TrySetResult();
+
+        public PortalDbContext CreateDbContext() => database.CreateDbContext();
+
+        public async Task<PortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
+        {
+            await _open.Task.WaitAsync(cancellationToken);
+            return database.CreateDbContext();
+        }
+
+        private static TaskCompletionSource OpenGate()
+        {
+            var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            open.SetResult();
+            return open;
+        }
     }
 }

@@ -102,6 +102,14 @@ public sealed class EvidenceWorkspaceService(
             || response.NotApplicableJustification is not null || response.PlannedDate is not null || response.Plan is not null);
         if (hasAnswer && response!.ConcurrencyStamp != expectedStamp)
         {
+            // The same words saved twice (text kept in the browser, saved again after the first save got through) lose nothing.
+            if (response.Claim == draft.Claim && response.Narrative == TypedText.Tidy(draft.Narrative, 8000)
+                && response.NotApplicableJustification == TypedText.Tidy(draft.NotApplicableJustification, 4000)
+                && response.PlannedDate == draft.PlannedDate && response.Plan == TypedText.Tidy(draft.Plan, 4000))
+            {
+                return new SaveResult(SaveStatus.Saved, response.ConcurrencyStamp, null, null);
+            }
+
             return new SaveResult(SaveStatus.Conflict, null, View(response),
                 $"{response.UpdatedByName} saved a different answer to {code} at {response.UpdatedAt:HH:mm} while you were editing. Choose which to keep.");
         }

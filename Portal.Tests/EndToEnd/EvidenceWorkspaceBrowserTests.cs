@@ -1,0 +1,151 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Portal.Data;
+using Portal.Data.Evidence;
+using Portal.Features.Evidence;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.EndToEnd;
+
+[Collection(BrowserCollection.Name)]
+public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
+{
+    private IDbContextFactory<PortalDbContext> Contexts => browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+
+    private static ILocator NavItem(IPage page, string code) =>
+        page.Locator(".requirement-nav__item").Filter(new() { Has = page.Locator(".requirement-nav__code", new() { HasTextRegex = new Regex($"^{Regex.Escape(code)}$") }) });
+
+    private static ILocator Narrative(IPage page) => page.GetByLabel("Narrative", new() { Exact = true });
+
+    private static async Task OpenAsync(IPage page, string code)
+    {
+        await NavItem(page, code).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 2, NameRegex = new Regex($"^{Regex.Escape(code)} ") })).ToBeVisibleAsync();
+    }
+
+    /// <summary>The list says "In progress" only once the answer is stored, so this waits for the save without a timer.</summary>
+    private static Task ExpectStoredAsync(IPage page, string code) =>
+        Assertions.Expect(NavItem(page, code).Locator(".requirement-nav__state")).ToHaveTextAsync("In progress");
+
+    /// <summary>The circuit lives: no "stopped responding" bar, and the page still answers a click.</summary>
+    private static async Task ExpectAliveAsync(IPage page, string code)
+    {
+        await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+        await OpenAsync(page, code);
+    }
+
+    private async Task<string?> StoredNarrativeAsync(int id, string code)
+    {
+        await using var db = await Contexts.CreateDbContextAsync();
+        return await db.RequirementResponses.Where(r => r.AssessmentId == id)
+            .Join(db.AssessmentRequirements.Where(r => r.Code == code), r => r.AssessmentRequirementId, r => r.Id, (response, _) => response.Narrative)
+            .SingleOrDefaultAsync();
+    }
+
+    private async Task<(int Id, IPage Page, List<string> Codes)> SupplierInWorkspaceAsync()
+    {
+        var id = await TestAssessments.InvitedAsync(Contexts, await TestCallers.ForAsync(Contexts, TestCallers.Officer));
+        var page = await browser.SignedInPageAsync("Sam Okafor");
+        await page.GotoAsync($"/assessments/{id}/evidence");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        var codes = (await page.Locator(".requirement-nav__code").AllInnerTextsAsync()).Take(4).ToList();
+        return (id, page, codes);
+    }
+
+    [Fact]
+    public async Task Text_typed_and_left_at_once_is_saved_whether_the_supplier_switches_requirement_follows_a_link_or_reloads()
+    {
+        var (id, page, codes) = await SupplierInWorkspaceAsync();
+
+        // (a) Typed, then straight to another requirement.
+        await OpenAsync(page, codes[0]);
+        await Narrative(page).FillAsync("Every record is reachable through our FHIR R4 API.");
+        await OpenAsync(page, codes[1]);
+        await ExpectStoredAsync(page, codes[0]);
+        Assert.Equal("Every record is reachable through our FHIR R4 API.", await StoredNarrativeAsync(id, codes[0]));
+        await ExpectAliveAsync(page, codes[0]);
+        await Assertions.Expect(Narrative(page)).ToHaveValueAsync("Every record is reachable through our FHIR R4 API.");
+        await BrowserFixture.AssertAccessibleAsync(page);
+
+        // (b) Typed, then straight along a link to another page.
+        await OpenAsync(page, codes[1]);
+        await Narrative(page).FillAsync("Bulk export is documented in our developer portal.");
+        await page.GetByRole(AriaRole.Link, new() { Name = $"OAP-{id:D5}", Exact = true }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync($"{browser.App.BaseAddress}/assessments/{id}");
+        await page.GoBackAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1, NameRegex = new Regex("^Evidence for ") })).ToBeVisibleAsync();
+        await ExpectStoredAsync(page, codes[1]);
+        Assert.Equal("Bulk export is documented in our developer portal.", await StoredNarrativeAsync(id, codes[1]));
+        await ExpectAliveAsync(page, codes[1]);
+
+        // (c) Typed, then the page reloaded at once.
+        await OpenAsync(page, codes[2]);
+        await Narrative(page).FillAsync("Rate limits are published per endpoint.");
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await OpenAsync(page, codes[2]);
+        await Assertions.Expect(Narrative(page)).ToHaveValueAsync("Rate limits are published per endpoint.");
+        await ExpectStoredAsync(page, codes[2]);
+        Assert.Equal("Rate limits are published per endpoint.", await StoredNarrativeAsync(id, codes[2]));
+        await ExpectAliveAsync(page, codes[3]);
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
+    public async Task Text_kept_in_the_browser_when_the_connection_went_is_offered_back_and_saved()
+    {
+        var (id, page, codes) = await SupplierInWorkspaceAsync();
+        // What the browser keeps as the supplier types, left behind when the connection went before the portal saved it.
+        await KeepInBrowserAsync(page, id, codes[1], stamp: null, "Typed on the train; the connection went.");
+
+        await OpenAsync(page, codes[1]);
+
+        await Assertions.Expect(page.GetByText(new Regex("^We kept text you had not saved .* It is saved now\\.$"))).ToBeVisibleAsync();
+        await Assertions.Expect(Narrative(page)).ToHaveValueAsync("Typed on the train; the connection went.");
+        await ExpectStoredAsync(page, codes[1]);
+        Assert.Equal("Typed on the train; the connection went.", await StoredNarrativeAsync(id, codes[1]));
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
+    public async Task Kept_text_typed_over_an_answer_a_colleague_has_since_changed_shows_both_and_overwrites_nothing()
+    {
+        var (id, page, codes) = await SupplierInWorkspaceAsync();
+        var sam = await TestCallers.ForAsync(Contexts, TestCallers.Supplier);
+        var journey = new TestJourney(Contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "workspace-browser-evidence"));
+        var first = await journey.Workspace.SaveResponseAsync(sam, id, codes[1], new(ComplianceClaim.Meets, "First wording", null, null, null), null);
+        await journey.Workspace.SaveResponseAsync(sam with { DisplayName = "Pat Colleague" }, id, codes[1],
+            new(ComplianceClaim.Meets, "Colleague's wording", null, null, null), first.ConcurrencyStamp);
+        await KeepInBrowserAsync(page, id, codes[1], first.ConcurrencyStamp, "My wording, never saved.");
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        await OpenAsync(page, codes[1]);
+
+        var choice = page.GetByRole(AriaRole.Alert).Filter(new() { HasTextString = "Pat Colleague saved a different answer" });
+        await Assertions.Expect(choice).ToContainTextAsync("My wording, never saved.");
+        await Assertions.Expect(choice).ToContainTextAsync("Colleague's wording");
+        await Assertions.Expect(page.GetByText(new Regex("^We kept text you had not saved .* choose which to keep\\.$"))).ToBeVisibleAsync();
+        Assert.Equal("Colleague's wording", await StoredNarrativeAsync(id, codes[1]));
+        await BrowserFixture.AssertAccessibleAsync(page);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Keep my version" }).ClickAsync();
+        await Assertions.Expect(page.GetByText(new Regex("^Saved at"))).ToBeVisibleAsync();
+        Assert.Equal("My wording, never saved.", await StoredNarrativeAsync(id, codes[1]));
+    }
+
+    private async Task KeepInBrowserAsync(IPage page, int id, string code, Guid? stamp, string narrative)
+    {
+        var userId = await browser.App.DemoUserIdAsync(TestCallers.Supplier);
+        var kept = JsonSerializer.Serialize(new
+        {
+            stamp = stamp?.ToString() ?? "",
+            at = DateTimeOffset.UtcNow.AddMinutes(-20).ToUnixTimeMilliseconds(),
+            fields = new { narrative },
+        });
+        await page.EvaluateAsync("([key, value]) => localStorage.setItem(key, value)", new[] { $"portal-draft:{userId}:{id}:{code}", kept });
+    }
+}
