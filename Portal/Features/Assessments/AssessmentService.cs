@@ -32,8 +32,8 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         /// <summary>What <see cref="NextDue"/> is the date of: the supplier's answers, or the sign-off's conditions.</summary>
         public string NextDueWhat => Status == AssessmentStatus.SignedOffWithConditions ? "Conditions due" : "Response due";
 
-        public bool IsOverdue(DateOnly today) => ResponseDueDate < today
-            && Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested;
+        public bool IsOverdue(DateOnly today) => NextDue < today
+            && Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested or AssessmentStatus.SignedOffWithConditions;
     }
 
     public sealed record FunctionRow(string Name, string? Description, string? ApiOperation, string? DocumentationUrl);
