@@ -66,7 +66,6 @@ public sealed partial class AssessmentListBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByLabel("Search", new() { Exact = true })).ToHaveValueAsync(token);
         await Assertions.Expect(page.Locator("td[data-label='RAG status']").First).ToContainTextAsync("Not yet scored");
         await Assertions.Expect(page.Locator("td[data-label='Due']").First).ToContainTextAsync("Response due");
-        await page.ScreenshotAsync(new() { Path = "/tmp/wt-search-list.png", FullPage = true }); // TEMP
         await BrowserFixture.AssertAccessibleAsync(page);
 
         await page.GoBackAsync();
@@ -87,7 +86,6 @@ public sealed partial class AssessmentListBrowserTests(BrowserFixture browser)
         Assert.Equal(200, response!.Status);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Assessments", Level = 1 })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByLabel("Search", new() { Exact = true })).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new() { Path = "/tmp/wt-search-320.png", FullPage = true }); // TEMP
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The list scrolls sideways at 320 px.");
         await BrowserFixture.AssertAccessibleAsync(page);
     }
