@@ -25,7 +25,8 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         int InScope,
         int Answered,
         RagStatus? Rag = null,
-        DateOnly? NextDue = null)
+        DateOnly? NextDue = null,
+        string? SignOffVoidBecause = null)
     {
         public string Reference => $"OAP-{Id:D5}";
 
@@ -313,5 +314,8 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         x.Assessment.Requirements.Count(r => r.InScope),
         db.RequirementResponses.Count(r => r.AssessmentId == x.Assessment.Id && r.Claim != null),
         x.Rag,
-        x.NextDue);
+        x.NextDue,
+        // What changed, while the latest sign-off is void and no new one has been given.
+        db.SignOffs.Where(s => s.AssessmentId == x.Assessment.Id).OrderByDescending(s => s.SignedAt).ThenByDescending(s => s.Id)
+            .Select(s => s.IsVoid ? s.VoidReason ?? "the assessment changed after sign-off." : null).FirstOrDefault());
 }
