@@ -164,6 +164,33 @@ public sealed class ApiEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_list_takes_the_portals_sorts_and_finds_by_reference_and_an_unknown_sort_is_a_validation_problem()
+    {
+        using var officer = await _factory.ApiClientForAsync(TestCallers.Officer);
+        using (var created = await officer.PostAsync("/api/v1/assessments", null))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var byReference = await officer.GetFromJsonAsync<JsonElement>($"/api/v1/assessments?search=OAP-{_assessmentId:D5}");
+        var ascending = await officer.GetFromJsonAsync<JsonElement>("/api/v1/assessments?sort=reference");
+        var descending = await officer.GetFromJsonAsync<JsonElement>("/api/v1/assessments?sort=reference&order=desc");
+        using var unknown = await officer.GetAsync("/api/v1/assessments?sort=cheapest");
+        using var sideways = await officer.GetAsync("/api/v1/assessments?sort=due&order=sideways");
+
+        var item = byReference.GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(_assessmentId, item.GetProperty("id").GetInt32());
+        Assert.Equal(JsonValueKind.Null, item.GetProperty("rag").ValueKind);
+        Assert.Equal(item.GetProperty("responseDueDate").GetString(), item.GetProperty("nextDue").GetString());
+        var up = ascending.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt32()).ToList();
+        Assert.Equal(up.Order(), up);
+        Assert.Equal(Enumerable.Reverse(up), descending.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt32()));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("sort must be one of updated, reference", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, sideways.StatusCode);
+    }
+
+    [Fact]
     public async Task The_list_pages_with_a_total()
     {
         using var officer = await _factory.ApiClientForAsync(TestCallers.Officer);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Portal.Data.Assessments;
 using Portal.Features.Assessments;
 using Portal.Features.Evidence;
 using Portal.Features.Reviews;
@@ -17,14 +18,43 @@ public sealed class SqlCommandBudgetTests(AnsweredAssessments assessments) : ICl
     private readonly SqlCommandCounter _counter = new(assessments.Database);
 
     [Fact]
-    public async Task The_assessments_list_loads_a_page_with_the_same_two_commands_for_one_row_or_several()
+    public async Task The_assessments_list_loads_a_page_with_the_same_three_commands_for_one_row_or_several()
     {
         var service = new AssessmentService(_counter, TimeProvider.System);
+        await service.PageAsync(assessments.Officer, new AssessmentService.ListQuery());
 
         var (oneRow, twoRows, page) = await CountAsync(size => service.PageAsync(assessments.Officer, new AssessmentService.ListQuery(PageSize: size)), 1, 2);
 
         Assert.Equal(2, page.Rows.Count);
-        AssertWithinBudget(budget: 2, oneRow, twoRows);
+        AssertWithinBudget(budget: 3, oneRow, twoRows);
+    }
+
+    /// <summary>Every search and sort the list offers, with a status filter, costs the same three commands.</summary>
+    public static TheoryData<AssessmentSort, bool> Sorts()
+    {
+        var sorts = new TheoryData<AssessmentSort, bool>();
+        foreach (var sort in Enum.GetValues<AssessmentSort>())
+        {
+            sorts.Add(sort, false);
+            sorts.Add(sort, true);
+        }
+
+        return sorts;
+    }
+
+    [Theory]
+    [MemberData(nameof(Sorts))]
+    public async Task The_assessments_list_searched_and_sorted_loads_with_the_same_three_commands(AssessmentSort sort, bool descending)
+    {
+        var service = new AssessmentService(_counter, TimeProvider.System);
+        await service.PageAsync(assessments.Officer, new AssessmentService.ListQuery());
+
+        var (oneRow, twoRows, page) = await CountAsync(size => service.PageAsync(assessments.Officer, new AssessmentService.ListQuery(
+            AssessmentStatus.UnderReview, PageSize: size, Search: "Acme", Sort: sort, Descending: descending)), 1, 2);
+
+        Assert.Equal(2, page.Rows.Count);
+        Assert.All(page.Rows, r => Assert.NotNull(r.Rag));
+        AssertWithinBudget(budget: 3, oneRow, twoRows);
     }
 
     [Fact]

@@ -28,7 +28,8 @@ public static class ApiExamples
         ["ListAssessments"] = """
             { "items": [ { "id": 1, "reference": "OAP-00001", "systemName": "Patient administration system", "supplier": "Acme Clinical Systems Ltd",
                            "organisation": "Demo Valley NHS Foundation Trust", "status": "AwaitingSupplier", "route": "Procure",
-                           "responseDueDate": "2026-12-15", "procurementReference": "PR-2026-001", "inScope": 48, "answered": 12 } ],
+                           "responseDueDate": "2026-12-15", "procurementReference": "PR-2026-001", "inScope": 48, "answered": 12,
+                           "rag": null, "nextDue": "2026-12-15" } ],
               "page": 1, "pageSize": 25, "total": 1 }
             """,
     };

@@ -19,7 +19,9 @@ public static class AssessmentsApi
         DateOnly? ResponseDueDate,
         string? ProcurementReference,
         [property: Description("How many requirements are in scope.")] int InScope,
-        [property: Description("How many of them the supplier has answered.")] int Answered);
+        [property: Description("How many of them the supplier has answered.")] int Answered,
+        [property: Description("Red, Amber or Green as the scorecard last worked it out; null while not yet scored.")] Portal.Data.Scorecards.RagStatus? Rag,
+        [property: Description("The next date something is due: the supplier's answers while awaited, or the earliest condition of a conditional sign-off; null when nothing is.")] DateOnly? NextDue);
 
     public sealed record FunctionItem(string Name, string? Description, string? ApiOperation, string? DocumentationUrl);
 
@@ -50,8 +52,8 @@ public static class AssessmentsApi
     {
         var group = api.MapGroup("/assessments").WithTags(ApiDocumentation.Assessments);
         group.MapGet("/", ListAsync).WithName("ListAssessments").Returns<ItemsPage<AssessmentSummary>>().WithSummary("List assessments")
-            .WithDescription("The assessments you may see, most recently changed first, a page at a time with the total: NHS staff see their organisation's, "
-                + "supplier account managers their supplier's once invited.")
+            .WithDescription("The assessments you may see, a page at a time with the total, most recently changed first unless you choose a sort: NHS staff see their organisation's, "
+                + "supplier account managers their supplier's once invited. The same search and sorts as the portal's assessments page.")
             .ValidationProblem();
         group.MapGet("/{assessmentId}", GetAsync).WithName("GetAssessment").Returns<AssessmentDetail>().WithSummary("Get an assessment")
             .WithDescription("An assessment with its system, route, conditions, catalogue version and significant functions. The ETag goes in If-Match when recording review decisions.")
@@ -69,7 +71,9 @@ public static class AssessmentsApi
         [Description("Only assessments in this status.")] AssessmentStatus? status,
         [Description("Only assessments on this route.")] AssessmentRoute? route,
         [Description("Only assessments of this supplier, by id.")] int? supplierId,
-        [Description("Text the system name or procurement reference contains.")] string? search,
+        [Description("A reference (OAP-00012 or 12), or text the system name, supplier name or procurement reference contains.")] string? search,
+        [Description("updated (default), reference, system, supplier, status (workflow order), rag (Red first, not yet scored last) or due (soonest first, nothing due last).")] string? sort,
+        [Description("asc or desc; each sort has a natural order (updated: desc, the others: asc).")] string? order,
         [Description("The page number, from 1 (default 1).")] int? page,
         [Description("Items per page, 1 to 100 (default 25).")] int? pageSize,
         HttpContext http,
@@ -80,10 +84,22 @@ public static class AssessmentsApi
             return invalid;
         }
 
+        var sorted = string.IsNullOrWhiteSpace(sort) ? AssessmentSort.Updated : AssessmentSorts.Parse(sort);
+        if (sorted is null)
+        {
+            return ApiProblem.Invalid("sort", $"sort must be one of {string.Join(", ", AssessmentSorts.Choices.Select(c => c.Name))}.");
+        }
+
+        var descending = AssessmentSorts.ParseOrder(order);
+        if (descending is null && !string.IsNullOrWhiteSpace(order))
+        {
+            return ApiProblem.Invalid("order", "order must be asc or desc.");
+        }
+
         var number = page ?? 1;
         var size = pageSize ?? ApiPaging.DefaultPageSize;
         var found = await assessments.PageAsync(
-            http.Caller(), new AssessmentService.ListQuery(status, number, size, route, supplierId, search), http.RequestAborted);
+            http.Caller(), new AssessmentService.ListQuery(status, number, size, route, supplierId, search, sorted.Value, descending), http.RequestAborted);
         // The portal's list shows the last page for a page past the end; an API client paging until a page is empty gets one.
         IReadOnlyList<AssessmentSummary> items = found.Page == number ? found.Rows.Select(Summary).ToList() : [];
         return new ApiJson<ItemsPage<AssessmentSummary>>(new ItemsPage<AssessmentSummary>(items, number, size, found.Total));
@@ -115,7 +131,8 @@ public static class AssessmentsApi
             : ApiProblem.NotFound($"Assessment {assessmentId}");
 
     private static AssessmentSummary Summary(AssessmentService.AssessmentRow r) => new(
-        r.Id, r.Reference, r.SystemName, r.SupplierName, r.OrganisationName, r.Status, r.Route, r.ResponseDueDate, r.ProcurementReference, r.InScope, r.Answered);
+        r.Id, r.Reference, r.SystemName, r.SupplierName, r.OrganisationName, r.Status, r.Route, r.ResponseDueDate, r.ProcurementReference, r.InScope, r.Answered,
+        r.Rag, r.NextDue);
 
     private static AssessmentDetail Detail(AssessmentService.Overview o) => new(
         Summary(o.Summary), o.FrameworkName, o.VersionId, o.VersionLabel, ApiPaging.Flags(o.Conditions), o.ProductName, o.ProductVersion, o.Description,

@@ -106,10 +106,10 @@ public sealed class SignOffServiceTests : IAsyncLifetime
 
         Assert.Equal(SaveStatus.Saved, edit.Status);
         var summary = (await _journey.SignOffs.GetAsync(_ccio, id))!;
-        Assert.Equal(AssessmentStatus.AwaitingSignOff, summary.Status);
+        Assert.Equal(AssessmentStatus.UnderReview, summary.Status);
         Assert.True(summary.Latest!.IsVoid);
         Assert.Contains("Sam Okafor changed the answer to C.4", summary.Latest.VoidReason, StringComparison.Ordinal);
-        Assert.True(summary.CanSignOff);
+        Assert.False(summary.CanSignOff);
         await using var db = _database.CreateDbContext();
         Assert.True(await db.Notifications.AnyAsync(n => n.UserId == _ccio.UserId && n.Text.Contains("sign-off void")));
     }

@@ -4,7 +4,9 @@ using Portal.Data;
 using Portal.Data.Assessments;
 using Portal.Data.Evidence;
 using Portal.Data.Policy;
+using Portal.Data.Scorecards;
 using Portal.Features.Audit;
+using Portal.Features.Dashboards;
 
 namespace Portal.Features.Assessments;
 
@@ -21,12 +23,18 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         DateOnly? ResponseDueDate,
         string? ProcurementReference,
         int InScope,
-        int Answered)
+        int Answered,
+        RagStatus? Rag = null,
+        DateOnly? NextDue = null,
+        string? SignOffVoidBecause = null)
     {
         public string Reference => $"OAP-{Id:D5}";
 
-        public bool IsOverdue(DateOnly today) => ResponseDueDate < today
-            && Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested;
+        /// <summary>What <see cref="NextDue"/> is the date of: the supplier's answers, or the sign-off's conditions.</summary>
+        public string NextDueWhat => Status == AssessmentStatus.SignedOffWithConditions ? "Conditions due" : "Response due";
+
+        public bool IsOverdue(DateOnly today) => NextDue < today
+            && Status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested or AssessmentStatus.SignedOffWithConditions;
     }
 
     public sealed record FunctionRow(string Name, string? Description, string? ApiOperation, string? DocumentationUrl);
@@ -57,8 +65,10 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     public sealed record ScopeItem(string Code, string Title, string SectionCode, Obligation Obligation, RouteStanding? Standing, string Reason, bool InScope, bool AddedByOfficer, string? ExclusionJustification);
 
     /// <summary>
-    /// Which assessments the list shows, one page at a time: optionally one status, and (for the API) one route, one
-    /// supplier, or text the system name or procurement reference contains.
+    /// Which assessments the list shows, one page at a time and in which order: optionally one status, text to find
+    /// (a reference such as OAP-00012 or 12, or part of the system name, supplier name or procurement reference), and
+    /// (for the API) one route or one supplier. Without an order, each sort takes its natural one
+    /// (<see cref="AssessmentSorts.DescendingByDefault"/>).
     /// </summary>
     public sealed record ListQuery(
         AssessmentStatus? Status = null,
@@ -66,9 +76,13 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         int PageSize = ListQuery.DefaultPageSize,
         AssessmentRoute? Route = null,
         int? SupplierId = null,
-        string? Search = null)
+        string? Search = null,
+        AssessmentSort Sort = AssessmentSort.Updated,
+        bool? Descending = null)
     {
         public const int DefaultPageSize = 25;
+
+        public bool IsDescending => Descending ?? AssessmentSorts.DescendingByDefault(Sort);
     }
 
     /// <summary>One page of the list, with the total the filter matches; a page past the end shows the last page.</summary>
@@ -82,13 +96,16 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     }
 
     /// <summary>
-    /// A page of the assessments the caller may see, newest change first. Paged in the database: an ICB holds
-    /// thousands, and only the rows on the page are counted and sent, in two commands whatever the total.
+    /// A page of the assessments the caller may see, found, sorted and paged in the database: an ICB holds thousands,
+    /// and only the rows on the page are counted and sent. Stored scores that are out of date are worked out first
+    /// (as the dashboard does), so the RAG column and its sort agree with the scorecard; once they are up to date a
+    /// page costs three commands whatever the total.
     /// </summary>
     public async Task<ListPage> PageAsync(Caller caller, ListQuery query, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var visible = db.Assessments.AsNoTracking().VisibleTo(caller);
+        await StoredScores.RefreshAsync(db, visible, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (query.Status is { } s)
         {
             visible = visible.Where(a => a.Status == s);
@@ -106,16 +123,13 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
 
         if (TypedText.Tidy(query.Search, 200) is { } search)
         {
-            // LIKE with an escape character, so % and _ in what was typed match themselves on SQLite and SQL Server.
-            var pattern = $"%{search.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
-            visible = visible.Where(a => EF.Functions.Like(a.SystemName, pattern, "\\") || EF.Functions.Like(a.ProcurementReference!, pattern, "\\"));
+            visible = Matching(visible, search);
         }
 
         var total = await visible.CountAsync(cancellationToken);
         var pageSize = Math.Clamp(query.PageSize, 1, 100);
         var page = Math.Clamp(query.Page, 1, Math.Max(1, (total + pageSize - 1) / pageSize));
-        var rows = await visible
-            .OrderByDescending(a => a.UpdatedAt).ThenByDescending(a => a.Id)
+        var rows = await AssessmentSorts.Apply(Listed(db, visible), query.Sort, query.IsDescending)
             .Skip((page - 1) * pageSize)
             .Take(pageSize)
             .Select(Row(db))
@@ -123,17 +137,18 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         return new ListPage(rows, total, page, pageSize);
     }
 
+    /// <summary>The home pages' lists: up to 500 of the assessments the caller may see, newest change first.</summary>
     public async Task<IReadOnlyList<AssessmentRow>> ListAsync(Caller caller, AssessmentStatus? status = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = db.Assessments.AsNoTracking().VisibleTo(caller);
+        await StoredScores.RefreshAsync(db, query, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (status is { } s)
         {
             query = query.Where(a => a.Status == s);
         }
 
-        return await query
-            .OrderByDescending(a => a.UpdatedAt)
+        return await AssessmentSorts.Apply(Listed(db, query), AssessmentSort.Updated, descending: true)
             .Take(500)
             .Select(Row(db))
             .ToListAsync(cancellationToken);
@@ -181,7 +196,7 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
             return null;
         }
 
-        var summary = await db.Assessments.AsNoTracking().Where(a => a.Id == assessmentId).Select(Row(db)).SingleAsync(cancellationToken);
+        var summary = await Listed(db, db.Assessments.AsNoTracking().Where(a => a.Id == assessmentId)).Select(Row(db)).SingleAsync(cancellationToken);
         var version = await db.FrameworkVersions.AsNoTracking().Where(v => v.Id == assessment.FrameworkVersionId)
             .Select(v => new { v.Label, Framework = v.PolicyFramework!.Name }).SingleAsync(cancellationToken);
         var outOfScope = await db.AssessmentRequirements.CountAsync(r => r.AssessmentId == assessmentId && !r.InScope, cancellationToken);
@@ -246,15 +261,61 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         return CommandResult.Done($"{assessment.Reference} is withdrawn.");
     }
 
-    private static System.Linq.Expressions.Expression<Func<Assessment, AssessmentRow>> Row(PortalDbContext db) => a => new AssessmentRow(
-        a.Id,
-        a.SystemName,
-        a.Supplier == null ? null : a.Supplier.Name,
-        a.NhsOrganisation!.Name,
-        a.Status,
-        a.Route,
-        a.ResponseDueDate,
-        a.ProcurementReference,
-        a.Requirements.Count(r => r.InScope),
-        db.RequirementResponses.Count(r => r.AssessmentId == a.Id && r.Claim != null));
+    /// <summary>
+    /// The assessments whose reference, system name, supplier name or procurement reference matches what was typed.
+    /// "OAP-00012", "oap-12" and "12" all find OAP-00012; a number also finds names that contain it.
+    /// </summary>
+    private static IQueryable<Assessment> Matching(IQueryable<Assessment> assessments, string search)
+    {
+        // LIKE with an escape character, so % and _ in what was typed match themselves on SQLite and SQL Server.
+        var pattern = $"%{search.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
+        var id = ReferenceNumber(search);
+        return assessments.Where(a => a.Id == id
+            || EF.Functions.Like(a.SystemName, pattern, "\\")
+            || EF.Functions.Like(a.ProcurementReference!, pattern, "\\")
+            || EF.Functions.Like(a.Supplier!.Name, pattern, "\\"));
+    }
+
+    /// <summary>The assessment id in a reference as people type it ("OAP-00012", "OAP12", "12"); -1 when it is not one.</summary>
+    internal static int ReferenceNumber(string search)
+    {
+        var digits = search.StartsWith("OAP", StringComparison.OrdinalIgnoreCase) ? search[3..].TrimStart('-', ' ') : search;
+        return digits.Length is > 0 and <= 9 && digits.All(char.IsAsciiDigit)
+            ? int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture)
+            : -1;
+    }
+
+    /// <summary>
+    /// Each assessment with the two figures the list shows and sorts by: its stored RAG status and the next date
+    /// something is due on it (the supplier's answers while they are awaited or drafted, the earliest condition of a
+    /// standing conditional sign-off; nothing otherwise).
+    /// </summary>
+    private static IQueryable<ListedAssessment> Listed(PortalDbContext db, IQueryable<Assessment> assessments) =>
+        assessments.Select(a => new ListedAssessment
+        {
+            Assessment = a,
+            Rag = a.Score == null ? null : a.Score.Rag,
+            NextDue = a.Status == AssessmentStatus.Draft || a.Status == AssessmentStatus.AwaitingSupplier || a.Status == AssessmentStatus.ClarificationRequested
+                ? a.ResponseDueDate
+                : a.Status == AssessmentStatus.SignedOffWithConditions
+                    ? db.SignOffs.Where(s => s.AssessmentId == a.Id && !s.IsVoid).SelectMany(s => s.Conditions).Min(c => (DateOnly?)c.DueDate)
+                    : null,
+        });
+
+    private static System.Linq.Expressions.Expression<Func<ListedAssessment, AssessmentRow>> Row(PortalDbContext db) => x => new AssessmentRow(
+        x.Assessment.Id,
+        x.Assessment.SystemName,
+        x.Assessment.Supplier == null ? null : x.Assessment.Supplier.Name,
+        x.Assessment.NhsOrganisation!.Name,
+        x.Assessment.Status,
+        x.Assessment.Route,
+        x.Assessment.ResponseDueDate,
+        x.Assessment.ProcurementReference,
+        x.Assessment.Requirements.Count(r => r.InScope),
+        db.RequirementResponses.Count(r => r.AssessmentId == x.Assessment.Id && r.Claim != null),
+        x.Rag,
+        x.NextDue,
+        // What changed, while the latest sign-off is void and no new one has been given.
+        db.SignOffs.Where(s => s.AssessmentId == x.Assessment.Id).OrderByDescending(s => s.SignedAt).ThenByDescending(s => s.Id)
+            .Select(s => s.IsVoid ? s.VoidReason ?? "the assessment changed after sign-off." : null).FirstOrDefault());
 }

@@ -52,11 +52,12 @@ public static class AssessmentWorkflow
         new(AssessmentStatus.AwaitingSignOff, WorkflowAction.SignOffWithConditions, AssessmentStatus.SignedOffWithConditions, PortalRoles.CcioReviewer),
         new(AssessmentStatus.AwaitingSignOff, WorkflowAction.Reject, AssessmentStatus.Rejected, PortalRoles.CcioReviewer),
         new(AssessmentStatus.AwaitingSignOff, WorkflowAction.ReturnToReviewer, AssessmentStatus.UnderReview, PortalRoles.CcioReviewer),
-        // A material change after sign-off voids it, whoever makes the change; the assessment needs a new sign-off.
-        new(AssessmentStatus.SignedOff, WorkflowAction.VoidSignOff, AssessmentStatus.AwaitingSignOff, PortalRoles.SupplierAccountManager),
-        new(AssessmentStatus.SignedOff, WorkflowAction.VoidSignOff, AssessmentStatus.AwaitingSignOff, PortalRoles.ProcurementOfficer),
-        new(AssessmentStatus.SignedOffWithConditions, WorkflowAction.VoidSignOff, AssessmentStatus.AwaitingSignOff, PortalRoles.SupplierAccountManager),
-        new(AssessmentStatus.SignedOffWithConditions, WorkflowAction.VoidSignOff, AssessmentStatus.AwaitingSignOff, PortalRoles.ProcurementOfficer),
+        // A material change after sign-off voids it, whoever makes the change: the officer reviews the change before the
+        // assessment goes back for a new sign-off.
+        new(AssessmentStatus.SignedOff, WorkflowAction.VoidSignOff, AssessmentStatus.UnderReview, PortalRoles.SupplierAccountManager),
+        new(AssessmentStatus.SignedOff, WorkflowAction.VoidSignOff, AssessmentStatus.UnderReview, PortalRoles.ProcurementOfficer),
+        new(AssessmentStatus.SignedOffWithConditions, WorkflowAction.VoidSignOff, AssessmentStatus.UnderReview, PortalRoles.SupplierAccountManager),
+        new(AssessmentStatus.SignedOffWithConditions, WorkflowAction.VoidSignOff, AssessmentStatus.UnderReview, PortalRoles.ProcurementOfficer),
         .. Open.Select(from => new Transition(from, WorkflowAction.Withdraw, AssessmentStatus.Withdrawn, PortalRoles.ProcurementOfficer)),
     ];
 

@@ -132,7 +132,7 @@ public sealed class EvidenceWorkspaceService(
         response.ConcurrencyStamp = Guid.NewGuid();
         AuditTrail.Record(db, caller, now, "ResponseSaved", nameof(RequirementResponse), $"{assessment.Reference}/{code}",
             $"Saved the answer to {code}: {draft.Claim?.ToString() ?? "no claim yet"}.", before, draft.Claim?.ToString(), assessmentId);
-        await VoidSignOffIfSignedAsync(db, caller, assessment, $"{caller.DisplayName} changed the answer to {code}.", now, cancellationToken);
+        await VoidSignOffIfSignedAsync(db, caller, assessment, requirement.Id, $"{caller.DisplayName} changed the answer to {code}.", now, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -185,7 +185,7 @@ public sealed class EvidenceWorkspaceService(
         function.ConcurrencyStamp = Guid.NewGuid();
         AuditTrail.Record(db, caller, now, "FunctionAnswered", nameof(SignificantFunction), $"{assessment.Reference}/{function.Name}",
             $"Recorded the API operation for {function.Name}: {function.ApiOperation ?? "none"}.", after: function.ApiOperation, assessmentId: assessmentId);
-        await VoidSignOffIfSignedAsync(db, caller, assessment, $"{caller.DisplayName} changed the API operation for {function.Name}.", now, cancellationToken);
+        await VoidSignOffIfSignedAsync(db, caller, assessment, null, $"{caller.DisplayName} changed the API operation for {function.Name}.", now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new SaveResult(SaveStatus.Saved, function.ConcurrencyStamp, null, null);
     }
@@ -268,7 +268,10 @@ public sealed class EvidenceWorkspaceService(
         db.EvidenceItems.Remove(item);
         AuditTrail.Record(db, caller, now, "EvidenceRemoved", nameof(EvidenceItem), $"{assessment.Reference}/{item.Id}",
             $"Removed evidence '{item.Title}'.", item.Sha256 ?? item.Url, assessmentId: assessmentId);
-        await VoidSignOffIfSignedAsync(db, caller, assessment, $"{caller.DisplayName} removed the evidence '{item.Title}'.", now, cancellationToken);
+        var changedRequirementId = assessment.Status is AssessmentStatus.SignedOff or AssessmentStatus.SignedOffWithConditions
+            ? await db.RequirementResponses.Where(r => r.Id == item.RequirementResponseId).Select(r => (int?)r.AssessmentRequirementId).SingleOrDefaultAsync(cancellationToken)
+            : null;
+        await VoidSignOffIfSignedAsync(db, caller, assessment, changedRequirementId, $"{caller.DisplayName} removed the evidence '{item.Title}'.", now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         // The stored document is kept: the audit trail and any sign-off seal refer to its hash.
         return new SaveResult(SaveStatus.Saved, null, null, null);
@@ -392,7 +395,7 @@ public sealed class EvidenceWorkspaceService(
         AuditTrail.Record(db, caller, now, "EvidenceAdded", nameof(EvidenceItem), $"{assessment.Reference}/{code}",
             $"Added {(item.StoredName is null ? "a link" : $"the document {item.FileName}")} as evidence for {code}: {title}.",
             after: item.Sha256 ?? item.Url, assessmentId: assessmentId);
-        await VoidSignOffIfSignedAsync(db, caller, assessment, $"{caller.DisplayName} added evidence for {code}.", now, cancellationToken);
+        await VoidSignOffIfSignedAsync(db, caller, assessment, requirement!.Id, $"{caller.DisplayName} added evidence for {code}.", now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new SaveResult(SaveStatus.Saved, response.ConcurrencyStamp, null, null, CreatedId: item.Id);
     }
@@ -441,9 +444,10 @@ public sealed class EvidenceWorkspaceService(
     private static bool IsOpenToSupplier(AssessmentStatus status) => status is AssessmentStatus.AwaitingSupplier or AssessmentStatus.ClarificationRequested
         or AssessmentStatus.SignedOff or AssessmentStatus.SignedOffWithConditions;
 
-    private static Task VoidSignOffIfSignedAsync(PortalDbContext db, Caller caller, Assessment assessment, string whatChanged, DateTime now, CancellationToken cancellationToken) =>
+    private static Task VoidSignOffIfSignedAsync(
+        PortalDbContext db, Caller caller, Assessment assessment, int? changedRequirementId, string whatChanged, DateTime now, CancellationToken cancellationToken) =>
         assessment.Status is AssessmentStatus.SignedOff or AssessmentStatus.SignedOffWithConditions
-            ? SignOffService.VoidAfterChangeAsync(db, caller, assessment, whatChanged, now, cancellationToken)
+            ? SignOffService.VoidAfterChangeAsync(db, caller, assessment, changedRequirementId, whatChanged, now, cancellationToken)
             : Task.CompletedTask;
 
     private static ResponseView View(RequirementResponse r) => new(

@@ -201,10 +201,13 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
     }
 
     /// <summary>
-    /// A material change after sign-off (an answer or its evidence) voids the sign-off: the assessment goes back to
-    /// awaiting sign-off and says what changed. Called inside the change's own unit of work.
+    /// A material change after sign-off (an answer or its evidence) voids the sign-off and says what changed. The
+    /// changed requirement's review decision no longer stands (it was about the old answer), so the assessment goes
+    /// back to the procurement officer, who reviews the change before the CCIO sees it again. Called inside the
+    /// change's own unit of work.
     /// </summary>
-    public static async Task VoidAfterChangeAsync(PortalDbContext db, Caller caller, Assessment assessment, string whatChanged, DateTime now, CancellationToken cancellationToken)
+    public static async Task VoidAfterChangeAsync(
+        PortalDbContext db, Caller caller, Assessment assessment, int? changedRequirementId, string whatChanged, DateTime now, CancellationToken cancellationToken)
     {
         var decision = AssessmentWorkflow.Decide(assessment.Status, WorkflowAction.VoidSignOff, caller.Roles);
         if (!decision.Allowed)
@@ -220,13 +223,18 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
             signOff.VoidReason = whatChanged;
         }
 
+        var withdrawn = changedRequirementId is { } requirementId
+            ? await db.ReviewDecisions.Where(d => d.AssessmentId == assessment.Id && d.AssessmentRequirementId == requirementId).ToListAsync(cancellationToken)
+            : [];
+        db.ReviewDecisions.RemoveRange(withdrawn);
         var before = assessment.Status;
         assessment.Status = decision.To!.Value;
         assessment.Touch(now);
+        var reviewAgain = withdrawn.Count > 0 ? " Its review decision is withdrawn: the procurement officer reviews the change before a new sign-off." : " The procurement officer reviews it before a new sign-off.";
         AuditTrail.Record(db, caller, now, "SignOffVoided", nameof(Assessment), assessment.Reference,
-            $"Sign-off void: {whatChanged}", AssessmentWorkflow.StatusName(before), AssessmentWorkflow.StatusName(assessment.Status), assessment.Id);
-        var text = $"{assessment.Reference}: sign-off void because {whatChanged}";
-        await NotificationService.NotifyAsync(db, now, assessment.Id, text, $"/assessments/{assessment.Id}/sign-off", assessment.NhsOrganisationId, null,
+            $"Sign-off void: {whatChanged}{reviewAgain}", AssessmentWorkflow.StatusName(before), AssessmentWorkflow.StatusName(assessment.Status), assessment.Id);
+        var text = $"{assessment.Reference}: sign-off void because {whatChanged}{reviewAgain}";
+        await NotificationService.NotifyAsync(db, now, assessment.Id, text, $"/assessments/{assessment.Id}", assessment.NhsOrganisationId, null,
             [PortalRoles.ProcurementOfficer, PortalRoles.CcioReviewer], null, cancellationToken);
     }
 
