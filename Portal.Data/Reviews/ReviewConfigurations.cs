@@ -42,6 +42,7 @@ internal sealed class SignOffConfiguration : IEntityTypeConfiguration<SignOff>
         builder.Property(s => s.HazardLogReference).HasMaxLength(200);
         builder.Property(s => s.ClinicalSafetyNotes).HasMaxLength(4000);
         builder.Property(s => s.Reasons).HasMaxLength(4000);
+        builder.Property(s => s.RedApprovalReason).HasMaxLength(4000);
         builder.Property(s => s.Attestation).HasMaxLength(2000);
         builder.Property(s => s.Seal).HasMaxLength(64);
         builder.Property(s => s.VoidReason).HasMaxLength(2000);

@@ -34,6 +34,12 @@ public class SignOff
 
     public string? Reasons { get; set; }
 
+    /// <summary>
+    /// Why the sign-off reviewer approved although the scorecard's status was Red, written when they acknowledged it;
+    /// null for any other decision. It is part of the sealed snapshot.
+    /// </summary>
+    public string? RedApprovalReason { get; set; }
+
     public required string Attestation { get; set; }
 
     public required string Snapshot { get; set; }

@@ -36,11 +36,13 @@ public static class ReviewsApi
         SignOffDecision Decision, string SignedBy, string Role, DateTime SignedAt, string? HazardLogReference, string? Reasons,
         [property: Description("The SHA-256 seal over the snapshot of the assessment that was signed off.")] string Seal,
         [property: Description("Whether a later change by the supplier voided this sign-off.")] bool Void,
-        DateTime? VoidedAt, string? VoidReason, IReadOnlyList<Condition> Conditions);
+        DateTime? VoidedAt, string? VoidReason, IReadOnlyList<Condition> Conditions,
+        [property: Description("Why the sign-off reviewer approved although the status was Red; null otherwise. Covered by the seal.")] string? RedApprovalReason);
 
     public sealed record SignOffState(
         int AssessmentId, string Reference, string Status, int InScope, int Accepted, int Rejected, int OpenClarifications,
-        [property: Description("The unmet Must requirements, with why each is unmet.")] IReadOnlyList<string> UnmetMust,
+        [property: Description("The scorecard's status in words: Red, Amber, Green or Not yet scored.")] string RagStatus,
+        [property: Description("The unmet Must requirements, with why each is unmet: the same list, by the same rule, as the scorecard.")] IReadOnlyList<string> UnmetMust,
         [property: Description("The latest sign-off; null when the assessment was never signed off.")] SignOffRecord? Latest,
         [property: Description("Whether you may sign it off now.")] bool CanSignOff,
         [property: Description("Why not, when you may not.")] string? WhyNot);
@@ -117,9 +119,11 @@ public static class ReviewsApi
         var latest = summary.Latest;
         return new ApiJson<SignOffState>(new SignOffState(
             summary.AssessmentId, summary.Reference, summary.Status.ToString(), summary.InScope, summary.Accepted, summary.Rejected, summary.OpenClarifications,
-            summary.UnmetMust.Select(u => $"{u.Code}: {u.Why}").ToList(),
+            summary.Card.StatusName,
+            summary.UnmetMust.Select(u => $"{u.Code}: {u.Result}. {u.Why}").ToList(),
             latest is null ? null : new SignOffRecord(latest.Decision, latest.SignedBy, latest.Role, latest.SignedAt, latest.HazardLogReference, latest.Reasons,
-                latest.Seal, latest.IsVoid, latest.VoidedAt, latest.VoidReason, latest.Conditions.Select(c => new Condition(c.Text, c.Owner, c.DueDate)).ToList()),
+                latest.Seal, latest.IsVoid, latest.VoidedAt, latest.VoidReason, latest.Conditions.Select(c => new Condition(c.Text, c.Owner, c.DueDate)).ToList(),
+                latest.RedApprovalReason),
             summary.CanSignOff, summary.WhyNot));
     }
 

@@ -58,6 +58,42 @@ public sealed class ComparisonPageTests : ComponentTestBase
     }
 
     [Fact]
+    public async Task A_bid_not_yet_scored_says_so_on_the_page_and_in_the_csv_and_pdf_instead_of_zero_scores_and_unmet_requirements()
+    {
+        await TwoBidsAsync();
+        await SignInAsync(TestCallers.Officer);
+        var officer = await TestCallers.ForAsync(Database, TestCallers.Officer);
+        var comparison = (await new ComparisonService(Database, TimeProvider.System).GetAsync(officer, "PR-2026-001"))!;
+
+        var cut = RenderComparePage("PR-2026-001");
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#bid-scores-caption")));
+        var row = cut.Find("#bid-scores-caption").ParentElement!.QuerySelectorAll("tbody tr")[0];
+        var cells = row.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList();
+        Assert.Equal(["Not yet scored", "Not yet scored", "Not yet scored", "Not yet scored"], cells.Skip(1).Take(4));
+        Assert.StartsWith("No requirement has been accepted or rejected at review yet", cells[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain("not met", cells[^1].Replace("counts as not met in the scores", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+
+        using var reader = CsvHelper.CsvReader.Create(System.Text.Encoding.UTF8.GetBytes(ComparisonExports.Csv(comparison)));
+        _ = reader.Headers;
+        var rows = new List<string[]>();
+        while (reader.Read())
+        {
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(reader.GetString).ToArray());
+        }
+
+        Assert.Equal(["Not yet scored", "Not yet scored"], rows.Single(r => r[0] == "rag")[3..]);
+        Assert.Equal(["", ""], rows.Single(r => r[0] == "overall_percent")[3..]);
+        Assert.DoesNotContain(rows.Single(r => r[0] == "rag_reason")[3..], why => why.Contains("requirements are not met", StringComparison.Ordinal));
+
+        using var pdf = UglyToad.PdfPig.PdfDocument.Open(ComparisonPdf.Render(comparison));
+        var text = string.Join(" ", pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
+        Assert.DoesNotContain("0%", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("requirements are not met", text, StringComparison.Ordinal);
+        Assert.Contains("Not yet scored", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_supplier_is_told_the_comparison_is_not_available()
     {
         await TwoBidsAsync();

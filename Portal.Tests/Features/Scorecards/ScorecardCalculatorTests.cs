@@ -82,7 +82,7 @@ public sealed class ScorecardCalculatorTests
 
     public static TheoryData<string, ScoringInput[], AssessmentRoute, Rag, string> RagCases => new()
     {
-        { "all met", [Input("P.1", Obligation.Must, ComplianceClaim.Meets, ReviewOutcome.Accepted), Input("C.1", Obligation.Should, ComplianceClaim.Meets, ReviewOutcome.Accepted)], AssessmentRoute.Procure, Rag.Green, "Every \"must\" is met" },
+        { "all met", [Input("P.1", Obligation.Must, ComplianceClaim.Meets, ReviewOutcome.Accepted), Input("C.1", Obligation.Should, ComplianceClaim.Meets, ReviewOutcome.Accepted)], AssessmentRoute.Procure, Rag.Green, "Every \"must\" requirement is met" },
         { "must rejected", [Input("P.1", Obligation.Must, ComplianceClaim.Meets, ReviewOutcome.Rejected)], AssessmentRoute.Procure, Rag.Red, "1 \"must\" requirement is not met" },
         { "must partly met", [Input("P.1", Obligation.Must, ComplianceClaim.PartiallyMeets, ReviewOutcome.Accepted)], AssessmentRoute.Develop, Rag.Red, "not met" },
         { "must planned in time", [Input("P.1", Obligation.Must, ComplianceClaim.WillMeetByDate, ReviewOutcome.Accepted, Today.AddDays(10))], AssessmentRoute.Procure, Rag.Amber, "accepted plan with a date still to come" },

@@ -19,6 +19,7 @@ namespace Portal.Tests.Features.Scorecards;
 /// </summary>
 public sealed class ScorecardPdfTests : IAsyncLifetime
 {
+    private const string RedApprovalReason = "Listing the API publicly is a condition of the contract.";
     private const string SpecHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     private TestDatabase _database = default!;
     private Caller _officer = default!;
@@ -42,7 +43,8 @@ public sealed class ScorecardPdfTests : IAsyncLifetime
         await journey.Reviews.DecideAsync(_officer, _id, ["P.3"], ReviewOutcome.Rejected, "The API is not listed anywhere public.");
         Assert.True((await journey.Reviews.SendForSignOffAsync(_officer, _id)).Succeeded);
         var signed = await journey.SignOffs.DecideAsync(_ccio, _id, new(SignOffService.Choice.ApproveWithConditions, true, "HL-2026-031", null, null,
-            [new("Publish the interface change log", "Acme integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(90))]));
+            [new("Publish the interface change log", "Acme integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(90))],
+            RedAcknowledged: true, RedApprovalReason: RedApprovalReason));
         Assert.True(signed.Succeeded, signed.Message);
         _issued = (await Issuing.IssueAsync(_officer, _id))!;
     }
@@ -65,6 +67,8 @@ public sealed class ScorecardPdfTests : IAsyncLifetime
         Assert.Contains("Status: Red", text, StringComparison.Ordinal);
         Assert.Contains("Approved with conditions by Dr Chris Morgan", text, StringComparison.Ordinal);
         Assert.Contains("Publish the interface change log", text, StringComparison.Ordinal);
+        Assert.Contains($"Approved although the status was Red, because: {RedApprovalReason}", text, StringComparison.Ordinal);
+        Assert.Contains("\"Must\" requirements not met (1)", text, StringComparison.Ordinal);
         Assert.Contains(_issued.VerificationCode, squeezed, StringComparison.Ordinal);
         Assert.Contains(SpecHash, squeezed, StringComparison.Ordinal);
         Assert.Contains("https://developer.acme.example/errors", squeezed, StringComparison.Ordinal);

@@ -27,10 +27,12 @@ public static class ComparisonExports
             Summary("framework_version", b => $"{b.FrameworkName} {b.VersionLabel}");
             Summary("generated_at", _ => comparison.GeneratedAt.ToString("O", CultureInfo.InvariantCulture));
             Summary("rag", b => b.Card.StatusName);
-            Summary("rag_reason", b => b.Card.RagReason);
-            Summary("overall_percent", b => b.Card.OverallPercent.ToString("0.0", CultureInfo.InvariantCulture));
-            Summary("must_percent", b => b.Card.MustPercent.ToString("0.0", CultureInfo.InvariantCulture));
-            Summary("should_percent", b => b.Card.ShouldPercent.ToString("0.0", CultureInfo.InvariantCulture));
+            Summary("rag_reason", b => b.Card.StatusReason);
+            // A bid not yet scored has no scores, rather than zeros a spreadsheet would average in.
+            Summary("overall_percent", b => b.Card.IsScored ? b.Card.OverallPercent.ToString("0.0", CultureInfo.InvariantCulture) : string.Empty);
+            Summary("must_percent", b => b.Card.IsScored ? b.Card.MustPercent.ToString("0.0", CultureInfo.InvariantCulture) : string.Empty);
+            Summary("should_percent", b => b.Card.IsScored ? b.Card.ShouldPercent.ToString("0.0", CultureInfo.InvariantCulture) : string.Empty);
+            Summary("unmet_must", b => b.Card.IsScored ? b.Card.UnmetMust.Count.ToString(CultureInfo.InvariantCulture) : string.Empty);
             foreach (var row in comparison.Rows)
             {
                 csv.WriteRecord(["requirement", row.Code, row.Title, .. row.Results.Select(ComparisonService.ResultText)]);

@@ -45,7 +45,7 @@ public static class ComparisonPdf
             comparison.Bids.Select(b => (IReadOnlyList<string>)
             [
                 b.SupplierName, b.Reference, AssessmentWorkflow.StatusName(b.Status), b.Card.StatusName,
-                Percent(b.Card.OverallPercent), Percent(b.Card.MustPercent), Percent(b.Card.ShouldPercent), b.Card.RagReason,
+                b.Card.ScoreText(b.Card.OverallPercent), b.Card.ScoreText(b.Card.MustPercent), b.Card.ScoreText(b.Card.ShouldPercent), b.Card.StatusReason,
             ]),
             rowHeaders: true);
 
@@ -57,6 +57,4 @@ public static class ComparisonPdf
             rowHeaders: true);
         return pdf.ToPdf();
     }
-
-    private static string Percent(decimal value) => value.ToString("0.#", CultureInfo.InvariantCulture) + "%";
 }

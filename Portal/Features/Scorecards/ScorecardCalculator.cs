@@ -62,6 +62,27 @@ public sealed record Scorecard(
 {
     public IEnumerable<ScoredRequirement> Unmet => Requirements.Where(r => r.Counted && !r.FullyMet);
 
+    /// <summary>
+    /// The one definition of an unmet "must" requirement, which every surface (page, PDF, exports, comparison, sign-off)
+    /// counts and lists: a "must" requirement that is counted (not accepted as not applicable) and not accepted as fully
+    /// met. So a rejection, "does not meet", "partially meets", expired evidence, a plan with a date (even one still to
+    /// come) and an answer still awaiting review all count: none of them shows today that the "must" is met.
+    /// </summary>
+    public IReadOnlyList<ScoredRequirement> UnmetMust { get; } =
+        Requirements.Where(r => r.Counted && !r.FullyMet && r.Input.Obligation == Obligation.Must).ToList();
+
+    /// <summary>What the list under the status shows: the unmet "must" requirements, or on an upgrade every unmet requirement as a negotiation point.</summary>
+    public IReadOnlyList<ScoredRequirement> Shortfalls => UnmetAreNegotiationPoints ? Unmet.ToList() : UnmetMust;
+
+    public string ShortfallsTitle => UnmetAreNegotiationPoints ? "Negotiation points" : UnmetMustTitle;
+
+    public string ShortfallsEmpty => UnmetAreNegotiationPoints ? "Nothing to negotiate: every requirement is met." : "Every \"must\" requirement is met.";
+
+    public const string UnmetMustTitle = "\"Must\" requirements not met";
+
+    /// <summary>A score in words: the percentage once scored, "Not yet scored" before that (as the status says).</summary>
+    public string ScoreText(decimal percent) => IsScored ? $"{percent.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}%" : "Not yet scored";
+
     public IEnumerable<ScoredRequirement> Plans => Requirements.Where(r => r.Result == RequirementResult.Planned);
 
     public IEnumerable<ScoredRequirement> Expired => Requirements.Where(r => r.Result == RequirementResult.ExpiredEvidence);
@@ -152,23 +173,44 @@ public static class ScorecardCalculator
                 : (Rag.Amber, $"{points} negotiation {(points == 1 ? "point" : "points")} with the supplier: on an upgrade the policy guides negotiation, so these are not failures.");
         }
 
-        var plannedInTime = unmetMust.Where(s => s.Result == RequirementResult.Planned && s.Input.PlannedDate >= today).ToList();
-        var failing = unmetMust.Count - plannedInTime.Count;
-        if (failing > 0)
+        // The count in the status line is always the whole list of unmet "must" requirements; only the colour depends
+        // on whether all of them are accepted plans with a date still to come.
+        var plannedInTime = unmetMust.Count(s => s.Result == RequirementResult.Planned && s.Input.PlannedDate >= today);
+        if (unmetMust.Count > plannedInTime)
         {
-            return (Rag.Red, $"{failing} \"must\" {(failing == 1 ? "requirement is" : "requirements are")} not met.");
+            return (Rag.Red, $"{UnmetMustWords(unmetMust.Count)}{Breakdown(unmetMust)}.");
         }
 
-        if (plannedInTime.Count > 0)
+        if (plannedInTime > 0)
         {
-            return (Rag.Amber, $"{plannedInTime.Count} \"must\" {(plannedInTime.Count == 1 ? "requirement is" : "requirements are")} met only by an accepted plan with a date still to come.");
+            return (Rag.Amber, $"{UnmetMustWords(plannedInTime)} yet: {(plannedInTime == 1 ? "it is" : "each is")} met only by an accepted plan with a date still to come.");
         }
 
         var shouldPercent = Percent(should);
         return shouldPercent < rules.ShouldThresholdPercent
-            ? (Rag.Amber, $"Every \"must\" is met, but the \"should\" score of {shouldPercent:0.#}% is under {rules.ShouldThresholdPercent}%.")
-            : (Rag.Green, $"Every \"must\" is met and the \"should\" score is {shouldPercent:0.#}%.");
+            ? (Rag.Amber, $"Every \"must\" requirement is met, but the \"should\" score of {shouldPercent:0.#}% is under {rules.ShouldThresholdPercent}%.")
+            : (Rag.Green, $"Every \"must\" requirement is met and the \"should\" score is {shouldPercent:0.#}%.");
     }
+
+    /// <summary>"1 "must" requirement is not met", "46 "must" requirements are not met": the same words on every surface.</summary>
+    public static string UnmetMustWords(int count) =>
+        $"{count} \"must\" {(count == 1 ? "requirement is" : "requirements are")} not met";
+
+    /// <summary>Why they are unmet, when there is more than one reason: "(31 not met, 12 awaiting review, 3 planned)".</summary>
+    private static string Breakdown(List<ScoredRequirement> unmet)
+    {
+        var reasons = unmet.GroupBy(s => s.Result).OrderBy(g => g.Key).Select(g => $"{g.Count()} {ReasonWords(g.Key)}").ToList();
+        return reasons.Count > 1 ? $" ({string.Join(", ", reasons)})" : string.Empty;
+    }
+
+    private static string ReasonWords(RequirementResult result) => result switch
+    {
+        RequirementResult.PartlyMet => "only partly met",
+        RequirementResult.Planned => "planned for a date",
+        RequirementResult.ExpiredEvidence => "with expired evidence",
+        RequirementResult.AwaitingReview => "awaiting review",
+        _ => "rejected or not met",
+    };
 
     private static decimal Percent(IEnumerable<ScoredRequirement> items)
     {

@@ -65,8 +65,24 @@ public static class ScorecardExports
             json.WriteEndObject();
             json.WriteString("generatedAt", report.GeneratedAt.ToString("O", CultureInfo.InvariantCulture));
             json.WriteBoolean("scored", card.IsScored);
-            json.WriteString("rag", card.Rag.ToString());
-            json.WriteString("ragReason", card.RagReason);
+            // Before anything is scored there is no RAG status, only "Not yet scored" (ragReason says why).
+            if (card.IsScored)
+            {
+                json.WriteString("rag", card.Rag.ToString());
+            }
+            else
+            {
+                json.WriteNull("rag");
+            }
+
+            json.WriteString("ragReason", card.StatusReason);
+            json.WriteStartArray("unmetMust");
+            foreach (var r in card.UnmetMust)
+            {
+                json.WriteStringValue(r.Input.Code);
+            }
+
+            json.WriteEndArray();
             json.WriteNumber("overallPercent", card.OverallPercent);
             json.WriteNumber("mustPercent", card.MustPercent);
             json.WriteNumber("shouldPercent", card.ShouldPercent);
@@ -107,6 +123,7 @@ public static class ScorecardExports
                 json.WriteString("signedBy", signOff.SignedBy);
                 json.WriteString("role", signOff.Role);
                 json.WriteString("signedAt", signOff.SignedAt.ToString("O", CultureInfo.InvariantCulture));
+                json.WriteString("redApprovalReason", signOff.RedApprovalReason);
                 json.WriteString("seal", signOff.Seal);
                 json.WriteBoolean("void", signOff.IsVoid);
                 json.WriteEndObject();

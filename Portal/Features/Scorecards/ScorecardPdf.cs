@@ -84,6 +84,11 @@ public static class ScorecardPdf
             pdf.Paragraph(s.IsVoid
                 ? $"Sign-off void. {SignOffRecord.DecisionText(s.Decision)} by {s.SignedBy} ({s.Role}) on {when} no longer stands: {s.VoidReason}"
                 : $"{SignOffRecord.DecisionText(s.Decision)} by {s.SignedBy} ({s.Role}) on {when}.");
+            if (s.RedApprovalText is { } red)
+            {
+                pdf.Paragraph(red);
+            }
+
             pdf.Paragraph($"Seal (SHA-256 of the signed snapshot): {s.Seal}", pdf.Small);
         }
         else
@@ -107,9 +112,8 @@ public static class ScorecardPdf
     private static void Actions(TaggedPdfWriter pdf, ScorecardService.Report report)
     {
         var card = report.Card;
-        var unmet = card.UnmetAreNegotiationPoints ? card.Unmet.ToList() : card.Unmet.Where(r => r.Input.Obligation == Obligation.Must).ToList();
-        pdf.Heading(2, card.UnmetAreNegotiationPoints ? "Negotiation points" : "\"Must\" requirements not met");
-        ResultTable(pdf, unmet, card.UnmetAreNegotiationPoints ? "Nothing to negotiate: every requirement is met." : "Every \"must\" requirement is met.");
+        pdf.Heading(2, $"{card.ShortfallsTitle} ({card.Shortfalls.Count})");
+        ResultTable(pdf, card.Shortfalls, card.ShortfallsEmpty);
 
         pdf.Heading(2, "Plans with dates");
         var plans = card.Plans.ToList();
@@ -184,7 +188,7 @@ public static class ScorecardPdf
         }
     }
 
-    private static void ResultTable(TaggedPdfWriter pdf, List<ScoredRequirement> items, string empty)
+    private static void ResultTable(TaggedPdfWriter pdf, IReadOnlyList<ScoredRequirement> items, string empty)
     {
         if (items.Count == 0)
         {

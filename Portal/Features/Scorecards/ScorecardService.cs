@@ -12,7 +12,11 @@ namespace Portal.Features.Scorecards;
 /// <summary>An assessment's scorecard for anyone who may see the assessment: NHS staff of the organisation and the supplier.</summary>
 public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock)
 {
-    public sealed record SignOffBlock(SignOffDecision Decision, string SignedBy, string Role, DateTime SignedAt, string Seal, bool IsVoid, string? VoidReason);
+    public sealed record SignOffBlock(SignOffDecision Decision, string SignedBy, string Role, DateTime SignedAt, string Seal, bool IsVoid, string? VoidReason, string? RedApprovalReason)
+    {
+        /// <summary>The reason a Red assessment was approved, in the words every surface uses.</summary>
+        public string? RedApprovalText => RedApprovalReason is null ? null : $"Approved although the status was Red, because: {RedApprovalReason}";
+    }
 
     public sealed record FunctionLine(string Name, string? ApiOperation, string? DocumentationUrl);
 
@@ -72,7 +76,7 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
             .ToListAsync(cancellationToken);
         var signOff = await db.SignOffs.AsNoTracking()
             .Where(s => s.AssessmentId == assessmentId).OrderByDescending(s => s.SignedAt)
-            .Select(s => new SignOffBlock(s.Decision, s.SignedByName, s.SignedByRole, s.SignedAt, s.Seal, s.IsVoid, s.VoidReason))
+            .Select(s => new SignOffBlock(s.Decision, s.SignedByName, s.SignedByRole, s.SignedAt, s.Seal, s.IsVoid, s.VoidReason, s.RedApprovalReason))
             .FirstOrDefaultAsync(cancellationToken);
         // Conditions stand only while the sign-off that set them stands.
         var conditions = await db.SignOffs.AsNoTracking()

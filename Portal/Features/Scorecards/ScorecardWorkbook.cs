@@ -50,7 +50,8 @@ public static class ScorecardWorkbook
         yield return ["Framework version", report.VersionLabel];
         yield return ["Made at (UTC)", report.GeneratedAt];
         yield return ["RAG status", card.StatusName];
-        yield return ["RAG reason", card.RagReason];
+        yield return ["RAG reason", card.StatusReason];
+        yield return [Scorecard.UnmetMustTitle, card.UnmetMust.Count];
         yield return ["Overall score (%)", card.OverallPercent];
         yield return ["\"Must\" score (%)", card.MustPercent];
         yield return ["\"Should\" score (%)", card.ShouldPercent];
@@ -73,6 +74,11 @@ public static class ScorecardWorkbook
         yield return ["Signed off by", signOff.SignedBy];
         yield return ["Signed off as", signOff.Role];
         yield return ["Signed off at (UTC)", signOff.SignedAt];
+        if (signOff.RedApprovalReason is { } red)
+        {
+            yield return ["Approved although Red, because", red];
+        }
+
         yield return ["Seal (SHA-256)", signOff.Seal];
         foreach (var condition in report.Conditions)
         {

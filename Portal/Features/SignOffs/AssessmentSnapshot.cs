@@ -14,7 +14,18 @@ namespace Portal.Features.SignOffs;
 /// </summary>
 public static class AssessmentSnapshot
 {
-    public static async Task<string> BuildAsync(PortalDbContext db, int assessmentId, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the sign-off reviewer decided and saw: the decision, the scorecard's status and its unmet "must"
+    /// requirements, and the reason for approving a Red assessment. Sealed with the assessment, so none of it can be
+    /// changed afterwards without the seal showing it.
+    /// </summary>
+    public sealed record Statement(string Decision, string Status, string StatusReason, IReadOnlyList<string> UnmetMust, string? RedApprovalReason);
+
+    /// <summary>The assessment alone, as it stands now; a sign-off's snapshot is this with its statement added at the end.</summary>
+    public static Task<string> BuildAsync(PortalDbContext db, int assessmentId, CancellationToken cancellationToken) =>
+        BuildAsync(db, assessmentId, null, cancellationToken);
+
+    public static async Task<string> BuildAsync(PortalDbContext db, int assessmentId, Statement? statement, CancellationToken cancellationToken)
     {
         var assessment = await db.Assessments.AsNoTracking()
             .Where(a => a.Id == assessmentId)
@@ -81,6 +92,23 @@ public static class AssessmentSnapshot
             }
 
             json.WriteEndArray();
+            if (statement is not null)
+            {
+                json.WriteStartObject("signOff");
+                json.WriteString("decision", statement.Decision);
+                json.WriteString("status", statement.Status);
+                json.WriteString("statusReason", statement.StatusReason);
+                json.WriteStartArray("unmetMust");
+                foreach (var code in statement.UnmetMust)
+                {
+                    json.WriteStringValue(code);
+                }
+
+                json.WriteEndArray();
+                json.WriteString("redApprovalReason", statement.RedApprovalReason);
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         }
 

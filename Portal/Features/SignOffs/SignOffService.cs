@@ -10,6 +10,7 @@ using Portal.Data.Users;
 using Portal.Features.Assessments;
 using Portal.Features.Audit;
 using Portal.Features.Notifications;
+using Portal.Features.Scorecards;
 
 namespace Portal.Features.SignOffs;
 
@@ -32,21 +33,39 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
 
     public sealed record ConditionInput(string? Text, string? Owner, DateOnly? DueDate);
 
-    public sealed record Input(Choice Choice, bool Attested, string? HazardLogReference, string? ClinicalSafetyNotes, string? Reasons, IReadOnlyList<ConditionInput> Conditions);
+    /// <summary>
+    /// A decision. <paramref name="Choice"/> is null until the person chooses: nothing is chosen for them. Approving a
+    /// Red assessment needs <paramref name="RedAcknowledged"/> and a written <paramref name="RedApprovalReason"/>.
+    /// </summary>
+    public sealed record Input(
+        Choice? Choice, bool Attested, string? HazardLogReference, string? ClinicalSafetyNotes, string? Reasons, IReadOnlyList<ConditionInput> Conditions,
+        bool RedAcknowledged = false, string? RedApprovalReason = null);
 
-    public sealed record UnmetItem(string Code, string Title, string Why);
+    /// <summary>The shortest reason for approving a Red assessment that can say something.</summary>
+    public const int RedApprovalReasonMinimum = 20;
+
+    public sealed record UnmetItem(string Code, string Title, string Result, string Why);
 
     public sealed record ConditionView(string Text, string Owner, DateOnly DueDate);
 
     public sealed record SignOffView(
         SignOffDecision Decision, string SignedBy, string Role, DateTime SignedAt, string? HazardLogReference, string? ClinicalSafetyNotes,
-        string? Reasons, string Seal, bool IsVoid, DateTime? VoidedAt, string? VoidReason, IReadOnlyList<ConditionView> Conditions);
+        string? Reasons, string Seal, bool IsVoid, DateTime? VoidedAt, string? VoidReason, IReadOnlyList<ConditionView> Conditions,
+        string? RedApprovalReason = null);
 
+    /// <summary>
+    /// The sign-off page's data. The status, scores and unmet "must" requirements come from the assessment's
+    /// <see cref="Scorecard"/>, worked out as the scorecard page does, so the two never disagree.
+    /// </summary>
     public sealed record Summary(
         int AssessmentId, string Reference, string SystemName, string SupplierName, AssessmentStatus Status,
         int InScope, int Accepted, int Rejected, int OpenClarifications,
         IReadOnlyList<UnmetItem> UnmetMust, IReadOnlyList<(string Name, string? ApiOperation)> Functions,
-        SignOffView? Latest, bool CanSignOff, string? WhyNot);
+        SignOffView? Latest, bool CanSignOff, string? WhyNot, Scorecard Card)
+    {
+        /// <summary>Approving needs an explicit acknowledgement and a reason while the status is Red.</summary>
+        public bool ApprovalNeedsAcknowledgement => Card.Rag == Rag.Red;
+    }
 
     public async Task<Summary?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
@@ -58,22 +77,14 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
             return null;
         }
 
-        var rows = await db.AssessmentRequirements.AsNoTracking()
-            .Where(r => r.AssessmentId == assessmentId && r.InScope)
-            .OrderBy(r => r.Order)
-            .Select(r => new
-            {
-                r.Code,
-                r.PolicyRequirement!.Title,
-                r.PolicyRequirement.Obligation,
-                Claim = db.RequirementResponses.Where(x => x.AssessmentRequirementId == r.Id).Select(x => x.Claim).FirstOrDefault(),
-                Outcome = db.ReviewDecisions.Where(d => d.AssessmentRequirementId == r.Id).Select(d => (ReviewOutcome?)d.Outcome).FirstOrDefault(),
-            })
-            .ToListAsync(cancellationToken);
-        var unmet = rows
-            .Where(r => r.Obligation == Obligation.Must && (r.Outcome == ReviewOutcome.Rejected || r.Claim is ComplianceClaim.DoesNotMeet or ComplianceClaim.PartiallyMeets or ComplianceClaim.WillMeetByDate))
-            .Select(r => new UnmetItem(r.Code, r.Title, r.Outcome == ReviewOutcome.Rejected ? "answer rejected at review" : ClaimWords(r.Claim)))
-            .ToList();
+        var rules = await db.Assessments.AsNoTracking().Where(a => a.Id == assessmentId)
+            .Select(a => new ScoringRules(a.FrameworkVersion!.PolicyFramework!.MustWeight, a.FrameworkVersion.PolicyFramework.ShouldWeight,
+                a.FrameworkVersion.PolicyFramework.ShouldThresholdPercent))
+            .SingleAsync(cancellationToken);
+        var rows = (await ScorecardQueries.Inputs(db, db.AssessmentRequirements.AsNoTracking().Where(r => r.AssessmentId == assessmentId))
+            .ToListAsync(cancellationToken)).ConvertAll(r => r.Scoring);
+        var card = ScorecardCalculator.Calculate(rows, assessment.Route ?? AssessmentRoute.Procure, rules, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var unmet = card.UnmetMust.Select(r => new UnmetItem(r.Input.Code, r.Input.Title, ScorecardService.ResultName(r.Result), r.Explanation)).ToList();
         var latest = await db.SignOffs.AsNoTracking().Include(s => s.Conditions)
             .Where(s => s.AssessmentId == assessmentId).OrderByDescending(s => s.SignedAt).FirstOrDefaultAsync(cancellationToken);
         var reviewed = await HasReviewedAsync(db, caller, assessmentId, cancellationToken);
@@ -93,14 +104,15 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
 
         return new Summary(
             assessmentId, assessment.Reference, assessment.SystemName, assessment.Supplier?.Name ?? string.Empty, assessment.Status,
-            rows.Count, rows.Count(r => r.Outcome == ReviewOutcome.Accepted), rows.Count(r => r.Outcome == ReviewOutcome.Rejected),
-            rows.Count(r => r.Outcome == ReviewOutcome.ClarificationRequested), unmet,
+            rows.Count, rows.Count(r => r.Decision == ReviewOutcome.Accepted), rows.Count(r => r.Decision == ReviewOutcome.Rejected),
+            rows.Count(r => r.Decision == ReviewOutcome.ClarificationRequested), unmet,
             assessment.Functions.OrderBy(f => f.Order).Select(f => (f.Name, f.ApiOperation)).ToList(),
             latest is null ? null : new SignOffView(latest.Decision, latest.SignedByName, latest.SignedByRole, latest.SignedAt, latest.HazardLogReference,
                 latest.ClinicalSafetyNotes, latest.Reasons, latest.Seal, latest.IsVoid, latest.VoidedAt, latest.VoidReason,
-                latest.Conditions.Select(c => new ConditionView(c.Text, c.Owner, c.DueDate)).ToList()),
+                latest.Conditions.Select(c => new ConditionView(c.Text, c.Owner, c.DueDate)).ToList(), latest.RedApprovalReason),
             whyNot is null,
-            whyNot);
+            whyNot,
+            card);
     }
 
     public async Task<CommandResult> DecideAsync(Caller caller, int assessmentId, Input input, CancellationToken cancellationToken = default)
@@ -111,20 +123,44 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
             return CommandResult.Refused(summary?.WhyNot ?? "Only a CCIO sign-off reviewer of the assessing organisation can sign this off.");
         }
 
+        if (input.Choice is not { } choice)
+        {
+            return CommandResult.Refused("Choose a decision: approve, approve with conditions, reject, or return to the reviewer.", "decision");
+        }
+
+        var approving = choice is Choice.Approve or Choice.ApproveWithConditions;
+        var redApprovalReason = approving && summary.ApprovalNeedsAcknowledgement ? TypedText.Tidy(input.RedApprovalReason, 4000) : null;
+        if (approving && summary.ApprovalNeedsAcknowledgement)
+        {
+            if (!input.RedAcknowledged)
+            {
+                return CommandResult.Refused(
+                    $"The status is Red: {ScorecardCalculator.UnmetMustWords(summary.Card.UnmetMust.Count)}. To approve it all the same, confirm that you have seen this.",
+                    "redAcknowledgement");
+            }
+
+            if (redApprovalReason is null || redApprovalReason.Length < RedApprovalReasonMinimum)
+            {
+                return CommandResult.Refused(
+                    $"Say why you approve an assessment whose status is Red (at least {RedApprovalReasonMinimum} characters); it is kept with the sign-off and sealed.",
+                    "redApprovalReason");
+            }
+        }
+
         if (!input.Attested)
         {
             return CommandResult.Refused("Confirm the attestation statement to record your decision.", "attestation");
         }
 
         var reasons = TypedText.Tidy(input.Reasons, 4000);
-        if (input.Choice is Choice.Reject or Choice.ReturnToReviewer && (reasons is null || reasons.Length < 10))
+        if (choice is Choice.Reject or Choice.ReturnToReviewer && (reasons is null || reasons.Length < 10))
         {
-            return CommandResult.Refused(input.Choice == Choice.Reject ? "Give the reasons for rejecting (at least 10 characters)." : "Say what the reviewer should look at again (at least 10 characters).", "reasons");
+            return CommandResult.Refused(choice == Choice.Reject ? "Give the reasons for rejecting (at least 10 characters)." : "Say what the reviewer should look at again (at least 10 characters).", "reasons");
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var conditions = input.Conditions.Where(c => !string.IsNullOrWhiteSpace(c.Text) || !string.IsNullOrWhiteSpace(c.Owner) || c.DueDate is not null).ToList();
-        if (input.Choice == Choice.ApproveWithConditions)
+        if (choice == Choice.ApproveWithConditions)
         {
             if (conditions.Count == 0)
             {
@@ -142,7 +178,7 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
             }
         }
 
-        var action = input.Choice switch
+        var action = choice switch
         {
             Choice.Approve => WorkflowAction.SignOff,
             Choice.ApproveWithConditions => WorkflowAction.SignOffWithConditions,
@@ -162,14 +198,17 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
         assessment.Status = decision.To!.Value;
         assessment.Touch(now);
         string? seal = null;
-        if (input.Choice != Choice.ReturnToReviewer)
+        if (choice != Choice.ReturnToReviewer)
         {
-            var snapshot = await AssessmentSnapshot.BuildAsync(db, assessmentId, cancellationToken);
+            var signOffDecision = choice switch { Choice.Approve => SignOffDecision.Approved, Choice.ApproveWithConditions => SignOffDecision.ApprovedWithConditions, _ => SignOffDecision.Rejected };
+            var statement = new AssessmentSnapshot.Statement(signOffDecision.ToString(), summary.Card.StatusName, summary.Card.StatusReason,
+                summary.Card.UnmetMust.Select(r => r.Input.Code).ToList(), redApprovalReason);
+            var snapshot = await AssessmentSnapshot.BuildAsync(db, assessmentId, statement, cancellationToken);
             seal = AssessmentSnapshot.Seal(snapshot);
             db.SignOffs.Add(new SignOff
             {
                 AssessmentId = assessmentId,
-                Decision = input.Choice switch { Choice.Approve => SignOffDecision.Approved, Choice.ApproveWithConditions => SignOffDecision.ApprovedWithConditions, _ => SignOffDecision.Rejected },
+                Decision = signOffDecision,
                 SignedByUserId = caller.UserId,
                 SignedByName = caller.DisplayName,
                 SignedByRole = PortalRoles.DisplayName(PortalRoles.CcioReviewer),
@@ -177,21 +216,24 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
                 HazardLogReference = TypedText.Tidy(input.HazardLogReference, 200),
                 ClinicalSafetyNotes = TypedText.Tidy(input.ClinicalSafetyNotes, 4000),
                 Reasons = reasons,
+                RedApprovalReason = redApprovalReason,
                 Attestation = AttestationText,
                 Snapshot = snapshot,
                 Seal = seal,
-                Conditions = input.Choice == Choice.ApproveWithConditions
+                Conditions = choice == Choice.ApproveWithConditions
                     ? conditions.Select(c => new SignOffCondition { Text = c.Text!.Trim(), Owner = c.Owner!.Trim(), DueDate = c.DueDate!.Value }).ToList()
                     : [],
             });
         }
 
-        AuditTrail.Record(db, caller, now, input.Choice == Choice.ReturnToReviewer ? "ReturnedToReviewer" : "AssessmentSignedOff", nameof(Assessment), assessment.Reference,
-            $"{caller.DisplayName} ({PortalRoles.DisplayName(PortalRoles.CcioReviewer)}): {AssessmentWorkflow.StatusName(assessment.Status)}{(seal is null ? "" : $", seal {seal}")}.",
+        AuditTrail.Record(db, caller, now, choice == Choice.ReturnToReviewer ? "ReturnedToReviewer" : "AssessmentSignedOff", nameof(Assessment), assessment.Reference,
+            $"{caller.DisplayName} ({PortalRoles.DisplayName(PortalRoles.CcioReviewer)}): {AssessmentWorkflow.StatusName(assessment.Status)}"
+            + (redApprovalReason is null ? "" : $", approved although the status was Red ({summary.Card.UnmetMust.Count} \"must\" not met) because: {redApprovalReason}")
+            + $"{(seal is null ? "" : $", seal {seal}")}.",
             AssessmentWorkflow.StatusName(before), AssessmentWorkflow.StatusName(assessment.Status), assessmentId);
         var message = $"{assessment.Reference} ({assessment.SystemName}): {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()} by {caller.DisplayName}.";
         await NotificationService.NotifyAsync(db, now, assessmentId, message, $"/assessments/{assessmentId}", assessment.NhsOrganisationId, null, NotificationService.Officers, null, cancellationToken);
-        if (input.Choice != Choice.ReturnToReviewer)
+        if (choice != Choice.ReturnToReviewer)
         {
             await NotificationService.NotifyAsync(db, now, assessmentId, message, $"/assessments/{assessmentId}", null, assessment.SupplierId, NotificationService.Suppliers, null, cancellationToken);
         }
@@ -240,12 +282,4 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
 
     private static async Task<bool> HasReviewedAsync(PortalDbContext db, Caller caller, int assessmentId, CancellationToken cancellationToken) =>
         await db.AuditEvents.AnyAsync(e => e.AssessmentId == assessmentId && e.ActorUserId == caller.UserId && e.Action == "ReviewDecisionRecorded", cancellationToken);
-
-    private static string ClaimWords(ComplianceClaim? claim) => claim switch
-    {
-        ComplianceClaim.DoesNotMeet => "supplier says it does not meet it",
-        ComplianceClaim.PartiallyMeets => "supplier says it partially meets it",
-        ComplianceClaim.WillMeetByDate => "supplier plans to meet it by a date",
-        _ => "not met",
-    };
 }

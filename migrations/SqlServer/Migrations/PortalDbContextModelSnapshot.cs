@@ -1085,6 +1085,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
 
+                    b.Property<string>("RedApprovalReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
                     b.Property<string>("Seal")
                         .IsRequired()
                         .HasMaxLength(64)

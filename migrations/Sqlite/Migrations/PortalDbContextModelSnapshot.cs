@@ -1042,6 +1042,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RedApprovalReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Seal")
                         .IsRequired()
                         .HasMaxLength(64)
