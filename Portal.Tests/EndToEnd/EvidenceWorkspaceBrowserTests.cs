@@ -74,8 +74,7 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
         await Narrative(page).FillAsync("Bulk export is documented in our developer portal.");
         await page.GetByRole(AriaRole.Link, new() { Name = $"OAP-{id:D5}", Exact = true }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync($"{browser.App.BaseAddress}/assessments/{id}");
-        await page.GoBackAsync();
-        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Answer the requirements" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1, NameRegex = new Regex("^Evidence for ") })).ToBeVisibleAsync();
         await ExpectStoredAsync(page, codes[1]);
         Assert.Equal("Bulk export is documented in our developer portal.", await StoredNarrativeAsync(id, codes[1]));
