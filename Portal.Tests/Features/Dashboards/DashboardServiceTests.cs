@@ -232,7 +232,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
 
         var stored = await StoredScoreAsync(id);
         Assert.NotEqual(stored.InputsStamp, stored.CalculatedFromStamp);
-        Assert.Equal(1, (await Dashboards.GetAsync(_officer)).CountOf(AssessmentStatus.AwaitingSignOff, RagStatus.Red));
+        Assert.Equal(1, (await Dashboards.GetAsync(_officer)).CountOf(AssessmentStatus.UnderReview, RagStatus.Red));
     }
 
     [Fact]
