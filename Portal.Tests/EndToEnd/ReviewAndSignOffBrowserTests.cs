@@ -82,7 +82,7 @@ public sealed class ReviewAndSignOffBrowserTests(BrowserFixture browser)
 
         // The supplier answers the clarification and resubmits.
         await GoAsync(supplier, $"/assessments/{id}/evidence");
-        await Assertions.Expect(supplier.GetByText("asks for clarification on 1 requirements")).ToBeVisibleAsync();
+        await Assertions.Expect(supplier.GetByText("asks for clarification on 1 requirement. Answer it, then submit again.", new() { Exact = false })).ToBeVisibleAsync();
         await supplier.Locator(".requirement-nav__item").Filter(new() { HasTextString = "Clarification requested" }).ClickAsync();
         await Assertions.Expect(supplier.GetByText("Clarification requested: Please link the published error-code catalogue.").First).ToBeVisibleAsync();
         await supplier.GetByLabel("Narrative").FillAsync("Error codes: https://developer.acme.example/errors");

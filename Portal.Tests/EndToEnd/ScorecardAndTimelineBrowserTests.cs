@@ -78,7 +78,7 @@ public sealed class ScorecardAndTimelineBrowserTests(BrowserFixture browser)
         var hash = issued.Locator("td[data-label='After'] details.audit-hash");
         await Assertions.Expect(hash.Locator("summary")).ToHaveTextAsync(new Regex("^[0-9a-f]{8}…[0-9a-f]{8} \\(SHA-256 hash, shortened"));
         await Assertions.Expect(hash.Locator(".audit-hash__full")).Not.ToBeVisibleAsync();
-        Assert.True((await issued.Locator("td[data-label='After']").BoundingBoxAsync())!.Height < 60, "A shortened hash takes one line.");
+        Assert.True((await hash.Locator("summary").BoundingBoxAsync())!.Height < 30, "A shortened hash takes one line.");
         await BrowserFixture.AssertAccessibleAsync(page);
 
         await hash.Locator("summary").ClickAsync();
@@ -91,6 +91,10 @@ public sealed class ScorecardAndTimelineBrowserTests(BrowserFixture browser)
         Assert.Equal(4, rows);
         await page.SetViewportSizeAsync(320, 640);
         await NarrowScreen.AssertNoSidewaysScrollAsync(page);
+        var what = issued.Locator("td[data-label='What']");
+        var codeInSummary = (await what.Locator("details.audit-hash summary code").BoundingBoxAsync())!;
+        Assert.True(codeInSummary.X > (await what.BoundingBoxAsync())!.X + 80, "On a phone the summary's hash stays beside the column name, in the value's column.");
+        Assert.True(codeInSummary.X + codeInSummary.Width <= (await what.BoundingBoxAsync())!.X + (await what.BoundingBoxAsync())!.Width, "A shortened hash stays inside its card on a phone.");
         await BrowserFixture.AssertAccessibleAsync(page);
     }
 }
