@@ -22,7 +22,8 @@ public static class AuditChain
     public const string PortalChain = "portal";
 
     public sealed record Verification(
-        bool Intact, int EventsChecked, AuditEvent? FirstBroken, string? Problem, int ChainsChecked = 0, int DigestsChecked = 0, DateTime? LastDigestAt = null);
+        bool Intact, int EventsChecked, AuditEvent? FirstBroken, string? Problem, int ChainsChecked = 0, int DigestsChecked = 0, DateTime? LastDigestAt = null,
+        string? Note = null);
 
     /// <summary>The place a chain had reached when a digest recorded it.</summary>
     public sealed record Head(string Chain, long Sequence, string Hash);

@@ -41,9 +41,12 @@ public sealed class CallerResolver(IDbContextFactory<PortalDbContext> contexts)
             return null;
         }
 
-        // The role recorded at the person's latest sign-in (or token use) is the one they hold now: a role removed since
-        // this session began is gone from it too, without waiting for the session to end.
-        var roles = PortalRoles.All.Where(r => r == user.Role && principal.IsInRole(r)).ToHashSet(StringComparer.Ordinal);
+        // The role recorded at the person's latest sign-in (or token use) must still be one this session carries: when it
+        // is not (the role was removed or changed since), the session acts with no role until the person signs in again.
+        // Only the first role is recorded, so a person with two keeps both while the first still holds.
+        var roles = user.Role is not null && principal.IsInRole(user.Role)
+            ? PortalRoles.All.Where(principal.IsInRole).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
         return new Caller(
             user.Id,
             user.DisplayName,

@@ -14,6 +14,8 @@ public sealed class CurrentUser : IDisposable
     private readonly AuthenticationStateProvider _authenticationState;
     private readonly CallerResolver _resolver;
     private readonly TimeProvider _clock;
+    // Guarded: sign-out arrives on the revalidation loop's thread, not the circuit's.
+    private readonly Lock _gate = new();
     private Task<Caller?>? _caller;
     private DateTimeOffset _resolvedAt;
 
@@ -28,13 +30,16 @@ public sealed class CurrentUser : IDisposable
     public Task<Caller?> GetAsync()
     {
         var now = _clock.GetUtcNow();
-        if (_caller is null || now - _resolvedAt >= RevalidationInterval || _caller.IsFaulted || _caller.IsCanceled)
+        lock (_gate)
         {
-            _resolvedAt = now;
-            _caller = ResolveAsync();
-        }
+            if (_caller is not { IsFaulted: false, IsCanceled: false } cached || now - _resolvedAt >= RevalidationInterval)
+            {
+                _resolvedAt = now;
+                cached = _caller = ResolveAsync();
+            }
 
-        return _caller;
+            return cached;
+        }
     }
 
     /// <summary>The caller, or an exception for pages that are only reachable signed in.</summary>
@@ -43,7 +48,13 @@ public sealed class CurrentUser : IDisposable
 
     public void Dispose() => _authenticationState.AuthenticationStateChanged -= Forget;
 
-    private void Forget(Task<AuthenticationState> state) => _caller = null;
+    private void Forget(Task<AuthenticationState> state)
+    {
+        lock (_gate)
+        {
+            _caller = null;
+        }
+    }
 
     private async Task<Caller?> ResolveAsync()
     {

@@ -232,19 +232,25 @@ public sealed class AuditChainTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_digest_line_torn_by_a_killed_process_is_ignored_but_a_damaged_earlier_line_is_reported()
+    public async Task A_digest_line_torn_by_a_killed_process_damages_no_later_digest_and_is_named_in_the_result()
     {
         var path = Path.Combine(_database.Directory, "digests.jsonl");
         await _digests.RecordAsync();
         await File.AppendAllTextAsync(path, "{\"recordedAt\":\"2026-");
-
         Assert.True((await _digests.VerifyAsync()).Intact);
 
-        await File.AppendAllTextAsync(path, "\n{\"recordedAt\":\"2026-12-01T10:00:00Z\",\"heads\":[]}\n");
-        var verification = await _digests.VerifyAsync();
+        await using (var db = _database.CreateDbContext())
+        {
+            AuditTrail.Record(db, await TestCallers.ForAsync(_database, TestCallers.Officer), DateTime.UtcNow, "NoteAdded", "Assessment", "x", "After the crash",
+                assessmentId: _assessmentId);
+            await db.SaveChangesAsync();
+        }
 
-        Assert.False(verification.Intact);
-        Assert.Contains("cannot be read", verification.Problem, StringComparison.Ordinal);
+        Assert.NotNull(await _digests.RecordAsync());
+        var afterCrash = await _digests.VerifyAsync();
+        Assert.True(afterCrash.Intact, afterCrash.Problem);
+        Assert.Equal(2, afterCrash.DigestsChecked);
+        Assert.Contains("Line 2 of the digests", afterCrash.Note, StringComparison.Ordinal);
     }
 
     [Fact]

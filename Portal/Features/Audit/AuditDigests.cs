@@ -16,6 +16,9 @@ public sealed class AuditOptions
     public int DigestIntervalSeconds { get; set; } = 300;
 }
 
+/// <summary>What a digest store holds: the digests it could read, and the lines it could not (never the torn end of a killed write).</summary>
+public sealed record DigestRecord(IReadOnlyList<AuditDigest> Digests, IReadOnlyList<int> DamagedLines);
+
 /// <summary>
 /// A write-once store for audit digests, outside the database the chains live in, so someone who can rewrite the
 /// database cannot also rewrite what the digests say. The seam for Azure Blob immutable storage.
@@ -24,17 +27,19 @@ public interface IAuditDigestStore
 {
     Task AppendAsync(AuditDigest digest, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<AuditDigest>> ReadAllAsync(CancellationToken cancellationToken);
+    Task<DigestRecord> ReadAllAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// Digests appended as one JSON line each to a file that is only ever opened to append. It is as write-once as the
-/// file system makes it: give the portal's account append rights only (for example <c>chattr +a</c>), or keep it on
-/// storage the database's administrators cannot reach.
+/// Digests appended as one JSON line each to a file that is only ever added to. It is only as write-once as where it
+/// is kept: put it on storage the database's administrators cannot write to. Writers on several instances take
+/// turns through a lock file beside it; a line torn by a killed process is ended before the next is written, so one
+/// crash never damages a later digest.
 /// </summary>
 public sealed class AppendOnlyFileDigestStore(string path) : IAuditDigestStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
 
     public AppendOnlyFileDigestStore(IOptions<AuditOptions> options, IWebHostEnvironment environment)
         : this(string.IsNullOrWhiteSpace(options.Value.DigestFile)
@@ -48,51 +53,88 @@ public sealed class AppendOnlyFileDigestStore(string path) : IAuditDigestStore
     public async Task AppendAsync(AuditDigest digest, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(FilePath))!);
+        await using var turn = await TakeTurnAsync(cancellationToken);
         var line = JsonSerializer.Serialize(digest, Json) + "\n";
+        if (!EndsWithNewLine())
+        {
+            line = "\n" + line;
+        }
+
         // One write of a whole line, flushed to the disk before the digest counts as recorded.
         await using var file = new FileStream(FilePath, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.WriteThrough);
         await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(line), cancellationToken);
         await file.FlushAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<AuditDigest>> ReadAllAsync(CancellationToken cancellationToken)
+    public async Task<DigestRecord> ReadAllAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(FilePath))
         {
-            return [];
+            return new DigestRecord([], []);
         }
 
-        var digests = new List<AuditDigest>();
-        var number = 0;
-        foreach (var line in await File.ReadAllLinesAsync(FilePath, cancellationToken))
+        string text;
+        await using (var file = new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        using (var reader = new StreamReader(file))
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(line))
+            text = await reader.ReadToEndAsync(cancellationToken);
+        }
+
+        var lines = text.Split('\n');
+        var digests = new List<AuditDigest>();
+        var damaged = new List<int>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i]))
             {
                 continue;
             }
 
             try
             {
-                digests.Add(JsonSerializer.Deserialize<AuditDigest>(line, Json)
-                    ?? throw new InvalidDataException($"Line {number} of the audit digest file {FilePath} is empty JSON."));
+                digests.Add(JsonSerializer.Deserialize<AuditDigest>(lines[i], Json) ?? throw new JsonException("empty"));
             }
-            catch (JsonException ex)
+            catch (JsonException)
             {
-                // A torn last line (the process was killed mid-write) is the only damage an honest writer can leave.
-                if (number == CountLines(FilePath))
+                // The last line without its newline is a write still in progress or one a killed process left torn.
+                var unfinished = i == lines.Length - 1;
+                if (!unfinished)
                 {
-                    break;
+                    damaged.Add(i + 1);
                 }
-
-                throw new InvalidDataException($"Line {number} of the audit digest file {FilePath} is not a digest: {ex.Message}", ex);
             }
         }
 
-        return digests;
+        return new DigestRecord(digests, damaged);
     }
 
-    private static int CountLines(string path) => File.ReadLines(path).Count();
+    private bool EndsWithNewLine()
+    {
+        using var file = new FileStream(FilePath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+        if (file.Length == 0)
+        {
+            return true;
+        }
+
+        file.Seek(-1, SeekOrigin.End);
+        return file.ReadByte() == '\n';
+    }
+
+    private async Task<FileStream> TakeTurnAsync(CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(FilePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (waited.Elapsed < LockWait)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+    }
 }
 
 /// <summary>Records where every audit chain has reached, and verifies the chains against every digest recorded.</summary>
@@ -101,7 +143,7 @@ public sealed class AuditDigests(IDbContextFactory<PortalDbContext> contexts, IA
     /// <summary>Records the heads of the chains that moved since the last digest; returns null when none did.</summary>
     public async Task<AuditDigest?> RecordAsync(CancellationToken cancellationToken = default)
     {
-        var recorded = await store.ReadAllAsync(cancellationToken);
+        var recorded = (await store.ReadAllAsync(cancellationToken)).Digests;
         var known = recorded.SelectMany(d => d.Heads)
             .GroupBy(h => h.Chain, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Max(h => h.Sequence), StringComparer.Ordinal);
@@ -122,18 +164,16 @@ public sealed class AuditDigests(IDbContextFactory<PortalDbContext> contexts, IA
 
     public async Task<AuditChain.Verification> VerifyAsync(CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<AuditDigest> digests;
-        try
-        {
-            digests = await store.ReadAllAsync(cancellationToken);
-        }
-        catch (InvalidDataException ex)
-        {
-            return new AuditChain.Verification(false, 0, null, $"The digests kept outside the database cannot be read, so the trail cannot be checked against them. {ex.Message}");
-        }
-
+        var record = await store.ReadAllAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await AuditChain.VerifyAsync(db, digests, cancellationToken);
+        var verification = await AuditChain.VerifyAsync(db, record.Digests, cancellationToken);
+        // A line a crash cut short reads the same as a damaged one; either way the others still anchor the chains.
+        return record.DamagedLines.Count == 0
+            ? verification
+            : verification with
+            {
+                Note = $"Line {string.Join(", ", record.DamagedLines)} of the digests kept outside the database could not be read (a write cut short, or damage); the trail was checked against the others.",
+            };
     }
 }
 
