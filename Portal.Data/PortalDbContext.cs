@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portal.Data.AccessTokens;
 using Portal.Data.Assessments;
@@ -78,14 +79,25 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         }
 
         // SQL Server retries transient failures; the whole transaction is retried, linking again from the chain's head.
-        var saved = await Database.CreateExecutionStrategy().ExecuteAsync(async token =>
-        {
-            await using var transaction = await Database.BeginTransactionAsync(token);
-            await AuditChain.LinkAsync(this, token);
-            var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
-            await transaction.CommitAsync(token);
-            return count;
-        }, cancellationToken);
+        // A failure reported at commit may follow a commit that happened: the first event's hash, unique to this save,
+        // tells whether it did, so a retry never saves the change twice.
+        var linked = (Chain: string.Empty, Hash: string.Empty, Count: 0);
+        var saved = await Database.CreateExecutionStrategy().ExecuteAsync(
+            this,
+            async (_, _, token) =>
+            {
+                await using var transaction = await Database.BeginTransactionAsync(token);
+                await AuditChain.LinkAsync(this, token);
+                var first = ChangeTracker.Entries<AuditEvent>().First(e => e.State == EntityState.Added).Entity;
+                linked = (first.Chain, first.Hash, ChangeTracker.Entries().Count(e => e.State != EntityState.Unchanged));
+                var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
+                await transaction.CommitAsync(token);
+                return count;
+            },
+            async (_, _, token) => new ExecutionResult<int>(
+                linked.Hash.Length > 0 && await AuditEvents.AsNoTracking().AnyAsync(e => e.Chain == linked.Chain && e.Hash == linked.Hash, token),
+                linked.Count),
+            cancellationToken);
         if (acceptAllChangesOnSuccess)
         {
             ChangeTracker.AcceptAllChanges();

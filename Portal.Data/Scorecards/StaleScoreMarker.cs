@@ -69,9 +69,10 @@ public sealed class StaleScoreMarker : SaveChangesInterceptor
             {
                 score.InputsStamp = Guid.NewGuid();
             }
-            else
+            else if (!db.ChangeTracker.Entries<AssessmentScore>().Any(e => e.State == EntityState.Added && e.Entity.AssessmentId == id))
             {
-                // An assessment written before scores were stored, or outside the portal, gets its row now.
+                // An assessment written before scores were stored, or outside the portal, gets its row now (once, even
+                // when a save is retried after a transient failure).
                 db.Add(new AssessmentScore { AssessmentId = id });
             }
         }
