@@ -34,8 +34,11 @@ public sealed class AssessmentScoreMigrationTests : IDisposable
         var migrations = db.Database.GetMigrations().ToList();
         var scores = migrations.FindIndex(m => m.EndsWith("_DashboardScores", StringComparison.Ordinal));
         await migrator.MigrateAsync(migrations[scores - 1]);
-        // Only the catalogue through today's seeder: its demo data may need tables added after this migration (API tokens).
+        // Only the catalogue through today's seeder: its demo data may need tables added after this migration (API tokens),
+        // and its audit events a column (their chain) that a later migration adds, lent here for the seeding only.
+        await db.Database.ExecuteSqlRawAsync("ALTER TABLE AuditEvents ADD COLUMN Chain TEXT NOT NULL DEFAULT 'portal'");
         await PortalSeeder.SeedAsync(db, TestDatabase.SeededAt, includeDemoData: false);
+        await db.Database.ExecuteSqlRawAsync("ALTER TABLE AuditEvents DROP COLUMN Chain");
         await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO NhsOrganisations (OdsCode, Name, Kind) VALUES ('XDV', 'Demo Valley NHS Foundation Trust', 'Trust');
             INSERT INTO Users (TenantId, ObjectId, DisplayName, Email, Role, NhsOrganisationId, IsActive, CreatedAt, ConcurrencyStamp)
