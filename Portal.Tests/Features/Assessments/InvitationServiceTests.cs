@@ -124,4 +124,45 @@ public sealed class InvitationServiceTests : IAsyncLifetime
 
         Assert.False(accepted.Succeeded);
     }
+
+    [Fact]
+    public async Task The_link_says_who_invited_whom_for_which_system_and_by_when()
+    {
+        var id = await TestAssessments.ConfirmedAsync(_database, _officer);
+        var link = (await _invitations.InviteAsync(_officer, id, "sam.okafor@acme-clinical.example")).Value!.Link;
+        var sam = await TestCallers.ForAsync(_database, TestCallers.Supplier);
+
+        var details = await _invitations.DescribeAsync(sam, link["/invitations/".Length..]);
+
+        Assert.NotNull(details);
+        Assert.Equal(_officer.NhsOrganisationName, details.OrganisationName);
+        Assert.Equal(_officer.DisplayName, details.InvitedBy);
+        Assert.Equal(InvitationStatus.Pending, details.Status);
+        await using var db = _database.CreateDbContext();
+        var assessment = await db.Assessments.SingleAsync(a => a.Id == id);
+        Assert.Equal(assessment.SystemName, details.SystemName);
+        Assert.Equal(assessment.ResponseDueDate, details.ResponseDueDate);
+    }
+
+    [Fact]
+    public async Task A_used_link_says_who_used_it_and_when_and_cannot_be_accepted_again()
+    {
+        var id = await TestAssessments.ConfirmedAsync(_database, _officer);
+        var token = (await _invitations.InviteAsync(_officer, id, "sam.okafor@acme-clinical.example")).Value!.Link["/invitations/".Length..];
+        var sam = await TestCallers.ForAsync(_database, TestCallers.Supplier);
+        Assert.True((await _invitations.AcceptAsync(sam, token, null)).Succeeded);
+
+        var details = await _invitations.DescribeAsync(sam, token);
+        var again = await _invitations.AcceptAsync(sam, token, null);
+
+        Assert.NotNull(details);
+        Assert.Equal(InvitationStatus.Accepted, details.Status);
+        Assert.Equal(sam.DisplayName, details.AcceptedBy);
+        Assert.True(details.CallerMaySeeAssessment);
+        Assert.False(again.Succeeded);
+        Assert.Equal(details.UsedMessage, again.Message);
+        Assert.Contains($"already been used, by {sam.DisplayName} on ", again.Message, StringComparison.Ordinal);
+        var other = await TestCallers.ForAsync(_database, TestCallers.OtherSupplier);
+        Assert.False((await _invitations.DescribeAsync(other, token))!.CallerMaySeeAssessment);
+    }
 }

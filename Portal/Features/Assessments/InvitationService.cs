@@ -24,6 +24,51 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         public string Reference => $"OAP-{AssessmentId:D5}";
     }
 
+    /// <summary>What an invitation link is for, shown before anyone accepts it; a used link says who used it and when.</summary>
+    public sealed record InvitationDetails(
+        string OrganisationName, string InvitedBy, DateTime InvitedAt, int AssessmentId, string SystemName, string SupplierName,
+        DateOnly? ResponseDueDate, InvitationStatus Status, string? AcceptedBy, DateTime? AcceptedAt, bool CallerMaySeeAssessment)
+    {
+        public string Reference => $"OAP-{AssessmentId:D5}";
+
+        public string UsedMessage => Used(AcceptedBy, AcceptedAt);
+    }
+
+    public async Task<InvitationDetails?> DescribeAsync(Caller caller, string? token, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        var hash = Hash(token);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var details = await db.SupplierInvitations.AsNoTracking()
+            .Where(i => i.TokenHash == hash)
+            .Select(i => new
+            {
+                i.AssessmentId,
+                Organisation = i.Assessment!.NhsOrganisation!.Name,
+                InvitedBy = db.Users.Where(u => u.Id == i.InvitedByUserId).Select(u => u.DisplayName).FirstOrDefault(),
+                i.InvitedAt,
+                i.Assessment.SystemName,
+                Supplier = i.Assessment.Supplier!.Name,
+                i.Assessment.ResponseDueDate,
+                i.Status,
+                AcceptedBy = db.Users.Where(u => u.Id == i.AcceptedByUserId).Select(u => u.DisplayName).FirstOrDefault(),
+                i.AcceptedAt,
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (details is null)
+        {
+            return null;
+        }
+
+        var maySee = await db.Assessments.VisibleTo(caller).AnyAsync(a => a.Id == details.AssessmentId, cancellationToken);
+        return new InvitationDetails(details.Organisation, details.InvitedBy ?? "a procurement officer", details.InvitedAt, details.AssessmentId,
+            details.SystemName, details.Supplier, details.ResponseDueDate, details.Status, details.AcceptedBy, details.AcceptedAt, maySee);
+    }
+
     public async Task<CommandResult<Invitation>> InviteAsync(Caller caller, int assessmentId, string? email, CancellationToken cancellationToken = default)
     {
         // E-mail addresses are compared without case; keep them in one case so the database can match them directly.
@@ -132,6 +177,12 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
             }
         }
 
+        if (invitation is { Status: InvitationStatus.Accepted })
+        {
+            var usedBy = await db.Users.Where(u => u.Id == invitation.AcceptedByUserId).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
+            return new(false, 0, Used(usedBy, invitation.AcceptedAt));
+        }
+
         if (invitation is null || invitation.Status != InvitationStatus.Pending)
         {
             return new(false, 0, "This invitation is not valid: it may have been accepted already or withdrawn. Ask the procurement officer to invite you again.");
@@ -157,6 +208,10 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         await db.SaveChangesAsync(cancellationToken);
         return new(true, assessment.Id);
     }
+
+    private static string Used(string? by, DateTime? at) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"This invitation link has already been used, by {by ?? "someone"} on {at:d MMMM yyyy} at {at:HH:mm} (UTC). A link can be used only once.");
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

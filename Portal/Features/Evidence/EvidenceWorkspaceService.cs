@@ -278,6 +278,13 @@ public sealed class EvidenceWorkspaceService(
     }
 
     /// <summary>Submits when every in-scope requirement and significant function is answered; otherwise lists what is missing.</summary>
+    /// <summary>What is still unanswered in the workspace as it is now, so a "still needed" list can follow the answers.</summary>
+    public static IReadOnlyList<MissingAnswer> Missing(WorkspaceView workspace) =>
+        [.. workspace.Requirements.Where(r => !r.IsAnswered).Select(r => new MissingAnswer(r.Code, r.Title))
+            .Concat(workspace.Functions.Where(f => !f.IsAnswered).Select(f => new MissingAnswer($"function-{f.Id}", $"API operation for {f.Name}")))];
+
+    public static string StillNeeded(int count) => $"{count} {(count == 1 ? "answer is" : "answers are")} still needed before you can submit.";
+
     public async Task<(CommandResult Result, IReadOnlyList<MissingAnswer> Missing)> SubmitAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         var workspace = await GetAsync(caller, assessmentId, cancellationToken);
@@ -286,12 +293,10 @@ public sealed class EvidenceWorkspaceService(
             return (CommandResult.Refused("Only the supplier's account managers can submit this assessment, while it waits for them."), []);
         }
 
-        var missing = workspace.Requirements.Where(r => !r.IsAnswered).Select(r => new MissingAnswer(r.Code, r.Title))
-            .Concat(workspace.Functions.Where(f => !f.IsAnswered).Select(f => new MissingAnswer($"function-{f.Id}", $"API operation for {f.Name}")))
-            .ToList();
+        var missing = Missing(workspace);
         if (missing.Count > 0)
         {
-            return (CommandResult.Refused($"{missing.Count} {(missing.Count == 1 ? "answer is" : "answers are")} still needed before you can submit."), missing);
+            return (CommandResult.Refused(StillNeeded(missing.Count)), missing);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
