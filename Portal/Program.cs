@@ -22,6 +22,7 @@ static async Task RunPortalAsync(string[] args)
 {
     var builder = WebApplication.CreateBuilder(args);
 
+    builder.UsePortalDefaultAddress();
     builder.AddPortalLogging();
     builder.AddPortalDatabase();
     builder.AddPortalDataProtection();
@@ -35,7 +36,9 @@ static async Task RunPortalAsync(string[] args)
 
     var app = builder.Build();
 
+    app.WarnIfPortalKeysUnencrypted();
     await app.PreparePortalDatabaseAsync();
+    app.SayWhenPortalReady();
 
     if (!app.Environment.IsDevelopment())
     {

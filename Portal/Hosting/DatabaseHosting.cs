@@ -46,6 +46,7 @@ public static class DatabaseHosting
         await using var db = await contexts.CreateDbContextAsync();
         if (options.ShouldMigrateOnStartup)
         {
+            logger.LogInformation("Migrating the database ({Provider})...", options.Provider);
             await db.Database.MigrateAsync();
         }
         else
@@ -66,6 +67,7 @@ public static class DatabaseHosting
         }
 
         var demoData = app.Configuration.GetValue("Seed:DemoData", app.Environment.IsDevelopment());
+        logger.LogInformation("Seeding the policy catalogue{AndDemoData}...", demoData ? " and demo data" : string.Empty);
         await PortalSeeder.SeedAsync(db, now, demoData);
         if (demoData && app.Configuration.GetValue("Seed:SelfAssessment", true))
         {

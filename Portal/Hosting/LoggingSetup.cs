@@ -18,7 +18,10 @@ public static class LoggingSetup
                 .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Information)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                // The framework warns on every new key that it is unencrypted, without naming a setting; the portal says
+                // so itself, outside Development only, naming DataProtection:CertificatePath (see DataProtectionSetup).
+                .Filter.ByExcluding(IsUnencryptedKeyWarning);
             if (json)
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());
@@ -30,4 +33,9 @@ public static class LoggingSetup
         });
         return builder;
     }
+
+    private static bool IsUnencryptedKeyWarning(Serilog.Events.LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("SourceContext", out var source)
+        && source is Serilog.Events.ScalarValue { Value: "Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager" }
+        && logEvent.MessageTemplate.Text.StartsWith("No XML encryptor configured", StringComparison.Ordinal);
 }
