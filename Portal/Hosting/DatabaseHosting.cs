@@ -67,7 +67,14 @@ public static class DatabaseHosting
         }
 
         var demoData = app.Configuration.GetValue("Seed:DemoData", app.Environment.IsDevelopment());
-        logger.LogInformation("Seeding the policy catalogue{AndDemoData}...", demoData ? " and demo data" : string.Empty);
+        if (demoData)
+        {
+            logger.LogInformation("Seeding the policy catalogue and demo data...");
+        }
+        else
+        {
+            logger.LogInformation("Seeding the policy catalogue...");
+        }
         await PortalSeeder.SeedAsync(db, now, demoData);
         if (demoData && app.Configuration.GetValue("Seed:SelfAssessment", true))
         {
