@@ -47,7 +47,7 @@ static async Task RunPortalAsync(string[] args)
     }
 
     app.UsePortalSecurityHeaders();
-    app.UseSerilogRequestLogging();
+    app.UseSerilogRequestLogging(options => options.GetLevel = LoggingSetup.RequestLevel);
     app.UsePortalApiProblems();
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
     app.UseNotFoundPageForBrowsingOnly();

@@ -108,8 +108,8 @@ public static class AuditChain
         {
             await db.Database.ExecuteSqlInterpolatedAsync($"""
                 DECLARE @result int;
-                EXEC @result = sp_getapplock @Resource = {"audit-chain:" + chain}, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000;
-                IF @result < 0 THROW 51000, 'The audit chain stayed locked for 30 seconds; the change was not saved.', 1;
+                EXEC @result = sp_getapplock @Resource = {"audit-chain:" + chain}, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 10000;
+                IF @result < 0 THROW 51000, 'The audit chain stayed locked for 10 seconds; the change was not saved.', 1;
                 """, cancellationToken);
         }
     }

@@ -38,4 +38,15 @@ public static class LoggingSetup
         logEvent.Properties.TryGetValue("SourceContext", out var source)
         && source is Serilog.Events.ScalarValue { Value: "Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager" }
         && logEvent.MessageTemplate.Text.StartsWith("No XML encryptor configured", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The level of the one line logged for each request: a request the client gave up on (a download stopped, a tab
+    /// closed) is not the portal's error, so it is noted without a stack trace; a failure or a 5xx answer is an error.
+    /// </summary>
+    public static Serilog.Events.LogEventLevel RequestLevel(HttpContext http, double elapsedMilliseconds, Exception? exception) =>
+        exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested
+            ? Serilog.Events.LogEventLevel.Information
+            : exception is not null || http.Response.StatusCode >= StatusCodes.Status500InternalServerError
+                ? Serilog.Events.LogEventLevel.Error
+                : Serilog.Events.LogEventLevel.Information;
 }
