@@ -105,6 +105,22 @@ public sealed class SessionRevalidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_circuit_is_signed_out_when_its_person_moves_to_another_organisation()
+    {
+        var services = new ServiceCollection().AddSingleton<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Data.PortalDbContext>>(_database)
+            .AddScoped<CallerResolver>().BuildServiceProvider();
+        using var circuit = new RevalidatingAuthenticationState(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            services.GetRequiredService<IServiceScopeFactory>());
+        var state = new AuthenticationState(SignedInOfficer());
+        Assert.True(await circuit.CheckAsync(state, default));
+
+        var other = (await TestCallers.ForAsync(_database, TestCallers.OtherOfficer)).NhsOrganisationId;
+        await ChangeOfficerAsync(u => u.LinkTo(other, null));
+
+        Assert.False(await circuit.CheckAsync(state, default));
+    }
+
+    [Fact]
     public async Task The_portal_checks_live_circuits_with_the_revalidating_sign_in()
     {
         await using var factory = new PortalAppFactory();

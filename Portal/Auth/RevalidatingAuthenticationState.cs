@@ -18,7 +18,11 @@ public sealed partial class RevalidatingAuthenticationState(ILoggerFactory logge
 
     protected override TimeSpan RevalidationInterval => CurrentUser.RevalidationInterval;
 
-    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
+        CheckAsync(authenticationState, cancellationToken);
+
+    /// <summary>One check of the circuit's sign-in, as the revalidation loop makes it every minute.</summary>
+    internal async Task<bool> CheckAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
         try
         {
