@@ -23,6 +23,10 @@ public class Assessment
 
     public FrameworkVersion? FrameworkVersion { get; set; }
 
+    /// <summary>
+    /// Changed only by <see cref="MoveTo"/>, which the portal's one transition method calls after the workflow has
+    /// allowed the change, so a status is never set without its audit event, stamp and notifications.
+    /// </summary>
     public AssessmentStatus Status { get; set; } = AssessmentStatus.Draft;
 
     public AssessmentRoute? Route { get; set; }
@@ -77,6 +81,13 @@ public class Assessment
     public AssessmentScore? Score { get; set; }
 
     public string Reference => $"OAP-{Id:D5}";
+
+    /// <summary>Sets the status and touches the stamp. Call it only through AssessmentTransitions in the portal.</summary>
+    internal void MoveTo(AssessmentStatus status, DateTime now)
+    {
+        Status = status;
+        Touch(now);
+    }
 
     public void Touch(DateTime now)
     {

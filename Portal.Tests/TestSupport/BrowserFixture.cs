@@ -65,10 +65,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Blazor Server pages prerender first; wait until the circuit is up so clicks reach the server.</summary>
+    /// <summary>
+    /// Blazor Server pages prerender first; wait until the circuit is up so clicks reach the server, and until the page
+    /// has loaded its data again interactively. The layout marks the circuit live on its first render, while the page
+    /// below it may still show its loading bar in place of the prerendered form: text typed then went into an input
+    /// that was about to be replaced (a search box's Enter found no text, once in CI).
+    /// </summary>
     public static async Task WaitForInteractiveAsync(IPage page)
     {
         await page.WaitForSelectorAsync("html[data-interactive='true']", new() { State = WaitForSelectorState.Attached });
+        await page.WaitForFunctionAsync(
+            "() => !document.querySelector(\"[aria-label^='Loading'], [aria-label='Checking your sign-in']\")");
     }
 
     /// <summary>

@@ -19,11 +19,15 @@ public enum WorkflowAction
     Withdraw,
 }
 
-public sealed record WorkflowDecision(bool Allowed, AssessmentStatus? To, string? Refusal)
+/// <summary>
+/// Whether a transition may happen. A refusal is either the caller's role (<see cref="RoleRefused"/>: forbidden) or
+/// the assessment's status (a conflict with its current state).
+/// </summary>
+public sealed record WorkflowDecision(bool Allowed, AssessmentStatus? To, string? Refusal, bool RoleRefused = false)
 {
     public static WorkflowDecision Allow(AssessmentStatus to) => new(true, to, null);
 
-    public static WorkflowDecision Refuse(string message) => new(false, null, message);
+    public static WorkflowDecision Refuse(string message, bool roleRefused = false) => new(false, null, message, roleRefused);
 }
 
 /// <summary>
@@ -72,7 +76,7 @@ public static class AssessmentWorkflow
         var allowed = candidates.FirstOrDefault(t => roles.Contains(t.Role));
         return allowed is not null
             ? WorkflowDecision.Allow(allowed.To)
-            : WorkflowDecision.Refuse($"Only a {string.Join(" or ", candidates.Select(t => RoleInSentence(t.Role)).Distinct())} can {ActionName(action)} this assessment.");
+            : WorkflowDecision.Refuse($"Only a {string.Join(" or ", candidates.Select(t => RoleInSentence(t.Role)).Distinct())} can {ActionName(action)} this assessment.", roleRefused: true);
     }
 
     /// <summary>The actions the holder of these roles can take from this status, for the page to offer.</summary>
