@@ -8,6 +8,7 @@ using Portal.Data.Users;
 using Portal.Features.Evidence;
 using Portal.Features.Reviews;
 using Portal.Tests.TestSupport;
+using Portal.Features;
 
 namespace Portal.Tests.Api;
 
@@ -66,21 +67,21 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
             {
                 var added = await workspace.AddDocumentAsync(supplier, AssessmentA, "P.1",
                     new EvidenceInput(EvidenceItemKind.Documentation, "Specification", null, DateOnly.FromDateTime(DateTime.UtcNow), null), DocumentName, pdf);
-                DocumentId = added.CreatedId!.Value;
+                DocumentId = added.Value!.Item!.Id;
             }
 
             var view = (await workspace.GetAsync(supplier, AssessmentB))!;
             foreach (var requirement in view.Requirements)
             {
-                await workspace.SaveResponseAsync(supplier, AssessmentB, requirement.Code, new(ComplianceClaim.Meets, "Yes", null, null, null), null);
+                await workspace.SaveResponseAsync(supplier, AssessmentB, requirement.Code, new(ComplianceClaim.Meets, "Yes", null, null, null), ReadVersion.None);
             }
 
             foreach (var function in view.Functions)
             {
-                await workspace.SaveFunctionAsync(supplier, AssessmentB, function.Id, "GET /Patient", null, function.ConcurrencyStamp);
+                await workspace.SaveFunctionAsync(supplier, AssessmentB, function.Id, "GET /Patient", null, ReadVersion.Of(function.ConcurrencyStamp));
             }
 
-            Assert.True((await workspace.SubmitAsync(supplier, AssessmentB)).Result.Succeeded);
+            Assert.True((await workspace.SubmitAsync(supplier, AssessmentB)).Succeeded);
             Assert.True((await scope.ServiceProvider.GetRequiredService<ReviewService>().StartAsync(officer, AssessmentB)).Succeeded);
 
             await using (var db = await contexts.CreateDbContextAsync())

@@ -88,6 +88,25 @@ public sealed class ApiEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Adding_evidence_changes_the_answers_etag_so_a_write_over_the_older_one_gets_412()
+    {
+        var path = $"/api/v1/assessments/{_assessmentId}/responses/P.1";
+        using var first = await _supplier.PutAsJsonAsync(path, new { claim = "Meets", narrative = "See the reference." });
+        var before = first.Headers.ETag!.Tag;
+
+        using var added = await _supplier.PostAsJsonAsync($"{path}/evidence/links",
+            new { kind = "Documentation", title = "API reference", url = "https://developer.acme.example/api", evidenceDate = DateOnly.FromDateTime(DateTime.UtcNow) });
+        using var read = await _supplier.GetAsync(path);
+        using var stale = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(new { claim = "DoesNotMeet" }) };
+        stale.Headers.TryAddWithoutValidation("If-Match", before);
+        using var refused = await _supplier.SendAsync(stale);
+
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        Assert.NotEqual(before, read.Headers.ETag!.Tag);
+        await ApiAssert.ProblemAsync(refused, HttpStatusCode.PreconditionFailed, "changed since you read it");
+    }
+
+    [Fact]
     public async Task Changing_an_answer_without_if_match_gets_428()
     {
         var path = $"/api/v1/assessments/{_assessmentId}/responses/P.1";

@@ -6,6 +6,7 @@ using Portal.Data;
 using Portal.Data.Evidence;
 using Portal.Features.Evidence;
 using Portal.Tests.TestSupport;
+using Portal.Features;
 
 namespace Portal.Tests.EndToEnd;
 
@@ -115,10 +116,10 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
         var (id, page, codes) = await SupplierInWorkspaceAsync();
         var sam = await TestCallers.ForAsync(Contexts, TestCallers.Supplier);
         var journey = new TestJourney(Contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "workspace-browser-evidence"));
-        var first = await journey.Workspace.SaveResponseAsync(sam, id, codes[1], new(ComplianceClaim.Meets, "First wording", null, null, null), null);
+        var first = await journey.Workspace.SaveResponseAsync(sam, id, codes[1], new(ComplianceClaim.Meets, "First wording", null, null, null), ReadVersion.None);
         await journey.Workspace.SaveResponseAsync(sam with { DisplayName = "Pat Colleague" }, id, codes[1],
-            new(ComplianceClaim.Meets, "Colleague's wording", null, null, null), first.ConcurrencyStamp);
-        await KeepInBrowserAsync(page, id, codes[1], first.ConcurrencyStamp, "My wording, never saved.");
+            new(ComplianceClaim.Meets, "Colleague's wording", null, null, null), ReadVersion.Of(first.Value!.Response!.ConcurrencyStamp));
+        await KeepInBrowserAsync(page, id, codes[1], first.Value!.Response!.ConcurrencyStamp, "My wording, never saved.");
         await page.ReloadAsync();
         await BrowserFixture.WaitForInteractiveAsync(page);
 

@@ -5,6 +5,7 @@ using Portal.Data.Evidence;
 using Portal.Features.Evidence;
 using Portal.Features.SignOffs;
 using Portal.Tests.TestSupport;
+using Portal.Features;
 
 namespace Portal.Tests.EndToEnd;
 
@@ -53,8 +54,8 @@ public sealed class SignOffVoidBrowserTests(BrowserFixture browser)
         Assert.True(signed.Succeeded, signed.Message);
         var answer = (await journey.Workspace.GetAsync(supplier, id))!.Requirements.Single(r => r.Code == "C.4");
         var saved = await journey.Workspace.SaveResponseAsync(supplier, id, "C.4",
-            new(ComplianceClaim.PartiallyMeets, "The sandbox is down for maintenance.", null, null, null), answer.Response!.ConcurrencyStamp);
-        Assert.Equal(SaveStatus.Saved, saved.Status);
+            new(ComplianceClaim.PartiallyMeets, "The sandbox is down for maintenance.", null, null, null), ReadVersion.Of(answer.Response!.ConcurrencyStamp));
+        Assert.Equal(OutcomeKind.Done, saved.Kind);
         return id;
     }
 }

@@ -8,6 +8,7 @@ using Portal.Data.Reviews;
 using Portal.Features.Evidence;
 using Portal.Features.Reviews;
 using Portal.Features.SignOffs;
+using Portal.Features;
 
 namespace Portal.Tests.TestSupport;
 
@@ -42,12 +43,12 @@ public sealed class TestJourney(IDbContextFactory<PortalDbContext> database, str
         foreach (var requirement in view.Requirements)
         {
             var draft = answer?.Invoke(requirement.Code) ?? new(ComplianceClaim.Meets, $"Answer to {requirement.Code}", null, null, null);
-            await Workspace.SaveResponseAsync(supplier, id, requirement.Code, draft, requirement.Response?.ConcurrencyStamp);
+            await Workspace.SaveResponseAsync(supplier, id, requirement.Code, draft, ReadVersion.Of(requirement.Response?.ConcurrencyStamp));
         }
 
         foreach (var function in view.Functions)
         {
-            await Workspace.SaveFunctionAsync(supplier, id, function.Id, "GET /Patient", null, function.ConcurrencyStamp);
+            await Workspace.SaveFunctionAsync(supplier, id, function.Id, "GET /Patient", null, ReadVersion.Of(function.ConcurrencyStamp));
         }
 
         if (beforeSubmit is not null)
@@ -55,7 +56,7 @@ public sealed class TestJourney(IDbContextFactory<PortalDbContext> database, str
             await beforeSubmit(id);
         }
 
-        var (submitted, _) = await Workspace.SubmitAsync(supplier, id);
+        var submitted = await Workspace.SubmitAsync(supplier, id);
         Assert.True(submitted.Succeeded, submitted.Message);
         return id;
     }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Features;
-using Portal.Features.Evidence;
 
 namespace Portal.Api;
 
@@ -30,9 +29,6 @@ public static class ApiProblem
     /// the workflow the caller's role or the assessment's state does not allow (403 or 409, as the endpoint knows).
     /// </summary>
     public static IResult Refused(CommandResult result, int statusWithoutField = StatusCodes.Status409Conflict) =>
-        result.Field is { } field ? Invalid(field, result.Message!) : Status(statusWithoutField, result.Message!);
-
-    public static IResult Refused(SaveResult result, int statusWithoutField = StatusCodes.Status409Conflict) =>
         result.Field is { } field ? Invalid(field, result.Message!) : Status(statusWithoutField, result.Message!);
 
     public static ProblemHttpResult Status(int status, string detail) => status switch

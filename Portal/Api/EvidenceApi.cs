@@ -2,7 +2,6 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.Data.Evidence;
-using Portal.Data.Users;
 using Portal.Features.Evidence;
 
 namespace Portal.Api;
@@ -60,8 +59,8 @@ public static class EvidenceApi
         LinkBody body,
         HttpContext http,
         EvidenceWorkspaceService workspace) =>
-        AddAsync(assessmentId, code, http, workspace, caller => workspace.AddLinkAsync(caller, assessmentId, code,
-            new EvidenceInput(body.Kind, body.Title, body.Url, body.EvidenceDate, body.ValidUntil), http.RequestAborted));
+        workspace.AddLinkAsync(http.Caller(), assessmentId, code, new EvidenceInput(body.Kind, body.Title, body.Url, body.EvidenceDate, body.ValidUntil), http.RequestAborted)
+            .ToHttp(http, added => Created(assessmentId, added));
 
     private static async Task<IResult> AddDocumentAsync(
         [Description("The assessment's id.")] int assessmentId,
@@ -75,58 +74,20 @@ public static class EvidenceApi
         EvidenceWorkspaceService workspace)
     {
         await using var content = file.OpenReadStream();
-        return await AddAsync(assessmentId, code, http, workspace, caller => workspace.AddDocumentAsync(caller, assessmentId, code,
-            new EvidenceInput(kind, title, null, evidenceDate, validUntil), file.FileName, content, http.RequestAborted));
+        return await workspace.AddDocumentAsync(http.Caller(), assessmentId, code, new EvidenceInput(kind, title, null, evidenceDate, validUntil), file.FileName, content, http.RequestAborted)
+            .ToHttp(http, added => Created(assessmentId, added));
     }
 
-    private static async Task<IResult> AddAsync(
-        int assessmentId, string code, HttpContext http, EvidenceWorkspaceService workspace, Func<Portal.Auth.Caller, Task<SaveResult>> add)
-    {
-        var caller = http.Caller();
-        var view = await workspace.GetAsync(caller, assessmentId, http.RequestAborted);
-        if (view?.Requirements.SingleOrDefault(r => r.Code == code) is null)
-        {
-            return ApiProblem.NotFound(view is null ? $"Assessment {assessmentId}" : $"Requirement {code} in the scope of assessment {assessmentId}");
-        }
+    private static ApiJson<ResponsesApi.EvidenceItem> Created(int assessmentId, EvidenceChange added) =>
+        new(ResponsesApi.Evidence(added.Requirement.Code, added.Item!), statusCode: StatusCodes.Status201Created,
+            location: added.Item!.IsDocument ? $"{ApiSetup.Prefix}/evidence/{added.Item.Id}/content" : $"{ApiSetup.Prefix}/assessments/{assessmentId}/evidence");
 
-        if (!caller.IsInRole(PortalRoles.SupplierAccountManager))
-        {
-            return ApiProblem.Forbidden("Only the supplier's account managers add evidence.");
-        }
-
-        var saved = await add(caller);
-        if (saved.Status != SaveStatus.Saved)
-        {
-            return ApiProblem.Refused(saved);
-        }
-
-        var fresh = await workspace.GetAsync(caller, assessmentId, http.RequestAborted);
-        var item = fresh!.Requirements.Single(r => r.Code == code).Response!.Evidence.Single(e => e.Id == saved.CreatedId);
-        return new ApiJson<ResponsesApi.EvidenceItem>(ResponsesApi.Evidence(code, item), statusCode: StatusCodes.Status201Created,
-            location: item.IsDocument ? $"{ApiSetup.Prefix}/evidence/{item.Id}/content" : $"{ApiSetup.Prefix}/assessments/{assessmentId}/evidence");
-    }
-
-    private static async Task<IResult> RemoveAsync(
+    private static Task<IResult> RemoveAsync(
         [Description("The assessment's id.")] int assessmentId,
         [Description("The evidence's id.")] int evidenceId,
         HttpContext http,
-        EvidenceWorkspaceService workspace)
-    {
-        var caller = http.Caller();
-        var view = await workspace.GetAsync(caller, assessmentId, http.RequestAborted);
-        if (view is null || !view.Requirements.Any(r => r.Response?.Evidence.Any(e => e.Id == evidenceId) == true))
-        {
-            return ApiProblem.NotFound(view is null ? $"Assessment {assessmentId}" : $"Evidence {evidenceId} of assessment {assessmentId}");
-        }
-
-        if (!caller.IsInRole(PortalRoles.SupplierAccountManager))
-        {
-            return ApiProblem.Forbidden("Only the supplier's account managers remove evidence.");
-        }
-
-        var removed = await workspace.RemoveEvidenceAsync(caller, assessmentId, evidenceId, http.RequestAborted);
-        return removed.Status == SaveStatus.Saved ? TypedResults.NoContent() : ApiProblem.Refused(removed);
-    }
+        EvidenceWorkspaceService workspace) =>
+        workspace.RemoveEvidenceAsync(http.Caller(), assessmentId, evidenceId, http.RequestAborted).ToHttp(http, _ => TypedResults.NoContent());
 
     private static async Task<IResult> DownloadAsync([Description("The evidence's id.")] int evidenceId, HttpContext http, EvidenceWorkspaceService workspace)
     {

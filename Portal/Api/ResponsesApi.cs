@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using Portal.Data.Evidence;
 using Portal.Data.Policy;
-using Portal.Data.Users;
 using Portal.Features.Evidence;
 
 namespace Portal.Api;
@@ -89,49 +88,20 @@ public static class ResponsesApi
             return ApiProblem.NotFound(view is null ? $"Assessment {assessmentId}" : $"Requirement {code} in the scope of assessment {assessmentId}");
         }
 
-        var response = Response(requirement);
-        return new ApiJson<RequirementResponse>(response, response.ETag);
+        return Json(Response(requirement));
     }
 
-    private static async Task<IResult> SaveAsync(
+    private static Task<IResult> SaveAsync(
         [Description("The assessment's id.")] int assessmentId,
         [Description("The requirement's id, for example P.1.")] string code,
         ResponseBody body,
         HttpContext http,
-        EvidenceWorkspaceService workspace)
-    {
-        var caller = http.Caller();
-        var view = await workspace.GetAsync(caller, assessmentId, http.RequestAborted);
-        if (view?.Requirements.SingleOrDefault(r => r.Code == code) is not { } requirement)
-        {
-            return ApiProblem.NotFound(view is null ? $"Assessment {assessmentId}" : $"Requirement {code} in the scope of assessment {assessmentId}");
-        }
+        EvidenceWorkspaceService workspace) =>
+        workspace.SaveResponseAsync(http.Caller(), assessmentId, code,
+                new ResponseDraft(body.Claim, body.Narrative, body.NotApplicableJustification, body.PlannedDate, body.Plan), http.Request.ReadVersion(), http.RequestAborted)
+            .ToHttp(http, saved => Json(Response(saved)));
 
-        if (!caller.IsInRole(PortalRoles.SupplierAccountManager))
-        {
-            return ApiProblem.Forbidden("Only the supplier's account managers answer requirements.");
-        }
-
-        if (ETags.CheckIfMatch(http.Request, ETagOf(requirement), required: requirement.IsAnswered, $"The answer to {code}") is { } precondition)
-        {
-            return precondition;
-        }
-
-        var saved = await workspace.SaveResponseAsync(caller, assessmentId, code,
-            new ResponseDraft(body.Claim, body.Narrative, body.NotApplicableJustification, body.PlannedDate, body.Plan),
-            requirement.Response?.ConcurrencyStamp, http.RequestAborted);
-        switch (saved.Status)
-        {
-            case SaveStatus.Conflict:
-                return ApiProblem.PreconditionFailed($"{saved.Message} Read the answer again, then retry with its new ETag in If-Match.");
-            case SaveStatus.Refused:
-                return ApiProblem.Refused(saved);
-        }
-
-        var fresh = (await workspace.GetAsync(caller, assessmentId, http.RequestAborted))!.Requirements.Single(r => r.Code == code);
-        var response = Response(fresh);
-        return new ApiJson<RequirementResponse>(response, response.ETag);
-    }
+    private static ApiJson<RequirementResponse> Json(RequirementResponse response) => new(response, response.ETag);
 
     public static string ETagOf(WorkspaceRequirement requirement) =>
         requirement.Response is { } response ? ETags.Of(response.ConcurrencyStamp) : UnansweredETag;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
+using Portal.Features;
 using Portal.Data;
 using Portal.Data.Assessments;
 using Portal.Data.Evidence;
@@ -77,7 +78,7 @@ public sealed class DemoSelfAssessment(
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         foreach (var answer in Answers)
         {
-            await workspace.SaveResponseAsync(team, id, answer.Code, new ResponseDraft(ComplianceClaim.Meets, answer.Narrative, null, null, null), null, cancellationToken);
+            await workspace.SaveResponseAsync(team, id, answer.Code, new ResponseDraft(ComplianceClaim.Meets, answer.Narrative, null, null, null), ReadVersion.None, cancellationToken);
             var url = answer.Path.StartsWith('/') ? baseUrl + answer.Path : answer.Path;
             await workspace.AddLinkAsync(team, id, answer.Code, new EvidenceInput(answer.Kind, answer.Title, url, today, null), cancellationToken);
         }
@@ -85,7 +86,7 @@ public sealed class DemoSelfAssessment(
         var view = await workspace.GetAsync(team, id, cancellationToken);
         foreach (var function in view?.Functions ?? [])
         {
-            await workspace.SaveFunctionAsync(team, id, function.Id, function.Description, $"{baseUrl}/api/docs", function.ConcurrencyStamp, cancellationToken);
+            await workspace.SaveFunctionAsync(team, id, function.Id, function.Description, $"{baseUrl}/api/docs", ReadVersion.Of(function.ConcurrencyStamp), cancellationToken);
         }
     }
 

@@ -2,6 +2,7 @@ using Portal.Auth;
 using Portal.Features.Assessments;
 using Portal.Features.Evidence;
 using Portal.Tests.TestSupport;
+using Portal.Features;
 
 namespace Portal.Tests.Features.Assessments;
 
@@ -58,11 +59,12 @@ public sealed class AssessmentIsolationTests : IAsyncLifetime
         var other = await Caller(TestCallers.OtherSupplier);
         var workspace = new EvidenceWorkspaceService(_database, new NullEvidenceStore(), Microsoft.Extensions.Options.Options.Create(new EvidenceOptions()), TimeProvider.System);
 
-        var saved = await workspace.SaveResponseAsync(other, _assessmentId, "P.1", new(Portal.Data.Evidence.ComplianceClaim.Meets, "x", null, null, null), null);
-        var (submitted, _) = await workspace.SubmitAsync(other, _assessmentId);
+        var saved = await workspace.SaveResponseAsync(other, _assessmentId, "P.1", new(Portal.Data.Evidence.ComplianceClaim.Meets, "x", null, null, null), ReadVersion.None);
+        var submitted = await workspace.SubmitAsync(other, _assessmentId);
 
-        Assert.Equal(SaveStatus.Refused, saved.Status);
-        Assert.False(submitted.Succeeded);
+        // Another supplier is not told the assessment exists.
+        Assert.Equal(OutcomeKind.NotFound, saved.Kind);
+        Assert.Equal(OutcomeKind.NotFound, submitted.Kind);
     }
 
     private sealed class NullEvidenceStore : IEvidenceStore

@@ -9,6 +9,7 @@ using Portal.Features.Dashboards;
 using Portal.Features.Evidence;
 using Portal.Features.SignOffs;
 using Portal.Tests.TestSupport;
+using Portal.Features;
 
 namespace Portal.Tests.Features.Dashboards;
 
@@ -53,7 +54,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
     {
         var added = await _journey.Workspace.AddLinkAsync(_supplier, id, code,
             new EvidenceInput(EvidenceItemKind.Documentation, title, "https://docs.acme.example/api", evidenceDate, validUntil));
-        Assert.Equal(SaveStatus.Saved, added.Status);
+        Assert.Equal(OutcomeKind.Done, added.Kind);
     }
 
     private async Task<AssessmentScore> StoredScoreAsync(int id)
@@ -228,7 +229,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         await Dashboards.GetAsync(_officer);
 
         await _journey.Workspace.SaveResponseAsync(_supplier, id, Must, new(ComplianceClaim.DoesNotMeet, "Withdrawn from 6.0", null, null, null),
-            (await _journey.Workspace.GetAsync(_supplier, id))!.Requirements.Single(r => r.Code == Must).Response!.ConcurrencyStamp);
+            ReadVersion.Of((await _journey.Workspace.GetAsync(_supplier, id))!.Requirements.Single(r => r.Code == Must).Response!.ConcurrencyStamp));
 
         var stored = await StoredScoreAsync(id);
         Assert.NotEqual(stored.InputsStamp, stored.CalculatedFromStamp);

@@ -5,6 +5,7 @@ using Portal.Data.Assessments;
 using Portal.Data.Evidence;
 using Portal.Features.Evidence;
 using Portal.Tests.TestSupport;
+using Portal.Features;
 
 namespace Portal.Tests.Features.Evidence;
 
@@ -35,13 +36,13 @@ public sealed class EvidenceWorkspaceServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_saved_answer_is_read_back_with_its_evidence_and_counts_towards_progress()
     {
-        var saved = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.3", new(ComplianceClaim.Meets, "Listed in our developer portal.", null, null, null), null);
+        var saved = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.3", new(ComplianceClaim.Meets, "Listed in our developer portal.", null, null, null), ReadVersion.None);
         await _workspace.AddLinkAsync(_supplier, _assessmentId, "P.3", Link());
 
         var view = (await _workspace.GetAsync(_supplier, _assessmentId))!;
         var p3 = view.Requirements.Single(r => r.Code == "P.3");
 
-        Assert.Equal(SaveStatus.Saved, saved.Status);
+        Assert.Equal(OutcomeKind.Done, saved.Kind);
         Assert.True(p3.IsAnswered);
         Assert.Equal("https://developer.acme.example/api", Assert.Single(p3.Response!.Evidence).Url);
         Assert.Equal(1, view.Answered);
@@ -58,7 +59,7 @@ public sealed class EvidenceWorkspaceServiceTests : IAsyncLifetime
         ComplianceClaim claim, string? justification, string? plannedDate, string? plan, bool answered)
     {
         await _workspace.SaveResponseAsync(_supplier, _assessmentId, "C.1",
-            new(claim, null, justification, plannedDate is null ? null : DateOnly.Parse(plannedDate, System.Globalization.CultureInfo.InvariantCulture), plan), null);
+            new(claim, null, justification, plannedDate is null ? null : DateOnly.Parse(plannedDate, System.Globalization.CultureInfo.InvariantCulture), plan), ReadVersion.None);
 
         var c1 = (await _workspace.GetAsync(_supplier, _assessmentId))!.Requirements.Single(r => r.Code == "C.1");
 
@@ -66,32 +67,112 @@ public sealed class EvidenceWorkspaceServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_refusal_of_an_answer_says_why_in_its_own_kind()
+    {
+        var officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
+        var otherSupplier = await TestCallers.ForAsync(_database, TestCallers.OtherSupplier);
+        var answer = new ResponseDraft(ComplianceClaim.Meets, "Listed in our developer portal.", null, null, null);
+        var first = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.3", answer, ReadVersion.None);
+
+        var byOfficer = await _workspace.SaveResponseAsync(officer, _assessmentId, "P.3", answer, ReadVersion.None);
+        var byOtherSupplier = await _workspace.SaveResponseAsync(otherSupplier, _assessmentId, "P.3", answer, ReadVersion.None);
+        var outOfScope = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "Z.99", answer, ReadVersion.None);
+        var overUnread = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.3", answer with { Narrative = "Changed." }, ReadVersion.None);
+        var overOld = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.3", answer with { Narrative = "Changed." }, ReadVersion.Of(Guid.NewGuid()));
+        var badLink = await _workspace.SaveFunctionAsync(_supplier, _assessmentId, 1, "GET /x", "not a link", ReadVersion.None);
+
+        Assert.Equal(OutcomeKind.Done, first.Kind);
+        Assert.Equal(OutcomeKind.Forbidden, byOfficer.Kind);
+        Assert.Equal(OutcomeKind.NotFound, byOtherSupplier.Kind);
+        Assert.Equal(OutcomeKind.NotFound, outOfScope.Kind);
+        Assert.Equal(OutcomeKind.Stale, overUnread.Kind);
+        Assert.Equal(OutcomeKind.Stale, overOld.Kind);
+        Assert.Equal("Listed in our developer portal.", overOld.Current!.Response!.Narrative);
+        Assert.Equal(OutcomeKind.Invalid, badLink.Kind);
+        Assert.Equal("documentationUrl", badLink.Field);
+    }
+
+    [Fact]
+    public async Task Adding_or_removing_evidence_gives_the_answer_a_new_stamp_so_nobody_saves_over_an_answer_they_have_not_seen_whole()
+    {
+        var saved = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.3", new(ComplianceClaim.Meets, "See the link.", null, null, null), ReadVersion.None);
+        var read = saved.Value!.Response!.ConcurrencyStamp;
+
+        var added = await _workspace.AddLinkAsync(_supplier, _assessmentId, "P.3", Link());
+        var overOld = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.3", new(ComplianceClaim.DoesNotMeet, "Changed.", null, null, null), ReadVersion.Of(read));
+        var removed = await _workspace.RemoveEvidenceAsync(_supplier, _assessmentId, added.Value!.Item!.Id);
+        var again = await _workspace.RemoveEvidenceAsync(_supplier, _assessmentId, added.Value.Item.Id);
+
+        Assert.NotEqual(read, added.Value.Requirement.Response!.ConcurrencyStamp);
+        Assert.Equal(OutcomeKind.Stale, overOld.Kind);
+        Assert.NotEqual(added.Value.Requirement.Response.ConcurrencyStamp, removed.Value!.Requirement.Response!.ConcurrencyStamp);
+        Assert.Empty(removed.Value.Requirement.Response.Evidence);
+        Assert.Equal(OutcomeKind.NotFound, again.Kind);
+    }
+
+    [Fact]
+    public async Task Text_typed_while_evidence_was_added_is_saved_without_a_conflict_with_oneself()
+    {
+        await using var queue = new ResponseSaveQueue(_workspace, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ResponseSaveQueue>.Instance);
+        var saved = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.3", new(ComplianceClaim.Meets, "First words.", null, null, null), ReadVersion.None);
+        queue.Open(_assessmentId, "P.3", saved.Value!.Response);
+
+        await _workspace.AddLinkAsync(_supplier, _assessmentId, "P.3", Link());
+        queue.Change(_supplier, _assessmentId, "P.3", new(ComplianceClaim.Meets, "First words, and more.", null, null, null));
+        await queue.SaveNowAsync(_assessmentId, "P.3");
+
+        var p3 = (await _workspace.GetAsync(_supplier, _assessmentId))!.Requirements.Single(r => r.Code == "P.3");
+        var state = queue.Open(_assessmentId, "P.3", p3.Response);
+        Assert.Null(state.Conflict);
+        Assert.False(state.Unsaved);
+        Assert.Equal("First words, and more.", p3.Response!.Narrative);
+        Assert.Single(p3.Response.Evidence);
+    }
+
+    [Fact]
+    public async Task Text_typed_while_someone_else_changed_the_words_is_a_conflict_not_an_overwrite()
+    {
+        await using var queue = new ResponseSaveQueue(_workspace, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ResponseSaveQueue>.Instance);
+        var saved = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.3", new(ComplianceClaim.Meets, "First words.", null, null, null), ReadVersion.None);
+        queue.Open(_assessmentId, "P.3", saved.Value!.Response);
+
+        await _workspace.SaveResponseAsync(_supplier with { DisplayName = "Pat Colleague" }, _assessmentId, "P.3",
+            new(ComplianceClaim.Meets, "Pat's words.", null, null, null), ReadVersion.Of(saved.Value.Response!.ConcurrencyStamp));
+        queue.Change(_supplier, _assessmentId, "P.3", new(ComplianceClaim.Meets, "My words.", null, null, null));
+        await queue.SaveNowAsync(_assessmentId, "P.3");
+
+        var state = queue.Open(_assessmentId, "P.3", null);
+        Assert.Equal("Pat's words.", state.Conflict!.Narrative);
+        Assert.Equal("Pat's words.", (await _workspace.GetAsync(_supplier, _assessmentId))!.Requirements.Single(r => r.Code == "P.3").Response!.Narrative);
+    }
+
+    [Fact]
     public async Task Two_people_saving_the_same_answer_the_second_is_shown_both_versions()
     {
-        var first = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "C.3", new(ComplianceClaim.Meets, "Original", null, null, null), null);
+        var first = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "C.3", new(ComplianceClaim.Meets, "Original", null, null, null), ReadVersion.None);
         var colleague = _supplier with { UserId = _supplier.UserId, DisplayName = "Colleague" };
 
-        var theirs = await Workspace().SaveResponseAsync(colleague, _assessmentId, "C.3", new(ComplianceClaim.PartiallyMeets, "Colleague's edit", null, null, null), first.ConcurrencyStamp);
-        var mine = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "C.3", new(ComplianceClaim.Meets, "My later edit", null, null, null), first.ConcurrencyStamp);
+        var theirs = await Workspace().SaveResponseAsync(colleague, _assessmentId, "C.3", new(ComplianceClaim.PartiallyMeets, "Colleague's edit", null, null, null), ReadVersion.Of(first.Value!.Response!.ConcurrencyStamp));
+        var mine = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "C.3", new(ComplianceClaim.Meets, "My later edit", null, null, null), ReadVersion.Of(first.Value!.Response!.ConcurrencyStamp));
 
-        Assert.Equal(SaveStatus.Saved, theirs.Status);
-        Assert.Equal(SaveStatus.Conflict, mine.Status);
-        Assert.Equal("Colleague's edit", mine.Theirs!.Narrative);
-        Assert.Contains("Colleague saved a different answer to C.3", mine.Message, StringComparison.Ordinal);
-        var kept = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "C.3", new(ComplianceClaim.Meets, "My later edit", null, null, null), mine.Theirs.ConcurrencyStamp);
-        Assert.Equal(SaveStatus.Saved, kept.Status);
+        Assert.Equal(OutcomeKind.Done, theirs.Kind);
+        Assert.Equal(OutcomeKind.Stale, mine.Kind);
+        Assert.Equal("Colleague's edit", mine.Current!.Response!.Narrative);
+        Assert.Contains("The answer to C.3 changed since you read it: Colleague saved a different answer", mine.Message, StringComparison.Ordinal);
+        var kept = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "C.3", new(ComplianceClaim.Meets, "My later edit", null, null, null), ReadVersion.Of(mine.Current.Response.ConcurrencyStamp));
+        Assert.Equal(OutcomeKind.Done, kept.Kind);
     }
 
     [Fact]
     public async Task Two_first_answers_racing_on_sqlite_end_in_one_saved_and_one_conflict()
     {
-        var a = Workspace().SaveResponseAsync(_supplier, _assessmentId, "C.5", new(ComplianceClaim.Meets, "A", null, null, null), null);
-        var b = Workspace().SaveResponseAsync(_supplier, _assessmentId, "C.5", new(ComplianceClaim.Meets, "B", null, null, null), null);
+        var a = Workspace().SaveResponseAsync(_supplier, _assessmentId, "C.5", new(ComplianceClaim.Meets, "A", null, null, null), ReadVersion.None);
+        var b = Workspace().SaveResponseAsync(_supplier, _assessmentId, "C.5", new(ComplianceClaim.Meets, "B", null, null, null), ReadVersion.None);
 
         var results = await Task.WhenAll(a, b);
 
-        Assert.Single(results, r => r.Status == SaveStatus.Saved);
-        Assert.Single(results, r => r.Status == SaveStatus.Conflict);
+        Assert.Single(results, r => r.Kind == OutcomeKind.Done);
+        Assert.Single(results, r => r.Kind == OutcomeKind.Stale);
         await using var db = _database.CreateDbContext();
         Assert.Equal(1, await db.RequirementResponses.CountAsync(r => r.AssessmentId == _assessmentId));
     }
@@ -104,7 +185,7 @@ public sealed class EvidenceWorkspaceServiceTests : IAsyncLifetime
 
         var saved = await _workspace.AddDocumentAsync(_supplier, _assessmentId, "C.3", Link("Interface specification", null), "../Interface spec.pdf", content);
 
-        Assert.Equal(SaveStatus.Saved, saved.Status);
+        Assert.Equal(OutcomeKind.Done, saved.Kind);
         await using var db = _database.CreateDbContext();
         var item = await db.EvidenceItems.SingleAsync();
         Assert.Equal("Interface spec.pdf", item.FileName);
@@ -125,7 +206,8 @@ public sealed class EvidenceWorkspaceServiceTests : IAsyncLifetime
 
         var saved = await _workspace.AddDocumentAsync(_supplier, _assessmentId, "C.3", Link("Spec", null), fileName, content);
 
-        Assert.Equal(SaveStatus.Refused, saved.Status);
+        Assert.Equal(OutcomeKind.Invalid, saved.Kind);
+        Assert.Equal("file", saved.Field);
         Assert.Contains(message, saved.Message, StringComparison.Ordinal);
         await using var db = _database.CreateDbContext();
         Assert.Empty(await db.EvidenceItems.ToListAsync());
@@ -158,21 +240,21 @@ public sealed class EvidenceWorkspaceServiceTests : IAsyncLifetime
     {
         var saved = await _workspace.AddLinkAsync(_supplier, _assessmentId, "C.3", Link(title, url));
 
-        Assert.Equal(SaveStatus.Refused, saved.Status);
+        Assert.Equal(OutcomeKind.Invalid, saved.Kind);
         Assert.Equal(field, saved.Field);
     }
 
     [Fact]
     public async Task Submitting_with_answers_missing_lists_them_and_changes_nothing()
     {
-        await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.1", new(ComplianceClaim.Meets, null, null, null, null), null);
+        await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.1", new(ComplianceClaim.Meets, null, null, null, null), ReadVersion.None);
 
-        var (result, missing) = await _workspace.SubmitAsync(_supplier, _assessmentId);
+        var result = await _workspace.SubmitAsync(_supplier, _assessmentId);
 
-        Assert.False(result.Succeeded);
-        Assert.DoesNotContain(missing, m => m.Code == "P.1");
-        Assert.Contains(missing, m => m.Code == "P.6");
-        Assert.Contains(missing, m => m.Title == "API operation for Register a new patient");
+        Assert.Equal(OutcomeKind.Invalid, result.Kind);
+        Assert.DoesNotContain("P.1", result.Problems.Keys);
+        Assert.Contains("P.6", result.Problems.Keys);
+        Assert.Contains("API operation for Register a new patient", result.Problems.Values);
         await using var db = _database.CreateDbContext();
         Assert.Equal(AssessmentStatus.AwaitingSupplier, (await db.Assessments.SingleAsync(a => a.Id == _assessmentId)).Status);
     }
@@ -183,20 +265,20 @@ public sealed class EvidenceWorkspaceServiceTests : IAsyncLifetime
         var view = (await _workspace.GetAsync(_supplier, _assessmentId))!;
         foreach (var requirement in view.Requirements)
         {
-            await _workspace.SaveResponseAsync(_supplier, _assessmentId, requirement.Code, new(ComplianceClaim.Meets, "Evidence attached.", null, null, null), null);
+            await _workspace.SaveResponseAsync(_supplier, _assessmentId, requirement.Code, new(ComplianceClaim.Meets, "Evidence attached.", null, null, null), ReadVersion.None);
         }
 
         foreach (var function in view.Functions)
         {
-            await _workspace.SaveFunctionAsync(_supplier, _assessmentId, function.Id, "POST /patients", "https://developer.acme.example/patients", function.ConcurrencyStamp);
+            await _workspace.SaveFunctionAsync(_supplier, _assessmentId, function.Id, "POST /patients", "https://developer.acme.example/patients", ReadVersion.Of(function.ConcurrencyStamp));
         }
 
-        var (result, missing) = await _workspace.SubmitAsync(_supplier, _assessmentId);
-        var after = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.1", new(ComplianceClaim.DoesNotMeet, null, null, null, null), null);
+        var result = await _workspace.SubmitAsync(_supplier, _assessmentId);
+        var after = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.1", new(ComplianceClaim.DoesNotMeet, null, null, null, null), ReadVersion.None);
 
         Assert.True(result.Succeeded, result.Message);
-        Assert.Empty(missing);
-        Assert.Equal(SaveStatus.Refused, after.Status);
+        Assert.Empty(result.Problems);
+        Assert.Equal(OutcomeKind.Conflict, after.Kind);
         Assert.False((await _workspace.GetAsync(_supplier, _assessmentId))!.CanEdit);
         await using var db = _database.CreateDbContext();
         Assert.True(await db.AuditEvents.AnyAsync(e => e.AssessmentId == _assessmentId && e.Action == "AssessmentSubmitted"));
@@ -207,8 +289,8 @@ public sealed class EvidenceWorkspaceServiceTests : IAsyncLifetime
     {
         await _workspace.AddLinkAsync(_supplier, _assessmentId, "C.4", Link("Sandbox", "https://sandbox.acme.example"));
 
-        var saved = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "C.4", new(ComplianceClaim.Meets, null, null, null, null), null);
+        var saved = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "C.4", new(ComplianceClaim.Meets, null, null, null, null), ReadVersion.None);
 
-        Assert.Equal(SaveStatus.Saved, saved.Status);
+        Assert.Equal(OutcomeKind.Done, saved.Kind);
     }
 }

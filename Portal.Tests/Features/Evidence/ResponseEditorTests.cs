@@ -6,6 +6,7 @@ using Portal.Data;
 using Portal.Data.Evidence;
 using Portal.Features.Evidence;
 using Portal.Tests.TestSupport;
+using Portal.Features;
 
 namespace Portal.Tests.Features.Evidence;
 
@@ -17,9 +18,9 @@ public sealed class ResponseEditorTests : ComponentTestBase
         var sam = await SignInAsync(TestCallers.Supplier);
         var id = await TestAssessments.InvitedAsync(Database, await TestCallers.ForAsync(Database, TestCallers.Officer));
         var workspace = Services.GetRequiredService<EvidenceWorkspaceService>();
-        var first = await workspace.SaveResponseAsync(sam, id, "C.3", new(ComplianceClaim.PartiallyMeets, "Draft wording", null, null, null), null);
+        var first = await workspace.SaveResponseAsync(sam, id, "C.3", new(ComplianceClaim.PartiallyMeets, "Draft wording", null, null, null), ReadVersion.None);
         var staleView = (await workspace.GetAsync(sam, id))!.Requirements.Single(r => r.Code == "C.3");
-        await workspace.SaveResponseAsync(sam with { DisplayName = "Pat Colleague" }, id, "C.3", new(ComplianceClaim.Meets, "Colleague's wording", null, null, null), first.ConcurrencyStamp);
+        await workspace.SaveResponseAsync(sam with { DisplayName = "Pat Colleague" }, id, "C.3", new(ComplianceClaim.Meets, "Colleague's wording", null, null, null), ReadVersion.Of(first.Value!.Response!.ConcurrencyStamp));
 
         var cut = RenderWithProviders<ResponseEditor>(p => p
             .Add(e => e.AssessmentId, id)
@@ -28,7 +29,7 @@ public sealed class ResponseEditorTests : ComponentTestBase
         cut.Find("textarea").Input("My wording");
         cut.Find("textarea").Blur();
 
-        cut.WaitForAssertion(() => Assert.Contains("Pat Colleague saved a different answer to C.3", cut.Markup, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("The answer to C.3 changed since you read it: Pat Colleague saved a different answer", cut.Markup, StringComparison.Ordinal));
         var conflict = cut.Find("[role=alert]").TextContent;
         Assert.Contains("Colleague's wording", conflict, StringComparison.Ordinal);
         Assert.Contains("My wording", conflict, StringComparison.Ordinal);

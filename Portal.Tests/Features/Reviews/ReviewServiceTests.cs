@@ -5,6 +5,7 @@ using Portal.Data.Evidence;
 using Portal.Data.Reviews;
 using Portal.Features.Evidence;
 using Portal.Tests.TestSupport;
+using Portal.Features;
 
 namespace Portal.Tests.Features.Reviews;
 
@@ -41,18 +42,18 @@ public sealed class ReviewServiceTests : IAsyncLifetime
         var noQuestion = await reviews.DecideAsync(_officer, id, ["C.3"], ReviewOutcome.ClarificationRequested, null);
         await reviews.DecideAsync(_officer, id, ["C.3"], ReviewOutcome.ClarificationRequested, "Where is the error-code catalogue published?");
         var sent = await reviews.SendClarificationsAsync(_officer, id);
-        var other = await _journey.Workspace.SaveResponseAsync(_supplier, id, "C.1", new(ComplianceClaim.DoesNotMeet, null, null, null, null), null);
+        var other = await _journey.Workspace.SaveResponseAsync(_supplier, id, "C.1", new(ComplianceClaim.DoesNotMeet, null, null, null, null), ReadVersion.None);
         var c3 = (await _journey.Workspace.GetAsync(_supplier, id))!.Requirements.Single(r => r.Code == "C.3");
         var answered = await _journey.Workspace.SaveResponseAsync(_supplier, id, "C.3",
-            new(ComplianceClaim.Meets, "Published at https://developer.acme.example/errors", null, null, null), c3.Response!.ConcurrencyStamp);
-        var (resubmitted, _) = await _journey.Workspace.SubmitAsync(_supplier, id);
+            new(ComplianceClaim.Meets, "Published at https://developer.acme.example/errors", null, null, null), ReadVersion.Of(c3.Response!.ConcurrencyStamp));
+        var resubmitted = await _journey.Workspace.SubmitAsync(_supplier, id);
 
         Assert.False(noQuestion.Succeeded);
         Assert.True(sent.Succeeded, sent.Message);
         Assert.Equal("Where is the error-code catalogue published?", c3.Clarification);
         Assert.True(c3.Editable);
-        Assert.Equal(SaveStatus.Refused, other.Status);
-        Assert.Equal(SaveStatus.Saved, answered.Status);
+        Assert.Equal(OutcomeKind.Conflict, other.Kind);
+        Assert.Equal(OutcomeKind.Done, answered.Kind);
         Assert.True(resubmitted.Succeeded, resubmitted.Message);
         Assert.Equal(AssessmentStatus.Submitted, await StatusAsync(id));
         Assert.Null((await reviews.GetAsync(_officer, id))!.Items.Single(i => i.Code == "C.3").Outcome);

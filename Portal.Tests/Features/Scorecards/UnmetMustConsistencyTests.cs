@@ -18,6 +18,7 @@ using Portal.Features.Scorecards;
 using Portal.Features.SignOffs;
 using Portal.Tests.TestSupport;
 using UglyToad.PdfPig;
+using Portal.Features;
 
 namespace Portal.Tests.Features.Scorecards;
 
@@ -108,7 +109,7 @@ public sealed partial class UnmetMustConsistencyTests : ComponentTestBase
         Assert.True((await journey.SignOffs.DecideAsync(ccio, voided, new(SignOffService.Choice.ApproveWithConditions, true, null, null, null,
             [new("Publish the change log", "Integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60))]))).Succeeded);
         var changed = (await journey.Workspace.GetAsync(supplier, voided))!.Requirements.Single(r => r.Code == musts[0]);
-        await journey.Workspace.SaveResponseAsync(supplier, voided, musts[0], new(ComplianceClaim.DoesNotMeet, "Withdrawn from sale.", null, null, null), changed.Response!.ConcurrencyStamp);
+        await journey.Workspace.SaveResponseAsync(supplier, voided, musts[0], new(ComplianceClaim.DoesNotMeet, "Withdrawn from sale.", null, null, null), ReadVersion.Of(changed.Response!.ConcurrencyStamp));
         states["sign-off void"] = voided;
 
         var withdrawn = await journey.SubmittedAsync(officer, supplier, answer: Mixed);
@@ -213,7 +214,7 @@ public sealed partial class UnmetMustConsistencyTests : ComponentTestBase
         var view = (await journey.Workspace.GetAsync(supplier, id))!;
         foreach (var requirement in view.Requirements.Take(5))
         {
-            await journey.Workspace.SaveResponseAsync(supplier, id, requirement.Code, new(ComplianceClaim.DoesNotMeet, "Not yet.", null, null, null), null);
+            await journey.Workspace.SaveResponseAsync(supplier, id, requirement.Code, new(ComplianceClaim.DoesNotMeet, "Not yet.", null, null, null), ReadVersion.None);
         }
 
         return id;

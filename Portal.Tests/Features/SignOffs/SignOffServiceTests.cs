@@ -7,6 +7,7 @@ using Portal.Data.Users;
 using Portal.Features.Evidence;
 using Portal.Features.SignOffs;
 using Portal.Tests.TestSupport;
+using Portal.Features;
 
 namespace Portal.Tests.Features.SignOffs;
 
@@ -103,9 +104,9 @@ public sealed class SignOffServiceTests : IAsyncLifetime
         await _journey.SignOffs.DecideAsync(_ccio, id, Approve());
         var c4 = (await _journey.Workspace.GetAsync(_supplier, id))!.Requirements.Single(r => r.Code == "C.4");
 
-        var edit = await _journey.Workspace.SaveResponseAsync(_supplier, id, "C.4", new(ComplianceClaim.PartiallyMeets, "The sandbox is down for maintenance.", null, null, null), c4.Response!.ConcurrencyStamp);
+        var edit = await _journey.Workspace.SaveResponseAsync(_supplier, id, "C.4", new(ComplianceClaim.PartiallyMeets, "The sandbox is down for maintenance.", null, null, null), ReadVersion.Of(c4.Response!.ConcurrencyStamp));
 
-        Assert.Equal(SaveStatus.Saved, edit.Status);
+        Assert.Equal(OutcomeKind.Done, edit.Kind);
         var summary = (await _journey.SignOffs.GetAsync(_ccio, id))!;
         Assert.Equal(AssessmentStatus.UnderReview, summary.Status);
         Assert.True(summary.Latest!.IsVoid);

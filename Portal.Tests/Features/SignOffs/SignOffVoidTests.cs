@@ -7,6 +7,7 @@ using Portal.Features.Assessments;
 using Portal.Features.Evidence;
 using Portal.Features.SignOffs;
 using Portal.Tests.TestSupport;
+using Portal.Features;
 
 namespace Portal.Tests.Features.SignOffs;
 
@@ -60,7 +61,7 @@ public sealed class SignOffVoidTests : IAsyncLifetime
         var added = await _journey.Workspace.AddLinkAsync(_supplier, _id, "C.4",
             new EvidenceInput(EvidenceItemKind.TestEnvironment, "New sandbox", "https://sandbox.acme.example", DateOnly.FromDateTime(DateTime.UtcNow), null));
 
-        Assert.Equal(SaveStatus.Saved, added.Status);
+        Assert.Equal(OutcomeKind.Done, added.Kind);
         var review = (await _journey.Reviews.GetAsync(_officer, _id))!;
         Assert.Equal(review.Items.Count - 1, review.Decided);
     }
@@ -97,7 +98,7 @@ public sealed class SignOffVoidTests : IAsyncLifetime
     {
         var answer = (await _journey.Workspace.GetAsync(_supplier, _id))!.Requirements.Single(r => r.Code == code);
         var saved = await _journey.Workspace.SaveResponseAsync(_supplier, _id, code,
-            new(ComplianceClaim.PartiallyMeets, "The sandbox is down for maintenance.", null, null, null), answer.Response!.ConcurrencyStamp);
-        Assert.Equal(SaveStatus.Saved, saved.Status);
+            new(ComplianceClaim.PartiallyMeets, "The sandbox is down for maintenance.", null, null, null), ReadVersion.Of(answer.Response!.ConcurrencyStamp));
+        Assert.Equal(OutcomeKind.Done, saved.Kind);
     }
 }

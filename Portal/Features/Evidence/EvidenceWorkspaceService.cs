@@ -27,6 +27,19 @@ public sealed class EvidenceWorkspaceService(
     public async Task<WorkspaceView?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await LoadAsync(db, caller, assessmentId, null, cancellationToken);
+    }
+
+    /// <summary>One requirement as the workspace shows it, read afresh after a change, for the page and the API to show.</summary>
+    private async Task<WorkspaceRequirement> FreshAsync(Caller caller, int assessmentId, string code, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return (await LoadAsync(db, caller, assessmentId, code, cancellationToken))!.Requirements.Single();
+    }
+
+    /// <summary>The workspace, or only the requirement <paramref name="onlyCode"/> (and no functions) when one is named.</summary>
+    private static async Task<WorkspaceView?> LoadAsync(PortalDbContext db, Caller caller, int assessmentId, string? onlyCode, CancellationToken cancellationToken)
+    {
         var assessment = await db.Assessments.AsNoTracking().VisibleTo(caller)
             .Where(a => a.Id == assessmentId)
             .Select(a => new { a.Id, a.SystemName, Organisation = a.NhsOrganisation!.Name, Supplier = a.Supplier!.Name, a.Status, a.ResponseDueDate, a.SupplierId })
@@ -37,7 +50,7 @@ public sealed class EvidenceWorkspaceService(
         }
 
         var requirements = await db.AssessmentRequirements.AsNoTracking()
-            .Where(r => r.AssessmentId == assessmentId && r.InScope)
+            .Where(r => r.AssessmentId == assessmentId && r.InScope && (onlyCode == null || r.Code == onlyCode))
             .OrderBy(r => r.Order)
             .Select(r => new
             {
@@ -52,18 +65,20 @@ public sealed class EvidenceWorkspaceService(
                 r.PolicyRequirement.Obligation,
             })
             .ToListAsync(cancellationToken);
+        var requirementIds = requirements.Select(r => r.Id).ToList();
         var responses = await db.RequirementResponses.AsNoTracking()
-            .Where(r => r.AssessmentId == assessmentId)
+            .Where(r => r.AssessmentId == assessmentId && (onlyCode == null || requirementIds.Contains(r.AssessmentRequirementId)))
             .Include(r => r.Evidence)
             .ToDictionaryAsync(r => r.AssessmentRequirementId, cancellationToken);
         var functions = await db.SignificantFunctions.AsNoTracking()
-            .Where(f => f.AssessmentId == assessmentId)
+            .Where(f => f.AssessmentId == assessmentId && onlyCode == null)
             .OrderBy(f => f.Order)
             .Select(f => new WorkspaceFunction(f.Id, f.Name, f.Description, f.ApiOperation, f.DocumentationUrl, f.ConcurrencyStamp))
             .ToListAsync(cancellationToken);
 
         var clarifications = await db.ReviewDecisions.AsNoTracking()
             .Where(d => d.AssessmentId == assessmentId && d.Outcome == ReviewOutcome.ClarificationRequested)
+            .Where(d => onlyCode == null || requirementIds.Contains(d.AssessmentRequirementId))
             .ToDictionaryAsync(d => d.AssessmentRequirementId, d => d.Note, cancellationToken);
         var canEdit = caller.IsInRole(Data.Users.PortalRoles.SupplierAccountManager) && caller.SupplierId == assessment.SupplierId
             && IsOpenToSupplier(assessment.Status);
@@ -84,39 +99,44 @@ public sealed class EvidenceWorkspaceService(
             functions);
     }
 
-    public async Task<SaveResult> SaveResponseAsync(
-        Caller caller, int assessmentId, string code, ResponseDraft draft, Guid? expectedStamp, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Saves the supplier's answer to one requirement over the version they read. A first answer needs no version;
+    /// once there is an answer, a save over another version is stale and carries the other person's answer, unless
+    /// it is word for word what is saved (text kept in the browser and saved again loses nothing).
+    /// </summary>
+    public async Task<Outcome<WorkspaceRequirement>> SaveResponseAsync(
+        Caller caller, int assessmentId, string code, ResponseDraft draft, ReadVersion read, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var (assessment, requirement, refusal) = await EditableRequirementAsync(db, caller, assessmentId, code, cancellationToken);
-        if (assessment is null || requirement is null)
+        var (assessment, requirement, refusal) = await EditableRequirementAsync(db, caller, assessmentId, code, "answer requirements", cancellationToken);
+        if (refusal is not null)
         {
-            return SaveResult.Refused(refusal!);
+            return refusal;
         }
 
         var response = await db.RequirementResponses.Include(r => r.Evidence)
-            .SingleOrDefaultAsync(r => r.AssessmentRequirementId == requirement.Id, cancellationToken);
+            .SingleOrDefaultAsync(r => r.AssessmentRequirementId == requirement!.Id, cancellationToken);
         // A response that holds no answer yet (made when evidence came first) has nothing anyone could lose.
         var hasAnswer = response is not null && (response.Claim is not null || response.Narrative is not null
             || response.NotApplicableJustification is not null || response.PlannedDate is not null || response.Plan is not null);
-        if (hasAnswer && response!.ConcurrencyStamp != expectedStamp)
+        if (!read.Permits(response?.ConcurrencyStamp ?? ReadVersion.Nothing, hasAnswer))
         {
-            // The same words saved twice (text kept in the browser, saved again after the first save got through) lose nothing.
-            if (response.Claim == draft.Claim && response.Narrative == TypedText.Tidy(draft.Narrative, 8000)
+            if (response!.Claim == draft.Claim && response.Narrative == TypedText.Tidy(draft.Narrative, 8000)
                 && response.NotApplicableJustification == TypedText.Tidy(draft.NotApplicableJustification, 4000)
                 && response.PlannedDate == draft.PlannedDate && response.Plan == TypedText.Tidy(draft.Plan, 4000))
             {
-                return new SaveResult(SaveStatus.Saved, response.ConcurrencyStamp, null, null);
+                return Outcome.Done(await FreshAsync(caller, assessmentId, code, cancellationToken));
             }
 
-            return new SaveResult(SaveStatus.Conflict, null, View(response),
-                $"{response.UpdatedByName} saved a different answer to {code} at {response.UpdatedAt:HH:mm} while you were editing. Choose which to keep.");
+            return Outcome.Stale(
+                $"The answer to {code} changed since you read it: {response.UpdatedByName} saved a different answer at {response.UpdatedAt:HH:mm}.",
+                await FreshAsync(caller, assessmentId, code, cancellationToken));
         }
 
         if (response is null)
         {
-            response = new RequirementResponse { AssessmentId = assessmentId, AssessmentRequirementId = requirement.Id };
+            response = new RequirementResponse { AssessmentId = assessmentId, AssessmentRequirementId = requirement!.Id };
             db.RequirementResponses.Add(response);
         }
 
@@ -126,13 +146,10 @@ public sealed class EvidenceWorkspaceService(
         response.NotApplicableJustification = TypedText.Tidy(draft.NotApplicableJustification, 4000);
         response.PlannedDate = draft.PlannedDate;
         response.Plan = TypedText.Tidy(draft.Plan, 4000);
-        response.UpdatedAt = now;
-        response.UpdatedByUserId = caller.UserId;
-        response.UpdatedByName = caller.DisplayName;
-        response.ConcurrencyStamp = Guid.NewGuid();
-        AuditTrail.Record(db, caller, now, "ResponseSaved", nameof(RequirementResponse), $"{assessment.Reference}/{code}",
+        Stamp(response, caller, now);
+        AuditTrail.Record(db, caller, now, "ResponseSaved", nameof(RequirementResponse), $"{assessment!.Reference}/{code}",
             $"Saved the answer to {code}: {draft.Claim?.ToString() ?? "no claim yet"}.", before, draft.Claim?.ToString(), assessmentId);
-        await VoidSignOffIfSignedAsync(db, caller, assessment, requirement.Id, $"{caller.DisplayName} changed the answer to {code}.", now, cancellationToken);
+        await VoidSignOffIfSignedAsync(db, caller, assessment, requirement!.Id, $"{caller.DisplayName} changed the answer to {code}.", now, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -140,62 +157,59 @@ public sealed class EvidenceWorkspaceService(
         catch (DbUpdateException)
         {
             // Someone saved between our read and our write (a changed stamp, or a first answer created twice).
-            await using var fresh = await contexts.CreateDbContextAsync(cancellationToken);
-            var theirs = await fresh.RequirementResponses.AsNoTracking().Include(r => r.Evidence)
-                .SingleAsync(r => r.AssessmentRequirementId == requirement.Id, cancellationToken);
-            return new SaveResult(SaveStatus.Conflict, null, View(theirs),
-                $"{theirs.UpdatedByName} saved a different answer to {code} at the same moment. Choose which to keep.");
+            var theirs = await FreshAsync(caller, assessmentId, code, cancellationToken);
+            return Outcome.Stale($"The answer to {code} changed since you read it: {theirs.Response?.UpdatedBy ?? "someone"} saved a different answer at the same moment.", theirs);
         }
 
-        return new SaveResult(SaveStatus.Saved, response.ConcurrencyStamp, null, null);
+        return Outcome.Done(await FreshAsync(caller, assessmentId, code, cancellationToken));
     }
 
-    public async Task<SaveResult> SaveFunctionAsync(
-        Caller caller, int assessmentId, int functionId, string? apiOperation, string? documentationUrl, Guid expectedStamp, CancellationToken cancellationToken = default)
+    public async Task<Outcome<WorkspaceFunction>> SaveFunctionAsync(
+        Caller caller, int assessmentId, int functionId, string? apiOperation, string? documentationUrl, ReadVersion read, CancellationToken cancellationToken = default)
     {
         var url = TypedText.Tidy(documentationUrl, 2000);
         if (url is not null && !IsWebAddress(url))
         {
-            return SaveResult.Refused("Enter the documentation link as a full web address starting https:// or http://.", "documentationUrl");
+            return Outcome.Invalid("Enter the documentation link as a full web address starting https:// or http://.", "documentationUrl");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, cancellationToken);
-        if (assessment is null)
+        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, "record API operations", cancellationToken);
+        if (refusal is not null)
         {
-            return SaveResult.Refused(refusal!);
+            return refusal;
         }
 
         var function = await db.SignificantFunctions.SingleOrDefaultAsync(f => f.Id == functionId && f.AssessmentId == assessmentId, cancellationToken);
         if (function is null)
         {
-            return SaveResult.Refused("That function is not part of this assessment.");
+            return Outcome.NotFound("That function is not part of this assessment.");
         }
 
-        if (function.ConcurrencyStamp != expectedStamp)
+        if (!read.Permits(function.ConcurrencyStamp, somethingToLose: true))
         {
-            return new SaveResult(SaveStatus.Conflict, null, null,
-                $"Someone else changed the answer for {function.Name} while you were editing: reload to see it.");
+            return Outcome.Stale($"Someone else changed the answer for {function.Name} while you were editing: reload to see it.", FunctionView(function));
         }
 
         function.ApiOperation = TypedText.Tidy(apiOperation, 500);
         function.DocumentationUrl = url;
         function.AnsweredAt = now;
         function.ConcurrencyStamp = Guid.NewGuid();
-        AuditTrail.Record(db, caller, now, "FunctionAnswered", nameof(SignificantFunction), $"{assessment.Reference}/{function.Name}",
+        AuditTrail.Record(db, caller, now, "FunctionAnswered", nameof(SignificantFunction), $"{assessment!.Reference}/{function.Name}",
             $"Recorded the API operation for {function.Name}: {function.ApiOperation ?? "none"}.", after: function.ApiOperation, assessmentId: assessmentId);
         await VoidSignOffIfSignedAsync(db, caller, assessment, null, $"{caller.DisplayName} changed the API operation for {function.Name}.", now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        return new SaveResult(SaveStatus.Saved, function.ConcurrencyStamp, null, null);
+        return await db.SaveCommandAsync($"Someone else changed the answer for {function.Name} at the same moment: reload to see it.", cancellationToken) is { } stale
+            ? stale
+            : Outcome.Done(FunctionView(function));
     }
 
-    public async Task<SaveResult> AddLinkAsync(Caller caller, int assessmentId, string code, EvidenceInput input, CancellationToken cancellationToken = default)
+    public async Task<Outcome<EvidenceChange>> AddLinkAsync(Caller caller, int assessmentId, string code, EvidenceInput input, CancellationToken cancellationToken = default)
     {
         var url = TypedText.Tidy(input.Url, 2000);
         if (url is null || !IsWebAddress(url))
         {
-            return SaveResult.Refused("Enter the link as a full web address starting https:// or http://.", "url");
+            return Outcome.Invalid("Enter the link as a full web address starting https:// or http://.", "url");
         }
 
         return await AddEvidenceAsync(caller, assessmentId, code, input, (item, _) =>
@@ -209,7 +223,7 @@ public sealed class EvidenceWorkspaceService(
     /// Adds an uploaded document after checking its type against the allow-list by its bytes, its size and the
     /// assessment's quota. It is stored outside the web root under a generated name, with its SHA-256.
     /// </summary>
-    public async Task<SaveResult> AddDocumentAsync(
+    public async Task<Outcome<EvidenceChange>> AddDocumentAsync(
         Caller caller, int assessmentId, string code, EvidenceInput input, string fileName, Stream content, CancellationToken cancellationToken = default)
     {
         var limits = options.Value;
@@ -217,17 +231,17 @@ public sealed class EvidenceWorkspaceService(
         var type = DocumentTypes.ForFileName(cleanName);
         if (type is null)
         {
-            return SaveResult.Refused($"{cleanName} is not a type the portal accepts. Upload one of: {DocumentTypes.AllowedExtensions}.", "file");
+            return Outcome.Invalid($"{cleanName} is not a type the portal accepts. Upload one of: {DocumentTypes.AllowedExtensions}.", "file");
         }
 
         if (content.Length > limits.MaxFileBytes)
         {
-            return SaveResult.Refused($"{cleanName} is {Megabytes(content.Length)}; a document may be at most {Megabytes(limits.MaxFileBytes)}.", "file");
+            return Outcome.Invalid($"{cleanName} is {Megabytes(content.Length)}; a document may be at most {Megabytes(limits.MaxFileBytes)}.", "file");
         }
 
         if (!DocumentTypes.ContentMatches(type, content))
         {
-            return SaveResult.Refused($"{cleanName} is named as a {type.Name} but its contents are not one. Upload the real document.", "file");
+            return Outcome.Invalid($"{cleanName} is named as a {type.Name} but its contents are not one. Upload the real document.", "file");
         }
 
         return await AddEvidenceAsync(caller, assessmentId, code, input, async (item, db) =>
@@ -249,35 +263,45 @@ public sealed class EvidenceWorkspaceService(
         }, cancellationToken);
     }
 
-    public async Task<SaveResult> RemoveEvidenceAsync(Caller caller, int assessmentId, int evidenceId, CancellationToken cancellationToken = default)
+    /// <summary>Removes a link or document from its answer; the answer gets a new stamp, as it changed.</summary>
+    public async Task<Outcome<EvidenceChange>> RemoveEvidenceAsync(Caller caller, int assessmentId, int evidenceId, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, cancellationToken);
-        if (assessment is null)
+        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, "remove evidence", cancellationToken);
+        if (refusal is not null)
         {
-            return SaveResult.Refused(refusal!);
+            return refusal;
         }
 
         var item = await db.EvidenceItems.SingleOrDefaultAsync(e => e.Id == evidenceId && e.AssessmentId == assessmentId, cancellationToken);
         if (item is null)
         {
-            return SaveResult.Refused("That evidence has already been removed.");
+            return Outcome.NotFound($"Evidence {evidenceId} of {assessment!.Reference} does not exist: it may have been removed already.");
+        }
+
+        var response = await db.RequirementResponses.SingleAsync(r => r.Id == item.RequirementResponseId, cancellationToken);
+        var code = await db.AssessmentRequirements.Where(r => r.Id == response.AssessmentRequirementId).Select(r => r.Code).SingleAsync(cancellationToken);
+        if (assessment!.Status == AssessmentStatus.ClarificationRequested
+            && !await db.ReviewDecisions.AnyAsync(d => d.AssessmentRequirementId == response.AssessmentRequirementId && d.Outcome == ReviewOutcome.ClarificationRequested, cancellationToken))
+        {
+            return Outcome.Conflict($"Only the requirements with a clarification request can be changed now; {code} has none.");
         }
 
         db.EvidenceItems.Remove(item);
+        Stamp(response, caller, now);
         AuditTrail.Record(db, caller, now, "EvidenceRemoved", nameof(EvidenceItem), $"{assessment.Reference}/{item.Id}",
             $"Removed evidence '{item.Title}'.", item.Sha256 ?? item.Url, assessmentId: assessmentId);
-        var changedRequirementId = assessment.Status is AssessmentStatus.SignedOff or AssessmentStatus.SignedOffWithConditions
-            ? await db.RequirementResponses.Where(r => r.Id == item.RequirementResponseId).Select(r => (int?)r.AssessmentRequirementId).SingleOrDefaultAsync(cancellationToken)
-            : null;
-        await VoidSignOffIfSignedAsync(db, caller, assessment, changedRequirementId, $"{caller.DisplayName} removed the evidence '{item.Title}'.", now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        await VoidSignOffIfSignedAsync(db, caller, assessment, response.AssessmentRequirementId, $"{caller.DisplayName} removed the evidence '{item.Title}'.", now, cancellationToken);
+        if (await db.SaveCommandAsync($"The answer to {code} changed while you removed the evidence. Look at it again.", cancellationToken) is { } stale)
+        {
+            return stale;
+        }
+
         // The stored document is kept: the audit trail and any sign-off seal refer to its hash.
-        return new SaveResult(SaveStatus.Saved, null, null, null);
+        return Outcome.Done(new EvidenceChange(await FreshAsync(caller, assessmentId, code, cancellationToken), null), $"Removed '{item.Title}'.");
     }
 
-    /// <summary>Submits when every in-scope requirement and significant function is answered; otherwise lists what is missing.</summary>
     /// <summary>What is still unanswered in the workspace as it is now, so a "still needed" list can follow the answers.</summary>
     public static IReadOnlyList<MissingAnswer> Missing(WorkspaceView workspace) =>
         [.. workspace.Requirements.Where(r => !r.IsAnswered).Select(r => new MissingAnswer(r.Code, r.Title))
@@ -285,42 +309,50 @@ public sealed class EvidenceWorkspaceService(
 
     public static string StillNeeded(int count) => $"{count} {(count == 1 ? "answer is" : "answers are")} still needed before you can submit.";
 
-    public async Task<(CommandResult Result, IReadOnlyList<MissingAnswer> Missing)> SubmitAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Submits when every in-scope requirement and significant function is answered. Otherwise the outcome is invalid
+    /// and its problems are what is missing, keyed by requirement id (or "function-{id}"), each with its title.
+    /// </summary>
+    public async Task<Outcome> SubmitAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         var workspace = await GetAsync(caller, assessmentId, cancellationToken);
-        if (workspace is null || !workspace.CanSubmit)
+        if (workspace is null)
         {
-            return (CommandResult.Refused("Only the supplier's account managers can submit this assessment, while it waits for them."), []);
+            return Outcome.NotFound($"Assessment {assessmentId} does not exist, or you may not see it.");
+        }
+
+        if (!workspace.CanEdit)
+        {
+            return AssessmentVisibility.IsNhsStaff(caller) || !caller.IsInRole(Data.Users.PortalRoles.SupplierAccountManager)
+                ? Outcome.Forbidden("Only the supplier's account managers can submit this assessment.")
+                : Outcome.Conflict($"The assessment is {AssessmentWorkflow.StatusName(workspace.Status).ToLowerInvariant()}; it can be submitted only while it waits for you.");
         }
 
         var missing = Missing(workspace);
         if (missing.Count > 0)
         {
-            return (CommandResult.Refused(StillNeeded(missing.Count)), missing);
+            return Outcome.Invalid(missing.ToDictionary(m => m.Code, m => m.Title), StillNeeded(missing.Count));
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var assessment = await db.Assessments.SingleAsync(a => a.Id == assessmentId, cancellationToken);
-        var decision = AssessmentWorkflow.Decide(assessment.Status, WorkflowAction.Submit, caller.Roles);
-        if (!decision.Allowed)
+        var moved = await AssessmentTransitions.ApplyAsync(db, caller, assessment, WorkflowAction.Submit, now, ReadVersion.None,
+            move => $"{caller.DisplayName} submitted {assessment.Reference} with {Counted.Of(workspace.Requirements.Count, "answer")}.",
+            move => [new TransitionNotice(
+                $"{assessment.Reference} ({assessment.SystemName}) was {(move.From == AssessmentStatus.ClarificationRequested ? "resubmitted with clarifications" : "submitted")} by {workspace.SupplierName}.",
+                $"/assessments/{assessmentId}/review", assessment.NhsOrganisationId, null, NotificationService.Officers)],
+            "AssessmentSubmitted", cancellationToken);
+        if (!moved.Succeeded)
         {
-            return (CommandResult.Refused(decision.Refusal!), []);
+            return moved.AsRefusal();
         }
 
-        var before = assessment.Status;
-        assessment.Status = decision.To!.Value;
-        assessment.Touch(now);
         // Answered clarifications go back to the reviewer for a fresh decision; the question stays in the thread.
         db.ReviewDecisions.RemoveRange(db.ReviewDecisions.Where(d => d.AssessmentId == assessmentId && d.Outcome == ReviewOutcome.ClarificationRequested));
-        await NotificationService.NotifyAsync(db, now, assessmentId,
-            $"{assessment.Reference} ({assessment.SystemName}) was {(before == AssessmentStatus.ClarificationRequested ? "resubmitted with clarifications" : "submitted")} by {workspace.SupplierName}.",
-            $"/assessments/{assessmentId}/review", assessment.NhsOrganisationId, null, NotificationService.Officers, null, cancellationToken);
-        AuditTrail.Record(db, caller, now, "AssessmentSubmitted", nameof(Assessment), assessment.Reference,
-            $"{caller.DisplayName} submitted {assessment.Reference} with {Counted.Of(workspace.Requirements.Count, "answer")}.",
-            AssessmentWorkflow.StatusName(before), AssessmentWorkflow.StatusName(assessment.Status), assessment.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        return (CommandResult.Done($"{assessment.Reference} is submitted to {workspace.OrganisationName}."), []);
+        return await db.SaveCommandAsync($"{assessment.Reference} changed while you submitted it. Look at it again.", cancellationToken) is { } stale
+            ? stale
+            : Outcome.Done($"{assessment.Reference} is submitted to {workspace.OrganisationName}.");
     }
 
     /// <summary>A stored document, for anyone who may see its assessment; null for everyone else.</summary>
@@ -337,46 +369,43 @@ public sealed class EvidenceWorkspaceService(
             : new DocumentDownload(await store.OpenAsync(item.StoredName!, cancellationToken), item.FileName!, item.ContentType!);
     }
 
-    private async Task<SaveResult> AddEvidenceAsync(
+    private async Task<Outcome<EvidenceChange>> AddEvidenceAsync(
         Caller caller, int assessmentId, string code, EvidenceInput input, Func<EvidenceItem, PortalDbContext, Task<string?>> fill, CancellationToken cancellationToken)
     {
         var title = TypedText.Tidy(input.Title, 300);
         if (title is null)
         {
-            return SaveResult.Refused("Give the evidence a short title, for example \"API reference\".", "title");
+            return Outcome.Invalid("Give the evidence a short title, for example \"API reference\".", "title");
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (input.EvidenceDate is not { } evidenceDate)
         {
-            return SaveResult.Refused("Enter the date of the evidence (when the document was issued or the link checked).", "evidenceDate");
+            return Outcome.Invalid("Enter the date of the evidence (when the document was issued or the link checked).", "evidenceDate");
         }
 
         if (evidenceDate > today)
         {
-            return SaveResult.Refused("The evidence date cannot be in the future.", "evidenceDate");
+            return Outcome.Invalid("The evidence date cannot be in the future.", "evidenceDate");
         }
 
         if (input.ValidUntil is { } validUntil && validUntil < evidenceDate)
         {
-            return SaveResult.Refused("\"Valid until\" must be on or after the evidence date.", "validUntil");
+            return Outcome.Invalid("\"Valid until\" must be on or after the evidence date.", "validUntil");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var (assessment, requirement, refusal) = await EditableRequirementAsync(db, caller, assessmentId, code, cancellationToken);
-        if (assessment is null || requirement is null)
+        var (assessment, requirement, refusal) = await EditableRequirementAsync(db, caller, assessmentId, code, "add evidence", cancellationToken);
+        if (refusal is not null)
         {
-            return SaveResult.Refused(refusal!);
+            return refusal;
         }
 
-        var response = await db.RequirementResponses.SingleOrDefaultAsync(r => r.AssessmentRequirementId == requirement.Id, cancellationToken);
+        var response = await db.RequirementResponses.SingleOrDefaultAsync(r => r.AssessmentRequirementId == requirement!.Id, cancellationToken);
         if (response is null)
         {
-            response = new RequirementResponse
-            {
-                AssessmentId = assessmentId, AssessmentRequirementId = requirement.Id, UpdatedAt = now, UpdatedByUserId = caller.UserId, UpdatedByName = caller.DisplayName,
-            };
+            response = new RequirementResponse { AssessmentId = assessmentId, AssessmentRequirementId = requirement!.Id };
             db.RequirementResponses.Add(response);
         }
 
@@ -393,23 +422,40 @@ public sealed class EvidenceWorkspaceService(
         var problem = await fill(item, db);
         if (problem is not null)
         {
-            return SaveResult.Refused(problem, "file");
+            return Outcome.Invalid(problem, "file");
         }
 
         response.Evidence.Add(item);
-        AuditTrail.Record(db, caller, now, "EvidenceAdded", nameof(EvidenceItem), $"{assessment.Reference}/{code}",
+        // Evidence is part of the answer: its stamp (the API's ETag) changes, so nobody saves over an answer they have not seen whole.
+        Stamp(response, caller, now);
+        AuditTrail.Record(db, caller, now, "EvidenceAdded", nameof(EvidenceItem), $"{assessment!.Reference}/{code}",
             $"Added {(item.StoredName is null ? "a link" : $"the document {item.FileName}")} as evidence for {code}: {title}.",
             after: item.Sha256 ?? item.Url, assessmentId: assessmentId);
         await VoidSignOffIfSignedAsync(db, caller, assessment, requirement!.Id, $"{caller.DisplayName} added evidence for {code}.", now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        return new SaveResult(SaveStatus.Saved, response.ConcurrencyStamp, null, null, CreatedId: item.Id);
+        if (await db.SaveCommandAsync($"The answer to {code} changed while you added the evidence. Look at it again, then add it.", cancellationToken) is { } stale)
+        {
+            return stale;
+        }
+
+        var fresh = await FreshAsync(caller, assessmentId, code, cancellationToken);
+        return Outcome.Done(new EvidenceChange(fresh, fresh.Response!.Evidence.Single(e => e.Id == item.Id)),
+            item.StoredName is null ? "Link added." : "Document added.");
     }
 
-    private static async Task<(Assessment? Assessment, AssessmentRequirement? Requirement, string? Refusal)> EditableRequirementAsync(
-        PortalDbContext db, Caller caller, int assessmentId, string code, CancellationToken cancellationToken)
+    /// <summary>A change to an answer or its evidence: who and when, and a new stamp for the answer.</summary>
+    private static void Stamp(RequirementResponse response, Caller caller, DateTime now)
     {
-        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, cancellationToken);
-        if (assessment is null)
+        response.UpdatedAt = now;
+        response.UpdatedByUserId = caller.UserId;
+        response.UpdatedByName = caller.DisplayName;
+        response.ConcurrencyStamp = Guid.NewGuid();
+    }
+
+    private static async Task<(Assessment? Assessment, AssessmentRequirement? Requirement, Refusal? Refusal)> EditableRequirementAsync(
+        PortalDbContext db, Caller caller, int assessmentId, string code, string doing, CancellationToken cancellationToken)
+    {
+        var (assessment, refusal) = await EditableAsync(db, caller, assessmentId, doing, cancellationToken);
+        if (refusal is not null)
         {
             return (null, null, refusal);
         }
@@ -417,29 +463,39 @@ public sealed class EvidenceWorkspaceService(
         var requirement = await db.AssessmentRequirements.SingleOrDefaultAsync(r => r.AssessmentId == assessmentId && r.Code == code && r.InScope, cancellationToken);
         if (requirement is null)
         {
-            return (null, null, $"{code} is not in this assessment's scope.");
+            return (null, null, Outcome.NotFound($"Requirement {code} is not in the scope of {assessment!.Reference}."));
         }
 
-        if (assessment.Status == AssessmentStatus.ClarificationRequested
+        if (assessment!.Status == AssessmentStatus.ClarificationRequested
             && !await db.ReviewDecisions.AnyAsync(d => d.AssessmentRequirementId == requirement.Id && d.Outcome == ReviewOutcome.ClarificationRequested, cancellationToken))
         {
-            return (null, null, $"Only the requirements with a clarification request can be changed now; {code} has none.");
+            return (null, null, Outcome.Conflict($"Only the requirements with a clarification request can be changed now; {code} has none."));
         }
 
         return (assessment, requirement, null);
     }
 
-    private static async Task<(Assessment? Assessment, string? Refusal)> EditableAsync(PortalDbContext db, Caller caller, int assessmentId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The assessment, when the caller is one of its supplier's account managers and it is open to them. Someone who
+    /// may not see it is told it does not exist; NHS staff who may see it are forbidden to change the supplier's answers.
+    /// </summary>
+    private static async Task<(Assessment? Assessment, Refusal? Refusal)> EditableAsync(
+        PortalDbContext db, Caller caller, int assessmentId, string doing, CancellationToken cancellationToken)
     {
-        var assessment = await db.Assessments.SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
-        if (assessment is null || !AssessmentVisibility.IsSupplierOf(caller, assessment))
+        var assessment = await db.Assessments.VisibleTo(caller).SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
+        if (assessment is null)
         {
-            return (null, "Only the supplier's account managers can change this assessment's answers.");
+            return (null, Outcome.NotFound($"Assessment {assessmentId} does not exist, or you may not see it."));
+        }
+
+        if (!AssessmentVisibility.IsSupplierOf(caller, assessment) || !caller.IsInRole(Data.Users.PortalRoles.SupplierAccountManager))
+        {
+            return (null, Outcome.Forbidden($"Only the supplier's account managers {doing}."));
         }
 
         return IsOpenToSupplier(assessment.Status)
             ? (assessment, null)
-            : (null, $"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}; answers can be changed only while it waits for you.");
+            : (null, Outcome.Conflict($"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}; answers can be changed only while it waits for you."));
     }
 
     /// <summary>
@@ -454,6 +510,9 @@ public sealed class EvidenceWorkspaceService(
         assessment.Status is AssessmentStatus.SignedOff or AssessmentStatus.SignedOffWithConditions
             ? SignOffService.VoidAfterChangeAsync(db, caller, assessment, changedRequirementId, whatChanged, now, cancellationToken)
             : Task.CompletedTask;
+
+    private static WorkspaceFunction FunctionView(SignificantFunction f) =>
+        new(f.Id, f.Name, f.Description, f.ApiOperation, f.DocumentationUrl, f.ConcurrencyStamp);
 
     private static ResponseView View(RequirementResponse r) => new(
         r.Claim, r.Narrative, r.NotApplicableJustification, r.PlannedDate, r.Plan, r.UpdatedAt, r.UpdatedByName, r.ConcurrencyStamp, r.IsAnswered,

@@ -31,14 +31,14 @@ public sealed class ResponseSaveQueue(EvidenceWorkspaceService workspace, TimePr
         {
             if (!_entries.TryGetValue((assessmentId, code), out var entry))
             {
-                entry = new Entry(assessmentId, code) { Draft = DraftOf(saved), Stamp = saved?.ConcurrencyStamp };
+                entry = new Entry(assessmentId, code) { Draft = DraftOf(saved), Stamp = saved?.ConcurrencyStamp, Base = DraftOf(saved) };
                 _entries[(assessmentId, code)] = entry;
             }
             else if (!entry.Unsaved && !entry.Saving && entry.Conflict is null && saved is not null
                      && saved.ConcurrencyStamp != entry.Stamp && !entry.Superseded.Contains(saved.ConcurrencyStamp))
             {
                 // Someone else saved since this circuit last did: theirs is the newer answer.
-                (entry.Draft, entry.Stamp) = (DraftOf(saved), saved.ConcurrencyStamp);
+                (entry.Draft, entry.Stamp, entry.Base) = (DraftOf(saved), saved.ConcurrencyStamp, DraftOf(saved));
             }
 
             return entry.Snapshot(null);
@@ -100,6 +100,9 @@ public sealed class ResponseSaveQueue(EvidenceWorkspaceService workspace, TimePr
         {
             if (_entries.TryGetValue((assessmentId, code), out var entry))
             {
+                // The answer as it was at that stamp is known only when it is the other version just shown; the text
+                // kept in a browser was typed over a version this circuit never saw, so any change since is a conflict.
+                entry.Base = entry.Conflict is { } theirs && theirs.ConcurrencyStamp == stamp ? DraftOf(theirs) : null;
                 (entry.Stamp, entry.Conflict, entry.Message, entry.QueuedVersion) = (stamp, null, null, -1);
             }
         }
@@ -115,7 +118,7 @@ public sealed class ResponseSaveQueue(EvidenceWorkspaceService workspace, TimePr
             var entry = _entries[(assessmentId, code)];
             if (entry.Conflict is { } theirs)
             {
-                (entry.Draft, entry.Stamp, entry.Conflict, entry.Message) = (DraftOf(theirs), theirs.ConcurrencyStamp, null, null);
+                (entry.Draft, entry.Stamp, entry.Base, entry.Conflict, entry.Message) = (DraftOf(theirs), theirs.ConcurrencyStamp, DraftOf(theirs), null, null);
                 entry.SavedVersion = entry.QueuedVersion = entry.Version;
             }
 
@@ -161,25 +164,33 @@ public sealed class ResponseSaveQueue(EvidenceWorkspaceService workspace, TimePr
         ResponseSaveState state;
         try
         {
-            var result = await workspace.SaveResponseAsync(caller, entry.AssessmentId, entry.Code, draft, expected);
+            var result = await workspace.SaveResponseAsync(caller, entry.AssessmentId, entry.Code, draft, ReadVersion.Of(expected));
+            if (result.Kind == OutcomeKind.Stale && result.Current?.Response is { } changed && BaseOf(entry) is { } known && Same(DraftOf(changed), known))
+            {
+                // Only the evidence changed since (evidence changes the answer's stamp): no words of anyone's are lost
+                // by saving this text over the new version.
+                result = await workspace.SaveResponseAsync(caller, entry.AssessmentId, entry.Code, draft, ReadVersion.Of(changed.ConcurrencyStamp));
+            }
+
             lock (_lock)
             {
                 entry.Saving = false;
-                switch (result.Status)
+                switch (result.Kind)
                 {
-                    case SaveStatus.Saved:
+                    case OutcomeKind.Done:
                         if (expected is { } superseded)
                         {
                             entry.Superseded.Add(superseded);
                         }
 
-                        entry.Stamp = result.ConcurrencyStamp;
+                        entry.Stamp = result.Value!.Response?.ConcurrencyStamp;
+                        entry.Base = draft;
                         entry.SavedVersion = Math.Max(entry.SavedVersion, version);
                         entry.SavedAt = clock.GetLocalNow().DateTime;
                         (entry.Conflict, entry.Message) = (null, null);
                         break;
-                    case SaveStatus.Conflict:
-                        (entry.Conflict, entry.Message) = (result.Theirs, result.Message);
+                    case OutcomeKind.Stale:
+                        (entry.Conflict, entry.Message) = (result.Current?.Response, result.Message);
                         entry.Timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                         break;
                     default:
@@ -187,7 +198,7 @@ public sealed class ResponseSaveQueue(EvidenceWorkspaceService workspace, TimePr
                         break;
                 }
 
-                state = entry.Snapshot(result.Status == SaveStatus.Saved ? draft : null);
+                state = entry.Snapshot(result.Succeeded ? draft : null);
             }
         }
         catch (Exception ex)
@@ -205,6 +216,22 @@ public sealed class ResponseSaveQueue(EvidenceWorkspaceService workspace, TimePr
 
         Raise(state);
     }
+
+    private ResponseDraft? BaseOf(Entry entry)
+    {
+        lock (_lock)
+        {
+            return entry.Base;
+        }
+    }
+
+    /// <summary>The same answer, as the service would store it.</summary>
+    private static bool Same(ResponseDraft? a, ResponseDraft b) =>
+        a?.Claim == b.Claim
+        && TypedText.Tidy(a?.Narrative, 8000) == TypedText.Tidy(b.Narrative, 8000)
+        && TypedText.Tidy(a?.NotApplicableJustification, 4000) == TypedText.Tidy(b.NotApplicableJustification, 4000)
+        && TypedText.Tidy(a?.Plan, 4000) == TypedText.Tidy(b.Plan, 4000)
+        && a?.PlannedDate == b.PlannedDate;
 
     private void Raise(ResponseSaveState state)
     {
@@ -233,6 +260,9 @@ public sealed class ResponseSaveQueue(EvidenceWorkspaceService workspace, TimePr
         public ResponseDraft? Draft { get; set; }
 
         public Guid? Stamp { get; set; }
+
+        /// <summary>The answer as saved at <see cref="Stamp"/>, to tell a change of evidence from a change of words.</summary>
+        public ResponseDraft? Base { get; set; }
 
         public HashSet<Guid> Superseded { get; } = [];
 

@@ -67,21 +67,8 @@ public sealed record WorkspaceView(
 /// <summary>What a supplier types for one requirement.</summary>
 public sealed record ResponseDraft(ComplianceClaim? Claim, string? Narrative, string? NotApplicableJustification, DateOnly? PlannedDate, string? Plan);
 
-public enum SaveStatus
-{
-    Saved,
-    Conflict,
-    Refused,
-}
-
-/// <summary>
-/// The outcome of saving a response. On a conflict, <see cref="Theirs"/> is what the other person saved, so the
-/// page can show both versions and let the supplier keep one.
-/// </summary>
-public sealed record SaveResult(SaveStatus Status, Guid? ConcurrencyStamp, ResponseView? Theirs, string? Message, string? Field = null, int? CreatedId = null)
-{
-    public static SaveResult Refused(string message, string? field = null) => new(SaveStatus.Refused, null, null, message, field);
-}
+/// <summary>Evidence added to or removed from an answer: the answer as it is now, and the item added (none when removed).</summary>
+public sealed record EvidenceChange(WorkspaceRequirement Requirement, EvidenceView? Item);
 
 public sealed record MissingAnswer(string Code, string Title);
 
