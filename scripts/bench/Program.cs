@@ -119,10 +119,11 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
         var health = await healthRun.RunAsync("/health", _ => "/health", writers.Count, settings.Duration, settings.WarmUp, token);
 
         Console.WriteLine($"Writes: {writers.Count} suppliers saving answers through {label} for {settings.Duration.TotalSeconds:N0} s...");
+        using var run = new WriteRun(writers.Count);
+        var answers = await run.ReadAnswersAsync(addresses, writers, token);
         var auditedBefore = await BenchWriters.AuditedAnswersAsync(database, writers, token);
         var cpuBefore = instances.Sum(i => i.CpuTime().TotalMilliseconds);
-        using var run = new WriteRun(writers.Count);
-        var figures = await run.RunAsync(addresses, writers, settings.Duration, settings.WarmUp, token);
+        var figures = await run.RunAsync(addresses, writers, answers, settings.Duration, settings.WarmUp, token);
         var cpu = (instances.Sum(i => i.CpuTime().TotalMilliseconds) - cpuBefore) * figures.Seconds / (figures.Seconds + settings.WarmUp.TotalSeconds);
         var audited = await BenchWriters.AuditedAnswersAsync(database, writers, token) - auditedBefore;
         figures = figures with { Health = health, PortalCpuPerWrite = cpu / Math.Max(1, figures.Latency.Count), AuditedAnswers = audited };

@@ -138,21 +138,23 @@ public sealed class WriteRun : IDisposable
         _ => WriteOutcome.Error,
     };
 
-    public async Task<WriteFigures> RunAsync(
-        IReadOnlyList<Uri> instances, IReadOnlyList<BenchWriter> writers, TimeSpan duration, TimeSpan warmUp, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each writer reads its assessment's answers and their ETags through the instance it will write to: done before
+    /// the run, so neither its time nor its CPU is counted.
+    /// </summary>
+    public async Task<Dictionary<string, string>[]> ReadAnswersAsync(IReadOnlyList<Uri> instances, IReadOnlyList<BenchWriter> writers, CancellationToken cancellationToken)
     {
-        foreach (var instance in instances)
-        {
-            if (!IPAddress.TryParse(instance.Host, out var address) || !IPAddress.IsLoopback(address))
-            {
-                throw new ArgumentException($"Write runs only target a loopback address, not {instance.Host}.", nameof(instances));
-            }
-        }
+        LoopbackOnly(instances);
+        return await Task.WhenAll(writers.Select((w, n) => EditableAsync(instances[n % instances.Count], w, cancellationToken)));
+    }
 
-        // Each writer reads its assessment's answers and their ETags first, uncounted.
+    /// <param name="etags">From <see cref="ReadAnswersAsync"/> with the same instances and writers; kept up to date as answers are saved.</param>
+    public async Task<WriteFigures> RunAsync(
+        IReadOnlyList<Uri> instances, IReadOnlyList<BenchWriter> writers, Dictionary<string, string>[] etags, TimeSpan duration, TimeSpan warmUp,
+        CancellationToken cancellationToken)
+    {
+        LoopbackOnly(instances);
         var portals = writers.Select((_, n) => instances[n % instances.Count]).ToArray();
-        var etags = await Task.WhenAll(writers.Select((w, n) => EditableAsync(portals[n], w, cancellationToken)));
-
         var latencies = new List<double>[writers.Count];
         int saved = 0, stale = 0, errors = 0, issued = 0;
         string? firstError = null;
@@ -219,6 +221,17 @@ public sealed class WriteRun : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static void LoopbackOnly(IReadOnlyList<Uri> instances)
+    {
+        foreach (var instance in instances)
+        {
+            if (!IPAddress.TryParse(instance.Host, out var address) || !IPAddress.IsLoopback(address))
+            {
+                throw new ArgumentException($"Write runs only target a loopback address, not {instance.Host}.", nameof(instances));
+            }
+        }
+    }
 
     /// <summary>The writer's editable requirements and the ETag each answer has now.</summary>
     private async Task<Dictionary<string, string>> EditableAsync(Uri portal, BenchWriter writer, CancellationToken cancellationToken)
