@@ -121,7 +121,7 @@ public sealed class BenchResult
                 Ms(w.Latency.Median), Ms(w.Latency.P95), w.WritesPerSecond.ToString("N0", CultureInfo.InvariantCulture), Ms(w.PortalCpuPerWrite), health,
                 write.Errors.Text, Verdict(write.Errors)]);
             rows.Add([$"{write.Name}: answers audited", w.AuditedAnswers.ToString("N0", CultureInfo.InvariantCulture), "", "", "",
-                $"for {w.Saved:N0} saved (warm-up included)", write.Audited.Text, Verdict(write.Audited)]);
+                $"for {w.Saved:N0} saved (warm-ups included)", write.Audited.Text, Verdict(write.Audited)]);
         }
 
         if (Chains is { } chains)

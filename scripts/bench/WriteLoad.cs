@@ -74,7 +74,7 @@ public static class BenchWriters
     }
 }
 
-/// <summary>What a write run saw. Latency is of the counted successful writes; 412s and errors are counted over the whole run.</summary>
+/// <summary>What a write run saw. Latency and rate are of the successful writes sent after the warm-up; saves, 412s and errors are counted over the whole run.</summary>
 public sealed record WriteFigures(
     int Instances,
     int Writers,
