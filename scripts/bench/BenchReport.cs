@@ -118,7 +118,7 @@ public sealed class BenchResult
                 ? $"/health {h.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture)}/s, {Ms(h.FirstByte.Median)} / {Ms(h.FirstByte.P95)}"
                 : string.Empty;
             rows.Add([$"{write.Name}: {w.Errors} errors, {w.PreconditionFailed} x 412{(w.FirstError is null ? "" : $" (first error: {w.FirstError})")}",
-                Ms(w.Latency.Median), Ms(w.Latency.P95), w.WritesPerSecond.ToString("N0", CultureInfo.InvariantCulture), Ms(w.PortalCpuPerWrite), health,
+                Ms(w.Latency.Median), Ms(w.Latency.P95), w.WritesPerSecond.ToString(w.WritesPerSecond < 100 ? "N1" : "N0", CultureInfo.InvariantCulture), Ms(w.PortalCpuPerWrite), health,
                 write.Errors.Text, Verdict(write.Errors)]);
             rows.Add([$"{write.Name}: answers audited", w.AuditedAnswers.ToString("N0", CultureInfo.InvariantCulture), "", "", "",
                 $"for {w.Saved:N0} saved (warm-ups included)", write.Audited.Text, Verdict(write.Audited)]);
