@@ -65,6 +65,10 @@ public sealed class BenchResult
 
     public DashboardResult? Dashboard { get; set; }
 
+    public List<WriteResult> Writes { get; } = [];
+
+    public ChainResult? Chains { get; set; }
+
     public List<string> NotMeasured { get; } = [];
 
     public sealed record LoadResult(string Name, LoadFigures Figures, LoadFigures Baseline, Goal? Goal);
@@ -74,6 +78,12 @@ public sealed class BenchResult
     public sealed record DashboardResult(DashboardFigures Figures, Goal Goal);
 
     public sealed record PdfResult(PdfFigures Figures, Goal Time, Goal Size, Goal AgainstBare);
+
+    /// <param name="Errors">No errors: every answer sent was saved or refused as stale (412).</param>
+    /// <param name="Audited">One ResponseSaved audit event for every save.</param>
+    public sealed record WriteResult(string Name, WriteFigures Figures, Goal Errors, Goal Audited);
+
+    public sealed record ChainResult(int EventsChecked, int ChainsChecked, int DigestsChecked, string? Problem, Goal Goal);
 
     public string Write(string directory)
     {
@@ -99,6 +109,25 @@ public sealed class BenchResult
                 Ms(f.PortalCpuPerRequest), $"{Ms(load.Baseline.FirstByte.Median)} / {Ms(load.Baseline.FirstByte.P95)}", load.Goal?.Text ?? "", Verdict(load.Goal)]);
             rows.Add([$"{load.Name}, complete ({Kb(f.MedianBytes)})", Ms(f.Complete.Median), Ms(f.Complete.P95), "", "",
                 $"{Ms(load.Baseline.Complete.Median)} / {Ms(load.Baseline.Complete.P95)}", "", ""]);
+        }
+
+        foreach (var write in Writes)
+        {
+            var w = write.Figures;
+            var health = w.Health is { } h
+                ? $"/health {h.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture)}/s, {Ms(h.FirstByte.Median)} / {Ms(h.FirstByte.P95)}"
+                : string.Empty;
+            rows.Add([$"{write.Name}: {w.Errors} errors, {w.PreconditionFailed} x 412{(w.FirstError is null ? "" : $" (first error: {w.FirstError})")}",
+                Ms(w.Latency.Median), Ms(w.Latency.P95), w.WritesPerSecond.ToString(w.WritesPerSecond < 100 ? "N1" : "N0", CultureInfo.InvariantCulture), Ms(w.PortalCpuPerWrite), health,
+                write.Errors.Text, Verdict(write.Errors)]);
+            rows.Add([$"{write.Name}: answers audited", w.AuditedAnswers.ToString("N0", CultureInfo.InvariantCulture), "", "", "",
+                $"for {w.Saved:N0} saved (warm-ups included)", write.Audited.Text, Verdict(write.Audited)]);
+        }
+
+        if (Chains is { } chains)
+        {
+            rows.Add([$"Audit chains verify after the writes ({chains.EventsChecked:N0} events, {chains.ChainsChecked:N0} chains, {chains.DigestsChecked} digests)",
+                chains.Goal.Met == true ? "yes" : "no", "", "", "", chains.Problem ?? "", chains.Goal.Text, Verdict(chains.Goal)]);
         }
 
         if (Dashboard is { } dashboard)

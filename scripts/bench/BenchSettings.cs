@@ -14,7 +14,8 @@ public sealed record BenchSettings(
     TimeSpan WarmUp,
     int Circuits,
     int PdfRenders,
-    int DashboardVisits)
+    int DashboardVisits,
+    int Writers)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -36,7 +37,7 @@ public sealed record BenchSettings(
             }
             else
             {
-                throw new ArgumentException($"Unknown argument '{args[i]}'. Use --assessments N, --seconds N, --clients N, --circuits N or --quick.");
+                throw new ArgumentException($"Unknown argument '{args[i]}'. Use --assessments N, --seconds N, --clients N, --writers N, --circuits N or --quick.");
             }
         }
 
@@ -58,7 +59,8 @@ public sealed record BenchSettings(
             TimeSpan.FromSeconds(Number("warm-up", 3)),
             Number("circuits", 100),
             Number("pdf-renders", 200),
-            Number("dashboard-visits", 100));
+            Number("dashboard-visits", 100),
+            Number("writers", 40));
     }
 
     private static string FindRoot(string from)

@@ -39,23 +39,35 @@ public sealed record LoadFigures(
 
 /// <summary>
 /// A closed loop of concurrent clients, each sending its next GET as soon as the last one ended, for a fixed time
-/// after a short warm-up. Bounded in time and in requests, and only ever aimed at a loopback address.
+/// after a short warm-up. Bounded in time and in requests, and only ever aimed at loopback addresses. Given several
+/// instances of the portal, client n sends its requests to instance n mod their count.
 /// </summary>
 public sealed class LoadRun : IDisposable
 {
     private const int MaxRequestsPerRun = 200_000;
 
     private readonly HttpClient _http;
+    private readonly Uri[] _portals;
     private readonly string _cookies;
     private readonly string? _bearerToken;
 
     /// <param name="bearerToken">For the API: a personal access token sent as a bearer token instead of the cookies.</param>
     public LoadRun(Uri portal, SignedInCookies cookies, int clients, string? bearerToken = null)
+        : this([portal], cookies, clients, bearerToken)
     {
-        if (!IPAddress.TryParse(portal.Host, out var address) || !IPAddress.IsLoopback(address))
+    }
+
+    public LoadRun(IReadOnlyList<Uri> portals, SignedInCookies cookies, int clients, string? bearerToken = null)
+    {
+        foreach (var portal in portals)
         {
-            throw new ArgumentException($"Load runs only target a loopback address, not {portal.Host}.", nameof(portal));
+            if (!IPAddress.TryParse(portal.Host, out var address) || !IPAddress.IsLoopback(address))
+            {
+                throw new ArgumentException($"Load runs only target a loopback address, not {portal.Host}.", nameof(portals));
+            }
         }
+
+        _portals = [.. portals];
 
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -65,7 +77,7 @@ public sealed class LoadRun : IDisposable
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
         })
         {
-            BaseAddress = portal,
+            BaseAddress = _portals[0],
             Timeout = TimeSpan.FromSeconds(30),
         };
         _cookies = cookies.Header;
@@ -75,7 +87,7 @@ public sealed class LoadRun : IDisposable
     /// <summary>Fetches a page once and returns its text, so a run can check it measures the page it means to.</summary>
     public async Task<string> FetchAsync(string path, CancellationToken cancellationToken)
     {
-        using var request = Request(path);
+        using var request = Request(path, _portals[0]);
         using var response = await _http.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         return response.StatusCode == HttpStatusCode.OK
@@ -113,7 +125,7 @@ public sealed class LoadRun : IDisposable
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    using var request = Request(pathFor(n));
+                    using var request = Request(pathFor(n), _portals[client % _portals.Length]);
                     using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
                     var headers = Stopwatch.GetElapsedTime(started);
                     await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -162,9 +174,9 @@ public sealed class LoadRun : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private HttpRequestMessage Request(string path)
+    private HttpRequestMessage Request(string path, Uri portal)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(portal, path));
         if (_bearerToken is null)
         {
             request.Headers.Add("Cookie", _cookies);

@@ -27,7 +27,8 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<PortalUnderTest> StartAsync(string portalDll, string databasePath, string workDirectory, CancellationToken cancellationToken)
+    /// <param name="name">Names the instance's log (<c>{name}.log</c>) and its audit digest file, so two instances on one database keep their own.</param>
+    public static async Task<PortalUnderTest> StartAsync(string portalDll, string databasePath, string workDirectory, string name, CancellationToken cancellationToken)
     {
         var port = FreeLoopbackPort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -46,12 +47,14 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
         start.Environment["Database__ConnectionString"] = $"Data Source={databasePath}";
         start.Environment["DataProtection__KeysDirectory"] = Path.Combine(workDirectory, "keys");
         start.Environment["Evidence__StorageDirectory"] = Path.Combine(workDirectory, "evidence");
+        // Digests of the audit chains go beside the database, not into the build output, and are checked after the writes.
+        start.Environment["Audit__DigestFile"] = DigestFile(workDirectory, name);
         // The benchmark measures throughput, not fair use: the API's per-token limit would turn its load into 429s.
         start.Environment["Api__RateLimit__PermitLimit"] = "100000000";
         // The seeded data set is the whole of what is measured; the demo's self-assessment would add one more.
         start.Environment["Seed__SelfAssessment"] = "false";
 
-        var log = new StreamWriter(Path.Combine(workDirectory, "portal.log")) { AutoFlush = true };
+        var log = new StreamWriter(Path.Combine(workDirectory, $"{name}.log")) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start the portal.");
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
@@ -61,6 +64,9 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
         await portal.WaitUntilHealthyAsync(cancellationToken);
         return portal;
     }
+
+    /// <summary>Where the instance called <paramref name="name"/> records digests of the audit chains.</summary>
+    public static string DigestFile(string workDirectory, string name) => Path.Combine(workDirectory, $"audit-digests-{name}.jsonl");
 
     /// <summary>The portal's resident set from /proc, in bytes: what the machine really gives the process.</summary>
     public long WorkingSetBytes()
@@ -106,7 +112,7 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The portal exited with code {_process.ExitCode} while starting; see portal.log.");
+                throw new InvalidOperationException($"The portal exited with code {_process.ExitCode} while starting; see its log in artifacts/bench.");
             }
 
             try
@@ -129,7 +135,7 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
             await Task.Delay(250, cancellationToken);
         }
 
-        throw new TimeoutException("The portal did not answer /health within 3 minutes; see portal.log.");
+        throw new TimeoutException("The portal did not answer /health within 3 minutes; see its log in artifacts/bench.");
     }
 
     private static void Write(StreamWriter log, string? line)

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Portal.Benchmarks;
+using Portal.Data.Audit;
+using Portal.Features.Audit;
 
 // The benchmark behind scripts/bench.sh; README "Benchmarks" says what it measures and why.
 var settings = BenchSettings.Parse(args);
@@ -9,6 +11,11 @@ Directory.CreateDirectory(work);
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
 var token = cancel.Token;
 var loadAtStart = Machine.LoadAverage();
+// The database is seeded afresh, so digests of the last run's audit chains would no longer match it.
+foreach (var stale in Directory.GetFiles(work, "audit-digests-*.jsonl"))
+{
+    File.Delete(stale);
+}
 
 Console.WriteLine($"Seeding {settings.Size.Assessments:N0} assessments for {settings.Size.Organisations} NHS organisations and {settings.Size.Suppliers} suppliers...");
 var now = DateTime.UtcNow;
@@ -29,9 +36,11 @@ var result = new BenchResult
 };
 
 Console.WriteLine("Starting the Release portal on Kestrel...");
-await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, Path.Combine(work, "portal-bench.db"), work, token))
+string[] instanceNames = ["portal", "portal-2"];
+await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, Path.Combine(work, "portal-bench.db"), work, instanceNames[0], token))
 {
     var database = new BenchDatabase(Path.Combine(work, "portal-bench.db"));
+    var writers = await BenchWriters.PrepareAsync(database, settings.Writers, now, token);
     var officer = await DevelopmentSignIn.AsAsync(portal.Address, data.OfficerUserId, token);
     using var load = new LoadRun(portal.Address, officer, settings.Clients);
     // The same officer through the REST API, with her Development demo token (the API signs in by bearer token only).
@@ -100,6 +109,51 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
     Console.WriteLine($"Memory: opening {settings.Circuits} Chromium pages on /assessments/{data.PageAssessmentId}...");
     var circuits = await CircuitMemory.MeasureAsync(portal, officer, $"/assessments/{data.PageAssessmentId}", pageReference, settings.Circuits, settings.Chromium, token);
     result.Circuits = new(circuits, new Goal("managed heap <= 300 KB", circuits.HeapPerCircuit <= 300 * 1024));
+
+    // Writes come last, since they change the answers the pages above were measured on.
+    async Task MeasureWrites(string label, IReadOnlyList<PortalUnderTest> instances)
+    {
+        var addresses = instances.Select(i => i.Address).ToList();
+        using var run = new WriteRun(writers.Count);
+        var answers = await run.ReadAnswersAsync(addresses, writers, token);
+        var auditedBefore = await BenchWriters.AuditedAnswersAsync(database, writers, token);
+        // One uncounted round first, as for the pages, so an instance just started has compiled its write path.
+        Console.WriteLine($"Warming the write path up through {label} for {settings.Duration.TotalSeconds / 2:N0} s...");
+        var warm = await run.RunAsync(addresses, writers, answers, settings.Duration / 2, TimeSpan.Zero, token);
+
+        Console.WriteLine($"Load: /health through {label}, {writers.Count} clients for {settings.Duration.TotalSeconds:N0} s...");
+        using var healthRun = new LoadRun(addresses, officer, writers.Count);
+        var health = await healthRun.RunAsync("/health", _ => "/health", writers.Count, settings.Duration, settings.WarmUp, token);
+
+        Console.WriteLine($"Writes: {writers.Count} suppliers saving answers through {label} for {settings.Duration.TotalSeconds:N0} s...");
+        var cpuBefore = instances.Sum(i => i.CpuTime().TotalMilliseconds);
+        var figures = await run.RunAsync(addresses, writers, answers, settings.Duration, settings.WarmUp, token);
+        var cpu = (instances.Sum(i => i.CpuTime().TotalMilliseconds) - cpuBefore) * figures.Seconds / (figures.Seconds + settings.WarmUp.TotalSeconds);
+        var audited = await BenchWriters.AuditedAnswersAsync(database, writers, token) - auditedBefore;
+        // Saves, 412s and errors are counted over every write sent, the warm-ups' included; only latency and rate are timed.
+        figures = figures with
+        {
+            Saved = warm.Saved + figures.Saved,
+            PreconditionFailed = warm.PreconditionFailed + figures.PreconditionFailed,
+            Errors = warm.Errors + figures.Errors,
+            FirstError = warm.FirstError ?? figures.FirstError,
+            Health = health,
+            PortalCpuPerWrite = cpu / Math.Max(1, figures.Latency.Count),
+            AuditedAnswers = audited,
+        };
+        result.Writes.Add(new($"Writes with audit, {label} ({writers.Count} writers)", figures,
+            new Goal("0 errors", figures.Errors == 0), new Goal("one per save", audited == figures.Saved)));
+    }
+
+    await MeasureWrites("1 instance", [portal]);
+    Console.WriteLine("Starting a second instance of the portal on the same database...");
+    await using (var second = await PortalUnderTest.StartAsync(settings.PortalDll, Path.Combine(work, "portal-bench.db"), work, instanceNames[1], token))
+    {
+        await MeasureWrites("2 instances, one database", [portal, second]);
+    }
+
+    Console.WriteLine("Verifying the audit chains against both instances' digests...");
+    result.Chains = await VerifyChainsAsync(database, instanceNames.Select(n => PortalUnderTest.DigestFile(work, n)), token);
 }
 
 result.Machine = Machine.Describe(loadAtStart);
@@ -107,6 +161,20 @@ Console.WriteLine();
 Console.Write(result.Table());
 Console.WriteLine($"Figures written to {result.Write(work)}");
 return 0;
+
+static async Task<BenchResult.ChainResult> VerifyChainsAsync(BenchDatabase database, IEnumerable<string> digestFiles, CancellationToken token)
+{
+    var digests = new List<AuditDigest>();
+    foreach (var file in digestFiles)
+    {
+        digests.AddRange((await new AppendOnlyFileDigestStore(file).ReadAllAsync(token)).Digests);
+    }
+
+    await using var db = await database.Contexts.CreateDbContextAsync(token);
+    var verification = await AuditChain.VerifyAsync(db, digests, token);
+    return new(verification.EventsChecked, verification.ChainsChecked, verification.DigestsChecked, verification.Problem,
+        new Goal("every chain verifies", verification.Intact));
+}
 
 static async Task Expect(LoadRun load, string path, string text, CancellationToken token)
 {
