@@ -68,7 +68,7 @@ public sealed class ApiCatalogueRefusalTests(ApiCatalogueRefusalTests.Portal por
 
         var problem = await ApiAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "line and field");
         var errors = problem.GetProperty("errors").EnumerateObject().ToList();
-        Assert.Contains(errors, e => e.Name.StartsWith("line ", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Name.StartsWith("Line ", StringComparison.Ordinal));
         Assert.All(errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Value[0].GetString())));
     }
 

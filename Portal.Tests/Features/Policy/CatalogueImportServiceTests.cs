@@ -199,7 +199,7 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
         Assert.Equal(OutcomeKind.Invalid, outcome.Kind);
         Assert.True(expected.Count > 1);
         Assert.Equal(CatalogueImportService.ProblemsByPlace(expected), outcome.Problems);
-        Assert.All(expected, p => Assert.Contains(p.Message, outcome.Problems[p.Line is { } line ? $"line {line}: {p.Field}" : p.Field], StringComparison.Ordinal));
+        Assert.All(expected, p => Assert.Contains(p.Message, outcome.Problems[p.Line is { } line ? $"Line {line}, {p.Field}" : p.Field], StringComparison.Ordinal));
         Assert.DoesNotContain(await _catalogue.ListVersionsAsync(_administrator), v => v.Status == FrameworkVersionStatus.Draft);
     }
 }

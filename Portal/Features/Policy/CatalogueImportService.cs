@@ -22,7 +22,7 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
 
     /// <summary>
     /// Validates a catalogue file and keeps it as a draft; gives back the draft's preview against the published version.
-    /// A file that is not valid is refused with every problem, each keyed by where it is ("line 12: requirements[3].title",
+    /// A file that is not valid is refused with every problem, each keyed by where it is ("Line 12, requirement 'P.1' title",
     /// or "file" for the file as a whole), so the page can list them and the API can return them as field errors.
     /// </summary>
     public async Task<Outcome<DraftPreview>> ImportDraftAsync(Caller caller, string fileName, byte[] content, CancellationToken cancellationToken = default)
@@ -194,7 +194,7 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
     /// <summary>Each problem keyed by where it is, as the API reports field errors; problems at one place are joined.</summary>
     public static IReadOnlyDictionary<string, string> ProblemsByPlace(IEnumerable<CatalogueProblem> problems) =>
         problems
-            .GroupBy(p => p.Line is { } line ? $"line {line}: {p.Field}" : p.Field)
+            .GroupBy(p => p.Line is { } line ? $"Line {line}, {p.Field}" : p.Field)
             .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(p => p.Message)));
 
     private const string InvalidFile = "The catalogue file is not valid: fix each problem, listed by its line and field, and import it again.";
