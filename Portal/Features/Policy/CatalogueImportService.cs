@@ -192,7 +192,7 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
     }
 
     /// <summary>Each problem keyed by where it is, as the API reports field errors; problems at one place are joined.</summary>
-    public static IReadOnlyDictionary<string, string> ProblemsByPlace(IEnumerable<CatalogueProblem> problems) =>
+    internal static IReadOnlyDictionary<string, string> ProblemsByPlace(IEnumerable<CatalogueProblem> problems) =>
         problems
             .GroupBy(p => p.Line is { } line ? $"Line {line}, {p.Field}" : p.Field)
             .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(p => p.Message)));
