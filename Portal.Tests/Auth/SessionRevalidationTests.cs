@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data.Users;
+using Portal.Features;
 using Portal.Features.Administration;
 using Portal.Tests.Features.Dashboards;
 using Portal.Tests.TestSupport;
@@ -37,7 +38,7 @@ public sealed class SessionRevalidationTests : IAsyncLifetime
     private async Task DeactivateOfficerAsync()
     {
         var administrator = await TestCallers.ForAsync(_database, TestCallers.Administrator);
-        var done = await new AdministrationService(_database, _clock).SetActiveAsync(administrator, _officer.Id, active: false);
+        var done = await new AdministrationService(_database, _clock).SetActiveAsync(administrator, _officer.Id, active: false, ReadVersion.None);
         Assert.True(done.Succeeded, done.Message);
     }
 
@@ -142,7 +143,7 @@ public sealed class SessionRevalidationTests : IAsyncLifetime
         var contexts = factory.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Data.PortalDbContext>>();
         var administrator = await TestCallers.ForAsync(contexts, TestCallers.Administrator);
         var supplierId = await factory.DemoUserIdAsync(TestCallers.Supplier);
-        Assert.True((await new AdministrationService(contexts, TimeProvider.System).SetActiveAsync(administrator, supplierId, active: false)).Succeeded);
+        Assert.True((await new AdministrationService(contexts, TimeProvider.System).SetActiveAsync(administrator, supplierId, active: false, ReadVersion.None)).Succeeded);
 
         using var after = await client.GetAsync(new Uri("/api/v1/me", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);

@@ -14,10 +14,10 @@ public static class ApiClients
     {
         var contexts = factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         var caller = await TestCallers.ForAsync(contexts, demoObjectId);
-        var (result, created) = await new AccessTokenService(contexts, TimeProvider.System)
+        var created = await new AccessTokenService(contexts, TimeProvider.System)
             .CreateAsync(caller, $"Test token for {demoObjectId}", scope, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30));
-        Assert.True(result.Succeeded, result.Message);
-        return created!.Token;
+        Assert.True(created.Succeeded, created.Message);
+        return created.Value!.Token;
     }
 
     public static HttpClient ApiClient(this PortalAppFactory factory, string? token)

@@ -77,11 +77,11 @@ public static class CatalogueApi
                 + "It is validated and kept as a draft, compared with the published version, and changes nothing until it is published. At most 2 MB.")
             .Accepts<string>("application/json", "application/yaml", "application/x-yaml", "text/yaml")
             .Produces<ImportedDraft>(StatusCodes.Status201Created)
-            .ValidationProblem().ForbiddenProblem().ConflictProblem().TooLargeProblem()
+            .ValidationProblem().ForbiddenProblem().ConflictProblem().TooLargeProblem().UnsupportedMediaTypeProblem()
             .WithMetadata(new RequestSizeLimitAttribute(CatalogueImportService.MaxFileBytes));
         versions.MapPost("/{versionId}/publish", PublishAsync).WithName("PublishVersion").Returns<VersionDetail>().WithSummary("Publish a draft version (administrators)")
             .WithDescription("Publishes a draft: new assessments start on it, and the version it replaces is retired (assessments pinned to it keep it).")
-            .InvalidIdProblem().ForbiddenProblem().ConflictProblem();
+            .InvalidIdProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem();
     }
 
     private static async Task<IResult> ListFrameworksAsync(HttpContext http, PolicyCatalogueService catalogue)
@@ -158,34 +158,15 @@ public static class CatalogueApi
 
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        var caller = http.Caller();
-        var outcome = await import.ImportDraftAsync(caller, fileName, buffer.ToArray(), http.RequestAborted);
-        if (!outcome.Succeeded)
-        {
-            var errors = outcome.Problems
-                .GroupBy(p => p.Line is { } line ? $"line {line}: {p.Field}" : p.Field)
-                .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
-            return TypedResults.ValidationProblem(errors, detail: "The catalogue file is not valid; each error names the line and field.", title: "The request is not valid");
-        }
-
-        var preview = (await import.PreviewAsync(caller, outcome.DraftVersionId!.Value, http.RequestAborted))!;
-        return new ApiJson<ImportedDraft>(
+        return await import.ImportDraftAsync(http.Caller(), fileName, buffer.ToArray(), http.RequestAborted).ToHttp(http, preview => new ApiJson<ImportedDraft>(
             new ImportedDraft(preview.DraftVersionId, preview.FrameworkName, preview.Label, preview.RequirementCount, preview.ComparedWith,
                 preview.Diff.Added.Select(r => r.Code).ToList(), preview.Diff.Changed.Select(r => r.Code).ToList(), preview.Diff.Removed.Select(r => r.Code).ToList()),
             statusCode: StatusCodes.Status201Created,
-            location: $"{ApiSetup.Prefix}/versions/{preview.DraftVersionId}");
+            location: $"{ApiSetup.Prefix}/versions/{preview.DraftVersionId}"));
     }
 
-    private static async Task<IResult> PublishAsync([Description("The draft version's id.")] int versionId, HttpContext http, CatalogueImportService import, PolicyCatalogueService catalogue)
-    {
-        var result = await import.PublishAsync(http.Caller(), versionId, http.RequestAborted);
-        if (!result.Succeeded)
-        {
-            return ApiProblem.Refused(result);
-        }
-
-        return new ApiJson<VersionDetail>(Detail((await catalogue.VersionAsync(http.Caller(), versionId, http.RequestAborted))!));
-    }
+    private static Task<IResult> PublishAsync([Description("The draft version's id.")] int versionId, HttpContext http, CatalogueImportService import) =>
+        import.PublishAsync(http.Caller(), versionId, http.RequestAborted).ToHttp(http, version => new ApiJson<VersionDetail>(Detail(version)));
 
     private static VersionItem Item(VersionRow v) =>
         new(v.Id, v.FrameworkName, v.Label, v.Status, v.ImportedAt, v.PublishedAt, v.RetiredAt, v.RequirementCount);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data.Organisations;
+using Portal.Features;
 using Portal.Features.Administration;
 using Portal.Tests.TestSupport;
 
@@ -33,7 +34,7 @@ public sealed class AdministrationServiceTests : IAsyncLifetime
         var priya = await PersonAsync(TestCallers.OtherOfficer);
         var trust = (await _service.ListOrganisationsAsync(_administrator)).Single(o => o.OdsCode == "XDV");
 
-        var result = await _service.LinkPersonAsync(_administrator, priya.UserId, trust.Id, null, priya.ConcurrencyStamp);
+        var result = await _service.LinkPersonAsync(_administrator, priya.UserId, trust.Id, null, ReadVersion.Of(priya.ConcurrencyStamp));
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal(trust.Id, (await PersonAsync(TestCallers.OtherOfficer)).NhsOrganisationId);
@@ -50,7 +51,7 @@ public sealed class AdministrationServiceTests : IAsyncLifetime
         var sam = await PersonAsync(TestCallers.Supplier);
         var trust = (await _service.ListOrganisationsAsync(_administrator))[0];
 
-        var result = await _service.LinkPersonAsync(_administrator, sam.UserId, trust.Id, null, sam.ConcurrencyStamp);
+        var result = await _service.LinkPersonAsync(_administrator, sam.UserId, trust.Id, null, ReadVersion.Of(sam.ConcurrencyStamp));
 
         Assert.False(result.Succeeded);
         Assert.Equal("affiliation", result.Field);
@@ -63,7 +64,7 @@ public sealed class AdministrationServiceTests : IAsyncLifetime
         var olivia = await PersonAsync(TestCallers.Officer);
         var supplier = (await _service.ListSuppliersAsync(_administrator))[0];
 
-        var result = await _service.LinkPersonAsync(_administrator, olivia.UserId, null, supplier.Id, olivia.ConcurrencyStamp);
+        var result = await _service.LinkPersonAsync(_administrator, olivia.UserId, null, supplier.Id, ReadVersion.Of(olivia.ConcurrencyStamp));
 
         Assert.False(result.Succeeded);
         Assert.Contains("link them to an NHS organisation", result.Message, StringComparison.Ordinal);
@@ -74,11 +75,12 @@ public sealed class AdministrationServiceTests : IAsyncLifetime
     {
         var stale = await PersonAsync(TestCallers.OtherOfficer);
         var organisations = await _service.ListOrganisationsAsync(_administrator);
-        await _service.LinkPersonAsync(_administrator, stale.UserId, organisations[0].Id, null, stale.ConcurrencyStamp);
+        await _service.LinkPersonAsync(_administrator, stale.UserId, organisations[0].Id, null, ReadVersion.Of(stale.ConcurrencyStamp));
 
-        var second = await _service.LinkPersonAsync(_administrator, stale.UserId, organisations[1].Id, null, stale.ConcurrencyStamp);
+        var second = await _service.LinkPersonAsync(_administrator, stale.UserId, organisations[1].Id, null, ReadVersion.Of(stale.ConcurrencyStamp));
 
-        Assert.True(second.IsConflict);
+        Assert.Equal(OutcomeKind.Stale, second.Kind);
+        Assert.Contains("Someone else changed", second.Message, StringComparison.Ordinal);
         Assert.Equal(organisations[0].Id, (await PersonAsync(TestCallers.OtherOfficer)).NhsOrganisationId);
     }
 
@@ -86,10 +88,82 @@ public sealed class AdministrationServiceTests : IAsyncLifetime
     public async Task Nobody_but_an_administrator_may_see_or_change_people()
     {
         var officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
+        var priya = await PersonAsync(TestCallers.OtherOfficer);
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => _service.ListPeopleAsync(officer));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => _service.LinkPersonAsync(officer, officer.UserId, null, null, Guid.Empty));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => _service.AddOrganisationAsync(officer, "RX1", "A trust", NhsOrganisationKind.Trust));
+        Assert.Equal(OutcomeKind.Forbidden, (await _service.LinkPersonAsync(officer, priya.UserId, null, null, ReadVersion.Of(priya.ConcurrencyStamp))).Kind);
+        Assert.Equal(OutcomeKind.Forbidden, (await _service.SetActiveAsync(officer, priya.UserId, false, ReadVersion.Of(priya.ConcurrencyStamp))).Kind);
+        Assert.Equal(OutcomeKind.Forbidden, (await _service.AddOrganisationAsync(officer, "RX1", "A trust", NhsOrganisationKind.Trust)).Kind);
+        Assert.Equal(OutcomeKind.Forbidden, (await _service.AddSupplierAsync(officer, "A supplier", null)).Kind);
+        Assert.True((await PersonAsync(TestCallers.OtherOfficer)).IsActive);
+        Assert.DoesNotContain(await _service.ListOrganisationsAsync(_administrator), o => o.OdsCode == "RX1");
+    }
+
+    [Fact]
+    public async Task Linking_or_deactivating_someone_who_does_not_exist_is_not_found()
+    {
+        var linked = await _service.LinkPersonAsync(_administrator, 99_999, null, null, ReadVersion.Of(Guid.NewGuid()));
+        var deactivated = await _service.SetActiveAsync(_administrator, 99_999, false, ReadVersion.None);
+
+        Assert.Equal(OutcomeKind.NotFound, linked.Kind);
+        Assert.Equal(OutcomeKind.NotFound, deactivated.Kind);
+    }
+
+    [Fact]
+    public async Task A_link_that_names_no_version_is_stale_and_changes_nothing()
+    {
+        var priya = await PersonAsync(TestCallers.OtherOfficer);
+        var trust = (await _service.ListOrganisationsAsync(_administrator)).Single(o => o.OdsCode == "XDV");
+
+        var result = await _service.LinkPersonAsync(_administrator, priya.UserId, trust.Id, null, ReadVersion.None);
+
+        Assert.Equal(OutcomeKind.Stale, result.Kind);
+        Assert.Equal(priya.NhsOrganisationId, (await PersonAsync(TestCallers.OtherOfficer)).NhsOrganisationId);
+    }
+
+    [Fact]
+    public async Task Choosing_both_an_organisation_and_a_supplier_is_invalid_on_the_field()
+    {
+        var priya = await PersonAsync(TestCallers.OtherOfficer);
+
+        var result = await _service.LinkPersonAsync(_administrator, priya.UserId, 1, 1, ReadVersion.Of(priya.ConcurrencyStamp));
+
+        Assert.Equal(OutcomeKind.Invalid, result.Kind);
+        Assert.Equal("affiliation", result.Field);
+    }
+
+    [Fact]
+    public async Task Deactivating_from_a_record_someone_changed_since_is_stale()
+    {
+        var stale = await PersonAsync(TestCallers.OtherOfficer);
+        var organisations = await _service.ListOrganisationsAsync(_administrator);
+        Assert.True((await _service.LinkPersonAsync(_administrator, stale.UserId, organisations[0].Id, null, ReadVersion.Of(stale.ConcurrencyStamp))).Succeeded);
+
+        var result = await _service.SetActiveAsync(_administrator, stale.UserId, false, ReadVersion.Of(stale.ConcurrencyStamp));
+
+        Assert.Equal(OutcomeKind.Stale, result.Kind);
+        Assert.True((await PersonAsync(TestCallers.OtherOfficer)).IsActive);
+    }
+
+    [Fact]
+    public async Task Adding_a_supplier_gives_back_its_id_and_a_second_with_the_same_name_is_invalid_on_the_field()
+    {
+        var added = await _service.AddSupplierAsync(_administrator, "Northwind Health Ltd", null);
+        var again = await _service.AddSupplierAsync(_administrator, " Northwind Health Ltd ", null);
+
+        Assert.True(added.Succeeded, added.Message);
+        Assert.Equal("Northwind Health Ltd", (await _service.ListSuppliersAsync(_administrator)).Single(s => s.Id == added.Value).Name);
+        Assert.Equal(OutcomeKind.Invalid, again.Kind);
+        Assert.Equal("name", again.Field);
+    }
+
+    [Fact]
+    public async Task A_bad_companies_house_number_is_invalid_on_the_field()
+    {
+        var result = await _service.AddSupplierAsync(_administrator, "Northwind Health Ltd", "123");
+
+        Assert.Equal(OutcomeKind.Invalid, result.Kind);
+        Assert.Equal("companyNumber", result.Field);
     }
 
     [Theory]
@@ -100,7 +174,7 @@ public sealed class AdministrationServiceTests : IAsyncLifetime
     {
         var result = await _service.AddOrganisationAsync(_administrator, odsCode, name, NhsOrganisationKind.Trust);
 
-        Assert.False(result.Succeeded);
+        Assert.Equal(OutcomeKind.Invalid, result.Kind);
         Assert.Equal(field, result.Field);
         Assert.Contains(message, result.Message, StringComparison.Ordinal);
     }
@@ -113,23 +187,23 @@ public sealed class AdministrationServiceTests : IAsyncLifetime
 
         Assert.True(organisation.Succeeded);
         Assert.True(supplier.Succeeded);
-        Assert.Contains(await _service.ListOrganisationsAsync(_administrator), o => o.OdsCode == "RX9");
+        Assert.Contains(await _service.ListOrganisationsAsync(_administrator), o => o.OdsCode == "RX9" && o.Id == organisation.Value);
         Assert.Contains(await _service.ListSuppliersAsync(_administrator), s => s.Name == "Northwind Health Ltd" && s.CompanyNumber == "12345678");
     }
 
     [Fact]
     public async Task An_administrator_cannot_deactivate_their_own_account()
     {
-        var result = await _service.SetActiveAsync(_administrator, _administrator.UserId, active: false);
+        var result = await _service.SetActiveAsync(_administrator, _administrator.UserId, active: false, ReadVersion.None);
 
-        Assert.False(result.Succeeded);
+        Assert.Equal(OutcomeKind.Forbidden, result.Kind);
     }
 
     [Fact]
     public async Task A_deactivated_person_is_no_longer_a_caller()
     {
         var sam = await PersonAsync(TestCallers.Supplier);
-        await _service.SetActiveAsync(_administrator, sam.UserId, active: false);
+        Assert.True((await _service.SetActiveAsync(_administrator, sam.UserId, active: false, ReadVersion.Of(sam.ConcurrencyStamp))).Succeeded);
         var principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new System.Security.Claims.Claim(PortalClaimTypes.UserId, sam.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture))], "Test"));
 

@@ -20,8 +20,9 @@ public sealed class NotificationServiceTests : IAsyncLifetime
         var notifications = new NotificationService(_database, TimeProvider.System);
 
         var items = await notifications.ListAsync(sam);
-        await notifications.MarkReadAsync(sam, items.Select(i => i.Id));
+        var marked = await notifications.MarkReadAsync(sam, items.Select(i => i.Id));
 
+        Assert.Equal(1, marked.Value);
         var item = Assert.Single(items);
         Assert.Contains("invites Acme Clinical Systems Ltd to answer OAP-", item.Text, StringComparison.Ordinal);
         Assert.Equal(0, await notifications.UnreadCountAsync(sam));
@@ -37,8 +38,10 @@ public sealed class NotificationServiceTests : IAsyncLifetime
         var olivia = await TestCallers.ForAsync(_database, TestCallers.Officer);
         var notifications = new NotificationService(_database, TimeProvider.System);
 
-        await notifications.MarkReadAsync(olivia, (await notifications.ListAsync(sam)).Select(i => i.Id));
+        var marked = await notifications.MarkReadAsync(olivia, (await notifications.ListAsync(sam)).Select(i => i.Id));
 
+        Assert.True(marked.Succeeded);
+        Assert.Equal(0, marked.Value);
         Assert.Equal(1, await notifications.UnreadCountAsync(sam));
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data.Policy;
 using Portal.Data.Policy.Catalogue;
+using Portal.Features;
 using Portal.Features.Policy;
 using Portal.Tests.TestSupport;
 
@@ -49,11 +50,11 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
         var exported = (await _catalogue.ExportAsync(_officer, versionId))!;
 
         var outcome = await _import.ImportDraftAsync(_administrator, "copy.json", Json(exported with { Version = "2014-05-copy" }));
-        var reexported = (await _catalogue.ExportAsync(_administrator, outcome.DraftVersionId!.Value))!;
+        var reexported = (await _catalogue.ExportAsync(_administrator, outcome.Value!.DraftVersionId))!;
 
         Assert.True(outcome.Succeeded, string.Join("; ", outcome.Problems));
         Assert.Equal(CatalogueJson.Write(exported with { Version = "x" }), CatalogueJson.Write(reexported with { Version = "x" }));
-        var preview = (await _import.PreviewAsync(_administrator, outcome.DraftVersionId.Value))!;
+        var preview = (await _import.PreviewAsync(_administrator, outcome.Value.DraftVersionId))!;
         Assert.False(preview.Diff.HasChanges);
         Assert.Equal(107, preview.Diff.Unchanged);
     }
@@ -63,8 +64,10 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
     {
         var outcome = await _import.ImportDraftAsync(_administrator, "revised.json", Json(await RevisedCatalogueAsync("2026-01")));
 
-        var preview = (await _import.PreviewAsync(_administrator, outcome.DraftVersionId!.Value))!;
+        var preview = (await _import.PreviewAsync(_administrator, outcome.Value!.DraftVersionId))!;
 
+        Assert.Equal(preview, outcome.Value with { Diff = preview.Diff });
+        Assert.Equal(preview.Diff.Added, outcome.Value.Diff.Added);
         Assert.Equal("2014-05", preview.ComparedWith);
         Assert.Equal(["P.10"], preview.Diff.Added.Select(a => a.Code));
         Assert.Equal(["202.22"], preview.Diff.Removed.Select(a => a.Code));
@@ -77,9 +80,11 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
     {
         var outcome = await _import.ImportDraftAsync(_administrator, "revised.yaml", Json(await RevisedCatalogueAsync("2026-01")));
 
-        var published = await _import.PublishAsync(_administrator, outcome.DraftVersionId!.Value);
+        var published = await _import.PublishAsync(_administrator, outcome.Value!.DraftVersionId);
 
-        Assert.True(published.Succeeded);
+        Assert.True(published.Succeeded, published.Message);
+        Assert.Equal(FrameworkVersionStatus.Published, published.Value!.Status);
+        Assert.Equal("2026-01", published.Value.Label);
         Assert.Equal("2026-01", (await _catalogue.CurrentVersionAsync(_officer))!.Label);
         await using var db = _database.CreateDbContext();
         var old = await db.FrameworkVersions.SingleAsync(v => v.Label == "2014-05");
@@ -94,8 +99,8 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
     {
         var current = (await _catalogue.CurrentVersionAsync(_officer))!.Id;
 
-        Assert.False((await _import.PublishAsync(_administrator, current)).Succeeded);
-        Assert.False((await _import.DiscardAsync(_administrator, current)).Succeeded);
+        Assert.Equal(OutcomeKind.Conflict, (await _import.PublishAsync(_administrator, current)).Kind);
+        Assert.Equal(OutcomeKind.Conflict, (await _import.DiscardAsync(_administrator, current)).Kind);
         Assert.NotNull(await _catalogue.CurrentVersionAsync(_officer));
     }
 
@@ -104,8 +109,8 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
     {
         var outcome = await _import.ImportDraftAsync(_administrator, "same.json", Json(await RevisedCatalogueAsync("2014-05")));
 
-        Assert.False(outcome.Succeeded);
-        Assert.Contains("already has a version 2014-05", Assert.Single(outcome.Problems).Message, StringComparison.Ordinal);
+        Assert.Equal(OutcomeKind.Invalid, outcome.Kind);
+        Assert.Contains("already has a version 2014-05", Assert.Single(outcome.Problems, p => p.Key == "version").Value, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -115,7 +120,8 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
     {
         var outcome = await _import.ImportDraftAsync(_administrator, fileName, Encoding.UTF8.GetBytes("version: 1"));
 
-        Assert.Equal(message, Assert.Single(outcome.Problems).Message);
+        Assert.Equal(OutcomeKind.Invalid, outcome.Kind);
+        Assert.Equal(message, Assert.Single(outcome.Problems, p => p.Key == "file").Value);
     }
 
     [Fact]
@@ -124,15 +130,15 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
         var notText = await _import.ImportDraftAsync(_administrator, "c.yaml", [0xFF, 0xFE, 0x00, 0xD8]);
         var tooLarge = await _import.ImportDraftAsync(_administrator, "c.yaml", new byte[CatalogueImportService.MaxFileBytes + 1]);
 
-        Assert.Contains("not UTF-8", Assert.Single(notText.Problems).Message, StringComparison.Ordinal);
-        Assert.Contains("at most 2 MB", Assert.Single(tooLarge.Problems).Message, StringComparison.Ordinal);
+        Assert.Contains("not UTF-8", Assert.Single(notText.Problems, p => p.Key == "file").Value, StringComparison.Ordinal);
+        Assert.Contains("at most 2 MB", Assert.Single(tooLarge.Problems, p => p.Key == "file").Value, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Drafts_are_hidden_from_everyone_but_administrators()
     {
         var outcome = await _import.ImportDraftAsync(_administrator, "revised.json", Json(await RevisedCatalogueAsync("2026-01")));
-        var draftId = outcome.DraftVersionId!.Value;
+        var draftId = outcome.Value!.DraftVersionId;
 
         Assert.Null(await _catalogue.VersionAsync(_officer, draftId));
         Assert.Empty(await _catalogue.RequirementsAsync(_officer, draftId));
@@ -147,10 +153,14 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
         var outcome = await _import.ImportDraftAsync(_administrator, "revised.json", Json(await RevisedCatalogueAsync("2026-01")));
         var another = Json(await RevisedCatalogueAsync("2026-02"));
 
-        await Assert.ThrowsAsync<AccessDeniedException>(() => _import.ImportDraftAsync(_officer, "x.json", another));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => _import.PublishAsync(_officer, outcome.DraftVersionId!.Value));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => _import.DiscardAsync(_officer, outcome.DraftVersionId!.Value));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => _import.PreviewAsync(_officer, outcome.DraftVersionId!.Value));
+        var draftId = outcome.Value!.DraftVersionId;
+
+        Assert.Equal(OutcomeKind.Forbidden, (await _import.ImportDraftAsync(_officer, "x.json", another)).Kind);
+        Assert.Equal(OutcomeKind.Forbidden, (await _import.PublishAsync(_officer, draftId)).Kind);
+        Assert.Equal(OutcomeKind.Forbidden, (await _import.DiscardAsync(_officer, draftId)).Kind);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _import.PreviewAsync(_officer, draftId));
+        Assert.NotNull(await _import.PreviewAsync(_administrator, draftId));
+        Assert.DoesNotContain(await _catalogue.ListVersionsAsync(_administrator), v => v.Label == "2026-02");
     }
 
     [Fact]
@@ -158,10 +168,10 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
     {
         var outcome = await _import.ImportDraftAsync(_administrator, "revised.json", Json(await RevisedCatalogueAsync("2026-01")));
 
-        var discarded = await _import.DiscardAsync(_administrator, outcome.DraftVersionId!.Value);
+        var discarded = await _import.DiscardAsync(_administrator, outcome.Value!.DraftVersionId);
 
         Assert.True(discarded.Succeeded);
-        Assert.Null(await _import.PreviewAsync(_administrator, outcome.DraftVersionId.Value));
+        Assert.Null(await _import.PreviewAsync(_administrator, outcome.Value.DraftVersionId));
         Assert.Equal("2014-05", (await _catalogue.CurrentVersionAsync(_officer))!.Label);
     }
 
@@ -171,5 +181,25 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
         var noRole = _officer with { Roles = new HashSet<string>() };
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => _catalogue.CurrentVersionAsync(noRole));
+    }
+
+    [Fact]
+    public async Task Publishing_or_discarding_a_version_that_does_not_exist_is_not_found()
+    {
+        Assert.Equal(OutcomeKind.NotFound, (await _import.PublishAsync(_administrator, 99_999)).Kind);
+        Assert.Equal(OutcomeKind.NotFound, (await _import.DiscardAsync(_administrator, 99_999)).Kind);
+    }
+
+    [Fact]
+    public async Task Every_problem_in_an_invalid_file_is_kept_by_its_line_and_field()
+    {
+        var outcome = await _import.ImportDraftAsync(_administrator, "broken.yaml", Encoding.UTF8.GetBytes("framework: {}\nversion: ''\n"));
+        var expected = CatalogueReader.Read("framework: {}\nversion: ''\n").Problems;
+
+        Assert.Equal(OutcomeKind.Invalid, outcome.Kind);
+        Assert.True(expected.Count > 1);
+        Assert.Equal(CatalogueImportService.ProblemsByPlace(expected), outcome.Problems);
+        Assert.All(expected, p => Assert.Contains(p.Message, outcome.Problems[p.Line is { } line ? $"Line {line}, {p.Field}" : p.Field], StringComparison.Ordinal));
+        Assert.DoesNotContain(await _catalogue.ListVersionsAsync(_administrator), v => v.Status == FrameworkVersionStatus.Draft);
     }
 }

@@ -40,38 +40,38 @@ public sealed class AccessTokenService(IDbContextFactory<PortalDbContext> contex
             .ToListAsync(cancellationToken);
     }
 
-    public async Task<(CommandResult Result, CreatedToken? Created)> CreateAsync(
+    public async Task<Outcome<CreatedToken>> CreateAsync(
         Caller caller, string? name, TokenScope scope, DateOnly? expiresOn, CancellationToken cancellationToken = default)
     {
         var cleanName = TypedText.Tidy(name, 100);
         if (cleanName is null)
         {
-            return (CommandResult.Refused("Give the token a name that says where it is used, for example \"Nightly evidence sync\".", "name"), null);
+            return Outcome.Invalid("Give the token a name that says where it is used, for example \"Nightly evidence sync\".", "name");
         }
 
         if (!Enum.IsDefined(scope))
         {
-            return (CommandResult.Refused("Choose what the token may do: read, or read and write.", "scope"), null);
+            return Outcome.Invalid("Choose what the token may do: read, or read and write.", "scope");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
         if (expiresOn is not { } expiry)
         {
-            return (CommandResult.Refused("Choose when the token expires.", "expiresOn"), null);
+            return Outcome.Invalid("Choose when the token expires.", "expiresOn");
         }
 
         if (expiry <= today || expiry > today.AddDays(MaxLifetimeDays))
         {
-            return (CommandResult.Refused(
-                $"Choose an expiry date after today and no later than {today.AddDays(MaxLifetimeDays).ToString("d MMMM yyyy", CultureInfo.InvariantCulture)} (a year from now).", "expiresOn"), null);
+            return Outcome.Invalid(
+                $"Choose an expiry date after today and no later than {today.AddDays(MaxLifetimeDays).ToString("d MMMM yyyy", CultureInfo.InvariantCulture)} (a year from now).", "expiresOn");
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var active = await db.PersonalAccessTokens.CountAsync(t => t.UserId == caller.UserId && t.RevokedAt == null && t.ExpiresAt > now, cancellationToken);
         if (active >= MaxActiveTokens)
         {
-            return (CommandResult.Refused($"You already have {MaxActiveTokens} active tokens. Revoke one you no longer use first."), null);
+            return Outcome.Conflict($"You already have {MaxActiveTokens} active tokens. Revoke one you no longer use first.");
         }
 
         var token = NewToken();
@@ -90,31 +90,41 @@ public sealed class AccessTokenService(IDbContextFactory<PortalDbContext> contex
         AuditTrail.Record(db, caller, now, "AccessTokenCreated", nameof(PersonalAccessToken), entity.Hint,
             $"{caller.DisplayName} created the API token '{cleanName}' ({ScopeName(scope)}, expires {expiry.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}).",
             after: ScopeName(scope));
-        await db.SaveChangesAsync(cancellationToken);
-        return (CommandResult.Done($"Token '{cleanName}' created. Copy it now: the portal will not show it again."),
-            new CreatedToken(new TokenRow(entity.Id, entity.Name, entity.Hint, entity.Scope, entity.CreatedAt, entity.ExpiresAt, null, null), token));
+        if (await db.SaveCommandAsync("Your tokens changed while this one was being made. Try again.", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        return Outcome.Done(
+            new CreatedToken(new TokenRow(entity.Id, entity.Name, entity.Hint, entity.Scope, entity.CreatedAt, entity.ExpiresAt, null, null), token),
+            $"Token '{cleanName}' created. Copy it now: the portal will not show it again.");
     }
 
-    public async Task<CommandResult> RevokeAsync(Caller caller, int tokenId, CancellationToken cancellationToken = default)
+    /// <summary>Revokes one of the caller's own tokens; revoking one already revoked is done, so a repeated click is harmless.</summary>
+    public async Task<Outcome> RevokeAsync(Caller caller, int tokenId, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var token = await db.PersonalAccessTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.UserId == caller.UserId, cancellationToken);
         if (token is null)
         {
-            return CommandResult.Refused("That token is not one of yours.");
+            return Outcome.NotFound("That token is not one of yours.");
         }
 
         if (token.RevokedAt is not null)
         {
-            return CommandResult.Done($"Token '{token.Name}' was already revoked.");
+            return Outcome.Done($"Token '{token.Name}' was already revoked.");
         }
 
         token.RevokedAt = now;
         AuditTrail.Record(db, caller, now, "AccessTokenRevoked", nameof(PersonalAccessToken), token.Hint,
             $"{caller.DisplayName} revoked the API token '{token.Name}'.", before: ScopeName(token.Scope));
-        await db.SaveChangesAsync(cancellationToken);
-        return CommandResult.Done($"Token '{token.Name}' is revoked; anything using it can no longer call the API.");
+        if (await db.SaveCommandAsync($"Token '{token.Name}' changed while you were revoking it. Reload the list and try again.", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        return Outcome.Done($"Token '{token.Name}' is revoked; anything using it can no longer call the API.");
     }
 
     public static string ScopeName(TokenScope scope) => scope == TokenScope.Read ? "read only" : "read and write";

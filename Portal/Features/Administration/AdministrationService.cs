@@ -83,14 +83,20 @@ public sealed partial class AdministrationService(IDbContextFactory<PortalDbCont
     /// <summary>
     /// Links a person to the NHS organisation or supplier they act for. Supplier account managers belong to a
     /// supplier and NHS roles to an NHS organisation, so a link that contradicts the person's role is refused.
+    /// <paramref name="read"/> is the version of the person's record the administrator chose from: a link made
+    /// over someone else's change is stale.
     /// </summary>
-    public async Task<CommandResult> LinkPersonAsync(
-        Caller caller, int userId, int? nhsOrganisationId, int? supplierId, Guid expectedStamp, CancellationToken cancellationToken = default)
+    public async Task<Outcome> LinkPersonAsync(
+        Caller caller, int userId, int? nhsOrganisationId, int? supplierId, ReadVersion read, CancellationToken cancellationToken = default)
     {
-        RequireAdministrator(caller);
+        if (NotAdministrator(caller) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         if (nhsOrganisationId is not null && supplierId is not null)
         {
-            return CommandResult.Refused("Choose either an NHS organisation or a supplier, not both.", "affiliation");
+            return Outcome.Invalid("Choose either an NHS organisation or a supplier, not both.", "affiliation");
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -98,22 +104,22 @@ public sealed partial class AdministrationService(IDbContextFactory<PortalDbCont
             .SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
-            return CommandResult.Refused("That person no longer exists.");
+            return Outcome.NotFound(PersonGone);
         }
 
-        if (user.ConcurrencyStamp != expectedStamp)
+        if (!read.Permits(user.ConcurrencyStamp, somethingToLose: true))
         {
-            return CommandResult.Conflict($"Someone else changed {user.DisplayName}'s record while you were editing it. Reload to see their change, then try again.");
+            return Outcome.Stale($"Someone else changed {user.DisplayName}'s record while you were editing it. Reload to see their change, then try again.");
         }
 
         if (user.Role == PortalRoles.SupplierAccountManager && nhsOrganisationId is not null)
         {
-            return CommandResult.Refused($"{user.DisplayName} is a supplier account manager: link them to a supplier.", "affiliation");
+            return Outcome.Invalid($"{user.DisplayName} is a supplier account manager: link them to a supplier.", "affiliation");
         }
 
         if (user.Role is not null && PortalRoles.IsNhsRole(user.Role) && supplierId is not null)
         {
-            return CommandResult.Refused($"{user.DisplayName} has an NHS role ({PortalRoles.DisplayName(user.Role)}): link them to an NHS organisation.", "affiliation");
+            return Outcome.Invalid($"{user.DisplayName} has an NHS role ({PortalRoles.DisplayName(user.Role)}): link them to an NHS organisation.", "affiliation");
         }
 
         NhsOrganisation? organisation = null;
@@ -121,12 +127,12 @@ public sealed partial class AdministrationService(IDbContextFactory<PortalDbCont
         if (nhsOrganisationId is not null
             && (organisation = await db.NhsOrganisations.FindAsync([nhsOrganisationId.Value], cancellationToken)) is null)
         {
-            return CommandResult.Refused("That NHS organisation no longer exists.", "affiliation");
+            return Outcome.Invalid("That NHS organisation no longer exists.", "affiliation");
         }
 
         if (supplierId is not null && (supplier = await db.Suppliers.FindAsync([supplierId.Value], cancellationToken)) is null)
         {
-            return CommandResult.Refused("That supplier no longer exists.", "affiliation");
+            return Outcome.Invalid("That supplier no longer exists.", "affiliation");
         }
 
         var before = user.NhsOrganisation?.Name ?? user.Supplier?.Name ?? "not linked";
@@ -134,31 +140,35 @@ public sealed partial class AdministrationService(IDbContextFactory<PortalDbCont
         user.LinkTo(nhsOrganisationId, supplierId);
         AuditTrail.Record(db, caller, clock.GetUtcNow().UtcDateTime, "PersonLinked", nameof(PortalUser), user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             $"Linked {user.DisplayName} to {after}.", before, after);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return CommandResult.Conflict($"Someone else changed {user.DisplayName}'s record at the same moment. Reload to see their change, then try again.");
-        }
-
-        return CommandResult.Done($"{user.DisplayName} now acts for {after}.");
+        return await db.SaveCommandAsync(SavedAtOnce(user), cancellationToken) ?? Outcome.Done($"{user.DisplayName} now acts for {after}.");
     }
 
-    public async Task<CommandResult> SetActiveAsync(Caller caller, int userId, bool active, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Deactivates or reactivates a person. The change is to a state the administrator names, so a call that names no
+    /// version goes ahead; one that names the version the administrator read is stale if the record changed since.
+    /// </summary>
+    public async Task<Outcome> SetActiveAsync(Caller caller, int userId, bool active, ReadVersion read, CancellationToken cancellationToken = default)
     {
-        RequireAdministrator(caller);
+        if (NotAdministrator(caller) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         if (userId == caller.UserId && !active)
         {
-            return CommandResult.Refused("You cannot deactivate your own account.");
+            return Outcome.Forbidden("You cannot deactivate your own account.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
-            return CommandResult.Refused("That person no longer exists.");
+            return Outcome.NotFound(PersonGone);
+        }
+
+        if (!read.Permits(user.ConcurrencyStamp, somethingToLose: false))
+        {
+            return Outcome.Stale($"Someone else changed {user.DisplayName}'s record since you opened it. Reload to see their change, then try again.");
         }
 
         user.IsActive = active;
@@ -166,63 +176,114 @@ public sealed partial class AdministrationService(IDbContextFactory<PortalDbCont
         AuditTrail.Record(db, caller, clock.GetUtcNow().UtcDateTime, active ? "PersonReactivated" : "PersonDeactivated", nameof(PortalUser),
             user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             $"{(active ? "Reactivated" : "Deactivated")} {user.DisplayName}.", (!active).ToString(), active.ToString());
-        await db.SaveChangesAsync(cancellationToken);
-        return CommandResult.Done($"{user.DisplayName} is {(active ? "active" : "deactivated")}.");
+        return await db.SaveCommandAsync(SavedAtOnce(user), cancellationToken) ?? Outcome.Done($"{user.DisplayName} is {(active ? "active" : "deactivated")}.");
     }
 
-    public async Task<CommandResult> AddOrganisationAsync(Caller caller, string? odsCode, string? name, NhsOrganisationKind kind, CancellationToken cancellationToken = default)
+    /// <summary>Adds an NHS organisation; gives back its id.</summary>
+    public async Task<Outcome<int>> AddOrganisationAsync(Caller caller, string? odsCode, string? name, NhsOrganisationKind kind, CancellationToken cancellationToken = default)
     {
-        RequireAdministrator(caller);
+        if (NotAdministrator(caller) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         var code = (odsCode ?? string.Empty).Trim().ToUpperInvariant();
         var cleanName = (name ?? string.Empty).Trim();
         if (!OdsCodePattern().IsMatch(code))
         {
-            return CommandResult.Refused("Enter the ODS code: 3 to 6 letters and digits, for example RX1 or QMM.", "odsCode");
+            return Outcome.Invalid("Enter the ODS code: 3 to 6 letters and digits, for example RX1 or QMM.", "odsCode");
         }
 
         if (cleanName.Length is < 3 or > 200)
         {
-            return CommandResult.Refused("Enter the organisation's name (3 to 200 characters).", "name");
+            return Outcome.Invalid("Enter the organisation's name (3 to 200 characters).", "name");
         }
 
+        if (!Enum.IsDefined(kind))
+        {
+            return Outcome.Invalid("Choose the kind of organisation.", "kind");
+        }
+
+        var taken = Outcome.Invalid($"An organisation with ODS code {code} already exists.", "odsCode");
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.NhsOrganisations.AnyAsync(o => o.OdsCode == code, cancellationToken))
         {
-            return CommandResult.Refused($"An organisation with ODS code {code} already exists.", "odsCode");
+            return taken;
         }
 
-        db.NhsOrganisations.Add(new NhsOrganisation { OdsCode = code, Name = cleanName, Kind = kind });
+        var organisation = new NhsOrganisation { OdsCode = code, Name = cleanName, Kind = kind };
+        db.NhsOrganisations.Add(organisation);
         AuditTrail.Record(db, caller, clock.GetUtcNow().UtcDateTime, "OrganisationAdded", nameof(NhsOrganisation), code, $"Added {cleanName} ({code}).", after: cleanName);
-        await db.SaveChangesAsync(cancellationToken);
-        return CommandResult.Done($"Added {cleanName} ({code}).");
+        return await SaveNewAsync(db, () => db.NhsOrganisations.AnyAsync(o => o.OdsCode == code, CancellationToken.None), taken, cancellationToken) is { } refused
+            ? refused
+            : Outcome.Done(organisation.Id, $"Added {cleanName} ({code}).");
     }
 
-    public async Task<CommandResult> AddSupplierAsync(Caller caller, string? name, string? companyNumber, CancellationToken cancellationToken = default)
+    /// <summary>Adds a supplier; gives back its id.</summary>
+    public async Task<Outcome<int>> AddSupplierAsync(Caller caller, string? name, string? companyNumber, CancellationToken cancellationToken = default)
     {
-        RequireAdministrator(caller);
+        if (NotAdministrator(caller) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         var cleanName = (name ?? string.Empty).Trim();
         var number = string.IsNullOrWhiteSpace(companyNumber) ? null : companyNumber.Trim().ToUpperInvariant();
         if (cleanName.Length is < 2 or > 200)
         {
-            return CommandResult.Refused("Enter the supplier's name (2 to 200 characters).", "name");
+            return Outcome.Invalid("Enter the supplier's name (2 to 200 characters).", "name");
         }
 
         if (number is not null && !CompanyNumberPattern().IsMatch(number))
         {
-            return CommandResult.Refused("A Companies House number is 8 characters, for example 01234567 or SC123456.", "companyNumber");
+            return Outcome.Invalid("A Companies House number is 8 characters, for example 01234567 or SC123456.", "companyNumber");
         }
 
+        var taken = Outcome.Invalid($"A supplier called {cleanName} already exists.", "name");
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.Suppliers.AnyAsync(s => s.Name == cleanName, cancellationToken))
         {
-            return CommandResult.Refused($"A supplier called {cleanName} already exists.", "name");
+            return taken;
         }
 
-        db.Suppliers.Add(new Supplier { Name = cleanName, CompanyNumber = number });
+        var supplier = new Supplier { Name = cleanName, CompanyNumber = number };
+        db.Suppliers.Add(supplier);
         AuditTrail.Record(db, caller, clock.GetUtcNow().UtcDateTime, "SupplierAdded", nameof(Supplier), cleanName, $"Added supplier {cleanName}.", after: cleanName);
-        await db.SaveChangesAsync(cancellationToken);
-        return CommandResult.Done($"Added supplier {cleanName}.");
+        return await SaveNewAsync(db, () => db.Suppliers.AnyAsync(s => s.Name == cleanName, CancellationToken.None), taken, cancellationToken) is { } refused
+            ? refused
+            : Outcome.Done(supplier.Id, $"Added supplier {cleanName}.");
     }
+
+    private const string PersonGone = "That person no longer exists.";
+
+    private static string SavedAtOnce(PortalUser user) =>
+        $"Someone else changed {user.DisplayName}'s record at the same moment. Reload to see their change, then try again.";
+
+    /// <summary>
+    /// Saves a new organisation or supplier. Two administrators adding the same one at once both pass the check before
+    /// saving; the unique index refuses the second, which is then told the name is taken rather than shown an error.
+    /// </summary>
+    private static async Task<Refusal?> SaveNewAsync(PortalDbContext db, Func<Task<bool>> exists, Refusal taken, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateException)
+        {
+            if (await exists())
+            {
+                return taken;
+            }
+
+            throw;
+        }
+    }
+
+    private static Refusal? NotAdministrator(Caller caller) => caller.IsInRole(PortalRoles.Administrator)
+        ? null
+        : Outcome.Forbidden("Only a portal administrator can manage people and organisations.");
 
     private static void RequireAdministrator(Caller caller)
     {

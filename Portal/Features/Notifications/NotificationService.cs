@@ -45,15 +45,24 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> conte
         return await db.Notifications.CountAsync(n => n.UserId == caller.UserId && n.ReadAt == null, cancellationToken);
     }
 
-    /// <summary>Marks as read the notifications the person has now seen.</summary>
-    public async Task MarkReadAsync(Caller caller, IEnumerable<long> ids, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Marks as read the notifications the person has now seen, and gives back how many changed. Ids of someone
+    /// else's notifications, or of ones already read, change nothing: the same answer either way, so nothing leaks.
+    /// </summary>
+    public async Task<Outcome<int>> MarkReadAsync(Caller caller, IEnumerable<long> ids, CancellationToken cancellationToken = default)
     {
-        var seen = ids.ToList();
+        var seen = ids.Distinct().ToList();
+        if (seen.Count == 0)
+        {
+            return Outcome.Done(0);
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await db.Notifications
+        var marked = await db.Notifications
             .Where(n => n.UserId == caller.UserId && n.ReadAt == null && seen.Contains(n.Id))
             .ExecuteUpdateAsync(set => set.SetProperty(n => n.ReadAt, now), cancellationToken);
+        return Outcome.Done(marked);
     }
 
     public static readonly IReadOnlyCollection<string> Officers = [PortalRoles.ProcurementOfficer];

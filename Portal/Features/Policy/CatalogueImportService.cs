@@ -18,25 +18,29 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
 {
     public const long MaxFileBytes = 2 * 1024 * 1024;
 
-    public sealed record ImportOutcome(int? DraftVersionId, IReadOnlyList<CatalogueProblem> Problems)
-    {
-        public bool Succeeded => DraftVersionId is not null && Problems.Count == 0;
-    }
-
     public sealed record DraftPreview(int DraftVersionId, string FrameworkName, string Label, int RequirementCount, string? ComparedWith, CatalogueDiff Diff);
 
-    public async Task<ImportOutcome> ImportDraftAsync(Caller caller, string fileName, byte[] content, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Validates a catalogue file and keeps it as a draft; gives back the draft's preview against the published version.
+    /// A file that is not valid is refused with every problem, each keyed by where it is ("Line 12, requirement 'P.1' title",
+    /// or "file" for the file as a whole), so the page can list them and the API can return them as field errors.
+    /// </summary>
+    public async Task<Outcome<DraftPreview>> ImportDraftAsync(Caller caller, string fileName, byte[] content, CancellationToken cancellationToken = default)
     {
-        RequireAdministrator(caller);
+        if (NotAdministrator(caller) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         if (content.LongLength > MaxFileBytes)
         {
-            return Refused(null, "file", $"The file is {content.LongLength / 1024} KB; a catalogue file may be at most {MaxFileBytes / 1024 / 1024} MB.");
+            return Outcome.Invalid($"The file is {content.LongLength / 1024} KB; a catalogue file may be at most {MaxFileBytes / 1024 / 1024} MB.", "file");
         }
 
         if (!fileName.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) && !fileName.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
             && !fileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
-            return Refused(null, "file", "Choose a catalogue file ending .yaml, .yml or .json.");
+            return Outcome.Invalid("Choose a catalogue file ending .yaml, .yml or .json.", "file");
         }
 
         string text;
@@ -46,19 +50,21 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
         }
         catch (DecoderFallbackException)
         {
-            return Refused(null, "file", "The file is not UTF-8 text. Save it as UTF-8 and try again.");
+            return Outcome.Invalid("The file is not UTF-8 text. Save it as UTF-8 and try again.", "file");
         }
 
         var read = CatalogueReader.Read(text);
         if (!read.IsValid)
         {
-            return new ImportOutcome(null, read.Problems);
+            return Outcome.Invalid(ProblemsByPlace(read.Problems), InvalidFile);
         }
 
         var document = read.Document!;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var framework = await db.PolicyFrameworks.SingleOrDefaultAsync(f => f.Key == document.Framework.Key, cancellationToken);
+        var labelTaken = Outcome.Invalid(
+            $"{framework?.Name ?? document.Framework.Name} already has a version {document.Version}. Published versions never change: give the new text its own version label.", "version");
         if (framework is null)
         {
             framework = new PolicyFramework
@@ -72,7 +78,7 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
         }
         else if (await db.FrameworkVersions.AnyAsync(v => v.PolicyFrameworkId == framework.Id && v.Label == document.Version, cancellationToken))
         {
-            return Refused(null, "version", $"{framework.Name} already has a version {document.Version}. Published versions never change: give the new text its own version label.");
+            return labelTaken;
         }
 
         var draft = CatalogueMapping.ToDraftVersion(document, framework.Id, caller.DisplayName, now);
@@ -80,14 +86,123 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
         db.FrameworkVersions.Add(draft);
         AuditTrail.Record(db, caller, now, "CatalogueDraftImported", nameof(FrameworkVersion), $"{framework.Key}/{draft.Label}",
             $"Imported {framework.Name} version {draft.Label} ({Counted.Of(draft.Requirements.Count, "requirement")}) from {fileName} as a draft.", after: draft.ContentHash);
-        await db.SaveChangesAsync(cancellationToken);
-        return new ImportOutcome(draft.Id, []);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two administrators importing the same framework or version label at once: the unique indexes refuse the
+            // second, which is told why rather than shown an error.
+            await using var check = await contexts.CreateDbContextAsync(CancellationToken.None);
+            if (await check.FrameworkVersions.AnyAsync(v => v.PolicyFramework!.Key == document.Framework.Key && v.Label == document.Version, CancellationToken.None))
+            {
+                return labelTaken;
+            }
+
+            if (await check.PolicyFrameworks.AnyAsync(f => f.Key == document.Framework.Key, CancellationToken.None))
+            {
+                return Outcome.Conflict($"Someone imported {document.Framework.Name} at the same moment. Import the file again.");
+            }
+
+            throw;
+        }
+
+        return Outcome.Done((await PreviewOfAsync(db, draft.Id, cancellationToken))!, $"Imported version {draft.Label} as a draft. Review it, then publish it.");
     }
 
+    /// <summary>A draft compared with the published version it would replace; null when there is no such draft.</summary>
     public async Task<DraftPreview?> PreviewAsync(Caller caller, int draftVersionId, CancellationToken cancellationToken = default)
     {
         RequireAdministrator(caller);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await PreviewOfAsync(db, draftVersionId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Publishes a draft; the version it replaces is retired, and stays readable for assessments pinned to it. Gives
+    /// back the version as now published.
+    /// </summary>
+    public async Task<Outcome<VersionSummary>> PublishAsync(Caller caller, int draftVersionId, CancellationToken cancellationToken = default)
+    {
+        if (NotAdministrator(caller) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var draft = await db.FrameworkVersions.Include(v => v.PolicyFramework).SingleOrDefaultAsync(v => v.Id == draftVersionId, cancellationToken);
+        if (draft is null)
+        {
+            return Outcome.NotFound(NoSuchVersion);
+        }
+
+        if (draft.Status != FrameworkVersionStatus.Draft)
+        {
+            return Outcome.Conflict($"Version {draft.Label} is already {draft.Status.ToString().ToLowerInvariant()}; only a draft can be published.");
+        }
+
+        var replaced = await db.FrameworkVersions
+            .Where(v => v.PolicyFrameworkId == draft.PolicyFrameworkId && v.Status == FrameworkVersionStatus.Published)
+            .ToListAsync(cancellationToken);
+        foreach (var version in replaced)
+        {
+            version.Retire(now);
+        }
+
+        draft.Publish(now);
+        AuditTrail.Record(db, caller, now, "CatalogueVersionPublished", nameof(FrameworkVersion), $"{draft.PolicyFramework!.Key}/{draft.Label}",
+            $"Published {draft.PolicyFramework!.Name} version {draft.Label}" +
+            (replaced.Count > 0 ? $", retiring version {string.Join(", ", replaced.Select(v => v.Label))}." : "."),
+            before: replaced.Count > 0 ? string.Join(", ", replaced.Select(v => v.Label)) : null,
+            after: draft.Label);
+        if (await db.SaveCommandAsync($"Version {draft.Label} changed while you were publishing it. Reload the catalogue versions and try again.", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        return Outcome.Done((await PolicyCatalogueService.SummaryAsync(db, draft.Id, cancellationToken))!, $"Version {draft.Label} is published. New assessments start on it.");
+    }
+
+    public async Task<Outcome> DiscardAsync(Caller caller, int draftVersionId, CancellationToken cancellationToken = default)
+    {
+        if (NotAdministrator(caller) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var draft = await db.FrameworkVersions.Include(v => v.PolicyFramework).SingleOrDefaultAsync(v => v.Id == draftVersionId, cancellationToken);
+        if (draft is null)
+        {
+            return Outcome.NotFound(NoSuchVersion);
+        }
+
+        if (draft.Status != FrameworkVersionStatus.Draft)
+        {
+            return Outcome.Conflict("Only a draft can be discarded; published versions never change.");
+        }
+
+        db.FrameworkVersions.Remove(draft);
+        AuditTrail.Record(db, caller, clock.GetUtcNow().UtcDateTime, "CatalogueDraftDiscarded", nameof(FrameworkVersion), $"{draft.PolicyFramework!.Key}/{draft.Label}",
+            $"Discarded the draft {draft.PolicyFramework!.Name} version {draft.Label}.", before: draft.ContentHash);
+        return await db.SaveCommandAsync($"The draft version {draft.Label} changed while you were discarding it. Reload the catalogue versions and try again.", cancellationToken)
+            ?? Outcome.Done($"The draft version {draft.Label} was discarded.");
+    }
+
+    /// <summary>Each problem keyed by where it is, as the API reports field errors; problems at one place are joined.</summary>
+    internal static IReadOnlyDictionary<string, string> ProblemsByPlace(IEnumerable<CatalogueProblem> problems) =>
+        problems
+            .GroupBy(p => p.Line is { } line ? $"Line {line}, {p.Field}" : p.Field)
+            .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(p => p.Message)));
+
+    private const string InvalidFile = "The catalogue file is not valid: fix each problem, listed by its line and field, and import it again.";
+
+    private const string NoSuchVersion = "There is no such draft: it may have been discarded.";
+
+    private static async Task<DraftPreview?> PreviewOfAsync(PortalDbContext db, int draftVersionId, CancellationToken cancellationToken)
+    {
         var draft = await LoadDocumentAsync(db, draftVersionId, cancellationToken);
         if (draft is null || draft.Value.Version.Status != FrameworkVersionStatus.Draft)
         {
@@ -109,53 +224,6 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
             CatalogueDiff.Compare(current?.Document, draft.Value.Document));
     }
 
-    /// <summary>Publishes a draft; the version it replaces is retired, and stays readable for assessments pinned to it.</summary>
-    public async Task<CommandResult> PublishAsync(Caller caller, int draftVersionId, CancellationToken cancellationToken = default)
-    {
-        RequireAdministrator(caller);
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var draft = await db.FrameworkVersions.Include(v => v.PolicyFramework).SingleOrDefaultAsync(v => v.Id == draftVersionId, cancellationToken);
-        if (draft is null || draft.Status != FrameworkVersionStatus.Draft)
-        {
-            return CommandResult.Refused("That draft no longer exists or has already been published.");
-        }
-
-        var replaced = await db.FrameworkVersions
-            .Where(v => v.PolicyFrameworkId == draft.PolicyFrameworkId && v.Status == FrameworkVersionStatus.Published)
-            .ToListAsync(cancellationToken);
-        foreach (var version in replaced)
-        {
-            version.Retire(now);
-        }
-
-        draft.Publish(now);
-        AuditTrail.Record(db, caller, now, "CatalogueVersionPublished", nameof(FrameworkVersion), $"{draft.PolicyFramework!.Key}/{draft.Label}",
-            $"Published {draft.PolicyFramework!.Name} version {draft.Label}" +
-            (replaced.Count > 0 ? $", retiring version {string.Join(", ", replaced.Select(v => v.Label))}." : "."),
-            before: replaced.Count > 0 ? string.Join(", ", replaced.Select(v => v.Label)) : null,
-            after: draft.Label);
-        await db.SaveChangesAsync(cancellationToken);
-        return CommandResult.Done($"Version {draft.Label} is published. New assessments start on it.");
-    }
-
-    public async Task<CommandResult> DiscardAsync(Caller caller, int draftVersionId, CancellationToken cancellationToken = default)
-    {
-        RequireAdministrator(caller);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var draft = await db.FrameworkVersions.Include(v => v.PolicyFramework).SingleOrDefaultAsync(v => v.Id == draftVersionId, cancellationToken);
-        if (draft is null || draft.Status != FrameworkVersionStatus.Draft)
-        {
-            return CommandResult.Refused("Only a draft can be discarded; published versions never change.");
-        }
-
-        db.FrameworkVersions.Remove(draft);
-        AuditTrail.Record(db, caller, clock.GetUtcNow().UtcDateTime, "CatalogueDraftDiscarded", nameof(FrameworkVersion), $"{draft.PolicyFramework!.Key}/{draft.Label}",
-            $"Discarded the draft {draft.PolicyFramework!.Name} version {draft.Label}.", before: draft.ContentHash);
-        await db.SaveChangesAsync(cancellationToken);
-        return CommandResult.Done($"The draft version {draft.Label} was discarded.");
-    }
-
     private static async Task<(FrameworkVersion Version, CatalogueDocument Document)?> LoadDocumentAsync(PortalDbContext db, int versionId, CancellationToken cancellationToken)
     {
         var version = await db.FrameworkVersions.AsNoTracking().Include(v => v.PolicyFramework).SingleOrDefaultAsync(v => v.Id == versionId, cancellationToken);
@@ -169,13 +237,17 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
         return (version, CatalogueMapping.ToDocument(version.PolicyFramework!, version, sections, requirements));
     }
 
-    private static ImportOutcome Refused(long? line, string field, string message) => new(null, [new CatalogueProblem(line, field, message)]);
+    private static Refusal? NotAdministrator(Caller caller) => caller.IsInRole(PortalRoles.Administrator)
+        ? null
+        : Outcome.Forbidden(OnlyAdministrators);
+
+    private const string OnlyAdministrators = "Only a portal administrator can import or publish catalogue versions.";
 
     private static void RequireAdministrator(Caller caller)
     {
         if (!caller.IsInRole(PortalRoles.Administrator))
         {
-            throw new AccessDeniedException("Only a portal administrator can import or publish catalogue versions.");
+            throw new AccessDeniedException(OnlyAdministrators);
         }
     }
 }

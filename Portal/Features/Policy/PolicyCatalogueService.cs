@@ -132,7 +132,7 @@ public sealed class PolicyCatalogueService(IDbContextFactory<PortalDbContext> co
             .Select(v => (int?)v.Id)
             .FirstOrDefaultAsync(cancellationToken);
 
-    private static async Task<VersionSummary?> SummaryAsync(PortalDbContext db, int versionId, CancellationToken cancellationToken)
+    internal static async Task<VersionSummary?> SummaryAsync(PortalDbContext db, int versionId, CancellationToken cancellationToken)
     {
         var version = await db.FrameworkVersions.AsNoTracking()
             .Where(v => v.Id == versionId)
