@@ -6,25 +6,35 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.Api;
 
 /// <summary>Requests the API cannot use get 400, 404, 405, 413 or 415 with a problem details body that says what to fix, never 500.</summary>
-public sealed class ApiBadInputTests : IAsyncLifetime
+/// <remarks>None of these requests changes anything, so the class shares one portal, assessment and supplier client.</remarks>
+public sealed class ApiBadInputTests(ApiBadInputTests.Portal portal) : IClassFixture<ApiBadInputTests.Portal>
 {
-    private readonly PortalAppFactory _factory = new();
-    private int _assessmentId;
-    private HttpClient _supplier = default!;
+    /// <summary>The portal, an assessment waiting for its supplier, and the supplier's API client, for the whole class.</summary>
+    public sealed class Portal : IAsyncLifetime
+    {
+        public PortalAppFactory Factory { get; } = new();
+
+        public int AssessmentId { get; private set; }
+
+        public HttpClient Supplier { get; private set; } = default!;
+
+        public async Task InitializeAsync()
+        {
+            AssessmentId = await Factory.InvitedAssessmentAsync();
+            Supplier = await Factory.ApiClientForAsync(TestCallers.Supplier);
+        }
+
+        public async Task DisposeAsync()
+        {
+            Supplier.Dispose();
+            await Factory.DisposeAsync();
+        }
+    }
+
+    private readonly int _assessmentId = portal.AssessmentId;
+    private readonly HttpClient _supplier = portal.Supplier;
 
     private string ResponsePath => $"/api/v1/assessments/{_assessmentId}/responses/P.1";
-
-    public async Task InitializeAsync()
-    {
-        _assessmentId = await _factory.InvitedAssessmentAsync();
-        _supplier = await _factory.ApiClientForAsync(TestCallers.Supplier);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _supplier.Dispose();
-        await _factory.DisposeAsync();
-    }
 
     private Task<HttpResponseMessage> PutRawAsync(string json, string contentType = "application/json") =>
         _supplier.PutAsync(ResponsePath, new StringContent(json, Encoding.UTF8, contentType));

@@ -8,9 +8,10 @@ namespace Portal.Tests.Api;
 /// The OpenAPI document the portal generates from its code stands alone (policy C.3): every operation, parameter and
 /// error response is described. The test command lints the copy this class writes to artifacts/openapi-v1.json.
 /// </summary>
-public sealed class OpenApiDocumentTests : IAsyncLifetime
+/// <remarks>The document is read once, from one portal shared by the class: no test changes it.</remarks>
+public sealed class OpenApiDocumentTests(SharedPortal portal) : IClassFixture<SharedPortal>, IAsyncLifetime
 {
-    private readonly PortalAppFactory _factory = new();
+    private readonly PortalAppFactory _factory = portal.Factory;
     private JsonElement _document;
     private string _json = string.Empty;
 
@@ -21,7 +22,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         _document = JsonDocument.Parse(_json).RootElement;
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private IEnumerable<(string Name, JsonElement Operation)> Operations() =>
         _document.GetProperty("paths").EnumerateObject()
