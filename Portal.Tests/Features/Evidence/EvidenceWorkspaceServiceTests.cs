@@ -147,6 +147,20 @@ public sealed class EvidenceWorkspaceServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Changing_only_the_narrative_is_audited_as_a_narrative_change_not_as_meets_becoming_meets()
+    {
+        var first = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.3", new(ComplianceClaim.Meets, "First words.", null, null, null), ReadVersion.None);
+        await _workspace.SaveResponseAsync(_supplier, _assessmentId, "P.3", new(ComplianceClaim.Meets, "Better words.", null, null, null),
+            ReadVersion.Of(first.Value!.Response!.ConcurrencyStamp));
+
+        await using var db = _database.CreateDbContext();
+        var edit = await db.AuditEvents.Where(e => e.AssessmentId == _assessmentId && e.Action == "ResponseSaved").OrderBy(e => e.Id).LastAsync();
+        Assert.Equal("Saved the answer to P.3: Meets (narrative changed).", edit.Summary);
+        Assert.Null(edit.Before);
+        Assert.Null(edit.After);
+    }
+
+    [Fact]
     public async Task Two_people_saving_the_same_answer_the_second_is_shown_both_versions()
     {
         var first = await _workspace.SaveResponseAsync(_supplier, _assessmentId, "C.3", new(ComplianceClaim.Meets, "Original", null, null, null), ReadVersion.None);

@@ -140,15 +140,20 @@ public sealed class EvidenceWorkspaceService(
             db.RequirementResponses.Add(response);
         }
 
-        var before = response.Claim?.ToString();
+        var before = response.Claim;
+        var changed = Changes(response, draft);
         response.Claim = draft.Claim;
         response.Narrative = TypedText.Tidy(draft.Narrative, 8000);
         response.NotApplicableJustification = TypedText.Tidy(draft.NotApplicableJustification, 4000);
         response.PlannedDate = draft.PlannedDate;
         response.Plan = TypedText.Tidy(draft.Plan, 4000);
         Stamp(response, caller, now);
+        // Before and after name the claim only when it changed; a changed narrative is said in words, so the trail
+        // never shows "Meets" becoming "Meets".
+        var claimChanged = before != draft.Claim;
         AuditTrail.Record(db, caller, now, "ResponseSaved", nameof(RequirementResponse), $"{assessment!.Reference}/{code}",
-            $"Saved the answer to {code}: {draft.Claim?.ToString() ?? "no claim yet"}.", before, draft.Claim?.ToString(), assessmentId);
+            $"Saved the answer to {code}: {draft.Claim?.ToString() ?? "no claim yet"}{(changed.Count == 0 ? "" : $" ({string.Join(", ", changed)} changed)")}.",
+            claimChanged ? before?.ToString() : null, claimChanged ? draft.Claim?.ToString() : null, assessmentId);
         await VoidSignOffIfSignedAsync(db, caller, assessment, requirement!.Id, $"{caller.DisplayName} changed the answer to {code}.", now, cancellationToken);
         try
         {
@@ -440,6 +445,33 @@ public sealed class EvidenceWorkspaceService(
         var fresh = await FreshAsync(caller, assessmentId, code, cancellationToken);
         return Outcome.Done(new EvidenceChange(fresh, fresh.Response!.Evidence.Single(e => e.Id == item.Id)),
             item.StoredName is null ? "Link added." : "Document added.");
+    }
+
+    /// <summary>Which parts of a saved answer a draft changes, in words for the audit trail.</summary>
+    private static List<string> Changes(RequirementResponse saved, ResponseDraft draft)
+    {
+        var changes = new List<string>();
+        if (saved.Claim != draft.Claim)
+        {
+            changes.Add("claim");
+        }
+
+        if (saved.Narrative != TypedText.Tidy(draft.Narrative, 8000))
+        {
+            changes.Add("narrative");
+        }
+
+        if (saved.NotApplicableJustification != TypedText.Tidy(draft.NotApplicableJustification, 4000))
+        {
+            changes.Add("justification");
+        }
+
+        if (saved.PlannedDate != draft.PlannedDate || saved.Plan != TypedText.Tidy(draft.Plan, 4000))
+        {
+            changes.Add("plan");
+        }
+
+        return changes;
     }
 
     /// <summary>A change to an answer or its evidence: who and when, and a new stamp for the answer.</summary>
