@@ -114,7 +114,11 @@ public sealed class OpenApiDocumentTests(SharedPortal portal) : IClassFixture<Sh
         using var changelog = await client.GetAsync("/api/changelog");
 
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
-        Assert.Contains("NHS Open API compliance portal: API reference", await reference.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await reference.Content.ReadAsStringAsync();
+        Assert.Contains("NHS Open API compliance portal: API reference", page, StringComparison.Ordinal);
+        // Usable on a network without internet, and a way back to the portal.
+        Assert.Contains("\"withDefaultFonts\":false", page.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/\">Back to the portal</a>", page, StringComparison.Ordinal);
         Assert.Contains("curl", await gettingStarted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("Deprecation", await changelog.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }

@@ -54,6 +54,11 @@ public static class ApiSetup
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .AddPreferredSecuritySchemes(ApiDocumentation.BearerSchemeName)
             .WithDefaultHttpClient(ScalarTarget.Shell, ScalarClient.Curl)
+            // Scalar's default fonts come from its own host, which an NHS network without internet cannot reach.
+            .DisableDefaultFonts()
+            .WithFavicon("/favicon.svg")
+            .AddHeaderContent("<nav aria-label=\"Portal\" style=\"padding:0.5rem 1rem;font-family:Arial,sans-serif\">"
+                + "<a href=\"/\">Back to the portal</a> · <a href=\"/api/getting-started\">Getting started</a> · <a href=\"/api/changelog\">Changelog</a></nav>")
             .HideDeveloperTools()
             .DisableAgent()
             .DisableMcp()
