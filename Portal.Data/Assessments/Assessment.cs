@@ -80,10 +80,7 @@ public class Assessment
     /// <summary>The stored score that dashboards count by; the scorecard itself is always worked out afresh.</summary>
     public AssessmentScore? Score { get; set; }
 
-    public string Reference => ReferenceOf(Id);
-
-    /// <summary>The reference people quote for the assessment with this id, for example OAP-00042.</summary>
-    public static string ReferenceOf(int id) => $"OAP-{id:D5}";
+    public string Reference => $"OAP-{Id:D5}";
 
     /// <summary>Sets the status and touches the stamp. Call it only through AssessmentTransitions in the portal.</summary>
     internal void MoveTo(AssessmentStatus status, DateTime now)

@@ -91,8 +91,8 @@ public sealed class AssessmentCommandOutcomeTests : IAsyncLifetime
 
         Assert.Equal(OutcomeKind.NotFound, theirs.Kind);
         Assert.Equal(OutcomeKind.NotFound, missing.Kind);
-        Assert.Equal($"There is no assessment OAP-{id:D5} that you can see.", theirs.Message);
-        Assert.Equal("There is no assessment OAP-99999 that you can see.", missing.Message);
+        Assert.Equal($"Assessment {id} does not exist, or you may not see it.", theirs.Message);
+        Assert.Equal("Assessment 99999 does not exist, or you may not see it.", missing.Message);
         Assert.Equal(AssessmentStatus.AwaitingSupplier, await StatusAsync(id));
     }
 

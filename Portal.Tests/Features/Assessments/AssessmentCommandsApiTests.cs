@@ -108,8 +108,8 @@ public sealed class AssessmentCommandsApiTests(AssessmentCommandsApiTests.Host h
         using var theirs = await WithdrawAsync(host.OtherOfficer, id, Reason, etag);
         using var missing = await WithdrawAsync(host.Officer, 99999, Reason, etag);
 
-        await ApiAssert.ProblemAsync(theirs, HttpStatusCode.NotFound, $"There is no assessment OAP-{id:D5} that you can see.");
-        await ApiAssert.ProblemAsync(missing, HttpStatusCode.NotFound, "There is no assessment OAP-99999 that you can see.");
+        await ApiAssert.ProblemAsync(theirs, HttpStatusCode.NotFound, $"Assessment {id} does not exist, or you may not see it.");
+        await ApiAssert.ProblemAsync(missing, HttpStatusCode.NotFound, "Assessment 99999 does not exist, or you may not see it.");
         Assert.Equal("AwaitingSupplier", await StatusAsync(id));
     }
 

@@ -242,12 +242,6 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     /// </summary>
     public async Task<Outcome<Overview>> WithdrawAsync(Caller caller, int assessmentId, string? reason, ReadVersion read, CancellationToken cancellationToken = default)
     {
-        var why = TypedText.Tidy(reason, 2000);
-        if (why is null || why.Length < 10)
-        {
-            return Outcome.Invalid("Give the reason for withdrawing the assessment (at least 10 characters); the supplier will see it.", "reason");
-        }
-
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var assessment = await db.Assessments.VisibleTo(caller).SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
         if (assessment is null)
@@ -258,6 +252,12 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         if (!AssessmentVisibility.IsOfficerOf(caller, assessment))
         {
             return Outcome.Forbidden("Only a procurement officer of the assessing organisation can withdraw it.");
+        }
+
+        var why = TypedText.Tidy(reason, 2000);
+        if (why is null || why.Length < 10)
+        {
+            return Outcome.Invalid("Give the reason for withdrawing the assessment (at least 10 characters); the supplier will see it.", "reason");
         }
 
         if (!read.Permits(assessment.ConcurrencyStamp, somethingToLose: true))
@@ -284,7 +284,7 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
 
     /// <summary>The one answer for an assessment that does not exist and one the caller may not see, so nothing leaks.</summary>
     internal static Refusal NotFound(int assessmentId) =>
-        Outcome.NotFound($"There is no assessment {Assessment.ReferenceOf(assessmentId)} that you can see.");
+        Outcome.NotFound($"Assessment {assessmentId} does not exist, or you may not see it.");
 
     private static string Changed(Assessment assessment) =>
         $"{assessment.Reference} changed since you opened it (it is now {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}). Look at it again before you decide.";
