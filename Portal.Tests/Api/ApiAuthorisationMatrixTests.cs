@@ -160,6 +160,9 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         new("create assessment", HttpMethod.Post, _ => "/api/v1/assessments", null,
             p => p is Person.Officer or Person.OtherOfficer ? HttpStatusCode.Created : HttpStatusCode.Forbidden),
         new("assessment", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}", null, VisibleRead),
+        // A reason too short: the officer gets as far as the reason (400), so no test here withdraws A.
+        new("withdraw assessment", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/withdraw", () => JsonContent.Create(new { reason = "No." }),
+            p => p == Person.Officer ? HttpStatusCode.BadRequest : IsTrustStaff(p) || p == Person.Supplier ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound, IfMatchAny: true),
         new("scope", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/scope", null, VisibleRead),
         new("responses", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/responses", null, VisibleRead),
         new("response", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/responses/P.1", null, VisibleRead),

@@ -18,7 +18,7 @@ public static class TestAssessments
         string? procurementReference = "PR-2026-001")
     {
         var start = new AssessmentStartService(database, TimeProvider.System);
-        var id = (await start.CreateDraftAsync(officer)).Value;
+        var id = (await start.CreateDraftAsync(officer)).Value!.Summary.Id;
         await using (var db = database.CreateDbContext())
         {
             var supplierId = await db.Suppliers.Where(s => s.Name == supplierName).Select(s => s.Id).SingleAsync();
@@ -32,7 +32,7 @@ public static class TestAssessments
         await start.SaveFunctionsAsync(officer, id, [new("Register a new patient", null), new("Admit, transfer and discharge", "ADT events")]);
         await start.ConfirmScopeAsync(officer, id);
         var confirmed = await start.ConfirmAsync(officer, id);
-        Assert.True(confirmed.CanContinue, string.Join(" ", confirmed.Problems.Values) + confirmed.Refusal);
+        Assert.True(confirmed.Succeeded, confirmed.Message);
         return id;
     }
 

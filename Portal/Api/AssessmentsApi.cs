@@ -48,6 +48,9 @@ public static class AssessmentsApi
         bool InScope, bool AddedByOfficer,
         [property: Description("Why the officer took it out; NHS staff only.")] string? ExclusionJustification);
 
+    public sealed record WithdrawBody(
+        [property: Description("Why the assessment is withdrawn, at least 10 characters; the supplier sees it.")] string? Reason);
+
     public static void MapAssessmentsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/assessments").WithTags(ApiDocumentation.Assessments);
@@ -62,6 +65,12 @@ public static class AssessmentsApi
             .WithDescription("Starts a draft assessment for your organisation on the current catalogue version. Continue the guided start (route, system, conditions, functions, scope) in the portal at /assessments/{id}/start.")
             .Produces<AssessmentDetail>(StatusCodes.Status201Created)
             .ForbiddenProblem().ConflictProblem();
+        group.MapPost("/{assessmentId}/withdraw", WithdrawAsync).WithName("WithdrawAssessment").Returns<AssessmentDetail>().WithSummary("Withdraw an assessment (procurement officers)")
+            .WithDescription("Stops the assessment for good, with a reason the supplier sees. Send the assessment's ETag (from GET /api/v1/assessments/{assessmentId}) "
+                + "in If-Match, so you withdraw the assessment as you read it: a change since gets 412, no If-Match gets 428. Gives back the withdrawn assessment.")
+            .Accepts<WithdrawBody>("application/json")
+            .ValidationProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem().PreconditionProblems()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(16 * 1024));
         group.MapGet("/{assessmentId}/scope", ScopeAsync).WithName("GetAssessmentScope").Returns<IReadOnlyList<ScopeItem>>().WithSummary("Get an assessment's scope")
             .WithDescription("The requirements scoping chose, each with the reason it applies. NHS staff also see the requirements the officer took out and why.")
             .InvalidIdProblem().NotFoundProblem();
@@ -110,19 +119,13 @@ public static class AssessmentsApi
             ? new ApiJson<AssessmentDetail>(Detail(overview), ETags.Of(overview.ConcurrencyStamp))
             : ApiProblem.NotFound($"Assessment {assessmentId}");
 
-    private static async Task<IResult> CreateAsync(HttpContext http, AssessmentStartService start, AssessmentService assessments)
-    {
-        var caller = http.Caller();
-        var created = await start.CreateDraftAsync(caller, http.RequestAborted);
-        if (!created.Succeeded)
-        {
-            return ApiProblem.Conflict(created.Message!);
-        }
+    private static Task<IResult> CreateAsync(HttpContext http, AssessmentStartService start) =>
+        start.CreateDraftAsync(http.Caller(), http.RequestAborted).ToHttp(http, o =>
+            new ApiJson<AssessmentDetail>(Detail(o), ETags.Of(o.ConcurrencyStamp), StatusCodes.Status201Created, $"{ApiSetup.Prefix}/assessments/{o.Summary.Id}"));
 
-        var overview = (await assessments.GetAsync(caller, created.Value, http.RequestAborted))!;
-        return new ApiJson<AssessmentDetail>(Detail(overview), ETags.Of(overview.ConcurrencyStamp), StatusCodes.Status201Created,
-            $"{ApiSetup.Prefix}/assessments/{created.Value}");
-    }
+    private static Task<IResult> WithdrawAsync([Description("The assessment's id.")] int assessmentId, WithdrawBody body, HttpContext http, AssessmentService assessments) =>
+        assessments.WithdrawAsync(http.Caller(), assessmentId, body.Reason, http.Request.ReadVersion(), http.RequestAborted)
+            .ToHttp(http, o => new ApiJson<AssessmentDetail>(Detail(o), ETags.Of(o.ConcurrencyStamp)));
 
     private static async Task<IResult> ScopeAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, AssessmentService assessments) =>
         await assessments.ScopeAsync(http.Caller(), assessmentId, http.RequestAborted) is { } scope

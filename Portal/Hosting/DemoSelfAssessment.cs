@@ -73,8 +73,12 @@ public sealed class DemoSelfAssessment(
             return;
         }
 
-        var id = await StartAsync(officer, supplierId, baseUrl, cancellationToken);
-        await invitations.InviteAsync(officer, id, team.Email, cancellationToken);
+        if (await StartAsync(officer, supplierId, baseUrl, cancellationToken) is not { } id
+            || !(await invitations.InviteAsync(officer, id, team.Email, cancellationToken)).Succeeded)
+        {
+            return;
+        }
+
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         foreach (var answer in Answers)
         {
@@ -90,9 +94,16 @@ public sealed class DemoSelfAssessment(
         }
     }
 
-    private async Task<int> StartAsync(Caller officer, int supplierId, string baseUrl, CancellationToken cancellationToken)
+    /// <summary>The confirmed demo assessment's id; null when the catalogue has no published version to start one on.</summary>
+    private async Task<int?> StartAsync(Caller officer, int supplierId, string baseUrl, CancellationToken cancellationToken)
     {
-        var id = (await start.CreateDraftAsync(officer, cancellationToken)).Value;
+        var created = await start.CreateDraftAsync(officer, cancellationToken);
+        if (!created.Succeeded)
+        {
+            return null;
+        }
+
+        var id = created.Value!.Summary.Id;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         await start.SaveRouteAsync(officer, id, AssessmentRoute.Procure, cancellationToken);
         await start.SaveSystemAsync(officer, id, new AssessmentStartService.SystemDetails(
@@ -115,8 +126,7 @@ public sealed class DemoSelfAssessment(
         }
 
         await start.ConfirmScopeAsync(officer, id, cancellationToken);
-        await start.ConfirmAsync(officer, id, cancellationToken);
-        return id;
+        return (await start.ConfirmAsync(officer, id, cancellationToken)).Succeeded ? id : null;
     }
 
     /// <summary>A demo person as the portal's own sign-in would resolve them.</summary>

@@ -23,7 +23,7 @@ public sealed class AssessmentListTests : IAsyncLifetime
         var start = new AssessmentStartService(_database, TimeProvider.System);
         for (var i = 0; i < 4; i++)
         {
-            _drafts.Add((await start.CreateDraftAsync(_officer)).Value);
+            _drafts.Add((await start.CreateDraftAsync(_officer)).Value!.Summary.Id);
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class AssessmentSearchTests : IAsyncLifetime
         _maternity = await TestAssessments.InvitedAsync(_database, _officer);
         _pharmacy = await TestAssessments.InvitedAsync(_database, _officer, "bea.lindqvist@brightwater.example", "Brightwater Health Software Ltd", procurementReference: "TENDER-77");
         _radiology = await TestAssessments.InvitedAsync(_database, _officer);
-        _draft = (await new AssessmentStartService(_database, TimeProvider.System).CreateDraftAsync(_officer)).Value;
+        _draft = (await new AssessmentStartService(_database, TimeProvider.System).CreateDraftAsync(_officer)).Value!.Summary.Id;
 
         await using var db = _database.CreateDbContext();
         await ShapeAsync(db, _maternity, "Maternity records", Today.AddDays(10), RagStatus.Red);

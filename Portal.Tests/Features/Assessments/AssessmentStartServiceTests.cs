@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data.Assessments;
 using Portal.Data.Policy;
+using Portal.Features;
 using Portal.Features.Assessments;
 using Portal.Tests.TestSupport;
 
@@ -25,14 +26,14 @@ public sealed class AssessmentStartServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_draft_pins_the_current_catalogue_version_and_keeps_what_was_typed_in_a_half_finished_step()
     {
-        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        var id = (await _start.CreateDraftAsync(_officer)).Value!.Summary.Id;
 
         var saved = await _start.SaveSystemAsync(_officer, id, new("  Electronic patient record ", null, null, null, null, null, null, null));
         var draft = (await _start.GetAsync(_officer, id))!;
 
         Assert.True(saved.Succeeded);
-        Assert.False(saved.CanContinue);
-        Assert.Equal("Choose the supplier whose system this is.", saved.Problems["supplier"]);
+        Assert.False(saved.Value!.Complete);
+        Assert.Equal("Choose the supplier whose system this is.", saved.Value.Outstanding["supplier"]);
         Assert.Equal("Electronic patient record", draft.System.SystemName);
         Assert.Equal("2014-05", draft.VersionLabel);
         Assert.Equal(AssessmentStatus.Draft, draft.Status);
@@ -41,17 +42,17 @@ public sealed class AssessmentStartServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_due_date_in_the_past_is_refused_with_a_message_for_that_field()
     {
-        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        var id = (await _start.CreateDraftAsync(_officer)).Value!.Summary.Id;
 
         var saved = await _start.SaveSystemAsync(_officer, id, new("EPR", 1, null, null, null, null, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), null));
 
-        Assert.Equal("The response due date must be today or later.", saved.Problems["responseDueDate"]);
+        Assert.Equal("The response due date must be today or later.", saved.Value!.Outstanding["responseDueDate"]);
     }
 
     [Fact]
     public async Task Scope_lists_the_requirements_that_apply_with_their_reasons()
     {
-        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        var id = (await _start.CreateDraftAsync(_officer)).Value!.Summary.Id;
         await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Upgrade);
         await _start.SaveConditionsAsync(_officer, id, ScopeConditions.ConfidentialPatientData);
 
@@ -65,7 +66,7 @@ public sealed class AssessmentStartServiceTests : IAsyncLifetime
     [Fact]
     public async Task Taking_a_requirement_out_needs_a_justification_and_survives_a_change_of_conditions()
     {
-        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        var id = (await _start.CreateDraftAsync(_officer)).Value!.Summary.Id;
         await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Procure);
         await _start.SaveConditionsAsync(_officer, id, ScopeConditions.None);
 
@@ -74,8 +75,8 @@ public sealed class AssessmentStartServiceTests : IAsyncLifetime
         await _start.SaveConditionsAsync(_officer, id, ScopeConditions.AnonymousUse);
         var c7 = (await _start.GetAsync(_officer, id))!.Scope.Single(r => r.Code == "C.7");
 
-        Assert.False(unjustified.Succeeded);
-        Assert.Contains("justification", unjustified.Problems.Keys);
+        Assert.Equal(OutcomeKind.Invalid, unjustified.Kind);
+        Assert.Equal("justification", unjustified.Field);
         Assert.True(justified.Succeeded);
         Assert.False(c7.InScope);
         Assert.Equal("The system offers no API to third parties beyond the trust.", c7.ExclusionJustification);
@@ -84,7 +85,7 @@ public sealed class AssessmentStartServiceTests : IAsyncLifetime
     [Fact]
     public async Task The_officer_can_add_a_requirement_that_scoping_left_out()
     {
-        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        var id = (await _start.CreateDraftAsync(_officer)).Value!.Summary.Id;
         await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Procure);
         await _start.SaveConditionsAsync(_officer, id, ScopeConditions.None);
 
@@ -93,18 +94,19 @@ public sealed class AssessmentStartServiceTests : IAsyncLifetime
 
         Assert.True(added.Succeeded);
         Assert.Contains((await _start.GetAsync(_officer, id))!.Scope, r => r.Code == "P.8" && r.AddedByOfficer && r.InScope);
-        Assert.False(unknown.Succeeded);
+        Assert.Equal(OutcomeKind.Invalid, unknown.Kind);
+        Assert.Equal("add", unknown.Field);
     }
 
     [Fact]
     public async Task Confirming_an_incomplete_start_lists_what_is_missing()
     {
-        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        var id = (await _start.CreateDraftAsync(_officer)).Value!.Summary.Id;
         await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Develop);
 
         var confirmed = await _start.ConfirmAsync(_officer, id);
 
-        Assert.False(confirmed.Succeeded);
+        Assert.Equal(OutcomeKind.Invalid, confirmed.Kind);
         Assert.Contains("Enter the name of the system.", confirmed.Problems["confirm"], StringComparison.Ordinal);
         Assert.Contains("significant business function", confirmed.Problems["confirm"], StringComparison.Ordinal);
     }
@@ -127,25 +129,30 @@ public sealed class AssessmentStartServiceTests : IAsyncLifetime
         var supplier = await TestCallers.ForAsync(_database, TestCallers.Supplier);
         var ccio = await TestCallers.ForAsync(_database, TestCallers.Ccio);
 
-        await Assert.ThrowsAsync<AccessDeniedException>(() => _start.CreateDraftAsync(supplier));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => _start.CreateDraftAsync(ccio));
+        var bySupplier = await _start.CreateDraftAsync(supplier);
+        var byCcio = await _start.CreateDraftAsync(ccio);
+
+        Assert.Equal(OutcomeKind.Forbidden, bySupplier.Kind);
+        Assert.Equal(OutcomeKind.Forbidden, byCcio.Kind);
+        await using var db = _database.CreateDbContext();
+        Assert.False(await db.Assessments.AnyAsync());
     }
 
     [Fact]
     public async Task An_officer_of_another_organisation_cannot_read_or_change_the_draft()
     {
-        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        var id = (await _start.CreateDraftAsync(_officer)).Value!.Summary.Id;
         var other = await TestCallers.ForAsync(_database, TestCallers.OtherOfficer);
 
         Assert.Null(await _start.GetAsync(other, id));
-        Assert.False((await _start.SaveRouteAsync(other, id, AssessmentRoute.Upgrade)).Succeeded);
+        Assert.Equal(OutcomeKind.NotFound, (await _start.SaveRouteAsync(other, id, AssessmentRoute.Upgrade)).Kind);
         Assert.Null((await _start.GetAsync(_officer, id))!.Route);
     }
 
     [Fact]
     public async Task Each_change_to_a_draft_is_audited_with_before_and_after_and_an_unchanged_save_is_not()
     {
-        var id = (await _start.CreateDraftAsync(_officer)).Value;
+        var id = (await _start.CreateDraftAsync(_officer)).Value!.Summary.Id;
 
         await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Develop);
         await _start.SaveRouteAsync(_officer, id, AssessmentRoute.Develop);

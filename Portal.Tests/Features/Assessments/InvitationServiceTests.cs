@@ -56,7 +56,7 @@ public sealed class InvitationServiceTests : IAsyncLifetime
     [Fact]
     public async Task An_unconfirmed_draft_cannot_be_sent_to_a_supplier()
     {
-        var id = (await new AssessmentStartService(_database, TimeProvider.System).CreateDraftAsync(_officer)).Value;
+        var id = (await new AssessmentStartService(_database, TimeProvider.System).CreateDraftAsync(_officer)).Value!.Summary.Id;
 
         var invited = await _invitations.InviteAsync(_officer, id, "sam.okafor@acme-clinical.example");
 

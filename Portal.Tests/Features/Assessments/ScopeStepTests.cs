@@ -23,7 +23,7 @@ public sealed class ScopeStepTests : ComponentTestBase
     {
         var officer = await SignInAsync(TestCallers.Officer);
         var start = Services.GetRequiredService<AssessmentStartService>();
-        var id = (await start.CreateDraftAsync(officer)).Value;
+        var id = (await start.CreateDraftAsync(officer)).Value!.Summary.Id;
         await start.SaveRouteAsync(officer, id, AssessmentRoute.Procure);
         await start.SaveConditionsAsync(officer, id, ScopeConditions.ConfidentialPatientData);
         var before = await StateAsync(id);
@@ -40,7 +40,7 @@ public sealed class ScopeStepTests : ComponentTestBase
     {
         var officer = await SignInAsync(TestCallers.Officer);
         var start = Services.GetRequiredService<AssessmentStartService>();
-        var id = (await start.CreateDraftAsync(officer)).Value;
+        var id = (await start.CreateDraftAsync(officer)).Value!.Summary.Id;
         await start.SaveRouteAsync(officer, id, AssessmentRoute.Upgrade);
         await using (var db = Database.CreateDbContext())
         {

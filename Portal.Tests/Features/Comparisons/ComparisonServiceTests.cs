@@ -130,7 +130,7 @@ public sealed class ComparisonServiceTests : IAsyncLifetime
     public async Task Withdrawn_and_draft_bids_are_left_out_and_named()
     {
         var withdrawn = await TestAssessments.InvitedAsync(_database, _officer, _brightwater.Email, _brightwater.SupplierName!);
-        Assert.True((await new AssessmentService(_database, TimeProvider.System).WithdrawAsync(_officer, withdrawn, "The supplier withdrew its bid.")).Succeeded);
+        Assert.True((await new AssessmentService(_database, TimeProvider.System).WithdrawAsync(_officer, withdrawn, "The supplier withdrew its bid.", new Portal.Features.ReadVersion(null, Any: true))).Succeeded);
         var draft = await TestAssessments.ConfirmedAsync(_database, _officer);
 
         var comparison = await CompareAsync();

@@ -348,7 +348,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
     public async Task A_withdrawn_assessment_is_counted_by_status_but_nothing_on_it_is_listed_as_due()
     {
         var id = await _journey.SubmittedAsync(_officer, _supplier, beforeSubmit: id => AddEvidenceAsync(id, Must, "Gone", Today.AddDays(-50), Today.AddDays(-1)));
-        Assert.True((await new Portal.Features.Assessments.AssessmentService(_database, TimeProvider.System).WithdrawAsync(_officer, id, "The procurement was cancelled.")).Succeeded);
+        Assert.True((await new Portal.Features.Assessments.AssessmentService(_database, TimeProvider.System).WithdrawAsync(_officer, id, "The procurement was cancelled.", new Portal.Features.ReadVersion(null, Any: true))).Succeeded);
 
         var dashboard = await Dashboards.GetAsync(_officer);
 

@@ -113,7 +113,7 @@ public sealed partial class UnmetMustConsistencyTests : ComponentTestBase
         states["sign-off void"] = voided;
 
         var withdrawn = await journey.SubmittedAsync(officer, supplier, answer: Mixed);
-        Assert.True((await new AssessmentService(Database, TimeProvider.System).WithdrawAsync(officer, withdrawn, "The trust chose another route.")).Succeeded);
+        Assert.True((await new AssessmentService(Database, TimeProvider.System).WithdrawAsync(officer, withdrawn, "The trust chose another route.", new Portal.Features.ReadVersion(null, Any: true))).Succeeded);
         states["withdrawn"] = withdrawn;
 
         await SignInAsync(TestCallers.Officer);

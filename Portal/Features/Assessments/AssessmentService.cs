@@ -187,6 +187,12 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     public async Task<Overview?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await OverviewAsync(db, caller, assessmentId, cancellationToken);
+    }
+
+    /// <summary>The overview as the caller may see it, read in the caller's unit of work (a command returns it fresh after its save).</summary>
+    internal static async Task<Overview?> OverviewAsync(PortalDbContext db, Caller caller, int assessmentId, CancellationToken cancellationToken)
+    {
         var assessment = await db.Assessments.AsNoTracking().VisibleTo(caller)
             .Include(a => a.Functions).Include(a => a.Invitations)
             .AsSplitQuery()
@@ -229,37 +235,59 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
             assessment.ConcurrencyStamp);
     }
 
-    public async Task<CommandResult> WithdrawAsync(Caller caller, int assessmentId, string? reason, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Withdraws an assessment for good, with the reason the supplier will see. <paramref name="read"/> is the version
+    /// of the assessment the officer decided on: withdrawing cannot be undone, so it must be named, and a change made
+    /// since (an answer submitted, a decision recorded) makes the outcome stale rather than being passed over.
+    /// </summary>
+    public async Task<Outcome<Overview>> WithdrawAsync(Caller caller, int assessmentId, string? reason, ReadVersion read, CancellationToken cancellationToken = default)
     {
-        var why = reason?.Trim();
-        if (string.IsNullOrEmpty(why) || why.Length < 10)
-        {
-            return CommandResult.Refused("Give the reason for withdrawing the assessment (at least 10 characters); the supplier will see it.", "reason");
-        }
-
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var assessment = await db.Assessments.VisibleTo(caller).SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
-        if (assessment is null || !AssessmentVisibility.IsOfficerOf(caller, assessment))
+        if (assessment is null)
         {
-            return CommandResult.Refused("Only a procurement officer of the assessing organisation can withdraw it.");
+            return NotFound(assessmentId);
         }
 
-        var decision = AssessmentWorkflow.Decide(assessment.Status, WorkflowAction.Withdraw, caller.Roles);
-        if (!decision.Allowed)
+        if (!AssessmentVisibility.IsOfficerOf(caller, assessment))
         {
-            return CommandResult.Refused(decision.Refusal!);
+            return Outcome.Forbidden("Only a procurement officer of the assessing organisation can withdraw it.");
+        }
+
+        var why = TypedText.Tidy(reason, 2000);
+        if (why is null || why.Length < 10)
+        {
+            return Outcome.Invalid("Give the reason for withdrawing the assessment (at least 10 characters); the supplier will see it.", "reason");
+        }
+
+        if (!read.Permits(assessment.ConcurrencyStamp, somethingToLose: true))
+        {
+            return Outcome.Stale(Changed(assessment));
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var before = assessment.Status;
-        assessment.Status = decision.To!.Value;
+        var moved = await AssessmentTransitions.ApplyAsync(db, caller, assessment, WorkflowAction.Withdraw, now, read,
+            _ => $"Withdrew {assessment.Reference}: {why}", auditAction: "AssessmentWithdrawn", cancellationToken: cancellationToken);
+        if (!moved.Succeeded)
+        {
+            return moved.AsRefusal();
+        }
+
         assessment.WithdrawnReason = why;
-        assessment.Touch(now);
-        AuditTrail.Record(db, caller, now, "AssessmentWithdrawn", nameof(Assessment), assessment.Reference, $"Withdrew {assessment.Reference}: {why}",
-            AssessmentWorkflow.StatusName(before), AssessmentWorkflow.StatusName(assessment.Status), assessment.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        return CommandResult.Done($"{assessment.Reference} is withdrawn.");
+        if (await db.SaveCommandAsync($"{assessment.Reference} changed while you were withdrawing it. Look at it again before you decide.", cancellationToken) is { } stale)
+        {
+            return stale;
+        }
+
+        return Outcome.Done((await OverviewAsync(db, caller, assessmentId, cancellationToken))!, $"{assessment.Reference} is withdrawn.");
     }
+
+    /// <summary>The one answer for an assessment that does not exist and one the caller may not see, so nothing leaks.</summary>
+    internal static Refusal NotFound(int assessmentId) =>
+        Outcome.NotFound($"Assessment {assessmentId} does not exist, or you may not see it.");
+
+    private static string Changed(Assessment assessment) =>
+        $"{assessment.Reference} changed since you opened it (it is now {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}). Look at it again before you decide.";
 
     /// <summary>
     /// The assessments whose reference, system name, supplier name or procurement reference matches what was typed.

@@ -51,15 +51,20 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         IReadOnlyList<SupplierOption> Suppliers,
         IReadOnlyList<(StartStep Step, string Message)> Outstanding);
 
-    public async Task<CommandResult<int>> CreateDraftAsync(Caller caller, CancellationToken cancellationToken = default)
+    /// <summary>Starts a draft on the current catalogue version; gives back its overview, as the caller now sees it.</summary>
+    public async Task<Outcome<AssessmentService.Overview>> CreateDraftAsync(Caller caller, CancellationToken cancellationToken = default)
     {
-        RequireOfficer(caller);
+        if (!IsOfficer(caller))
+        {
+            return Outcome.Forbidden(OfficersOnly);
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var versionId = await PolicyCatalogueService.CurrentVersionIdAsync(db, cancellationToken);
         if (versionId is null)
         {
-            return new CommandResult<int>(false, 0, "No version of the policy catalogue is published yet; ask an administrator to publish one.");
+            return Outcome.Conflict("No version of the policy catalogue is published yet; ask an administrator to publish one.");
         }
 
         var assessment = new Assessment
@@ -72,25 +77,34 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             StartStepReached = (int)StartStep.Route,
         };
         db.Assessments.Add(assessment);
-        await db.SaveChangesAsync(cancellationToken);
-        AuditTrail.Record(db, caller, now, "AssessmentDraftStarted", nameof(Assessment), assessment.Reference,
-            $"Started a draft assessment {assessment.Reference}.", assessmentId: assessment.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        return new CommandResult<int>(true, assessment.Id);
+        if (await SaveNewAsync(db, caller, now, assessment, "AssessmentDraftStarted", () => $"Started a draft assessment {assessment.Reference}.", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        return Outcome.Done((await AssessmentService.OverviewAsync(db, caller, assessment.Id, cancellationToken))!);
     }
 
     /// <summary>
     /// Starts the assessment of a competing bid: a new draft under the same procurement reference with the same
-    /// route, conditions, functions and scope decisions, waiting only for the other supplier to be chosen.
+    /// route, conditions, functions and scope decisions, waiting only for the other supplier to be chosen. Gives back
+    /// the new draft's id.
     /// </summary>
-    public async Task<CommandResult<int>> StartCompetingBidAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    public async Task<Outcome<int>> StartCompetingBidAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var source = await LoadOwnAsync(db, caller, assessmentId, tracking: false, cancellationToken);
-        if (source is null || source.StartConfirmedAt is null || string.IsNullOrEmpty(source.ProcurementReference))
+        var loaded = await LoadOwnAsync(db, caller, assessmentId, tracking: false, cancellationToken);
+        if (!loaded.Succeeded)
         {
-            return new(false, 0, "Only a confirmed assessment with a procurement reference can be copied for a competing bid.");
+            return loaded.AsRefusal();
+        }
+
+        var source = loaded.Value!;
+
+        if (source!.StartConfirmedAt is null || string.IsNullOrEmpty(source.ProcurementReference))
+        {
+            return Outcome.Conflict("Only a confirmed assessment with a procurement reference can be copied for a competing bid.");
         }
 
         var copy = new Assessment
@@ -123,21 +137,30 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             }).ToList(),
         };
         db.Assessments.Add(copy);
-        await db.SaveChangesAsync(cancellationToken);
-        AuditTrail.Record(db, caller, now, "CompetingBidStarted", nameof(Assessment), copy.Reference,
-            $"Started {copy.Reference} for a competing bid under {copy.ProcurementReference}, copied from {source.Reference}.", assessmentId: copy.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        return new(true, copy.Id);
+        if (await SaveNewAsync(db, caller, now, copy, "CompetingBidStarted",
+            () => $"Started {copy.Reference} for a competing bid under {copy.ProcurementReference}, copied from {source.Reference}.", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        return Outcome.Done(copy.Id);
     }
 
     public async Task<StartDraft?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: false, cancellationToken);
-        if (assessment is null)
+        if (!IsOfficer(caller))
         {
             return null;
         }
+
+        var loaded = await LoadOwnAsync(db, caller, assessmentId, tracking: false, cancellationToken);
+        if (!loaded.Succeeded)
+        {
+            return null;
+        }
+
+        var assessment = loaded.Value!;
 
         var version = await db.FrameworkVersions.AsNoTracking().Where(v => v.Id == assessment.FrameworkVersionId)
             .Select(v => new { v.Label, Framework = v.PolicyFramework!.Name }).SingleAsync(cancellationToken);
@@ -170,7 +193,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             AssessmentStartRules.AllProblems(assessment, today));
     }
 
-    public Task<StepOutcome> SaveRouteAsync(Caller caller, int assessmentId, AssessmentRoute route, CancellationToken cancellationToken = default) =>
+    public Task<Outcome<StepCheck>> SaveRouteAsync(Caller caller, int assessmentId, AssessmentRoute route, CancellationToken cancellationToken = default) =>
         SaveStepAsync(caller, assessmentId, StartStep.Route, rescope: true, a =>
         {
             if (a.Route != route)
@@ -180,7 +203,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             }
         }, cancellationToken);
 
-    public Task<StepOutcome> SaveSystemAsync(Caller caller, int assessmentId, SystemDetails details, CancellationToken cancellationToken = default) =>
+    public Task<Outcome<StepCheck>> SaveSystemAsync(Caller caller, int assessmentId, SystemDetails details, CancellationToken cancellationToken = default) =>
         SaveStepAsync(caller, assessmentId, StartStep.System, rescope: false, a =>
         {
             a.SystemName = TypedText.Tidy(details.SystemName, 200) ?? string.Empty;
@@ -193,7 +216,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             a.ContractDate = details.ContractDate;
         }, cancellationToken);
 
-    public Task<StepOutcome> SaveConditionsAsync(Caller caller, int assessmentId, ScopeConditions conditions, CancellationToken cancellationToken = default) =>
+    public Task<Outcome<StepCheck>> SaveConditionsAsync(Caller caller, int assessmentId, ScopeConditions conditions, CancellationToken cancellationToken = default) =>
         SaveStepAsync(caller, assessmentId, StartStep.Conditions, rescope: true, a =>
         {
             if (a.Conditions != conditions || !a.ConditionsConfirmed)
@@ -205,7 +228,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         }, cancellationToken);
 
     /// <summary>Replaces the list of significant functions; blank rows are dropped, so a half-typed row costs nothing.</summary>
-    public Task<StepOutcome> SaveFunctionsAsync(Caller caller, int assessmentId, IReadOnlyList<FunctionInput> functions, CancellationToken cancellationToken = default) =>
+    public Task<Outcome<StepCheck>> SaveFunctionsAsync(Caller caller, int assessmentId, IReadOnlyList<FunctionInput> functions, CancellationToken cancellationToken = default) =>
         SaveStepAsync(caller, assessmentId, StartStep.Functions, rescope: false, a =>
         {
             var kept = functions.Where(f => !string.IsNullOrWhiteSpace(f.Name)).Take(AssessmentStartRules.MaxFunctions).ToList();
@@ -222,24 +245,25 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
     /// Works out the scope of a draft whose scope was never worked out (one started before scoping followed each change
     /// of route and conditions). A deliberate action the officer asks for; opening the scope step never writes.
     /// </summary>
-    public async Task<StepOutcome> RefreshScopeAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    public async Task<Outcome> RefreshScopeAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: true, cancellationToken);
-        if (assessment is null || assessment.Status != AssessmentStatus.Draft)
+        var loaded = await LoadDraftAsync(db, caller, assessmentId, cancellationToken);
+        if (!loaded.Succeeded)
         {
-            return StepOutcome.Refused("This assessment is not a draft of your organisation's.");
+            return loaded.AsRefusal();
         }
+
+        var assessment = loaded.Value!;
 
         if (assessment.Route is null)
         {
-            return StepOutcome.Refused("Choose the route first.");
+            return Outcome.Conflict("Choose the route first.");
         }
 
         await ApplyScopeAsync(db, assessment, cancellationToken);
         assessment.Touch(clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(cancellationToken);
-        return StepOutcome.Done();
+        return await SaveScopeChangeAsync(db, assessment, cancellationToken);
     }
 
     /// <summary>
@@ -297,12 +321,12 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         assessment.Requirements.AddRange(scope);
     }
 
-    public async Task<StepOutcome> ExcludeAsync(Caller caller, int assessmentId, string code, string? justification, CancellationToken cancellationToken = default)
+    public async Task<Outcome> ExcludeAsync(Caller caller, int assessmentId, string code, string? justification, CancellationToken cancellationToken = default)
     {
         var reason = TypedText.Tidy(justification, 2000);
         if (reason is null || reason.Length < 10)
         {
-            return StepOutcome.Invalid("justification", "Explain in a sentence why this requirement does not apply to the system (at least 10 characters).");
+            return Outcome.Invalid("Explain in a sentence why this requirement does not apply to the system (at least 10 characters).", "justification");
         }
 
         return await ChangeScopeRowAsync(caller, assessmentId, code, (db, a, row, now) =>
@@ -314,7 +338,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         }, cancellationToken);
     }
 
-    public Task<StepOutcome> IncludeAsync(Caller caller, int assessmentId, string code, CancellationToken cancellationToken = default) =>
+    public Task<Outcome> IncludeAsync(Caller caller, int assessmentId, string code, CancellationToken cancellationToken = default) =>
         ChangeScopeRowAsync(caller, assessmentId, code, (db, a, row, now) =>
         {
             row.InScope = true;
@@ -324,26 +348,28 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         }, cancellationToken);
 
     /// <summary>Adds a requirement that scoping did not bring in, because the officer wants it answered all the same.</summary>
-    public async Task<StepOutcome> AddRequirementAsync(Caller caller, int assessmentId, string code, CancellationToken cancellationToken = default)
+    public async Task<Outcome> AddRequirementAsync(Caller caller, int assessmentId, string code, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: true, cancellationToken);
-        if (assessment is null || assessment.Status != AssessmentStatus.Draft)
+        var loaded = await LoadDraftAsync(db, caller, assessmentId, cancellationToken);
+        if (!loaded.Succeeded)
         {
-            return StepOutcome.Refused("This assessment is not a draft of your organisation's.");
+            return loaded.AsRefusal();
         }
+
+        var assessment = loaded.Value!;
 
         var requirement = await db.PolicyRequirements.AsNoTracking()
             .SingleOrDefaultAsync(r => r.FrameworkVersionId == assessment.FrameworkVersionId && r.Code == code.Trim(), cancellationToken);
         if (requirement is null)
         {
-            return StepOutcome.Invalid("add", $"There is no requirement {code} in catalogue version the assessment uses.");
+            return Outcome.Invalid($"There is no requirement {code} in catalogue version the assessment uses.", "add");
         }
 
         if (assessment.Requirements.Any(r => r.Code == requirement.Code))
         {
-            return StepOutcome.Invalid("add", $"{requirement.Code} is already in the list.");
+            return Outcome.Invalid($"{requirement.Code} is already in the list.", "add");
         }
 
         assessment.Requirements.Add(new AssessmentRequirement
@@ -358,28 +384,29 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         assessment.Touch(now);
         AuditTrail.Record(db, caller, now, "RequirementAddedToScope", nameof(Assessment), assessment.Reference,
             $"Added {requirement.Code} to the scope by hand.", assessmentId: assessment.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        return StepOutcome.Done();
+        return await SaveScopeChangeAsync(db, assessment, cancellationToken);
     }
 
-    public Task<StepOutcome> ConfirmScopeAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default) =>
+    public Task<Outcome<StepCheck>> ConfirmScopeAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default) =>
         SaveStepAsync(caller, assessmentId, StartStep.Scope, rescope: false, a => a.ScopeReviewed = a.Requirements.Any(r => r.InScope), cancellationToken);
 
     /// <summary>Completes the start: every step must be complete; the assessment stays a draft until a supplier is invited.</summary>
-    public async Task<StepOutcome> ConfirmAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    public async Task<Outcome> ConfirmAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: true, cancellationToken);
-        if (assessment is null || assessment.Status != AssessmentStatus.Draft)
+        var loaded = await LoadDraftAsync(db, caller, assessmentId, cancellationToken);
+        if (!loaded.Succeeded)
         {
-            return StepOutcome.Refused("This assessment is not a draft of your organisation's.");
+            return loaded.AsRefusal();
         }
+
+        var assessment = loaded.Value!;
 
         var problems = AssessmentStartRules.AllProblems(assessment, DateOnly.FromDateTime(now));
         if (problems.Count > 0)
         {
-            return StepOutcome.Invalid("confirm", string.Join(" ", problems.Select(p => p.Message)));
+            return Outcome.Invalid(string.Join(" ", problems.Select(p => p.Message)), "confirm");
         }
 
         if (assessment.StartConfirmedAt is null)
@@ -390,44 +417,50 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             AuditTrail.Record(db, caller, now, "AssessmentStartConfirmed", nameof(Assessment), assessment.Reference,
                 $"Confirmed {assessment.Reference} for {assessment.SystemName} ({PolicyWording.RouteName(assessment.Route!.Value).ToLowerInvariant()}) with {Counted.Of(inScope, "requirement")} in scope.",
                 after: Counted.Of(inScope, "requirement"), assessmentId: assessment.Id);
-            await db.SaveChangesAsync(cancellationToken);
+            if (await db.SaveCommandAsync(ChangedMeanwhile(assessment), cancellationToken) is { } stale)
+            {
+                return stale;
+            }
         }
 
-        return StepOutcome.Done();
+        return Outcome.Done($"{assessment.Reference} is confirmed.");
     }
 
-    private async Task<StepOutcome> ChangeScopeRowAsync(
+    private async Task<Outcome> ChangeScopeRowAsync(
         Caller caller, int assessmentId, string code, Action<PortalDbContext, Assessment, AssessmentRequirement, DateTime> change, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: true, cancellationToken);
-        if (assessment is null || assessment.Status != AssessmentStatus.Draft)
+        var loaded = await LoadDraftAsync(db, caller, assessmentId, cancellationToken);
+        if (!loaded.Succeeded)
         {
-            return StepOutcome.Refused("This assessment is not a draft of your organisation's.");
+            return loaded.AsRefusal();
         }
+
+        var assessment = loaded.Value!;
 
         var row = assessment.Requirements.SingleOrDefault(r => r.Code == code);
         if (row is null)
         {
-            return StepOutcome.Refused($"{code} is not in this assessment's scope list.");
+            return Outcome.Invalid($"{code} is not in this assessment's scope list.", "code");
         }
 
         change(db, assessment, row, now);
         assessment.Touch(now);
-        await db.SaveChangesAsync(cancellationToken);
-        return StepOutcome.Done();
+        return await SaveScopeChangeAsync(db, assessment, cancellationToken);
     }
 
-    private async Task<StepOutcome> SaveStepAsync(
+    private async Task<Outcome<StepCheck>> SaveStepAsync(
         Caller caller, int assessmentId, StartStep step, bool rescope, Action<Assessment> apply, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var assessment = await LoadOwnAsync(db, caller, assessmentId, tracking: true, cancellationToken);
-        if (assessment is null || assessment.Status != AssessmentStatus.Draft)
+        var loaded = await LoadDraftAsync(db, caller, assessmentId, cancellationToken);
+        if (!loaded.Succeeded)
         {
-            return StepOutcome.Refused("This assessment is not a draft of your organisation's.");
+            return loaded.AsRefusal();
         }
+
+        var assessment = loaded.Value!;
 
         var before = Snapshot(assessment);
         var scopedBy = (assessment.Route, assessment.Conditions);
@@ -452,9 +485,37 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             assessment.StartStepReached = Math.Max(assessment.StartStepReached, (int)step + 1);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        return StepOutcome.Saved(problems);
+        if (await db.SaveCommandAsync(ChangedMeanwhile(assessment), cancellationToken) is { } stale)
+        {
+            return stale;
+        }
+
+        return Outcome.Done(new StepCheck(problems));
     }
+
+    private static async Task<Outcome> SaveScopeChangeAsync(PortalDbContext db, Assessment assessment, CancellationToken cancellationToken) =>
+        await db.SaveCommandAsync(ChangedMeanwhile(assessment), cancellationToken) is { } stale ? stale : Outcome.Done();
+
+    /// <summary>Saves a new assessment, then its audit event, which quotes the reference the first save gave it.</summary>
+    private static async Task<Refusal?> SaveNewAsync(
+        PortalDbContext db, Caller caller, DateTime now, Assessment assessment, string auditAction, Func<string> summary, CancellationToken cancellationToken)
+    {
+        if (await db.SaveCommandAsync("The draft could not be started; try again.", cancellationToken) is { } first)
+        {
+            return first;
+        }
+
+        AuditTrail.Record(db, caller, now, auditAction, nameof(Assessment), assessment.Reference, summary(), assessmentId: assessment.Id);
+        if (await db.SaveCommandAsync("The draft could not be started; try again.", cancellationToken) is { } second)
+        {
+            return second;
+        }
+
+        return null;
+    }
+
+    private static string ChangedMeanwhile(Assessment assessment) =>
+        $"Someone else changed {assessment.Reference} at the same moment. Open it again to see their change, then make yours.";
 
     /// <summary>What the guided start has recorded, in words, for the audit trail's before and after.</summary>
     private static string Snapshot(Assessment a) => string.Join("; ",
@@ -469,32 +530,50 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         $"conditions: {(a.ConditionsConfirmed ? a.Conditions.ToString() : "not answered")}",
         $"functions: {string.Join(" | ", a.Functions.OrderBy(f => f.Order).Select(f => f.Name + (f.Description is null ? "" : $" ({f.Description})")))}");
 
-    private static async Task<Assessment?> LoadOwnAsync(PortalDbContext db, Caller caller, int assessmentId, bool tracking, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller's own assessment, to read or copy: not found when it does not exist or the caller may not see it;
+    /// forbidden when they may see it but are not a procurement officer of the assessing organisation.
+    /// </summary>
+    private static async Task<Outcome<Assessment>> LoadOwnAsync(PortalDbContext db, Caller caller, int assessmentId, bool tracking, CancellationToken cancellationToken)
     {
-        RequireOfficer(caller);
-        var query = db.Assessments.Include(a => a.Functions).Include(a => a.Requirements).Where(a => a.Id == assessmentId && a.NhsOrganisationId == caller.NhsOrganisationId);
-        return await (tracking ? query : query.AsNoTracking()).AsSplitQuery().SingleOrDefaultAsync(cancellationToken);
+        var query = db.Assessments.VisibleTo(caller).Include(a => a.Functions).Include(a => a.Requirements).Where(a => a.Id == assessmentId);
+        var assessment = await (tracking ? query : query.AsNoTracking()).AsSplitQuery().SingleOrDefaultAsync(cancellationToken);
+        if (assessment is null)
+        {
+            return AssessmentService.NotFound(assessmentId);
+        }
+
+        return AssessmentVisibility.IsOfficerOf(caller, assessment) ? Outcome.Done(assessment) : Outcome.Forbidden(OfficersOnly);
     }
 
-    private static void RequireOfficer(Caller caller)
+    /// <summary>The caller's own draft, to change; one that has gone on to the supplier is a conflict.</summary>
+    private static async Task<Outcome<Assessment>> LoadDraftAsync(PortalDbContext db, Caller caller, int assessmentId, CancellationToken cancellationToken)
     {
-        if (!caller.IsInRole(PortalRoles.ProcurementOfficer) || caller.NhsOrganisationId is null)
-        {
-            throw new AccessDeniedException("Only a procurement officer linked to an NHS organisation can start and edit assessments.");
-        }
+        var loaded = await LoadOwnAsync(db, caller, assessmentId, tracking: true, cancellationToken);
+        return loaded is { Succeeded: true, Value: { Status: not AssessmentStatus.Draft } assessment }
+            ? Outcome.Conflict($"{assessment.Reference} is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}, no longer a draft, so its start cannot be changed.")
+            : loaded;
     }
+
+    private const string OfficersOnly = "Only a procurement officer of the assessing NHS organisation can start and edit assessments.";
+
+    private static bool IsOfficer(Caller caller) => caller.IsInRole(PortalRoles.ProcurementOfficer) && caller.NhsOrganisationId is not null;
 }
 
-/// <summary>The result of saving a step: saved (with anything the step still needs), invalid input, or refused.</summary>
-public sealed record StepOutcome(bool Succeeded, IReadOnlyDictionary<string, string> Problems, string? Refusal = null)
+/// <summary>What a step still needs after its save: the field at fault and why, for each. None means the officer may move on.</summary>
+public sealed record StepCheck(IReadOnlyDictionary<string, string> Outstanding)
 {
-    public bool CanContinue => Succeeded && Problems.Count == 0;
+    public bool Complete => Outstanding.Count == 0;
+}
 
-    public static StepOutcome Saved(IReadOnlyDictionary<string, string> problems) => new(true, problems);
-
-    public static StepOutcome Done() => new(true, new Dictionary<string, string>());
-
-    public static StepOutcome Invalid(string field, string message) => new(false, new Dictionary<string, string> { [field] = message });
-
-    public static StepOutcome Refused(string message) => new(false, new Dictionary<string, string>(), message);
+/// <summary>How a step page reads a save's outcome: the step's own problems, or the refusal as one problem.</summary>
+public static class StepOutcomes
+{
+    public static IReadOnlyDictionary<string, string> ProblemsOf(CommandOutcome outcome, string field = "draft") => outcome switch
+    {
+        Outcome<StepCheck> { Succeeded: true, Value: { } check } => check.Outstanding,
+        { Succeeded: true } => new Dictionary<string, string>(),
+        { Problems.Count: > 0 } => outcome.Problems,
+        _ => new Dictionary<string, string> { [field] = outcome.Message ?? "The change was not saved." },
+    };
 }

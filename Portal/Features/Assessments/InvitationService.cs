@@ -69,47 +69,68 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
             details.SystemName, details.Supplier, details.ResponseDueDate, details.Status, details.AcceptedBy, details.AcceptedAt, maySee);
     }
 
-    public async Task<CommandResult<Invitation>> InviteAsync(Caller caller, int assessmentId, string? email, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Invites a supplier account manager by e-mail and gives back the one-time link. The first invitation sends the
+    /// draft to the supplier (Draft to Awaiting supplier, through the one transition method).
+    /// </summary>
+    public async Task<Outcome<Invitation>> InviteAsync(Caller caller, int assessmentId, string? email, CancellationToken cancellationToken = default)
     {
         // E-mail addresses are compared without case; keep them in one case so the database can match them directly.
         var address = email?.Trim().ToLowerInvariant();
         if (string.IsNullOrEmpty(address) || !MailAddress.TryCreate(address, out var parsed) || parsed.Address != address || !address.Contains('.', StringComparison.Ordinal))
         {
-            return new(false, null, "Enter the supplier account manager's e-mail address, like name@supplier.co.uk.");
+            return Outcome.Invalid("Enter the supplier account manager's e-mail address, like name@supplier.co.uk.", "email");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var assessment = await db.Assessments.Include(a => a.Invitations).Include(a => a.Supplier)
+        var assessment = await db.Assessments.VisibleTo(caller).Include(a => a.Invitations).Include(a => a.Supplier)
             .SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
-        if (assessment is null || !AssessmentVisibility.IsOfficerOf(caller, assessment))
+        if (assessment is null)
         {
-            return new(false, null, "Only a procurement officer of the assessing organisation can invite a supplier.");
+            return AssessmentService.NotFound(assessmentId);
+        }
+
+        if (!AssessmentVisibility.IsOfficerOf(caller, assessment))
+        {
+            return Outcome.Forbidden("Only a procurement officer of the assessing organisation can invite a supplier.");
         }
 
         if (assessment.StartConfirmedAt is null || assessment.Supplier is null)
         {
-            return new(false, null, "Finish and confirm the guided start before inviting the supplier.");
+            return Outcome.Conflict("Finish and confirm the guided start before inviting the supplier.");
         }
 
-        if (assessment.Status == AssessmentStatus.Draft)
+        if (assessment.Status is not (AssessmentStatus.Draft or AssessmentStatus.AwaitingSupplier))
         {
-            var decision = AssessmentWorkflow.Decide(assessment.Status, WorkflowAction.InviteSupplier, caller.Roles);
-            if (!decision.Allowed)
-            {
-                return new(false, null, decision.Refusal);
-            }
-
-            assessment.Status = decision.To!.Value;
-        }
-        else if (assessment.Status != AssessmentStatus.AwaitingSupplier)
-        {
-            return new(false, null, $"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}; invitations are sent before the supplier submits.");
+            return Outcome.Conflict($"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}; invitations are sent before the supplier submits.");
         }
 
         if (assessment.Invitations.Any(i => i.Status == InvitationStatus.Pending && string.Equals(i.Email, address, StringComparison.OrdinalIgnoreCase)))
         {
-            return new(false, null, $"{address} already has an invitation waiting to be accepted.");
+            return Outcome.Conflict($"{address} already has an invitation waiting to be accepted.");
+        }
+
+        var summary = $"Invited {address} of {assessment.Supplier.Name} to answer {assessment.Reference}.";
+        var notice = new TransitionNotice(
+            $"{caller.NhsOrganisationName} invites {assessment.Supplier.Name} to answer {assessment.Reference} ({assessment.SystemName}).",
+            "/assessments", null, assessment.SupplierId, Notifications.NotificationService.Suppliers);
+        if (assessment.Status == AssessmentStatus.Draft)
+        {
+            // Nothing the officer read can be lost by inviting, so no version is asked for; the status is checked above and again here.
+            var moved = await AssessmentTransitions.ApplyAsync(db, caller, assessment, WorkflowAction.InviteSupplier, now, ReadVersion.None,
+                _ => summary, _ => [notice], "SupplierInvited", cancellationToken);
+            if (!moved.Succeeded)
+            {
+                return moved.AsRefusal();
+            }
+        }
+        else
+        {
+            assessment.Touch(now);
+            await Notifications.NotificationService.NotifyAsync(db, now, assessment.Id, notice.Text, notice.Link, notice.NhsOrganisationId, notice.SupplierId,
+                notice.Roles, null, cancellationToken);
+            AuditTrail.Record(db, caller, now, "SupplierInvited", nameof(Assessment), assessment.Reference, summary, after: address, assessmentId: assessment.Id);
         }
 
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -121,14 +142,12 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
             InvitedByUserId = caller.UserId,
         };
         assessment.Invitations.Add(invitation);
-        assessment.Touch(now);
-        await Notifications.NotificationService.NotifyAsync(db, now, assessment.Id,
-            $"{caller.NhsOrganisationName} invites {assessment.Supplier.Name} to answer {assessment.Reference} ({assessment.SystemName}).",
-            "/assessments", null, assessment.SupplierId, Notifications.NotificationService.Suppliers, null, cancellationToken);
-        AuditTrail.Record(db, caller, now, "SupplierInvited", nameof(Assessment), assessment.Reference,
-            $"Invited {address} of {assessment.Supplier.Name} to answer {assessment.Reference}.", after: address, assessmentId: assessment.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        return new(true, new Invitation(invitation.Id, address, $"/invitations/{token}"));
+        if (await db.SaveCommandAsync($"Someone else changed {assessment.Reference} at the same moment. Open it again, then send the invitation.", cancellationToken) is { } stale)
+        {
+            return stale;
+        }
+
+        return Outcome.Done(new Invitation(invitation.Id, address, $"/invitations/{token}"), $"Invitation created for {address}.");
     }
 
     /// <summary>Invitations waiting for the signed-in person, matched by their e-mail address.</summary>
@@ -151,11 +170,11 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
     }
 
     /// <summary>Accepts an invitation by its link token (production) or, for the person it was sent to, by id.</summary>
-    public async Task<CommandResult<int>> AcceptAsync(Caller caller, string? token, int? invitationId, CancellationToken cancellationToken = default)
+    public async Task<Outcome<int>> AcceptAsync(Caller caller, string? token, int? invitationId, CancellationToken cancellationToken = default)
     {
         if (!caller.IsInRole(PortalRoles.SupplierAccountManager))
         {
-            return new(false, 0, "Only a supplier account manager can accept an invitation to answer an assessment.");
+            return Outcome.Forbidden("Only a supplier account manager can accept an invitation to answer an assessment.");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -180,12 +199,17 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         if (invitation is { Status: InvitationStatus.Accepted })
         {
             var usedBy = await db.Users.Where(u => u.Id == invitation.AcceptedByUserId).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
-            return new(false, 0, Used(usedBy, invitation.AcceptedAt));
+            return Outcome.Conflict(Used(usedBy, invitation.AcceptedAt));
         }
 
-        if (invitation is null || invitation.Status != InvitationStatus.Pending)
+        if (invitation is null)
         {
-            return new(false, 0, "This invitation is not valid: it may have been accepted already or withdrawn. Ask the procurement officer to invite you again.");
+            return Outcome.NotFound(NotValid);
+        }
+
+        if (invitation.Status != InvitationStatus.Pending)
+        {
+            return Outcome.Conflict(NotValid);
         }
 
         var assessment = invitation.Assessment!;
@@ -197,7 +221,7 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         }
         else if (user.SupplierId != assessment.SupplierId)
         {
-            return new(false, 0, $"This invitation is for {assessment.Supplier!.Name}, and your account acts for another organisation. Ask your portal administrator to check your account.");
+            return Outcome.Forbidden($"This invitation is for {assessment.Supplier!.Name}, and your account acts for another organisation. Ask your portal administrator to check your account.");
         }
 
         invitation.Status = InvitationStatus.Accepted;
@@ -205,9 +229,15 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         invitation.AcceptedByUserId = caller.UserId;
         AuditTrail.Record(db, caller, now, "InvitationAccepted", nameof(Assessment), assessment.Reference,
             $"{caller.DisplayName} accepted the invitation to answer {assessment.Reference} for {assessment.Supplier!.Name}.", assessmentId: assessment.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        return new(true, assessment.Id);
+        if (await db.SaveCommandAsync("This invitation or your account changed at the same moment. Open the link again to see it as it is now.", cancellationToken) is { } stale)
+        {
+            return stale;
+        }
+
+        return Outcome.Done(assessment.Id, $"You can now answer {assessment.Reference}.");
     }
+
+    private const string NotValid = "This invitation is not valid: it may have been accepted already or withdrawn. Ask the procurement officer to invite you again.";
 
     private static string Used(string? by, DateTime? at) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture,
