@@ -158,6 +158,13 @@ public static class ScorecardExports
         // Issuing is the scorecard page's button: a form POST with the page's antiforgery token, answered with the issued PDF.
         group.MapPost("/scorecard/issue", async (int assessmentId, HttpContext http, CallerResolver callers, IssuedScorecardService issuing) =>
         {
+            // The antiforgery middleware only marks a request without the page's token; an endpoint that binds no form refuses it itself.
+            if (http.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is not { IsValid: true })
+            {
+                return Results.Text("The scorecard was not issued: the request did not come from the portal's scorecard page. Open the page and press the button again.",
+                    "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            }
+
             var caller = await callers.ResolveAsync(http.User, http.RequestAborted);
             if (caller is null)
             {
