@@ -183,6 +183,7 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         new("scorecard", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/scorecard", null, VisibleRead),
         new("scorecard csv", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/scorecard.csv", null, VisibleRead),
         new("scorecard pdf", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/scorecard.pdf", null, VisibleRead),
+        new("issue scorecard pdf", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/scorecard.pdf", null, VisibleRead),
         new("timeline", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/timeline", null, VisibleRead),
     ];
 

@@ -54,7 +54,7 @@ public sealed class ApiEndToEndTests : IAsyncLifetime
         Assert.Equal($"OAP-{_assessmentId:D5}", scorecard.GetProperty("assessment").GetString());
         Assert.Contains(scorecard.GetProperty("requirements").EnumerateArray(), r => r.GetProperty("id").GetString() == "P.1" && r.GetProperty("claim").GetString() == "Meets");
 
-        using var pdf = await _supplier.GetAsync($"/api/v1/assessments/{_assessmentId}/scorecard.pdf");
+        using var pdf = await _supplier.PostAsync($"/api/v1/assessments/{_assessmentId}/scorecard.pdf", null);
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
         Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString((await pdf.Content.ReadAsByteArrayAsync())[..5]), StringComparison.Ordinal);
     }

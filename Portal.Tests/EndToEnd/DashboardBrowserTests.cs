@@ -23,7 +23,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
         var id = await journey.SubmittedAsync(officer, supplier, beforeSubmit: id => journey.Workspace.AddLinkAsync(supplier, id, "P.3",
             new EvidenceInput(EvidenceItemKind.TestEnvironment, "Penetration test report", "https://security.acme.example/pentest", today.AddDays(-30), today.AddDays(5))));
         await journey.Reviews.StartAsync(officer, id);
-        await journey.Reviews.DecideAsync(officer, id, await journey.CodesAsync(id), ReviewOutcome.Accepted, null);
+        await journey.Reviews.DecideAsync(officer, id, await journey.CodesAsync(id), ReviewOutcome.Accepted, null, TestVersions.Any);
         var page = await browser.SignedInPageAsync("Olivia Hart");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard", Exact = true }).ClickAsync();

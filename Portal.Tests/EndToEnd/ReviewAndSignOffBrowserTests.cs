@@ -126,9 +126,9 @@ public sealed class ReviewAndSignOffBrowserTests(BrowserFixture browser)
         await Assertions.Expect(Heading(ccio, "How scores are worked out")).ToBeVisibleAsync();
         await BrowserFixture.AssertAccessibleAsync(ccio);
 
-        // The officer downloads the PDF scorecard; the CCIO checks that copy on the verify page.
+        // The officer issues the PDF scorecard with the button (a preview link records nothing); the CCIO checks that copy on the verify page.
         await GoAsync(officer, $"/assessments/{id}/scorecard");
-        var download = await officer.RunAndWaitForDownloadAsync(() => officer.GetByRole(AriaRole.Link, new() { Name = "Download PDF" }).ClickAsync());
+        var download = await officer.RunAndWaitForDownloadAsync(() => officer.GetByRole(AriaRole.Button, new() { Name = "Issue PDF scorecard" }).ClickAsync());
         var pdf = await File.ReadAllBytesAsync((await download.PathAsync())!);
         Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(pdf, 0, 5), StringComparison.Ordinal);
         await GoAsync(ccio, "/scorecards/verify");

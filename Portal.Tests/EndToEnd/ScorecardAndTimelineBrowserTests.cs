@@ -20,7 +20,7 @@ public sealed class ScorecardAndTimelineBrowserTests(BrowserFixture browser)
         var journey = new TestJourney(contexts, Path.Combine(Path.GetTempPath(), "portal-tests", folder));
         var id = await journey.SubmittedAsync(officer, supplier);
         await journey.Reviews.StartAsync(officer, id);
-        await journey.Reviews.DecideAsync(officer, id, (await journey.CodesAsync(id)).Take(10).ToList(), ReviewOutcome.Accepted, null);
+        await journey.Reviews.DecideAsync(officer, id, (await journey.CodesAsync(id)).Take(10).ToList(), ReviewOutcome.Accepted, null, TestVersions.Any);
         return id;
     }
 
@@ -67,7 +67,7 @@ public sealed class ScorecardAndTimelineBrowserTests(BrowserFixture browser)
         var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         using (var scope = browser.App.Services.CreateScope())
         {
-            Assert.NotNull(await scope.ServiceProvider.GetRequiredService<IssuedScorecardService>().IssueAsync(await TestCallers.ForAsync(contexts, TestCallers.Officer), id));
+            Assert.True((await scope.ServiceProvider.GetRequiredService<IssuedScorecardService>().IssueAsync(await TestCallers.ForAsync(contexts, TestCallers.Officer), id)).Succeeded);
         }
 
         var page = await browser.SignedInPageAsync("Olivia Hart");

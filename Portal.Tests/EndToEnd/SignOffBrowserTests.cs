@@ -22,8 +22,8 @@ public sealed class SignOffBrowserTests(BrowserFixture browser)
         var journey = new TestJourney(contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "sign-off-browser-evidence"));
         var id = await journey.SubmittedAsync(officer, supplier);
         await journey.Reviews.StartAsync(officer, id);
-        await journey.Reviews.DecideAsync(officer, id, (await journey.CodesAsync(id)).Where(c => c != "P.3").ToList(), ReviewOutcome.Accepted, null);
-        await journey.Reviews.DecideAsync(officer, id, ["P.3"], ReviewOutcome.Rejected, "The API is not listed anywhere public.");
+        await journey.Reviews.DecideAsync(officer, id, (await journey.CodesAsync(id)).Where(c => c != "P.3").ToList(), ReviewOutcome.Accepted, null, TestVersions.Any);
+        await journey.Reviews.DecideAsync(officer, id, ["P.3"], ReviewOutcome.Rejected, "The API is not listed anywhere public.", TestVersions.Any);
         Assert.True((await journey.Reviews.SendForSignOffAsync(officer, id)).Succeeded);
         return id;
     }

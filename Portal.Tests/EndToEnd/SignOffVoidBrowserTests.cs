@@ -50,7 +50,7 @@ public sealed class SignOffVoidBrowserTests(BrowserFixture browser)
         var ccio = await TestCallers.ForAsync(contexts, TestCallers.Ccio);
         var journey = new TestJourney(contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "sign-off-void-browser"));
         var id = await journey.AwaitingSignOffAsync(officer, supplier);
-        var signed = await journey.SignOffs.DecideAsync(ccio, id, new(SignOffService.Choice.Approve, true, "HL-2026-014", null, null, []));
+        var signed = await journey.SignOffs.DecideAsync(ccio, id, new(SignOffService.Choice.Approve, true, "HL-2026-014", null, null, []), TestVersions.Any);
         Assert.True(signed.Succeeded, signed.Message);
         var answer = (await journey.Workspace.GetAsync(supplier, id))!.Requirements.Single(r => r.Code == "C.4");
         var saved = await journey.Workspace.SaveResponseAsync(supplier, id, "C.4",

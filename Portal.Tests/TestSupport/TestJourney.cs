@@ -65,7 +65,7 @@ public sealed class TestJourney(IDbContextFactory<PortalDbContext> database, str
     {
         var id = await SubmittedAsync(officer, supplier);
         Assert.True((await Reviews.StartAsync(officer, id)).Succeeded);
-        Assert.True((await Reviews.DecideAsync(officer, id, await CodesAsync(id), ReviewOutcome.Accepted, null)).Succeeded);
+        Assert.True((await Reviews.DecideAsync(officer, id, await CodesAsync(id), ReviewOutcome.Accepted, null, TestVersions.Any)).Succeeded);
         var sent = await Reviews.SendForSignOffAsync(officer, id);
         Assert.True(sent.Succeeded, sent.Message);
         return id;

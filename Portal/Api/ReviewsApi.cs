@@ -2,7 +2,6 @@ using System.ComponentModel;
 using Portal.Data.Policy;
 using Portal.Data.Reviews;
 using Portal.Data.SignOffs;
-using Portal.Features.Assessments;
 using Portal.Features.Reviews;
 using Portal.Features.SignOffs;
 
@@ -55,7 +54,7 @@ public static class ReviewsApi
             .InvalidIdProblem().ForbiddenProblem().NotFoundProblem();
         group.MapPost("/review/decisions", DecideAsync).WithName("RecordReviewDecisions").Returns<Review>().WithSummary("Record review decisions (procurement officers)")
             .WithDescription("Records the same decision on one or more requirements while the assessment is under review. Send the assessment's ETag "
-                + "(from GET /api/v1/assessments/{assessmentId}) in If-Match, so the decision is made on the assessment you read.")
+                + "(from GET /api/v1/assessments/{assessmentId} or this review) in If-Match, so the decision is made on the assessment you read. Answers the review as it now is, with its new ETag.")
             .Accepts<DecisionBody>("application/json")
             .ValidationProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem().PreconditionProblems().TooLargeProblem()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(64 * 1024));
@@ -64,74 +63,28 @@ public static class ReviewsApi
             .InvalidIdProblem().ForbiddenProblem().NotFoundProblem();
     }
 
-    private static async Task<IResult> GetReviewAsync(
-        [Description("The assessment's id.")] int assessmentId, HttpContext http, ReviewService reviews, AssessmentService assessments)
+    private static Task<IResult> GetReviewAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, ReviewService reviews) =>
+        reviews.FindAsync(http.Caller(), assessmentId, http.RequestAborted).ToHttp(http, view => new ApiJson<Review>(Map(view), ETags.Of(view.Stamp)));
+
+    private static Task<IResult> DecideAsync([Description("The assessment's id.")] int assessmentId, DecisionBody body, HttpContext http, ReviewService reviews) =>
+        reviews.DecideAsync(http.Caller(), assessmentId, body.Requirements ?? [], body.Outcome, body.Note, http.Request.ReadVersion(), http.RequestAborted)
+            .ToHttp(http, view => new ApiJson<Review>(Map(view), ETags.Of(view.Stamp)));
+
+    private static Task<IResult> GetSignOffAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, SignOffService signOffs) =>
+        signOffs.FindAsync(http.Caller(), assessmentId, http.RequestAborted).ToHttp(http, summary => new ApiJson<SignOffState>(Map(summary), ETags.Of(summary.Stamp)));
+
+    private static SignOffState Map(SignOffService.Summary summary)
     {
-        var caller = http.Caller();
-        var view = await reviews.GetAsync(caller, assessmentId, http.RequestAborted);
-        if (view is null)
-        {
-            return await NotNhsAsync(caller, assessmentId, assessments, http.RequestAborted);
-        }
-
-        return new ApiJson<Review>(Map(view));
-    }
-
-    private static async Task<IResult> DecideAsync(
-        [Description("The assessment's id.")] int assessmentId, DecisionBody body, HttpContext http, ReviewService reviews, AssessmentService assessments)
-    {
-        var caller = http.Caller();
-        var overview = await assessments.GetAsync(caller, assessmentId, http.RequestAborted);
-        if (overview is null)
-        {
-            return ApiProblem.NotFound($"Assessment {assessmentId}");
-        }
-
-        if (!caller.IsInRole(Data.Users.PortalRoles.ProcurementOfficer) || !AssessmentVisibility.IsNhsStaff(caller))
-        {
-            return ApiProblem.Forbidden("Only a procurement officer of the assessing organisation records review decisions.");
-        }
-
-        if (ETags.CheckIfMatch(http.Request, ETags.Of(overview.ConcurrencyStamp), required: true, $"Assessment {assessmentId}") is { } precondition)
-        {
-            return precondition;
-        }
-
-        var result = await reviews.DecideAsync(caller, assessmentId, body.Requirements, body.Outcome, body.Note, overview.ConcurrencyStamp, http.RequestAborted);
-        if (!result.Succeeded)
-        {
-            return result.IsConflict ? ApiProblem.PreconditionFailed($"{result.Message} Read the assessment again, then retry with its new ETag.") : ApiProblem.Refused(result);
-        }
-
-        return new ApiJson<Review>(Map((await reviews.GetAsync(caller, assessmentId, http.RequestAborted))!));
-    }
-
-    private static async Task<IResult> GetSignOffAsync(
-        [Description("The assessment's id.")] int assessmentId, HttpContext http, SignOffService signOffs, AssessmentService assessments)
-    {
-        var caller = http.Caller();
-        var summary = await signOffs.GetAsync(caller, assessmentId, http.RequestAborted);
-        if (summary is null)
-        {
-            return await NotNhsAsync(caller, assessmentId, assessments, http.RequestAborted);
-        }
-
         var latest = summary.Latest;
-        return new ApiJson<SignOffState>(new SignOffState(
+        return new SignOffState(
             summary.AssessmentId, summary.Reference, summary.Status.ToString(), summary.InScope, summary.Accepted, summary.Rejected, summary.OpenClarifications,
             summary.Card.StatusName,
             summary.UnmetMust.Select(u => $"{u.Code}: {u.Result}. {u.Why}").ToList(),
             latest is null ? null : new SignOffRecord(latest.Decision, latest.SignedBy, latest.Role, latest.SignedAt, latest.HazardLogReference, latest.Reasons,
                 latest.Seal, latest.IsVoid, latest.VoidedAt, latest.VoidReason, latest.Conditions.Select(c => new Condition(c.Text, c.Owner, c.DueDate)).ToList(),
                 latest.RedApprovalReason),
-            summary.CanSignOff, summary.WhyNot));
+            summary.CanSignOff, summary.WhyNot);
     }
-
-    /// <summary>The supplier may see the assessment but not the NHS's working; everyone else may not see it at all.</summary>
-    private static async Task<IResult> NotNhsAsync(Portal.Auth.Caller caller, int assessmentId, AssessmentService assessments, CancellationToken cancellationToken) =>
-        await assessments.IsVisibleAsync(caller, assessmentId, cancellationToken)
-            ? ApiProblem.Forbidden("Only NHS staff of the assessing organisation see the review and sign-off.")
-            : ApiProblem.NotFound($"Assessment {assessmentId}");
 
     private static Review Map(ReviewService.ReviewView v) => new(
         v.AssessmentId, v.Reference, v.Status.ToString(), v.Decided, v.Clarifications, v.ReadyForSignOff, v.CanDecide,

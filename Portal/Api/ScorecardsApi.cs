@@ -20,10 +20,16 @@ public static class ScorecardsApi
             .WithDescription("A row per requirement: assessment, framework, version, generated_at, id, section, title, obligation, weight, claim, decision, result, credit, explanation.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .InvalidIdProblem().NotFoundProblem();
-        group.MapGet("/scorecard.pdf", PdfAsync).WithName("GetScorecardPdf").WithSummary("Issue the scorecard as a PDF")
-            .WithDescription("Issues a tagged A4 PDF scorecard with a verification code on every page, and records it as issued (anyone signed in can verify it at /scorecards/verify).")
+        group.MapGet("/scorecard.pdf", PreviewAsync).WithName("GetScorecardPdf").WithSummary("Preview the scorecard as a PDF")
+            .WithDescription("A preview of the tagged A4 PDF scorecard. It records nothing: it has no verification code, says on every page that it was not issued, "
+                + "and cannot be verified. To issue a scorecard, POST to this address.")
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
             .InvalidIdProblem().NotFoundProblem();
+        group.MapPost("/scorecard.pdf", IssueAsync).WithName("IssueScorecardPdf").WithSummary("Issue the scorecard as a PDF")
+            .WithDescription("Issues a tagged A4 PDF scorecard with a verification code on every page, records it as issued with an audit event, and answers with the PDF "
+                + "(its ETag is the start of the code). Anyone signed in can verify it at /scorecards/verify. Each POST issues a new scorecard.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+            .InvalidIdProblem().NotFoundProblem().ConflictProblem();
     }
 
     private static Task<IResult> JsonAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, ScorecardService scorecards) =>
@@ -47,17 +53,17 @@ public static class ScorecardsApi
         return result;
     }
 
-    private static async Task<IResult> PdfAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, IssuedScorecardService issuing)
-    {
-        var issued = await issuing.IssueAsync(http.Caller(), assessmentId, http.RequestAborted);
-        if (issued is null)
-        {
-            return NotFound(assessmentId);
-        }
+    private static async Task<IResult> PreviewAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, IssuedScorecardService issuing) =>
+        await issuing.PreviewAsync(http.Caller(), assessmentId, http.RequestAborted) is { } preview
+            ? TypedResults.File(preview.Content, "application/pdf", preview.FileName)
+            : NotFound(assessmentId);
 
-        http.Response.Headers.ETag = $"\"{issued.VerificationCode[..32]}\"";
-        return TypedResults.File(issued.Content, "application/pdf", issued.FileName);
-    }
+    private static Task<IResult> IssueAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, IssuedScorecardService issuing) =>
+        issuing.IssueAsync(http.Caller(), assessmentId, http.RequestAborted).ToHttp(http, issued =>
+        {
+            http.Response.Headers.ETag = $"\"{issued.VerificationCode[..32]}\"";
+            return TypedResults.File(issued.Content, "application/pdf", issued.FileName);
+        });
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(int assessmentId) =>
         ApiProblem.NotFound($"A scorecard for assessment {assessmentId} (it has one once its route is chosen)");

@@ -37,6 +37,17 @@ public sealed class AssessmentIsolationHttpTests : IAsyncLifetime
 
     private async Task<HttpClient> ClientAsync(string who, string role) => _factory.ClientFor(await _factory.DemoUserIdAsync(who), role);
 
+    /// <summary>Presses the scorecard page's "Issue PDF scorecard" button: its form posts with the page's antiforgery token.</summary>
+    private async Task<HttpResponseMessage> IssueThroughThePageAsync(HttpClient client)
+    {
+        var page = await client.GetStringAsync($"/assessments/{_assessmentId}/scorecard");
+        var form = System.Text.RegularExpressions.Regex.Match(page,
+            "<form method=\"post\" action=\"(?<action>[^\"]+)\"[^>]*data-testid=\"issue-scorecard\"[^>]*>\\s*<input type=\"hidden\" name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]+)\"");
+        Assert.True(form.Success, "The scorecard page has no issue form with an antiforgery token.");
+        return await client.PostAsync(form.Groups["action"].Value,
+            new FormUrlEncodedContent([new(form.Groups["name"].Value, System.Net.WebUtility.HtmlDecode(form.Groups["value"].Value))]));
+    }
+
     public static TheoryData<string, string> Outsiders => new()
     {
         { TestCallers.OtherSupplier, PortalRoles.SupplierAccountManager },
@@ -127,7 +138,7 @@ public sealed class AssessmentIsolationHttpTests : IAsyncLifetime
         using var ccio = await ClientAsync(TestCallers.Ccio, PortalRoles.CcioReviewer);
         using var outsider = await ClientAsync(TestCallers.OtherSupplier, PortalRoles.SupplierAccountManager);
 
-        using var pdf = await ccio.GetAsync($"/assessments/{_assessmentId}/scorecard.pdf");
+        using var pdf = await IssueThroughThePageAsync(ccio);
         await using var db = await _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         var code = await db.IssuedScorecards.Where(s => s.AssessmentId == _assessmentId).Select(s => s.VerificationCode).SingleAsync();
         using var sealedContent = await ccio.GetAsync($"/scorecards/issued/{code}.json");
@@ -139,6 +150,35 @@ public sealed class AssessmentIsolationHttpTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, sealedContent.StatusCode);
         Assert.Contains(SystemName, await sealedContent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Following_the_pdf_link_records_nothing_and_issuing_needs_the_pages_antiforgery_token()
+    {
+        using var ccio = await ClientAsync(TestCallers.Ccio, PortalRoles.CcioReviewer);
+        var contexts = _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        async Task<(int Issued, int Events)> CountAsync()
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            return (await db.IssuedScorecards.CountAsync(), await db.AuditEvents.CountAsync(e => e.Action == "ScorecardIssued"));
+        }
+
+        var before = await CountAsync();
+        using var preview = await ccio.GetAsync($"/assessments/{_assessmentId}/scorecard.pdf");
+        using var preview2 = await ccio.GetAsync($"/assessments/{_assessmentId}/scorecard.pdf");
+        var afterPreviews = await CountAsync();
+        using var forged = await ccio.PostAsync($"/assessments/{_assessmentId}/scorecard/issue", new FormUrlEncodedContent([]));
+        var afterForged = await CountAsync();
+        using var issued = await IssueThroughThePageAsync(ccio);
+        var afterIssue = await CountAsync();
+
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Equal("application/pdf", preview.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(before, afterPreviews);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(before, afterForged);
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        Assert.Equal((before.Issued + 1, before.Events + 1), afterIssue);
     }
 
     [Fact]

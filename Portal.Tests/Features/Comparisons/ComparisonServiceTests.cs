@@ -34,10 +34,10 @@ public sealed class ComparisonServiceTests : IAsyncLifetime
         _acmeBid = await journey.SubmittedAsync(_officer, _acme);
         _brightwaterBid = await journey.SubmittedAsync(_officer, _brightwater, ScopeConditions.None);
         await journey.Reviews.StartAsync(_officer, _acmeBid);
-        await journey.Reviews.DecideAsync(_officer, _acmeBid, (await journey.CodesAsync(_acmeBid)).Where(c => c != "P.3").ToList(), ReviewOutcome.Accepted, null);
-        await journey.Reviews.DecideAsync(_officer, _acmeBid, ["P.3"], ReviewOutcome.Rejected, "The API is not listed anywhere public.");
+        await journey.Reviews.DecideAsync(_officer, _acmeBid, (await journey.CodesAsync(_acmeBid)).Where(c => c != "P.3").ToList(), ReviewOutcome.Accepted, null, TestVersions.Any);
+        await journey.Reviews.DecideAsync(_officer, _acmeBid, ["P.3"], ReviewOutcome.Rejected, "The API is not listed anywhere public.", TestVersions.Any);
         await journey.Reviews.StartAsync(_officer, _brightwaterBid);
-        await journey.Reviews.DecideAsync(_officer, _brightwaterBid, await journey.CodesAsync(_brightwaterBid), ReviewOutcome.Accepted, null);
+        await journey.Reviews.DecideAsync(_officer, _brightwaterBid, await journey.CodesAsync(_brightwaterBid), ReviewOutcome.Accepted, null, TestVersions.Any);
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();

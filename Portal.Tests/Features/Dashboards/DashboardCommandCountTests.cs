@@ -66,11 +66,11 @@ public sealed class DashboardCommandCountTests : IAsyncLifetime
         var ids = new[] { await UnderReviewAsync(), await UnderReviewAsync(), await UnderReviewAsync() };
         await CommandsForOneVisitAsync();
         var fresh = await CommandsForOneVisitAsync();
-        await _journey.Reviews.DecideAsync(_officer, ids[0], ["P.3"], ReviewOutcome.Accepted, null);
+        await _journey.Reviews.DecideAsync(_officer, ids[0], ["P.3"], ReviewOutcome.Accepted, null, TestVersions.Any);
         var oneStale = await CommandsForOneVisitAsync();
         foreach (var id in ids)
         {
-            await _journey.Reviews.DecideAsync(_officer, id, ["P.3"], ReviewOutcome.Rejected, "The API is not published.");
+            await _journey.Reviews.DecideAsync(_officer, id, ["P.3"], ReviewOutcome.Rejected, "The API is not published.", TestVersions.Any);
         }
 
         var threeStale = await CommandsForOneVisitAsync();

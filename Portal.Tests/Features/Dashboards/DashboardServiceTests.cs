@@ -46,7 +46,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
     private async Task<int> AllAcceptedAsync(Func<string, ResponseDraft?>? answer = null, Func<int, Task>? beforeSubmit = null)
     {
         var id = await UnderReviewAsync(answer, beforeSubmit);
-        Assert.True((await _journey.Reviews.DecideAsync(_officer, id, await _journey.CodesAsync(id), ReviewOutcome.Accepted, null)).Succeeded);
+        Assert.True((await _journey.Reviews.DecideAsync(_officer, id, await _journey.CodesAsync(id), ReviewOutcome.Accepted, null, TestVersions.Any)).Succeeded);
         return id;
     }
 
@@ -107,7 +107,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
     {
         await _journey.AwaitingSignOffAsync(_officer, _supplier);
         var red = await UnderReviewAsync();
-        await _journey.Reviews.DecideAsync(_officer, red, [Must], ReviewOutcome.Rejected, "The API is not published.");
+        await _journey.Reviews.DecideAsync(_officer, red, [Must], ReviewOutcome.Rejected, "The API is not published.", TestVersions.Any);
 
         var dashboard = await Dashboards.GetAsync(_officer);
 
@@ -128,7 +128,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
             await AllAcceptedAsync(beforeSubmit: id => AddEvidenceAsync(id, Must, "Old certificate", Today.AddYears(-2), Today.AddDays(-1))),
         };
         var rejected = await UnderReviewAsync();
-        await _journey.Reviews.DecideAsync(_officer, rejected, [Must], ReviewOutcome.Rejected, "The API is not published.");
+        await _journey.Reviews.DecideAsync(_officer, rejected, [Must], ReviewOutcome.Rejected, "The API is not published.", TestVersions.Any);
         ids.Add(rejected);
         var scorecards = new Portal.Features.Scorecards.ScorecardService(_database, _clock);
         var expected = new List<(AssessmentStatus, RagStatus?)>();
@@ -210,7 +210,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         var id = await AllAcceptedAsync();
         Assert.Equal(1, (await Dashboards.GetAsync(_officer)).CountOf(RagStatus.Green));
 
-        await _journey.Reviews.DecideAsync(_officer, id, [Must], ReviewOutcome.Rejected, "The API is not published.");
+        await _journey.Reviews.DecideAsync(_officer, id, [Must], ReviewOutcome.Rejected, "The API is not published.", TestVersions.Any);
         var stale = await StoredScoreAsync(id);
         var dashboard = await Dashboards.GetAsync(_officer);
 
@@ -225,7 +225,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
     {
         var id = await _journey.AwaitingSignOffAsync(_officer, _supplier);
         var ccio = await TestCallers.ForAsync(_database, TestCallers.Ccio);
-        await _journey.SignOffs.DecideAsync(ccio, id, new SignOffService.Input(SignOffService.Choice.Approve, true, "HL-1", null, null, []));
+        await _journey.SignOffs.DecideAsync(ccio, id, new SignOffService.Input(SignOffService.Choice.Approve, true, "HL-1", null, null, []), TestVersions.Any);
         await Dashboards.GetAsync(_officer);
 
         await _journey.Workspace.SaveResponseAsync(_supplier, id, Must, new(ComplianceClaim.DoesNotMeet, "Withdrawn from 6.0", null, null, null),
@@ -312,7 +312,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         var id = await _journey.AwaitingSignOffAsync(_officer, _supplier);
         var ccio = await TestCallers.ForAsync(_database, TestCallers.Ccio);
         await _journey.SignOffs.DecideAsync(ccio, id, new SignOffService.Input(SignOffService.Choice.ApproveWithConditions, true, "HL-1", null, null,
-            [new("Publish the interface change log", "Acme integration lead", Today.AddDays(10)), new("Run a joint test", "Trust integration team", Today.AddDays(60))]));
+            [new("Publish the interface change log", "Acme integration lead", Today.AddDays(10)), new("Run a joint test", "Trust integration team", Today.AddDays(60))]), TestVersions.Any);
         var before = await Dashboards.GetAsync(_officer);
 
         _clock.MoveForwardDays(11);

@@ -39,8 +39,8 @@ public sealed class ReviewServiceTests : IAsyncLifetime
         var reviews = _journey.Reviews;
         await reviews.StartAsync(_officer, id);
 
-        var noQuestion = await reviews.DecideAsync(_officer, id, ["C.3"], ReviewOutcome.ClarificationRequested, null);
-        await reviews.DecideAsync(_officer, id, ["C.3"], ReviewOutcome.ClarificationRequested, "Where is the error-code catalogue published?");
+        var noQuestion = await reviews.DecideAsync(_officer, id, ["C.3"], ReviewOutcome.ClarificationRequested, null, TestVersions.Any);
+        await reviews.DecideAsync(_officer, id, ["C.3"], ReviewOutcome.ClarificationRequested, "Where is the error-code catalogue published?", TestVersions.Any);
         var sent = await reviews.SendClarificationsAsync(_officer, id);
         var other = await _journey.Workspace.SaveResponseAsync(_supplier, id, "C.1", new(ComplianceClaim.DoesNotMeet, null, null, null, null), ReadVersion.None);
         var c3 = (await _journey.Workspace.GetAsync(_supplier, id))!.Requirements.Single(r => r.Code == "C.3");
@@ -67,10 +67,10 @@ public sealed class ReviewServiceTests : IAsyncLifetime
         var reviews = _journey.Reviews;
         await reviews.StartAsync(_officer, id);
         var codes = await _journey.CodesAsync(id);
-        await reviews.DecideAsync(_officer, id, codes.Skip(1).ToList(), ReviewOutcome.Accepted, null);
+        await reviews.DecideAsync(_officer, id, codes.Skip(1).ToList(), ReviewOutcome.Accepted, null, TestVersions.Any);
 
         var early = await reviews.SendForSignOffAsync(_officer, id);
-        await reviews.DecideAsync(_officer, id, [codes[0]], ReviewOutcome.Rejected, "The sandbox link does not work.");
+        await reviews.DecideAsync(_officer, id, [codes[0]], ReviewOutcome.Rejected, "The sandbox link does not work.", TestVersions.Any);
         var ready = await reviews.SendForSignOffAsync(_officer, id);
 
         Assert.False(early.Succeeded);
@@ -109,9 +109,9 @@ public sealed class ReviewServiceTests : IAsyncLifetime
         var reviews = _journey.Reviews;
         await reviews.StartAsync(_officer, id);
 
-        var bySupplier = await reviews.DecideAsync(_supplier, id, ["P.1"], ReviewOutcome.Accepted, null);
-        var byOtherOfficer = await reviews.DecideAsync(await TestCallers.ForAsync(_database, TestCallers.OtherOfficer), id, ["P.1"], ReviewOutcome.Accepted, null);
-        var byCcio = await reviews.DecideAsync(await TestCallers.ForAsync(_database, TestCallers.Ccio), id, ["P.1"], ReviewOutcome.Accepted, null);
+        var bySupplier = await reviews.DecideAsync(_supplier, id, ["P.1"], ReviewOutcome.Accepted, null, TestVersions.Any);
+        var byOtherOfficer = await reviews.DecideAsync(await TestCallers.ForAsync(_database, TestCallers.OtherOfficer), id, ["P.1"], ReviewOutcome.Accepted, null, TestVersions.Any);
+        var byCcio = await reviews.DecideAsync(await TestCallers.ForAsync(_database, TestCallers.Ccio), id, ["P.1"], ReviewOutcome.Accepted, null, TestVersions.Any);
 
         Assert.False(bySupplier.Succeeded);
         Assert.False(byOtherOfficer.Succeeded);

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data.Evidence;
 using Portal.Data.Reviews;
+using Portal.Features;
 using Portal.Features.Scorecards;
 using Portal.Features.SignOffs;
 using Portal.Tests.TestSupport;
@@ -39,14 +40,16 @@ public sealed class ScorecardPdfTests : IAsyncLifetime
         await AddEvidenceAsync("C.3");
         await journey.Reviews.StartAsync(_officer, _id);
         var codes = await journey.CodesAsync(_id);
-        await journey.Reviews.DecideAsync(_officer, _id, codes.Where(c => c != "P.3").ToList(), ReviewOutcome.Accepted, null);
-        await journey.Reviews.DecideAsync(_officer, _id, ["P.3"], ReviewOutcome.Rejected, "The API is not listed anywhere public.");
+        await journey.Reviews.DecideAsync(_officer, _id, codes.Where(c => c != "P.3").ToList(), ReviewOutcome.Accepted, null, TestVersions.Any);
+        await journey.Reviews.DecideAsync(_officer, _id, ["P.3"], ReviewOutcome.Rejected, "The API is not listed anywhere public.", TestVersions.Any);
         Assert.True((await journey.Reviews.SendForSignOffAsync(_officer, _id)).Succeeded);
         var signed = await journey.SignOffs.DecideAsync(_ccio, _id, new(SignOffService.Choice.ApproveWithConditions, true, "HL-2026-031", null, null,
             [new("Publish the interface change log", "Acme integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(90))],
-            RedAcknowledged: true, RedApprovalReason: RedApprovalReason));
+            RedAcknowledged: true, RedApprovalReason: RedApprovalReason), TestVersions.Any);
         Assert.True(signed.Succeeded, signed.Message);
-        _issued = (await Issuing.IssueAsync(_officer, _id))!;
+        var issued = await Issuing.IssueAsync(_officer, _id);
+        Assert.True(issued.Succeeded, issued.Message);
+        _issued = issued.Value!;
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
@@ -227,8 +230,36 @@ public sealed class ScorecardPdfTests : IAsyncLifetime
     [Fact]
     public async Task Nobody_outside_the_assessment_can_have_its_pdf_issued()
     {
-        Assert.Null(await Issuing.IssueAsync(await TestCallers.ForAsync(_database, TestCallers.OtherSupplier), _id));
-        Assert.Null(await Issuing.IssueAsync(await TestCallers.ForAsync(_database, TestCallers.OtherOfficer), _id));
+        var bySupplier = await Issuing.IssueAsync(await TestCallers.ForAsync(_database, TestCallers.OtherSupplier), _id);
+        var byOfficer = await Issuing.IssueAsync(await TestCallers.ForAsync(_database, TestCallers.OtherOfficer), _id);
+        var missing = await Issuing.IssueAsync(_officer, 9999);
+
+        Assert.Equal(OutcomeKind.NotFound, bySupplier.Kind);
+        Assert.Equal(OutcomeKind.NotFound, byOfficer.Kind);
+        Assert.Equal(missing.Message, bySupplier.Message!.Replace($"{_id}", "9999", StringComparison.Ordinal));
+        Assert.Null(await Issuing.PreviewAsync(await TestCallers.ForAsync(_database, TestCallers.OtherSupplier), _id));
+        await using var db = _database.CreateDbContext();
+        Assert.Equal(1, await db.IssuedScorecards.CountAsync(s => s.AssessmentId == _id));
+    }
+
+    [Fact]
+    public async Task A_preview_records_nothing_has_no_verification_code_and_says_so_on_every_page()
+    {
+        await using var before = _database.CreateDbContext();
+        var issued = await before.IssuedScorecards.CountAsync();
+        var events = await before.AuditEvents.CountAsync();
+
+        var preview = await Issuing.PreviewAsync(_supplier, _id);
+
+        Assert.NotNull(preview);
+        using var pdf = PdfDocument.Open(preview.Content);
+        Assert.All(pdf.GetPages(), page => Assert.Contains("Preview, not issued", string.Join(" ", page.GetWords().Select(w => w.Text)), StringComparison.Ordinal));
+        Assert.Contains("preview, not issued", string.Join(" ", pdf.GetPage(1).GetWords().Select(w => w.Text)), StringComparison.Ordinal);
+        Assert.Contains("-scorecard-preview-", preview.FileName, StringComparison.Ordinal);
+        Assert.Equal(IssuedScorecardService.Outcome.NotIssued, (await Issuing.VerifyFileAsync(_supplier, preview.Content)).Outcome);
+        await using var after = _database.CreateDbContext();
+        Assert.Equal(issued, await after.IssuedScorecards.CountAsync());
+        Assert.Equal(events, await after.AuditEvents.CountAsync());
     }
 
     private async Task AddEvidenceAsync(string code)

@@ -29,8 +29,8 @@ public sealed class ScorecardServiceTests : IAsyncLifetime
         _id = await _journey.SubmittedAsync(_officer, _supplier);
         await _journey.Reviews.StartAsync(_officer, _id);
         var codes = await _journey.CodesAsync(_id);
-        await _journey.Reviews.DecideAsync(_officer, _id, codes.Where(c => c != "P.3").ToList(), ReviewOutcome.Accepted, null);
-        await _journey.Reviews.DecideAsync(_officer, _id, ["P.3"], ReviewOutcome.Rejected, "The API is not listed anywhere public.");
+        await _journey.Reviews.DecideAsync(_officer, _id, codes.Where(c => c != "P.3").ToList(), ReviewOutcome.Accepted, null, TestVersions.Any);
+        await _journey.Reviews.DecideAsync(_officer, _id, ["P.3"], ReviewOutcome.Rejected, "The API is not listed anywhere public.", TestVersions.Any);
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();

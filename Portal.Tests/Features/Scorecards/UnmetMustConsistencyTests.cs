@@ -80,34 +80,34 @@ public sealed partial class UnmetMustConsistencyTests : ComponentTestBase
         var underReview = await journey.SubmittedAsync(officer, supplier, answer: Mixed);
         await journey.Reviews.StartAsync(officer, underReview);
         var decided = (await journey.CodesAsync(underReview)).Where(c => c != musts[1] && c != musts[4] && c != musts[5]).ToList();
-        Assert.True((await journey.Reviews.DecideAsync(officer, underReview, decided, ReviewOutcome.Accepted, null)).Succeeded);
-        Assert.True((await journey.Reviews.DecideAsync(officer, underReview, [musts[1]], ReviewOutcome.Rejected, "Not published anywhere.")).Succeeded);
-        Assert.True((await journey.Reviews.DecideAsync(officer, underReview, [musts[4]], ReviewOutcome.ClarificationRequested, "Which version?")).Succeeded);
+        Assert.True((await journey.Reviews.DecideAsync(officer, underReview, decided, ReviewOutcome.Accepted, null, TestVersions.Any)).Succeeded);
+        Assert.True((await journey.Reviews.DecideAsync(officer, underReview, [musts[1]], ReviewOutcome.Rejected, "Not published anywhere.", TestVersions.Any)).Succeeded);
+        Assert.True((await journey.Reviews.DecideAsync(officer, underReview, [musts[4]], ReviewOutcome.ClarificationRequested, "Which version?", TestVersions.Any)).Succeeded);
         states["under review, mixed decisions"] = underReview;
 
         var mixedForSignOff = await journey.SubmittedAsync(officer, supplier, answer: Mixed);
         await journey.Reviews.StartAsync(officer, mixedForSignOff);
-        Assert.True((await journey.Reviews.DecideAsync(officer, mixedForSignOff, (await journey.CodesAsync(mixedForSignOff)).Where(c => c != musts[1]).ToList(), ReviewOutcome.Accepted, null)).Succeeded);
-        Assert.True((await journey.Reviews.DecideAsync(officer, mixedForSignOff, [musts[1]], ReviewOutcome.Rejected, "Not published anywhere.")).Succeeded);
+        Assert.True((await journey.Reviews.DecideAsync(officer, mixedForSignOff, (await journey.CodesAsync(mixedForSignOff)).Where(c => c != musts[1]).ToList(), ReviewOutcome.Accepted, null, TestVersions.Any)).Succeeded);
+        Assert.True((await journey.Reviews.DecideAsync(officer, mixedForSignOff, [musts[1]], ReviewOutcome.Rejected, "Not published anywhere.", TestVersions.Any)).Succeeded);
         Assert.True((await journey.Reviews.SendForSignOffAsync(officer, mixedForSignOff)).Succeeded);
         states["awaiting sign-off, mixed decisions"] = mixedForSignOff;
 
         var signedOff = await journey.AwaitingSignOffAsync(officer, supplier);
         var approved = await journey.SignOffs.DecideAsync(ccio, signedOff, new(SignOffService.Choice.ApproveWithConditions, true, "HL-1", null, null,
-            [new("Publish the change log", "Integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60))]));
+            [new("Publish the change log", "Integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60))]), TestVersions.Any);
         Assert.True(approved.Succeeded, approved.Message);
         states["signed off with conditions"] = signedOff;
 
         var rejected = await journey.SubmittedAsync(officer, supplier, answer: Mixed);
         await journey.Reviews.StartAsync(officer, rejected);
-        Assert.True((await journey.Reviews.DecideAsync(officer, rejected, await journey.CodesAsync(rejected), ReviewOutcome.Accepted, null)).Succeeded);
+        Assert.True((await journey.Reviews.DecideAsync(officer, rejected, await journey.CodesAsync(rejected), ReviewOutcome.Accepted, null, TestVersions.Any)).Succeeded);
         Assert.True((await journey.Reviews.SendForSignOffAsync(officer, rejected)).Succeeded);
-        Assert.True((await journey.SignOffs.DecideAsync(ccio, rejected, new(SignOffService.Choice.Reject, true, null, null, "Too many gaps for a PAS.", []))).Succeeded);
+        Assert.True((await journey.SignOffs.DecideAsync(ccio, rejected, new(SignOffService.Choice.Reject, true, null, null, "Too many gaps for a PAS.", []), TestVersions.Any)).Succeeded);
         states["rejected at sign-off"] = rejected;
 
         var voided = await journey.AwaitingSignOffAsync(officer, supplier);
         Assert.True((await journey.SignOffs.DecideAsync(ccio, voided, new(SignOffService.Choice.ApproveWithConditions, true, null, null, null,
-            [new("Publish the change log", "Integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60))]))).Succeeded);
+            [new("Publish the change log", "Integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60))]), TestVersions.Any)).Succeeded);
         var changed = (await journey.Workspace.GetAsync(supplier, voided))!.Requirements.Single(r => r.Code == musts[0]);
         await journey.Workspace.SaveResponseAsync(supplier, voided, musts[0], new(ComplianceClaim.DoesNotMeet, "Withdrawn from sale.", null, null, null), ReadVersion.Of(changed.Response!.ConcurrencyStamp));
         states["sign-off void"] = voided;

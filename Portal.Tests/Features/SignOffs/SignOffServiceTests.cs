@@ -38,8 +38,8 @@ public sealed class SignOffServiceTests : IAsyncLifetime
     {
         var id = await _journey.AwaitingSignOffAsync(_officer, _supplier);
 
-        var unattested = await _journey.SignOffs.DecideAsync(_ccio, id, Approve(attested: false));
-        var approved = await _journey.SignOffs.DecideAsync(_ccio, id, Approve());
+        var unattested = await _journey.SignOffs.DecideAsync(_ccio, id, Approve(attested: false), TestVersions.Any);
+        var approved = await _journey.SignOffs.DecideAsync(_ccio, id, Approve(), TestVersions.Any);
 
         Assert.False(unattested.Succeeded);
         Assert.True(approved.Succeeded, approved.Message);
@@ -62,7 +62,7 @@ public sealed class SignOffServiceTests : IAsyncLifetime
         var id = await _journey.AwaitingSignOffAsync(_officer, _supplier);
 
         var result = await _journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.ApproveWithConditions, true, null, null, null,
-            [new(text, owner, DateOnly.Parse(due, System.Globalization.CultureInfo.InvariantCulture))]));
+            [new(text, owner, DateOnly.Parse(due, System.Globalization.CultureInfo.InvariantCulture))]), TestVersions.Any);
 
         Assert.False(result.Succeeded);
         Assert.Contains(message, result.Message, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public sealed class SignOffServiceTests : IAsyncLifetime
         var id = await _journey.AwaitingSignOffAsync(_officer, _supplier);
 
         var result = await _journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.ApproveWithConditions, true, "HL-1", null, null,
-            [new("Publish the error catalogue", "Acme integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60))]));
+            [new("Publish the error catalogue", "Acme integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60))]), TestVersions.Any);
 
         Assert.True(result.Succeeded, result.Message);
         var latest = (await _journey.SignOffs.GetAsync(_officer, id))!.Latest!;
@@ -88,8 +88,8 @@ public sealed class SignOffServiceTests : IAsyncLifetime
         var id = await _journey.AwaitingSignOffAsync(both, _supplier);
 
         var summary = await _journey.SignOffs.GetAsync(both, id);
-        var attempt = await _journey.SignOffs.DecideAsync(both, id, Approve());
-        var byAnother = await _journey.SignOffs.DecideAsync(_ccio, id, Approve());
+        var attempt = await _journey.SignOffs.DecideAsync(both, id, Approve(), TestVersions.Any);
+        var byAnother = await _journey.SignOffs.DecideAsync(_ccio, id, Approve(), TestVersions.Any);
 
         Assert.False(summary!.CanSignOff);
         Assert.Contains("segregation of duties", summary.WhyNot, StringComparison.Ordinal);
@@ -101,7 +101,7 @@ public sealed class SignOffServiceTests : IAsyncLifetime
     public async Task A_supplier_edit_after_sign_off_voids_it_and_says_what_changed()
     {
         var id = await _journey.AwaitingSignOffAsync(_officer, _supplier);
-        await _journey.SignOffs.DecideAsync(_ccio, id, Approve());
+        await _journey.SignOffs.DecideAsync(_ccio, id, Approve(), TestVersions.Any);
         var c4 = (await _journey.Workspace.GetAsync(_supplier, id))!.Requirements.Single(r => r.Code == "C.4");
 
         var edit = await _journey.Workspace.SaveResponseAsync(_supplier, id, "C.4", new(ComplianceClaim.PartiallyMeets, "The sandbox is down for maintenance.", null, null, null), ReadVersion.Of(c4.Response!.ConcurrencyStamp));
@@ -121,8 +121,8 @@ public sealed class SignOffServiceTests : IAsyncLifetime
     {
         var id = await _journey.AwaitingSignOffAsync(_officer, _supplier);
 
-        var noReason = await _journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.ReturnToReviewer, true, null, null, null, []));
-        var returned = await _journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.ReturnToReviewer, true, null, null, "Check the hazard log covers the ADT feed.", []));
+        var noReason = await _journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.ReturnToReviewer, true, null, null, null, []), TestVersions.Any);
+        var returned = await _journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.ReturnToReviewer, true, null, null, "Check the hazard log covers the ADT feed.", []), TestVersions.Any);
 
         Assert.False(noReason.Succeeded);
         Assert.True(returned.Succeeded, returned.Message);
@@ -134,8 +134,8 @@ public sealed class SignOffServiceTests : IAsyncLifetime
     {
         var id = await _journey.SubmittedAsync(_officer, _supplier);
         Assert.True((await _journey.Reviews.StartAsync(_officer, id)).Succeeded);
-        Assert.True((await _journey.Reviews.DecideAsync(_officer, id, (await _journey.CodesAsync(id)).Where(c => c != "P.3").ToList(), ReviewOutcome.Accepted, null)).Succeeded);
-        Assert.True((await _journey.Reviews.DecideAsync(_officer, id, ["P.3"], ReviewOutcome.Rejected, "The API is not listed anywhere public.")).Succeeded);
+        Assert.True((await _journey.Reviews.DecideAsync(_officer, id, (await _journey.CodesAsync(id)).Where(c => c != "P.3").ToList(), ReviewOutcome.Accepted, null, TestVersions.Any)).Succeeded);
+        Assert.True((await _journey.Reviews.DecideAsync(_officer, id, ["P.3"], ReviewOutcome.Rejected, "The API is not listed anywhere public.", TestVersions.Any)).Succeeded);
         Assert.True((await _journey.Reviews.SendForSignOffAsync(_officer, id)).Succeeded);
         return id;
     }
@@ -145,7 +145,7 @@ public sealed class SignOffServiceTests : IAsyncLifetime
     {
         var id = await _journey.AwaitingSignOffAsync(_officer, _supplier);
 
-        var result = await _journey.SignOffs.DecideAsync(_ccio, id, new(null, true, "HL-1", null, null, []));
+        var result = await _journey.SignOffs.DecideAsync(_ccio, id, new(null, true, "HL-1", null, null, []), TestVersions.Any);
 
         Assert.False(result.Succeeded);
         Assert.Equal("decision", result.Field);
@@ -174,9 +174,9 @@ public sealed class SignOffServiceTests : IAsyncLifetime
     {
         var id = await RedAwaitingSignOffAsync();
 
-        var approve = await _journey.SignOffs.DecideAsync(_ccio, id, Approve() with { RedAcknowledged = acknowledged, RedApprovalReason = reason });
+        var approve = await _journey.SignOffs.DecideAsync(_ccio, id, Approve() with { RedAcknowledged = acknowledged, RedApprovalReason = reason }, TestVersions.Any);
         var withConditions = await _journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.ApproveWithConditions, true, null, null, null,
-            [new("List the API", "Supplier", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30))], acknowledged, reason));
+            [new("List the API", "Supplier", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30))], acknowledged, reason), TestVersions.Any);
 
         Assert.Equal((false, field), (approve.Succeeded, approve.Field));
         Assert.Equal((false, field), (withConditions.Succeeded, withConditions.Field));
@@ -190,7 +190,7 @@ public sealed class SignOffServiceTests : IAsyncLifetime
         var id = await RedAwaitingSignOffAsync();
         const string reason = "The supplier has committed in the contract to list the API in the NHS catalogue within 90 days.";
 
-        var result = await _journey.SignOffs.DecideAsync(_ccio, id, Approve() with { RedAcknowledged = true, RedApprovalReason = reason });
+        var result = await _journey.SignOffs.DecideAsync(_ccio, id, Approve() with { RedAcknowledged = true, RedApprovalReason = reason }, TestVersions.Any);
 
         Assert.True(result.Succeeded, result.Message);
         await using var db = _database.CreateDbContext();
@@ -211,7 +211,7 @@ public sealed class SignOffServiceTests : IAsyncLifetime
     {
         var id = await RedAwaitingSignOffAsync();
 
-        var result = await _journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.Reject, true, null, null, "P.3 is a must and is not met.", []));
+        var result = await _journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.Reject, true, null, null, "P.3 is a must and is not met.", []), TestVersions.Any);
 
         Assert.True(result.Succeeded, result.Message);
     }

@@ -33,7 +33,7 @@ public sealed class SignOffVoidTests : IAsyncLifetime
         _journey = new TestJourney(_database);
         _id = await _journey.AwaitingSignOffAsync(_officer, _supplier);
         var signed = await _journey.SignOffs.DecideAsync(_ccio, _id,
-            new(SignOffService.Choice.Approve, true, "HL-2026-014", "Discharge messages could be delayed if the API is down.", null, []));
+            new(SignOffService.Choice.Approve, true, "HL-2026-014", "Discharge messages could be delayed if the API is down.", null, []), TestVersions.Any);
         Assert.True(signed.Succeeded, signed.Message);
     }
 
@@ -71,7 +71,7 @@ public sealed class SignOffVoidTests : IAsyncLifetime
     {
         await ChangeAnswerAsync("C.4");
 
-        var decided = await _journey.Reviews.DecideAsync(_officer, _id, ["C.4"], ReviewOutcome.Accepted, null);
+        var decided = await _journey.Reviews.DecideAsync(_officer, _id, ["C.4"], ReviewOutcome.Accepted, null, TestVersions.Any);
         var sent = await _journey.Reviews.SendForSignOffAsync(_officer, _id);
 
         Assert.True(decided.Succeeded, decided.Message);

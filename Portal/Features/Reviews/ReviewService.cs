@@ -25,9 +25,10 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
         string Code, string Title, Obligation Obligation, RouteStanding? Standing, ResponseView? Response,
         ReviewOutcome? Outcome, string? Note, string? DecidedBy);
 
+    /// <param name="Stamp">The assessment's concurrency stamp when this was read: a decision made on it passes it back.</param>
     public sealed record ReviewView(
         int AssessmentId, string Reference, string SystemName, string SupplierName, AssessmentStatus Status,
-        IReadOnlyList<ReviewItem> Items, IReadOnlyList<WorkspaceFunction> Functions, bool CanStart, bool CanDecide)
+        IReadOnlyList<ReviewItem> Items, IReadOnlyList<WorkspaceFunction> Functions, bool CanStart, bool CanDecide, Guid Stamp)
     {
         public int Decided => Items.Count(i => i.Outcome is ReviewOutcome.Accepted or ReviewOutcome.Rejected);
 
@@ -36,19 +37,32 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
         public bool ReadyForSignOff => Items.Count > 0 && Decided == Items.Count;
     }
 
-    public async Task<ReviewView?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    /// <summary>The review, for a page: null when the caller may not see it.</summary>
+    public async Task<ReviewView?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default) =>
+        (await FindAsync(caller, assessmentId, cancellationToken)).Value;
+
+    /// <summary>
+    /// The review, or why not: not found when the caller cannot see the assessment at all; forbidden for the supplier,
+    /// who sees the assessment but not the NHS's working. Reads only.
+    /// </summary>
+    public async Task<Outcome<ReviewView>> FindAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         var answers = await workspace.GetAsync(caller, assessmentId, cancellationToken);
         if (answers is null)
         {
-            return null;
+            return NotFound(assessmentId);
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var assessment = await db.Assessments.AsNoTracking().SingleAsync(a => a.Id == assessmentId, cancellationToken);
+        var assessment = await db.Assessments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
+        if (assessment is null)
+        {
+            return NotFound(assessmentId);
+        }
+
         if (!AssessmentVisibility.IsNhsStaffOf(caller, assessment.NhsOrganisationId))
         {
-            return null;
+            return Outcome.Forbidden("Only NHS staff of the assessing organisation see the review.");
         }
 
         var decisions = await db.ReviewDecisions.AsNoTracking()
@@ -56,128 +70,139 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
             .Join(db.AssessmentRequirements, d => d.AssessmentRequirementId, r => r.Id, (d, r) => new { r.Code, d.Outcome, d.Note, d.DecidedByName })
             .ToDictionaryAsync(d => d.Code, cancellationToken);
         var isOfficer = AssessmentVisibility.IsOfficerOf(caller, assessment);
-        return new ReviewView(
-            assessmentId, answers.Reference, answers.SystemName, answers.SupplierName, answers.Status,
+        return Outcome.Done(new ReviewView(
+            assessmentId, answers.Reference, answers.SystemName, answers.SupplierName, assessment.Status,
             answers.Requirements.Select(r => decisions.TryGetValue(r.Code, out var d)
                 ? new ReviewItem(r.Code, r.Title, r.Obligation, r.Standing, r.Response, d.Outcome, d.Note, d.DecidedByName)
                 : new ReviewItem(r.Code, r.Title, r.Obligation, r.Standing, r.Response, null, null, null)).ToList(),
             answers.Functions,
             isOfficer && assessment.Status == AssessmentStatus.Submitted,
-            isOfficer && assessment.Status == AssessmentStatus.UnderReview);
+            isOfficer && assessment.Status == AssessmentStatus.UnderReview,
+            assessment.ConcurrencyStamp));
     }
 
-    public Task<CommandResult> StartAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default) =>
-        TransitionAsync(caller, assessmentId, WorkflowAction.StartReview, null, cancellationToken);
+    /// <summary>Starts the review of a submitted assessment.</summary>
+    /// <param name="read">The version of the assessment the officer acted on.</param>
+    public Task<Outcome> StartAsync(Caller caller, int assessmentId, ReadVersion read = default, CancellationToken cancellationToken = default) =>
+        TransitionAsync(caller, assessmentId, WorkflowAction.StartReview, read, null, _ => [], cancellationToken);
 
-    /// <summary>Records the same decision on one or more requirements (several can be accepted at once).</summary>
-    /// <param name="expectedStamp">When given, the assessment's concurrency stamp the decision was made on; a later change answers a conflict.</param>
-    public async Task<CommandResult> DecideAsync(
-        Caller caller, int assessmentId, IReadOnlyCollection<string> codes, ReviewOutcome outcome, string? note, Guid? expectedStamp = null,
+    /// <summary>Records the same decision on one or more requirements (several can be accepted at once), and gives back the review as it now is.</summary>
+    /// <param name="read">The version of the assessment the decision was made on: required, as a decision made on answers the officer has not seen would be lost work.</param>
+    public async Task<Outcome<ReviewView>> DecideAsync(
+        Caller caller, int assessmentId, IReadOnlyCollection<string> codes, ReviewOutcome outcome, string? note, ReadVersion read,
         CancellationToken cancellationToken = default)
     {
-        var text = TypedText.Tidy(note, 4000);
-        if (outcome == ReviewOutcome.ClarificationRequested && (text is null || text.Length < 5))
-        {
-            return CommandResult.Refused("Write the question the supplier should answer.", "note");
-        }
-
-        if (outcome == ReviewOutcome.Rejected && (text is null || text.Length < 5))
-        {
-            return CommandResult.Refused("Give the reason for rejecting the answer; the supplier will see it.", "note");
-        }
-
-        if (codes.Count == 0)
-        {
-            return CommandResult.Refused("Choose at least one requirement.");
-        }
-
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var assessment = await db.Assessments.SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
-        if (assessment is null || !AssessmentVisibility.IsOfficerOf(caller, assessment))
+        Refusal? refused;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            return CommandResult.Refused("Only a procurement officer of the assessing organisation can review this assessment.");
-        }
-
-        if (assessment.Status != AssessmentStatus.UnderReview)
-        {
-            return CommandResult.Refused($"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}; decisions are made while it is under review.");
-        }
-
-        if (expectedStamp is { } expected && assessment.ConcurrencyStamp != expected)
-        {
-            return CommandResult.Conflict($"{assessment.Reference} changed since it was read.");
-        }
-
-        var requirements = await db.AssessmentRequirements.Where(r => r.AssessmentId == assessmentId && r.InScope && codes.Contains(r.Code)).ToListAsync(cancellationToken);
-        if (requirements.Count != codes.Count)
-        {
-            return CommandResult.Refused("One of those requirements is not in this assessment's scope.");
-        }
-
-        var ids = requirements.Select(r => r.Id).ToList();
-        var existing = await db.ReviewDecisions.Where(d => ids.Contains(d.AssessmentRequirementId)).ToDictionaryAsync(d => d.AssessmentRequirementId, cancellationToken);
-        foreach (var requirement in requirements)
-        {
-            if (!existing.TryGetValue(requirement.Id, out var decision))
+            var (assessment, refusal) = await OfficersAssessmentAsync(db, caller, assessmentId, "record review decisions on", cancellationToken);
+            if (assessment is null)
             {
-                decision = new ReviewDecision { AssessmentId = assessmentId, AssessmentRequirementId = requirement.Id, DecidedByName = caller.DisplayName };
-                db.ReviewDecisions.Add(decision);
+                return refusal!;
             }
 
-            var before = existing.ContainsKey(requirement.Id) ? decision.Outcome.ToString() : null;
-            decision.Outcome = outcome;
-            decision.Note = text;
-            decision.DecidedByUserId = caller.UserId;
-            decision.DecidedByName = caller.DisplayName;
-            decision.DecidedAt = now;
-            if (outcome == ReviewOutcome.ClarificationRequested)
+            if (!read.Permits(assessment.ConcurrencyStamp, somethingToLose: true))
             {
-                db.RequirementComments.Add(new RequirementComment
+                return Stale(assessment);
+            }
+
+            if (assessment.Status != AssessmentStatus.UnderReview)
+            {
+                return Outcome.Conflict($"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}; decisions are made while it is under review.");
+            }
+
+            var text = TypedText.Tidy(note, 4000);
+            if (codes.Count == 0)
+            {
+                return Outcome.Invalid("Choose at least one requirement.", "requirements");
+            }
+
+            if (outcome == ReviewOutcome.ClarificationRequested && (text is null || text.Length < 5))
+            {
+                return Outcome.Invalid("Write the question the supplier should answer.", "note");
+            }
+
+            if (outcome == ReviewOutcome.Rejected && (text is null || text.Length < 5))
+            {
+                return Outcome.Invalid("Give the reason for rejecting the answer; the supplier will see it.", "note");
+            }
+
+            var requirements = await db.AssessmentRequirements.Where(r => r.AssessmentId == assessmentId && r.InScope && codes.Contains(r.Code)).ToListAsync(cancellationToken);
+            if (requirements.Count != codes.Distinct().Count())
+            {
+                return Outcome.Invalid("One of those requirements is not in this assessment's scope.", "requirements");
+            }
+
+            var ids = requirements.Select(r => r.Id).ToList();
+            var existing = await db.ReviewDecisions.Where(d => ids.Contains(d.AssessmentRequirementId)).ToDictionaryAsync(d => d.AssessmentRequirementId, cancellationToken);
+            foreach (var requirement in requirements)
+            {
+                if (!existing.TryGetValue(requirement.Id, out var decision))
                 {
-                    AssessmentId = assessmentId, AssessmentRequirementId = requirement.Id, AuthorUserId = caller.UserId, AuthorName = caller.DisplayName,
-                    Text = $"Clarification requested: {text}", PostedAt = now,
-                });
+                    decision = new ReviewDecision { AssessmentId = assessmentId, AssessmentRequirementId = requirement.Id, DecidedByName = caller.DisplayName };
+                    db.ReviewDecisions.Add(decision);
+                }
+
+                var before = existing.ContainsKey(requirement.Id) ? decision.Outcome.ToString() : null;
+                decision.Outcome = outcome;
+                decision.Note = text;
+                decision.DecidedByUserId = caller.UserId;
+                decision.DecidedByName = caller.DisplayName;
+                decision.DecidedAt = now;
+                if (outcome == ReviewOutcome.ClarificationRequested)
+                {
+                    db.RequirementComments.Add(new RequirementComment
+                    {
+                        AssessmentId = assessmentId, AssessmentRequirementId = requirement.Id, AuthorUserId = caller.UserId, AuthorName = caller.DisplayName,
+                        Text = $"Clarification requested: {text}", PostedAt = now,
+                    });
+                }
+
+                AuditTrail.Record(db, caller, now, "ReviewDecisionRecorded", nameof(ReviewDecision), $"{assessment.Reference}/{requirement.Code}",
+                    $"{OutcomeName(outcome)} {requirement.Code}{(text is null ? "" : $": {text}")}", before, outcome.ToString(), assessmentId);
             }
 
-            AuditTrail.Record(db, caller, now, "ReviewDecisionRecorded", nameof(ReviewDecision), $"{assessment.Reference}/{requirement.Code}",
-                $"{OutcomeName(outcome)} {requirement.Code}{(text is null ? "" : $": {text}")}", before, outcome.ToString(), assessmentId);
-        }
+            assessment.Touch(now);
+            refused = await db.SaveCommandAsync(StaleMessage(assessment.Reference), cancellationToken);
+            if (refused is not null)
+            {
+                return refused;
+            }
 
-        assessment.Touch(now);
-        await db.SaveChangesAsync(cancellationToken);
-        return CommandResult.Done($"{OutcomeName(outcome)} {string.Join(", ", requirements.OrderBy(r => r.Order).Select(r => r.Code))}.");
+            var message = $"{OutcomeName(outcome)} {string.Join(", ", requirements.OrderBy(r => r.Order).Select(r => r.Code))}.";
+            var view = await FindAsync(caller, assessmentId, cancellationToken);
+            return view.Succeeded ? Outcome.Done(view.Value!, message) : view;
+        }
     }
 
     /// <summary>Sends the requirements marked for clarification back to the supplier.</summary>
-    public async Task<CommandResult> SendClarificationsAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
-    {
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            if (!await db.ReviewDecisions.AnyAsync(d => d.AssessmentId == assessmentId && d.Outcome == ReviewOutcome.ClarificationRequested, cancellationToken))
+    public Task<Outcome> SendClarificationsAsync(Caller caller, int assessmentId, ReadVersion read = default, CancellationToken cancellationToken = default) =>
+        TransitionAsync(caller, assessmentId, WorkflowAction.RequestClarification, read,
+            async (db, assessment) => await db.ReviewDecisions.AnyAsync(d => d.AssessmentId == assessment.Id && d.Outcome == ReviewOutcome.ClarificationRequested, cancellationToken)
+                ? null
+                : Outcome.Conflict("Ask for clarification on at least one requirement first."),
+            assessment => [new TransitionNotice($"{assessment.Reference}: clarification requested on some of your answers.",
+                $"/assessments/{assessment.Id}/evidence", null, assessment.SupplierId, NotificationService.Suppliers)],
+            cancellationToken);
+
+    /// <summary>Sends a fully decided assessment to the organisation's CCIO sign-off reviewers.</summary>
+    public Task<Outcome> SendForSignOffAsync(Caller caller, int assessmentId, ReadVersion read = default, CancellationToken cancellationToken = default) =>
+        TransitionAsync(caller, assessmentId, WorkflowAction.SendForSignOff, read,
+            async (db, assessment) =>
             {
-                return CommandResult.Refused("Ask for clarification on at least one requirement first.");
-            }
-        }
-
-        return await TransitionAsync(caller, assessmentId, WorkflowAction.RequestClarification, "clarification", cancellationToken);
-    }
-
-    public async Task<CommandResult> SendForSignOffAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
-    {
-        var view = await GetAsync(caller, assessmentId, cancellationToken);
-        if (view is null)
-        {
-            return CommandResult.Refused("Only a procurement officer of the assessing organisation can send this assessment for sign-off.");
-        }
-
-        if (!view.ReadyForSignOff)
-        {
-            return CommandResult.Refused($"Every requirement needs an accepted or rejected decision first: {view.Items.Count - view.Decided} still need one.");
-        }
-
-        return await TransitionAsync(caller, assessmentId, WorkflowAction.SendForSignOff, "sign-off", cancellationToken);
-    }
+                var inScope = await db.AssessmentRequirements.CountAsync(r => r.AssessmentId == assessment.Id && r.InScope, cancellationToken);
+                var decided = await db.ReviewDecisions.CountAsync(
+                    d => d.AssessmentId == assessment.Id && (d.Outcome == ReviewOutcome.Accepted || d.Outcome == ReviewOutcome.Rejected)
+                        && db.AssessmentRequirements.Any(r => r.Id == d.AssessmentRequirementId && r.InScope),
+                    cancellationToken);
+                return inScope > 0 && decided >= inScope
+                    ? null
+                    : Outcome.Conflict($"Every requirement needs an accepted or rejected decision first: {inScope - decided} still need one.");
+            },
+            assessment => [new TransitionNotice($"{assessment.Reference} ({assessment.SystemName}) is awaiting your sign-off.",
+                $"/assessments/{assessment.Id}/sign-off", assessment.NhsOrganisationId, null, NotificationService.Ccios)],
+            cancellationToken);
 
     /// <summary>The comments on one requirement the caller may see: suppliers never see internal notes.</summary>
     public async Task<IReadOnlyList<CommentView>> CommentsAsync(Caller caller, int assessmentId, string code, CancellationToken cancellationToken = default)
@@ -198,14 +223,9 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
             .ToListAsync(cancellationToken);
     }
 
-    public async Task<CommandResult> CommentAsync(Caller caller, int assessmentId, string code, string? text, bool isInternal, CancellationToken cancellationToken = default)
+    /// <summary>Adds a comment, or an internal note NHS staff only see, to one requirement's thread.</summary>
+    public async Task<Outcome> CommentAsync(Caller caller, int assessmentId, string code, string? text, bool isInternal, CancellationToken cancellationToken = default)
     {
-        var body = TypedText.Tidy(text, 4000);
-        if (body is null)
-        {
-            return CommandResult.Refused("Write your comment first.", "text");
-        }
-
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var assessment = await db.Assessments.VisibleTo(caller).SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
@@ -213,13 +233,19 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
             : await db.AssessmentRequirements.SingleOrDefaultAsync(r => r.AssessmentId == assessmentId && r.Code == code, cancellationToken);
         if (assessment is null || requirement is null)
         {
-            return CommandResult.Refused("That requirement is not part of an assessment you can see.");
+            return Outcome.NotFound("That requirement is not part of an assessment you can see.");
         }
 
         var fromSupplier = AssessmentVisibility.IsSupplierOf(caller, assessment);
         if (isInternal && fromSupplier)
         {
-            return CommandResult.Refused("Internal notes are for NHS staff only.");
+            return Outcome.Forbidden("Internal notes are for NHS staff only.");
+        }
+
+        var body = TypedText.Tidy(text, 4000);
+        if (body is null)
+        {
+            return Outcome.Invalid("Write your comment first.", "text");
         }
 
         db.RequirementComments.Add(new RequirementComment
@@ -229,8 +255,8 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
         });
         AuditTrail.Record(db, caller, now, isInternal ? "InternalNoteAdded" : "CommentAdded", nameof(RequirementComment), $"{assessment.Reference}/{code}",
             $"{(isInternal ? "Internal note" : "Comment")} on {code}.", assessmentId: assessmentId);
-        await db.SaveChangesAsync(cancellationToken);
-        return CommandResult.Done(isInternal ? "Internal note added." : "Comment added.");
+        return await db.SaveCommandAsync("Your comment was not saved because the thread changed at the same moment. Post it again.", cancellationToken)
+            ?? Outcome.Done(isInternal ? "Internal note added." : "Comment added.");
     }
 
     public static string OutcomeName(ReviewOutcome outcome) => outcome switch
@@ -240,40 +266,66 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
         _ => "Rejected",
     };
 
-    private async Task<CommandResult> TransitionAsync(Caller caller, int assessmentId, WorkflowAction action, string? notify, CancellationToken cancellationToken)
+    private static Refusal NotFound(int assessmentId) => Outcome.NotFound($"There is no assessment {assessmentId} of your organisation to review.");
+
+    private static string StaleMessage(string reference) =>
+        $"{reference} changed since you opened it, so nothing was recorded. Look at it again before you decide.";
+
+    private static Refusal Stale(Assessment assessment) => Outcome.Stale(
+        $"{assessment.Reference} changed since you opened it (it is now {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}), "
+        + "so nothing was recorded. Look at it again before you decide.");
+
+    /// <summary>
+    /// The assessment, tracked, for a procurement officer's command: not found when the caller cannot see it,
+    /// forbidden when they can but are not a procurement officer of its organisation (the supplier, a CCIO).
+    /// </summary>
+    private static async Task<(Assessment? Assessment, Refusal? Refusal)> OfficersAssessmentAsync(
+        PortalDbContext db, Caller caller, int assessmentId, string what, CancellationToken cancellationToken)
+    {
+        var assessment = await db.Assessments.VisibleTo(caller).SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
+        if (assessment is null)
+        {
+            return (null, NotFound(assessmentId));
+        }
+
+        return AssessmentVisibility.IsOfficerOf(caller, assessment)
+            ? (assessment, null)
+            : (null, Outcome.Forbidden($"Only a procurement officer of the assessing organisation can {what} this assessment."));
+    }
+
+    /// <summary>A status change of the review, through the one transition method, after the check <paramref name="ready"/> (a conflict when not ready).</summary>
+    private async Task<Outcome> TransitionAsync(
+        Caller caller, int assessmentId, WorkflowAction action, ReadVersion read, Func<PortalDbContext, Assessment, Task<Refusal?>>? ready,
+        Func<Assessment, IEnumerable<TransitionNotice>> notices, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var assessment = await db.Assessments.SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
-        if (assessment is null || !AssessmentVisibility.IsOfficerOf(caller, assessment))
+        var (assessment, refusal) = await OfficersAssessmentAsync(db, caller, assessmentId, AssessmentWorkflow.ActionName(action), cancellationToken);
+        if (assessment is null)
         {
-            return CommandResult.Refused("Only a procurement officer of the assessing organisation can do this.");
+            return refusal!;
         }
 
-        var decision = AssessmentWorkflow.Decide(assessment.Status, action, caller.Roles);
-        if (!decision.Allowed)
+        if (!read.Permits(assessment.ConcurrencyStamp, somethingToLose: false))
         {
-            return CommandResult.Refused(decision.Refusal!);
+            return Stale(assessment);
         }
 
-        var before = assessment.Status;
-        assessment.Status = decision.To!.Value;
-        assessment.Touch(now);
-        AuditTrail.Record(db, caller, now, $"Assessment{action}", nameof(Assessment), assessment.Reference,
-            $"{caller.DisplayName}: {AssessmentWorkflow.ActionName(action)} {assessment.Reference}.",
-            AssessmentWorkflow.StatusName(before), AssessmentWorkflow.StatusName(assessment.Status), assessmentId);
-        if (notify == "clarification")
+        // The workflow's own refusal (a status that does not allow it) comes before the review's readiness.
+        if (AssessmentWorkflow.Decide(assessment.Status, action, caller.Roles) is { Allowed: true } && ready is not null && await ready(db, assessment) is { } notReady)
         {
-            await NotificationService.NotifyAsync(db, now, assessmentId, $"{assessment.Reference}: clarification requested on some of your answers.",
-                $"/assessments/{assessmentId}/evidence", null, assessment.SupplierId, NotificationService.Suppliers, null, cancellationToken);
-        }
-        else if (notify == "sign-off")
-        {
-            await NotificationService.NotifyAsync(db, now, assessmentId, $"{assessment.Reference} ({assessment.SystemName}) is awaiting your sign-off.",
-                $"/assessments/{assessmentId}/sign-off", assessment.NhsOrganisationId, null, NotificationService.Ccios, null, cancellationToken);
+            return notReady;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        return CommandResult.Done($"{assessment.Reference} is now {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}.");
+        var moved = await AssessmentTransitions.ApplyAsync(db, caller, assessment, action, now, read,
+            _ => $"{caller.DisplayName}: {AssessmentWorkflow.ActionName(action)} {assessment.Reference}.",
+            _ => notices(assessment), cancellationToken: cancellationToken);
+        if (!moved.Succeeded)
+        {
+            return moved.AsRefusal();
+        }
+
+        return await db.SaveCommandAsync(StaleMessage(assessment.Reference), cancellationToken)
+            ?? Outcome.Done($"{assessment.Reference} is now {moved.Value!.ToName.ToLowerInvariant()}.");
     }
 }

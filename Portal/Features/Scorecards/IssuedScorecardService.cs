@@ -54,13 +54,16 @@ public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> co
 
     public sealed record Verification(Outcome Outcome, string Message, IssuedView? Issued = null);
 
-    /// <summary>The PDF scorecard, recorded as issued in the same transaction as its audit event; null when the caller may not see it.</summary>
-    public async Task<IssuedPdf?> IssueAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Issues the PDF scorecard: records it as issued in the same transaction as its audit event. A deliberate action
+    /// (a button, an API POST), never a side effect of reading: <see cref="PreviewAsync"/> is the read.
+    /// </summary>
+    public async Task<Outcome<IssuedPdf>> IssueAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         var report = await scorecards.GetWithAnswersAsync(caller, assessmentId, cancellationToken);
         if (report is null)
         {
-            return null;
+            return Features.Outcome.NotFound(NoScorecard(assessmentId));
         }
 
         var content = ScorecardExports.Json(report);
@@ -89,10 +92,31 @@ public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> co
         });
         AuditTrail.Record(db, caller, now, "ScorecardIssued", "Assessment", assessmentId.ToString(CultureInfo.InvariantCulture),
             $"PDF scorecard issued ({report.Card.StatusName}, {report.Card.OverallPercent:0.#}%), verification code {code}", after: pdfHash, assessmentId: assessmentId);
-        await db.SaveChangesAsync(cancellationToken);
+        if (await db.SaveCommandAsync("The scorecard was not issued because the audit trail was busy. Issue it again.", cancellationToken) is { } refused)
+        {
+            return refused;
+        }
 
-        return new IssuedPdf(pdf, $"{report.Reference}-scorecard-{report.GeneratedAt:yyyyMMdd-HHmm}.pdf", code);
+        return Features.Outcome.Done(
+            new IssuedPdf(pdf, $"{report.Reference}-scorecard-{report.GeneratedAt:yyyyMMdd-HHmm}.pdf", code),
+            $"Scorecard issued with verification code {ScorecardPdf.GroupedCode(code)}.");
     }
+
+    /// <summary>
+    /// A preview of the PDF scorecard that records nothing: it carries no verification code, says on every page that it
+    /// was not issued, and cannot be verified. Null when the caller may not see the scorecard.
+    /// </summary>
+    public async Task<IssuedPdf?> PreviewAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    {
+        var report = await scorecards.GetWithAnswersAsync(caller, assessmentId, cancellationToken);
+        return report is null
+            ? null
+            : new IssuedPdf(ScorecardPdf.Render(report, verificationCode: null), $"{report.Reference}-scorecard-preview-{report.GeneratedAt:yyyyMMdd-HHmm}.pdf", string.Empty);
+    }
+
+    /// <summary>Why there is no scorecard to issue: the same words whether it does not exist or the caller may not see it.</summary>
+    public static string NoScorecard(int assessmentId) =>
+        $"There is no scorecard for assessment {assessmentId} that you can see (an assessment has one once its route is chosen).";
 
     /// <summary>Checks a typed verification code. Spaces, dashes and letter case are forgiven, as people copy codes from paper.</summary>
     public async Task<Verification> VerifyCodeAsync(Caller caller, string? typed, CancellationToken cancellationToken = default)

@@ -148,12 +148,34 @@ public static class ScorecardExports
             ExportAsync(assessmentId, http, callers, scorecards, "json"));
         group.MapGet("/scorecard.xlsx", (int assessmentId, HttpContext http, CallerResolver callers, ScorecardService scorecards) =>
             ExportAsync(assessmentId, http, callers, scorecards, "xlsx"));
+        // Reading never writes: a GET (a link, a prefetcher, a crawler) gets a preview that records nothing.
         group.MapGet("/scorecard.pdf", async (int assessmentId, HttpContext http, CallerResolver callers, IssuedScorecardService issuing) =>
         {
             var caller = await callers.ResolveAsync(http.User, http.RequestAborted);
-            var issued = caller is null ? null : await issuing.IssueAsync(caller, assessmentId, http.RequestAborted);
-            return issued is null ? Results.NotFound() : Results.File(issued.Content, "application/pdf", issued.FileName);
+            var preview = caller is null ? null : await issuing.PreviewAsync(caller, assessmentId, http.RequestAborted);
+            return preview is null ? Results.NotFound() : Results.File(preview.Content, "application/pdf", preview.FileName);
         });
+        // Issuing is the scorecard page's button: a form POST with the page's antiforgery token, answered with the issued PDF.
+        group.MapPost("/scorecard/issue", async (int assessmentId, HttpContext http, CallerResolver callers, IssuedScorecardService issuing) =>
+        {
+            // The antiforgery middleware only marks a request without the page's token; an endpoint that binds no form refuses it itself.
+            if (http.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is not { IsValid: true })
+            {
+                return Results.Text("The scorecard was not issued: the request did not come from the portal's scorecard page. Open the page and press the button again.",
+                    "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var caller = await callers.ResolveAsync(http.User, http.RequestAborted);
+            if (caller is null)
+            {
+                return Results.NotFound();
+            }
+
+            var issued = await issuing.IssueAsync(caller, assessmentId, http.RequestAborted);
+            return issued.Succeeded
+                ? Results.File(issued.Value!.Content, "application/pdf", issued.Value.FileName)
+                : Results.Text(issued.Message, "text/plain; charset=utf-8", statusCode: issued.Kind == OutcomeKind.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
+        }).WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
         endpoints.MapGet("/scorecards/issued/{code:regex(^[0-9a-f]{{64}}$)}.json", async (string code, HttpContext http, CallerResolver callers, IssuedScorecardService issuing) =>
         {
             var caller = await callers.ResolveAsync(http.User, http.RequestAborted);

@@ -17,19 +17,24 @@ namespace Portal.Features.Scorecards;
 /// </summary>
 public static class ScorecardPdf
 {
-    public static byte[] Render(ScorecardService.Report report, string verificationCode)
+    /// <summary>What a preview says where an issued scorecard gives its verification code.</summary>
+    public const string PreviewNotice = "Preview, not issued: it has no verification code and cannot be verified. Issue the scorecard in the portal for a copy to share.";
+
+    /// <param name="verificationCode">The code of the scorecard being issued; null for a preview, which records nothing and says so on every page.</param>
+    public static byte[] Render(ScorecardService.Report report, string? verificationCode)
     {
         var made = report.GeneratedAt.ToString("d MMMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
         var footer = new[]
         {
             $"{report.Reference} · {report.SystemName} · {report.SupplierName} · made {made}",
-            $"Verification code {GroupedCode(verificationCode)} (check it under Scorecards > Verify a scorecard)",
+            verificationCode is null ? PreviewNotice : $"Verification code {GroupedCode(verificationCode)} (check it under Scorecards > Verify a scorecard)",
         };
-        var properties = new Dictionary<string, string>
+        var properties = new Dictionary<string, string> { ["Assessment"] = report.Reference };
+        if (verificationCode is not null)
         {
-            ["VerificationCode"] = verificationCode,
-            ["Assessment"] = report.Reference,
-        };
+            properties["VerificationCode"] = verificationCode;
+        }
+
         using var pdf = new TaggedPdfWriter(
             $"Open API compliance scorecard: {report.SystemName} ({report.Reference})",
             $"{report.FrameworkName}, version {report.VersionLabel}",
@@ -49,10 +54,10 @@ public static class ScorecardPdf
     public static string GroupedCode(string code) =>
         string.Join(' ', Enumerable.Range(0, (code.Length + 7) / 8).Select(i => code.Substring(i * 8, Math.Min(8, code.Length - (i * 8)))));
 
-    private static void Summary(TaggedPdfWriter pdf, ScorecardService.Report report, string made, string verificationCode)
+    private static void Summary(TaggedPdfWriter pdf, ScorecardService.Report report, string made, string? verificationCode)
     {
         var card = report.Card;
-        pdf.Heading(1, "Open API compliance scorecard");
+        pdf.Heading(1, verificationCode is null ? "Open API compliance scorecard: preview, not issued" : "Open API compliance scorecard");
         pdf.Paragraph($"{report.SystemName}, supplied by {report.SupplierName}", pdf.BodyBold);
         pdf.Facts(
         [
@@ -63,7 +68,7 @@ public static class ScorecardPdf
             ("Assessment status", AssessmentWorkflow.StatusName(report.Status)),
             ("Policy", $"{report.FrameworkName}, version {report.VersionLabel}"),
             ("Made", made),
-            ("Verification code", verificationCode),
+            ("Verification code", verificationCode ?? "None: " + PreviewNotice),
         ]);
 
         pdf.Heading(2, "Result");

@@ -61,20 +61,39 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
         int AssessmentId, string Reference, string SystemName, string SupplierName, AssessmentStatus Status,
         int InScope, int Accepted, int Rejected, int OpenClarifications,
         IReadOnlyList<UnmetItem> UnmetMust, IReadOnlyList<(string Name, string? ApiOperation)> Functions,
-        SignOffView? Latest, bool CanSignOff, string? WhyNot, Scorecard Card)
+        SignOffView? Latest, bool CanSignOff, string? WhyNot, Scorecard Card, Guid Stamp = default)
     {
         /// <summary>Approving needs an explicit acknowledgement and a reason while the status is Red.</summary>
         public bool ApprovalNeedsAcknowledgement => Card.Rag == Rag.Red;
     }
 
-    public async Task<Summary?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    /// <summary>The sign-off page's data: null when the caller may not see it.</summary>
+    public async Task<Summary?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default) =>
+        (await FindAsync(caller, assessmentId, cancellationToken)).Value;
+
+    /// <summary>
+    /// The sign-off state, or why not: not found when the caller cannot see the assessment at all; forbidden for the
+    /// supplier, who sees the assessment but not the NHS's working. Reads only.
+    /// </summary>
+    public async Task<Outcome<Summary>> FindAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    {
+        var (summary, _) = await SummaryAsync(caller, assessmentId, cancellationToken);
+        return summary;
+    }
+
+    private async Task<(Outcome<Summary> Summary, Refusal? WhyNot)> SummaryAsync(Caller caller, int assessmentId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var assessment = await db.Assessments.AsNoTracking().Include(a => a.Supplier).Include(a => a.Functions)
+        var assessment = await db.Assessments.AsNoTracking().VisibleTo(caller).Include(a => a.Supplier).Include(a => a.Functions)
             .SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
-        if (assessment is null || !AssessmentVisibility.IsNhsStaffOf(caller, assessment.NhsOrganisationId))
+        if (assessment is null)
         {
-            return null;
+            return (Outcome.NotFound($"There is no assessment {assessmentId} of your organisation to sign off."), null);
+        }
+
+        if (!AssessmentVisibility.IsNhsStaffOf(caller, assessment.NhsOrganisationId))
+        {
+            return (Outcome.Forbidden("Only NHS staff of the assessing organisation see the sign-off."), null);
         }
 
         var rules = await db.Assessments.AsNoTracking().Where(a => a.Id == assessmentId)
@@ -88,21 +107,21 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
         var latest = await db.SignOffs.AsNoTracking().Include(s => s.Conditions)
             .Where(s => s.AssessmentId == assessmentId).OrderByDescending(s => s.SignedAt).FirstOrDefaultAsync(cancellationToken);
         var reviewed = await HasReviewedAsync(db, caller, assessmentId, cancellationToken);
-        string? whyNot = null;
+        Refusal? whyNot = null;
         if (!caller.IsInRole(PortalRoles.CcioReviewer))
         {
-            whyNot = "Only a CCIO sign-off reviewer can sign off an assessment.";
+            whyNot = Outcome.Forbidden("Only a CCIO sign-off reviewer can sign off an assessment.");
         }
         else if (assessment.Status != AssessmentStatus.AwaitingSignOff)
         {
-            whyNot = $"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}, not awaiting sign-off.";
+            whyNot = Outcome.Conflict($"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}, not awaiting sign-off.");
         }
         else if (reviewed)
         {
-            whyNot = "You reviewed this assessment, so another CCIO sign-off reviewer must sign it off (segregation of duties).";
+            whyNot = Outcome.Forbidden("You reviewed this assessment, so another CCIO sign-off reviewer must sign it off (segregation of duties).");
         }
 
-        return new Summary(
+        return (Outcome.Done(new Summary(
             assessmentId, assessment.Reference, assessment.SystemName, assessment.Supplier?.Name ?? string.Empty, assessment.Status,
             rows.Count, rows.Count(r => r.Decision == ReviewOutcome.Accepted), rows.Count(r => r.Decision == ReviewOutcome.Rejected),
             rows.Count(r => r.Decision == ReviewOutcome.ClarificationRequested), unmet,
@@ -111,21 +130,40 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
                 latest.ClinicalSafetyNotes, latest.Reasons, latest.Seal, latest.IsVoid, latest.VoidedAt, latest.VoidReason,
                 latest.Conditions.Select(c => new ConditionView(c.Text, c.Owner, c.DueDate)).ToList(), latest.RedApprovalReason),
             whyNot is null,
-            whyNot,
-            card);
+            whyNot?.Message,
+            card,
+            assessment.ConcurrencyStamp)), whyNot);
     }
 
-    public async Task<CommandResult> DecideAsync(Caller caller, int assessmentId, Input input, CancellationToken cancellationToken = default)
+    /// <summary>Records the CCIO's decision, sealed over a snapshot of the assessment as it was decided on.</summary>
+    /// <param name="read">The version of the assessment the reviewer read (the page's stamp, the API's If-Match): required, since a decision on something they have not seen would be lost.</param>
+    public async Task<Outcome> DecideAsync(Caller caller, int assessmentId, Input input, ReadVersion read, CancellationToken cancellationToken = default)
     {
-        var summary = await GetAsync(caller, assessmentId, cancellationToken);
-        if (summary is null || !summary.CanSignOff)
+        var (found, whyNot) = await SummaryAsync(caller, assessmentId, cancellationToken);
+        if (!found.Succeeded)
         {
-            return CommandResult.Refused(summary?.WhyNot ?? "Only a CCIO sign-off reviewer of the assessing organisation can sign this off.");
+            return found.AsRefusal();
+        }
+
+        var summary = found.Value!;
+        if (whyNot is { Kind: OutcomeKind.Forbidden })
+        {
+            return whyNot;
+        }
+
+        if (!read.Permits(summary.Stamp, somethingToLose: true))
+        {
+            return Stale(summary.Reference, summary.Status);
+        }
+
+        if (whyNot is not null)
+        {
+            return whyNot;
         }
 
         if (input.Choice is not { } choice)
         {
-            return CommandResult.Refused("Choose a decision: approve, approve with conditions, reject, or return to the reviewer.", "decision");
+            return Outcome.Invalid("Choose a decision: approve, approve with conditions, reject, or return to the reviewer.", "decision");
         }
 
         var approving = choice is Choice.Approve or Choice.ApproveWithConditions;
@@ -134,14 +172,14 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
         {
             if (!input.RedAcknowledged)
             {
-                return CommandResult.Refused(
+                return Outcome.Invalid(
                     $"The status is Red: {ScorecardCalculator.UnmetMustWords(summary.Card.UnmetMust.Count)}. To approve it all the same, confirm that you have seen this.",
                     "redAcknowledgement");
             }
 
             if (redApprovalReason is null || redApprovalReason.Length < RedApprovalReasonMinimum)
             {
-                return CommandResult.Refused(
+                return Outcome.Invalid(
                     $"Say why you approve an assessment whose status is Red (at least {RedApprovalReasonMinimum} characters); it is kept with the sign-off and sealed.",
                     "redApprovalReason");
             }
@@ -149,13 +187,13 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
 
         if (!input.Attested)
         {
-            return CommandResult.Refused("Confirm the attestation statement to record your decision.", "attestation");
+            return Outcome.Invalid("Confirm the attestation statement to record your decision.", "attestation");
         }
 
         var reasons = TypedText.Tidy(input.Reasons, 4000);
         if (choice is Choice.Reject or Choice.ReturnToReviewer && (reasons is null || reasons.Length < 10))
         {
-            return CommandResult.Refused(choice == Choice.Reject ? "Give the reasons for rejecting (at least 10 characters)." : "Say what the reviewer should look at again (at least 10 characters).", "reasons");
+            return Outcome.Invalid(choice == Choice.Reject ? "Give the reasons for rejecting (at least 10 characters)." : "Say what the reviewer should look at again (at least 10 characters).", "reasons");
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -164,17 +202,17 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
         {
             if (conditions.Count == 0)
             {
-                return CommandResult.Refused("Add at least one condition, with its owner and due date.", "conditions");
+                return Outcome.Invalid("Add at least one condition, with its owner and due date.", "conditions");
             }
 
             if (conditions.Any(c => string.IsNullOrWhiteSpace(c.Text) || string.IsNullOrWhiteSpace(c.Owner) || c.DueDate is null))
             {
-                return CommandResult.Refused("Every condition needs what must be done, who owns it and a due date.", "conditions");
+                return Outcome.Invalid("Every condition needs what must be done, who owns it and a due date.", "conditions");
             }
 
             if (conditions.Any(c => c.DueDate < today))
             {
-                return CommandResult.Refused("A condition's due date cannot be in the past.", "conditions");
+                return Outcome.Invalid("A condition's due date cannot be in the past.", "conditions");
             }
         }
 
@@ -188,16 +226,8 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var assessment = await db.Assessments.SingleAsync(a => a.Id == assessmentId, cancellationToken);
-        var decision = AssessmentWorkflow.Decide(assessment.Status, action, caller.Roles);
-        if (!decision.Allowed)
-        {
-            return CommandResult.Refused(decision.Refusal!);
-        }
-
-        var before = assessment.Status;
-        assessment.Status = decision.To!.Value;
-        assessment.Touch(now);
         string? seal = null;
+        SignOff? signOff = null;
         if (choice != Choice.ReturnToReviewer)
         {
             var signOffDecision = choice switch { Choice.Approve => SignOffDecision.Approved, Choice.ApproveWithConditions => SignOffDecision.ApprovedWithConditions, _ => SignOffDecision.Rejected };
@@ -205,7 +235,7 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
                 summary.Card.UnmetMust.Select(r => r.Input.Code).ToList(), redApprovalReason);
             var snapshot = await AssessmentSnapshot.BuildAsync(db, assessmentId, statement, cancellationToken);
             seal = AssessmentSnapshot.Seal(snapshot);
-            db.SignOffs.Add(new SignOff
+            signOff = new SignOff
             {
                 AssessmentId = assessmentId,
                 Decision = signOffDecision,
@@ -223,24 +253,37 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
                 Conditions = choice == Choice.ApproveWithConditions
                     ? conditions.Select(c => new SignOffCondition { Text = c.Text!.Trim(), Owner = c.Owner!.Trim(), DueDate = c.DueDate!.Value }).ToList()
                     : [],
-            });
+            };
         }
 
-        AuditTrail.Record(db, caller, now, choice == Choice.ReturnToReviewer ? "ReturnedToReviewer" : "AssessmentSignedOff", nameof(Assessment), assessment.Reference,
-            $"{caller.DisplayName} ({PortalRoles.DisplayName(PortalRoles.CcioReviewer)}): {AssessmentWorkflow.StatusName(assessment.Status)}"
-            + (redApprovalReason is null ? "" : $", approved although the status was Red ({summary.Card.UnmetMust.Count} \"must\" not met) because: {redApprovalReason}")
-            + $"{(seal is null ? "" : $", seal {seal}")}.",
-            AssessmentWorkflow.StatusName(before), AssessmentWorkflow.StatusName(assessment.Status), assessmentId);
-        var message = $"{assessment.Reference} ({assessment.SystemName}): {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()} by {caller.DisplayName}.";
-        await NotificationService.NotifyAsync(db, now, assessmentId, message, $"/assessments/{assessmentId}", assessment.NhsOrganisationId, null, NotificationService.Officers, null, cancellationToken);
-        if (choice != Choice.ReturnToReviewer)
+        string Notice(StatusMove move) => $"{assessment.Reference} ({assessment.SystemName}): {move.ToName.ToLowerInvariant()} by {caller.DisplayName}.";
+        var moved = await AssessmentTransitions.ApplyAsync(db, caller, assessment, action, now, read,
+            move => $"{caller.DisplayName} ({PortalRoles.DisplayName(PortalRoles.CcioReviewer)}): {move.ToName}"
+                + (redApprovalReason is null ? "" : $", approved although the status was Red ({summary.Card.UnmetMust.Count} \"must\" not met) because: {redApprovalReason}")
+                + $"{(seal is null ? "" : $", seal {seal}")}.",
+            move => choice == Choice.ReturnToReviewer
+                ? [new TransitionNotice(Notice(move), $"/assessments/{assessmentId}", assessment.NhsOrganisationId, null, NotificationService.Officers)]
+                : [new TransitionNotice(Notice(move), $"/assessments/{assessmentId}", assessment.NhsOrganisationId, null, NotificationService.Officers),
+                    new TransitionNotice(Notice(move), $"/assessments/{assessmentId}", null, assessment.SupplierId, NotificationService.Suppliers)],
+            choice == Choice.ReturnToReviewer ? "ReturnedToReviewer" : "AssessmentSignedOff",
+            cancellationToken);
+        if (!moved.Succeeded)
         {
-            await NotificationService.NotifyAsync(db, now, assessmentId, message, $"/assessments/{assessmentId}", null, assessment.SupplierId, NotificationService.Suppliers, null, cancellationToken);
+            return moved.AsRefusal();
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        return CommandResult.Done($"{assessment.Reference} is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}.");
+        if (signOff is not null)
+        {
+            db.SignOffs.Add(signOff);
+        }
+
+        return await db.SaveCommandAsync($"{assessment.Reference} changed while you were deciding, so your decision was not recorded. Look at it again before you decide.", cancellationToken)
+            ?? Outcome.Done($"{assessment.Reference} is {moved.Value!.ToName.ToLowerInvariant()}.");
     }
+
+    private static Refusal Stale(string reference, AssessmentStatus status) => Outcome.Stale(
+        $"{reference} changed since you opened it (it is now {AssessmentWorkflow.StatusName(status).ToLowerInvariant()}), so your decision was not recorded. "
+        + "Look at it again before you decide.");
 
     /// <summary>
     /// A material change after sign-off (an answer or its evidence) voids the sign-off and says what changed. The
@@ -251,8 +294,17 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
     public static async Task VoidAfterChangeAsync(
         PortalDbContext db, Caller caller, Assessment assessment, int? changedRequirementId, string whatChanged, DateTime now, CancellationToken cancellationToken)
     {
-        var decision = AssessmentWorkflow.Decide(assessment.Status, WorkflowAction.VoidSignOff, caller.Roles);
-        if (!decision.Allowed)
+        var withdrawn = changedRequirementId is { } requirementId
+            ? await db.ReviewDecisions.Where(d => d.AssessmentId == assessment.Id && d.AssessmentRequirementId == requirementId).ToListAsync(cancellationToken)
+            : [];
+        var reviewAgain = withdrawn.Count > 0 ? " Its review decision is withdrawn: the procurement officer reviews the change before a new sign-off." : " The procurement officer reviews it before a new sign-off.";
+        // The change's own command has already checked the version its author read.
+        var moved = await AssessmentTransitions.ApplyAsync(db, caller, assessment, WorkflowAction.VoidSignOff, now, ReadVersion.None,
+            _ => $"Sign-off void: {whatChanged}{reviewAgain}",
+            _ => [new TransitionNotice($"{assessment.Reference}: sign-off void because {whatChanged}{reviewAgain}", $"/assessments/{assessment.Id}",
+                assessment.NhsOrganisationId, null, [PortalRoles.ProcurementOfficer, PortalRoles.CcioReviewer])],
+            "SignOffVoided", cancellationToken);
+        if (!moved.Succeeded)
         {
             return;
         }
@@ -265,19 +317,7 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
             signOff.VoidReason = whatChanged;
         }
 
-        var withdrawn = changedRequirementId is { } requirementId
-            ? await db.ReviewDecisions.Where(d => d.AssessmentId == assessment.Id && d.AssessmentRequirementId == requirementId).ToListAsync(cancellationToken)
-            : [];
         db.ReviewDecisions.RemoveRange(withdrawn);
-        var before = assessment.Status;
-        assessment.Status = decision.To!.Value;
-        assessment.Touch(now);
-        var reviewAgain = withdrawn.Count > 0 ? " Its review decision is withdrawn: the procurement officer reviews the change before a new sign-off." : " The procurement officer reviews it before a new sign-off.";
-        AuditTrail.Record(db, caller, now, "SignOffVoided", nameof(Assessment), assessment.Reference,
-            $"Sign-off void: {whatChanged}{reviewAgain}", AssessmentWorkflow.StatusName(before), AssessmentWorkflow.StatusName(assessment.Status), assessment.Id);
-        var text = $"{assessment.Reference}: sign-off void because {whatChanged}{reviewAgain}";
-        await NotificationService.NotifyAsync(db, now, assessment.Id, text, $"/assessments/{assessment.Id}", assessment.NhsOrganisationId, null,
-            [PortalRoles.ProcurementOfficer, PortalRoles.CcioReviewer], null, cancellationToken);
     }
 
     private static async Task<bool> HasReviewedAsync(PortalDbContext db, Caller caller, int assessmentId, CancellationToken cancellationToken) =>
