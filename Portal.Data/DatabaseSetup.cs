@@ -35,13 +35,21 @@ public static class DatabaseSetup
 
     private static readonly Scorecards.StaleScoreMarker ScoreInterceptor = new();
 
+    /// <summary>The database, and the <see cref="Scorecards.StaleScoreSignal"/> its saves raise for this instance's score worker.</summary>
     public static IServiceCollection AddPortalDatabase(this IServiceCollection services, DatabaseOptions options)
     {
-        services.AddDbContextFactory<PortalDbContext>(builder => Configure(builder, options));
+        var signal = new Scorecards.StaleScoreSignal();
+        var marker = new Scorecards.StaleScoreMarker(signal);
+        services.AddSingleton(signal);
+        services.AddDbContextFactory<PortalDbContext>(builder => Configure(builder, options, marker));
         return services;
     }
 
-    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options)
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options) =>
+        Configure(builder, options, ScoreInterceptor);
+
+    /// <summary>As <see cref="Configure(DbContextOptionsBuilder, DatabaseOptions)"/>, with a marker that signals a worker.</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options, Scorecards.StaleScoreMarker marker)
     {
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
@@ -49,7 +57,7 @@ public static class DatabaseSetup
                 "Database:ConnectionString is empty. Set it, or leave Database:Provider as Sqlite to use the embedded default.");
         }
 
-        builder.AddInterceptors(ScoreInterceptor);
+        builder.AddInterceptors(marker);
         return options.Provider switch
         {
             DatabaseProvider.Sqlite => builder.UseSqlite(

@@ -12,6 +12,7 @@ using Portal.Data.SignOffs;
 using Portal.Data.Organisations;
 using Portal.Data.Policy;
 using Portal.Data.Users;
+using Portal.Data.Workers;
 
 namespace Portal.Data;
 
@@ -59,6 +60,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AssessmentScore> AssessmentScores => Set<AssessmentScore>();
+
+    public DbSet<WorkerLease> WorkerLeases => Set<WorkerLease>();
 
     /// <summary>
     /// Saves, linking any new audit events into their chains in the same transaction as the change they record. When

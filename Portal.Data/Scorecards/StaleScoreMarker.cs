@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -11,21 +13,25 @@ namespace Portal.Data.Scorecards;
 /// Marks an assessment's stored score stale, in the same save, whenever something the scorecard is worked out from
 /// changes: a claim or plan date, evidence or its "valid until", a review decision, the scope or the route. It
 /// watches the change tracker rather than the feature services, so a new way of changing these cannot forget it.
-/// A new assessment gets its (stale) score row here too.
+/// A new assessment gets its (stale) score row here too. Once such a save is committed, it raises the
+/// <see cref="StaleScoreSignal"/> (when there is one) so the score worker refreshes promptly; reads never refresh.
 /// </summary>
 /// <remarks>
 /// Bulk <c>ExecuteUpdate</c>/<c>ExecuteDelete</c> calls bypass the change tracker; one that changes scoring inputs
 /// must give the affected scores a new <see cref="AssessmentScore.InputsStamp"/> itself. So must anything that changes
 /// a framework's weights or threshold, which no part of the portal does today.
 /// </remarks>
-public sealed class StaleScoreMarker : SaveChangesInterceptor
+public sealed class StaleScoreMarker(StaleScoreSignal? signal = null) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
+    /// <summary>Contexts whose save marked scores stale and has not been committed yet; weak, so a context dropped mid-save is not kept.</summary>
+    private readonly ConditionalWeakTable<DbContext, object> _marked = [];
+
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is PortalDbContext db)
+        if (eventData.Context is PortalDbContext db && await MarkAsync(db, cancellationToken) && signal is not null)
         {
-            await MarkAsync(db, cancellationToken);
+            _marked.AddOrUpdate(db, this);
         }
 
         return result;
@@ -34,8 +40,64 @@ public sealed class StaleScoreMarker : SaveChangesInterceptor
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
         SavingChangesAsync(eventData, result).AsTask().GetAwaiter().GetResult();
 
-    private static async Task MarkAsync(PortalDbContext db, CancellationToken cancellationToken)
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
+        // Inside the caller's own transaction nothing is visible to the worker yet: wait for the commit.
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null)
+        {
+            Committed(context);
+        }
+
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(SavedChanges(eventData, result));
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Committed(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void Committed(DbContext? context)
+    {
+        if (context is not null && _marked.Remove(context))
+        {
+            signal?.Raise();
+        }
+    }
+
+    private void Forget(DbContext? context)
+    {
+        if (context is not null)
+        {
+            _marked.Remove(context);
+        }
+    }
+
+    /// <summary>Marks the scores this save changes the inputs of; true when there was any.</summary>
+    private static async Task<bool> MarkAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var added = false;
         var changed = new HashSet<int>();
         foreach (var entry in db.ChangeTracker.Entries().ToList())
         {
@@ -43,6 +105,7 @@ public sealed class StaleScoreMarker : SaveChangesInterceptor
             {
                 case Assessment assessment when entry.State == EntityState.Added && assessment.Score is null:
                     db.Add(new AssessmentScore { Assessment = assessment });
+                    added = true;
                     break;
                 case Assessment when entry.State == EntityState.Modified && entry.Property(nameof(Assessment.Route)).IsModified:
                     Note(changed, entry, nameof(Assessment.Id));
@@ -58,7 +121,7 @@ public sealed class StaleScoreMarker : SaveChangesInterceptor
 
         if (changed.Count == 0)
         {
-            return;
+            return added;
         }
 
         var ids = changed.ToList();
@@ -76,6 +139,8 @@ public sealed class StaleScoreMarker : SaveChangesInterceptor
                 db.Add(new AssessmentScore { AssessmentId = id });
             }
         }
+
+        return true;
     }
 
     /// <summary>

@@ -4,6 +4,8 @@ using Microsoft.Playwright;
 using Portal.Data;
 using Portal.Data.Evidence;
 using Portal.Data.Reviews;
+using Portal.Data.Workers;
+using Portal.Features.Dashboards;
 using Portal.Features.Evidence;
 using Portal.Tests.TestSupport;
 
@@ -24,6 +26,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
             new EvidenceInput(EvidenceItemKind.TestEnvironment, "Penetration test report", "https://security.acme.example/pentest", today.AddDays(-30), today.AddDays(5))));
         await journey.Reviews.StartAsync(officer, id);
         await journey.Reviews.DecideAsync(officer, id, await journey.CodesAsync(id), ReviewOutcome.Accepted, null, TestVersions.Any);
+        await browser.App.Services.GetRequiredService<ScoreRefreshWorker>().RunOnceAsync();
         var page = await browser.SignedInPageAsync("Olivia Hart");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard", Exact = true }).ClickAsync();
@@ -77,6 +80,58 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
     }
 
     private sealed record DrawnBar(string Name, int Count, double Fill, double Track, string Marker);
+
+    [Fact]
+    public async Task Scores_not_yet_recalculated_are_marked_as_updating_and_the_officer_recalculates_them_on_request()
+    {
+        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        // Another instance holds the score job and has not reached this change yet: the page must not pretend otherwise.
+        await HoldScoreJobElsewhereAsync(contexts, DateTime.UtcNow.AddHours(1));
+        try
+        {
+            var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
+            var journey = new TestJourney(contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "dashboard-updating"));
+            var id = await journey.SubmittedAsync(officer, await TestCallers.ForAsync(contexts, TestCallers.Supplier));
+            await journey.Reviews.StartAsync(officer, id);
+            await journey.Reviews.DecideAsync(officer, id, ["P.3"], ReviewOutcome.Rejected, "The API is not published.", TestVersions.Any);
+            var page = await browser.SignedInPageAsync("Olivia Hart");
+
+            await page.GotoAsync("/assessments?search=" + Uri.EscapeDataString($"OAP-{id:D5}"));
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await Assertions.Expect(page.Locator("td[data-label='RAG status']")).ToHaveTextAsync("Not yet scored (updating)");
+            await BrowserFixture.AssertAccessibleAsync(page);
+
+            await page.GotoAsync("/dashboard");
+            await BrowserFixture.WaitForInteractiveAsync(page);
+            await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasTextString = "being updated" })).ToBeVisibleAsync();
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Recalculate scores now" }).ClickAsync();
+
+            await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasTextString = "Recalculated" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByText("being updated")).ToHaveCountAsync(0);
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await page.GotoAsync("/assessments?search=" + Uri.EscapeDataString($"OAP-{id:D5}"));
+            await Assertions.Expect(page.Locator("td[data-label='RAG status']")).ToHaveTextAsync("Red");
+        }
+        finally
+        {
+            await HoldScoreJobElsewhereAsync(contexts, DateTime.MinValue);
+        }
+    }
+
+    private static async Task HoldScoreJobElsewhereAsync(IDbContextFactory<PortalDbContext> contexts, DateTime until)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        var lease = await db.WorkerLeases.SingleOrDefaultAsync(l => l.Name == ScoreRefreshWorker.Job);
+        if (lease is null)
+        {
+            db.WorkerLeases.Add(lease = new WorkerLease { Name = ScoreRefreshWorker.Job });
+        }
+
+        lease.HeldBy = "another instance";
+        lease.Until = until;
+        await db.SaveChangesAsync();
+    }
 
     [Fact]
     public async Task A_ccio_opens_the_dashboard_from_their_home_page()

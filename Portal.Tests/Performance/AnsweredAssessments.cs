@@ -31,6 +31,8 @@ public sealed class AnsweredAssessments : IAsyncLifetime
         Supplier = await TestCallers.ForAsync(Database, TestCallers.Supplier);
         Small = await AnsweredAsync(await TestAssessments.InvitedAsync(Database, Officer), requirements: 10, evidenceEach: 1);
         Large = await AnsweredAsync(await TestAssessments.InvitedAsync(Database, Officer), requirements: 60, evidenceEach: 20);
+        // Their stored scores, as the score worker leaves them a moment after the review.
+        await TestScoreWorker.For(Database).RunOnceAsync();
     }
 
     public async Task DisposeAsync() => await Database.DisposeAsync();

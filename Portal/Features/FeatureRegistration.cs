@@ -17,6 +17,7 @@ public static class FeatureRegistration
         {
             services.Configure<EvidenceOptions>(configuration.GetSection("Evidence"));
             services.Configure<Portal.Features.Audit.AuditOptions>(configuration.GetSection("Audit"));
+            services.Configure<Portal.Features.Dashboards.ScoreOptions>(configuration.GetSection("Scores"));
         }
 
         services.AddScoped<AdministrationService>();
@@ -41,6 +42,10 @@ public static class FeatureRegistration
         services.AddSingleton<Portal.Features.Audit.IAuditDigestStore, Portal.Features.Audit.AppendOnlyFileDigestStore>();
         services.AddSingleton<Portal.Features.Audit.AuditDigests>();
         services.AddHostedService<Portal.Features.Audit.AuditDigestWorker>();
+        services.AddSingleton<Portal.Hosting.JobLease>();
+        // One worker per instance, reachable as itself so a test can run one round of it.
+        services.AddSingleton<Portal.Features.Dashboards.ScoreRefreshWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<Portal.Features.Dashboards.ScoreRefreshWorker>());
         return services;
     }
 

@@ -134,7 +134,7 @@ public sealed class BenchResult
         {
             var d = dashboard.Figures;
             rows.Add([$"Dashboard aggregates, one visit after another ({d.Assessments:N0} assessments)", Ms(d.Visits.Median), Ms(d.Visits.P95), "", "",
-                $"first visit, scoring them all: {Ms(d.FirstVisitMs)}", dashboard.Goal.Text, Verdict(dashboard.Goal)]);
+                $"scoring them all once, by the worker: {Ms(d.FirstVisitMs)}", dashboard.Goal.Text, Verdict(dashboard.Goal)]);
         }
 
         if (Pdf is { } pdf)

@@ -165,7 +165,7 @@ public sealed class AssessmentSearchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_stored_score_whose_inputs_changed_is_worked_out_again_before_the_list_shows_it()
+    public async Task A_stored_score_whose_inputs_changed_is_shown_as_updating_until_the_worker_works_it_out_again()
     {
         await using (var db = _database.CreateDbContext())
         {
@@ -174,10 +174,13 @@ public sealed class AssessmentSearchTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var row = (await _assessments.PageAsync(_officer, new AssessmentService.ListQuery(Search: "maternity"))).Rows.Single();
+        var before = (await _assessments.PageAsync(_officer, new AssessmentService.ListQuery(Search: "maternity"))).Rows.Single();
+        await TestScoreWorker.For(_database).RunOnceAsync();
+        var after = (await _assessments.PageAsync(_officer, new AssessmentService.ListQuery(Search: "maternity"))).Rows.Single();
 
+        Assert.Equal((RagStatus.Red, true), (before.Rag, before.ScoreUpdating));
         // Nothing has been reviewed, so worked out afresh it is not yet scored, whatever was stored before.
-        Assert.Null(row.Rag);
+        Assert.Equal((null, false), (after.Rag, after.ScoreUpdating));
     }
 
     [Theory]

@@ -26,6 +26,7 @@ public sealed class DashboardPageTests : ComponentTestBase
         var officer = await SignInAsync(TestCallers.Officer);
         var journey = new TestJourney(Database);
         await journey.AwaitingSignOffAsync(officer, await TestCallers.ForAsync(Database, TestCallers.Supplier));
+        await TestScoreWorker.For(Database).RunOnceAsync();
 
         var cut = RenderWithProviders<DashboardPage>();
 
@@ -35,6 +36,27 @@ public sealed class DashboardPageTests : ComponentTestBase
         var row = cut.FindAll("tbody tr").Single(r => r.QuerySelector("th")!.TextContent == "Awaiting sign-off");
         Assert.Equal(["0", "0", "1", "0", "1"], row.QuerySelectorAll("td").Select(td => td.TextContent));
     }
+
+    [Fact]
+    public async Task Scores_not_yet_recalculated_are_said_to_be_updating_and_a_person_can_recalculate_them_now()
+    {
+        var officer = await SignInAsync(TestCallers.Officer);
+        await new TestJourney(Database).AwaitingSignOffAsync(officer, await TestCallers.ForAsync(Database, TestCallers.Supplier));
+
+        var cut = RenderWithProviders<DashboardPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("1 score changed recently and is being updated", cut.Markup, StringComparison.Ordinal));
+        Assert.Contains("Not yet scored 1", RagBarTexts(cut));
+        cut.FindAll("button").Single(b => b.TextContent.Contains("Recalculate scores now", StringComparison.Ordinal)).Click();
+        cut.WaitForAssertion(() => Assert.Contains("Recalculated 1 score.", cut.Markup, StringComparison.Ordinal));
+        Assert.Contains("Green 1", RagBarTexts(cut));
+        Assert.DoesNotContain("being updated", cut.Markup, StringComparison.Ordinal);
+    }
+
+    private static List<string> RagBarTexts(IRenderedComponent<DashboardPage> cut) =>
+        cut.FindAll("ul[aria-label='Assessments by RAG status'] li")
+            .Select(li => string.Join(' ', li.TextContent.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries)))
+            .ToList();
 
     [Fact]
     public async Task Expired_evidence_is_listed_with_a_link_to_the_assessments_evidence()

@@ -28,11 +28,21 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         _journey = new TestJourney(_database);
         _officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
         _supplier = await TestCallers.ForAsync(_database, TestCallers.Supplier);
+        _worker = TestScoreWorker.For(_database, _clock);
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
     private DashboardService Dashboards => new(_database, _clock);
+
+    private ScoreRefreshWorker _worker = default!;
+
+    /// <summary>The dashboard once the score worker has had its round: what a person sees a moment after a change.</summary>
+    private async Task<DashboardService.Dashboard> RefreshedDashboardAsync(Caller caller)
+    {
+        Assert.NotNull(await _worker.RunOnceAsync());
+        return await Dashboards.GetAsync(caller);
+    }
 
     private DateOnly Today => _clock.Today;
 
@@ -66,7 +76,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
     [Fact]
     public async Task An_organisation_without_assessments_has_an_empty_dashboard()
     {
-        var dashboard = await Dashboards.GetAsync(_officer);
+        var dashboard = await RefreshedDashboardAsync(_officer);
 
         Assert.Equal(0, dashboard.Total);
         Assert.Equal("Demo Valley NHS Foundation Trust", dashboard.OrganisationName);
@@ -82,7 +92,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         await TestAssessments.InvitedAsync(_database, _officer);
         await _journey.SubmittedAsync(_officer, _supplier);
 
-        var dashboard = await Dashboards.GetAsync(_officer);
+        var dashboard = await RefreshedDashboardAsync(_officer);
 
         Assert.Equal(4, dashboard.Total);
         Assert.Equal(1, dashboard.CountOf(AssessmentStatus.Draft));
@@ -95,7 +105,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
     {
         var id = await _journey.SubmittedAsync(_officer, _supplier);
 
-        var dashboard = await Dashboards.GetAsync(_officer);
+        var dashboard = await RefreshedDashboardAsync(_officer);
 
         Assert.Equal(1, dashboard.CountOf(AssessmentStatus.Submitted, null));
         Assert.Equal(0, dashboard.CountOf(RagStatus.Red));
@@ -109,7 +119,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         var red = await UnderReviewAsync();
         await _journey.Reviews.DecideAsync(_officer, red, [Must], ReviewOutcome.Rejected, "The API is not published.", TestVersions.Any);
 
-        var dashboard = await Dashboards.GetAsync(_officer);
+        var dashboard = await RefreshedDashboardAsync(_officer);
 
         Assert.Equal(1, dashboard.CountOf(AssessmentStatus.AwaitingSignOff, RagStatus.Green));
         Assert.Equal(1, dashboard.CountOf(AssessmentStatus.UnderReview, RagStatus.Red));
@@ -139,7 +149,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
             expected.Add((report.Status, decided ? StoredScores.Stored(report.Card.Rag) : null));
         }
 
-        var dashboard = await Dashboards.GetAsync(_officer);
+        var dashboard = await RefreshedDashboardAsync(_officer);
 
         Assert.Equal(
             expected.GroupBy(e => e).Select(g => $"{g.Key.Item1}/{g.Key.Item2?.ToString() ?? "not scored"}: {g.Count()}").Order(),
@@ -153,7 +163,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         var id = await AllAcceptedAsync(code => code.StartsWith("C.", StringComparison.Ordinal) ? new(ComplianceClaim.PartiallyMeets, "Partly", null, null, null) : null);
         var report = (await new Portal.Features.Scorecards.ScorecardService(_database, _clock).GetAsync(_officer, id))!;
 
-        await Dashboards.GetAsync(_officer);
+        await RefreshedDashboardAsync(_officer);
 
         var stored = await StoredScoreAsync(id);
         Assert.Equal(StoredScores.Stored(report.Card.Rag), stored.Rag);
@@ -168,8 +178,8 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         await TestAssessments.InvitedAsync(_database, _officer);
         _clock.MoveForwardDays(31);
 
-        var ours = await Dashboards.GetAsync(_officer);
-        var theirs = await Dashboards.GetAsync(otherOfficer);
+        var ours = await RefreshedDashboardAsync(_officer);
+        var theirs = await RefreshedDashboardAsync(otherOfficer);
 
         Assert.Equal(1, ours.Total);
         Assert.Equal(1, ours.LateResponses.Total);
@@ -197,27 +207,62 @@ public sealed class DashboardServiceTests : IAsyncLifetime
     {
         await _journey.AwaitingSignOffAsync(_officer, _supplier);
 
-        var ccio = await Dashboards.GetAsync(await TestCallers.ForAsync(_database, TestCallers.Ccio));
-        var administrator = await Dashboards.GetAsync(await TestCallers.ForAsync(_database, TestCallers.Administrator));
+        var ccio = await RefreshedDashboardAsync(await TestCallers.ForAsync(_database, TestCallers.Ccio));
+        var administrator = await RefreshedDashboardAsync(await TestCallers.ForAsync(_database, TestCallers.Administrator));
 
         Assert.Equal(1, ccio.CountOf(AssessmentStatus.AwaitingSignOff, RagStatus.Green));
         Assert.Equal(1, administrator.CountOf(AssessmentStatus.AwaitingSignOff, RagStatus.Green));
     }
 
     [Fact]
-    public async Task A_new_review_decision_makes_the_stored_score_stale_and_the_next_visit_recalculates_it()
+    public async Task A_new_review_decision_makes_the_stored_score_stale_and_a_visit_shows_it_as_updating_without_recalculating()
     {
         var id = await AllAcceptedAsync();
-        Assert.Equal(1, (await Dashboards.GetAsync(_officer)).CountOf(RagStatus.Green));
+        Assert.Equal(1, (await RefreshedDashboardAsync(_officer)).CountOf(RagStatus.Green));
 
         await _journey.Reviews.DecideAsync(_officer, id, [Must], ReviewOutcome.Rejected, "The API is not published.", TestVersions.Any);
-        var stale = await StoredScoreAsync(id);
         var dashboard = await Dashboards.GetAsync(_officer);
 
+        var stale = await StoredScoreAsync(id);
         Assert.NotEqual(stale.InputsStamp, stale.CalculatedFromStamp);
         Assert.Equal(RagStatus.Green, stale.Rag);
+        Assert.Equal(1, dashboard.CountOf(AssessmentStatus.UnderReview, RagStatus.Green));
+        Assert.Equal(1, dashboard.ScoresUpdating);
+    }
+
+    [Fact]
+    public async Task After_the_workers_round_the_dashboard_shows_the_recalculated_score_and_nothing_updating()
+    {
+        var id = await AllAcceptedAsync();
+        await RefreshedDashboardAsync(_officer);
+        await _journey.Reviews.DecideAsync(_officer, id, [Must], ReviewOutcome.Rejected, "The API is not published.", TestVersions.Any);
+        var stale = await StoredScoreAsync(id);
+
+        var dashboard = await RefreshedDashboardAsync(_officer);
+
         Assert.Equal(1, dashboard.CountOf(AssessmentStatus.UnderReview, RagStatus.Red));
+        Assert.Equal(0, dashboard.ScoresUpdating);
         Assert.Equal(stale.InputsStamp, (await StoredScoreAsync(id)).CalculatedFromStamp);
+    }
+
+    [Fact]
+    public async Task Recalculating_on_request_stores_the_organisations_stale_scores()
+    {
+        var id = await AllAcceptedAsync();
+        await _journey.Reviews.DecideAsync(_officer, id, [Must], ReviewOutcome.Rejected, "The API is not published.", TestVersions.Any);
+
+        var outcome = await Dashboards.RecalculateAsync(_officer);
+
+        Assert.Equal(OutcomeKind.Done, outcome.Kind);
+        Assert.Equal(1, outcome.Value);
+        Assert.Equal(RagStatus.Red, (await StoredScoreAsync(id)).Rag);
+        Assert.Equal(0, (await Dashboards.GetAsync(_officer)).ScoresUpdating);
+    }
+
+    [Fact]
+    public async Task A_supplier_may_not_recalculate_scores()
+    {
+        Assert.Equal(OutcomeKind.Forbidden, (await Dashboards.RecalculateAsync(_supplier)).Kind);
     }
 
     [Fact]
@@ -226,21 +271,21 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         var id = await _journey.AwaitingSignOffAsync(_officer, _supplier);
         var ccio = await TestCallers.ForAsync(_database, TestCallers.Ccio);
         await _journey.SignOffs.DecideAsync(ccio, id, new SignOffService.Input(SignOffService.Choice.Approve, true, "HL-1", null, null, []), TestVersions.Any);
-        await Dashboards.GetAsync(_officer);
+        await RefreshedDashboardAsync(_officer);
 
         await _journey.Workspace.SaveResponseAsync(_supplier, id, Must, new(ComplianceClaim.DoesNotMeet, "Withdrawn from 6.0", null, null, null),
             ReadVersion.Of((await _journey.Workspace.GetAsync(_supplier, id))!.Requirements.Single(r => r.Code == Must).Response!.ConcurrencyStamp));
 
         var stored = await StoredScoreAsync(id);
         Assert.NotEqual(stored.InputsStamp, stored.CalculatedFromStamp);
-        Assert.Equal(1, (await Dashboards.GetAsync(_officer)).CountOf(AssessmentStatus.UnderReview, RagStatus.Red));
+        Assert.Equal(1, (await RefreshedDashboardAsync(_officer)).CountOf(AssessmentStatus.UnderReview, RagStatus.Red));
     }
 
     [Fact]
     public async Task A_review_that_only_adds_a_comment_leaves_the_stored_score_fresh()
     {
         var id = await AllAcceptedAsync();
-        await Dashboards.GetAsync(_officer);
+        await RefreshedDashboardAsync(_officer);
 
         await _journey.Reviews.CommentAsync(_officer, id, Must, "Looks good.", isInternal: true);
 
@@ -249,14 +294,14 @@ public sealed class DashboardServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task When_accepted_evidence_expires_the_next_days_visit_recalculates_the_score_with_no_change_saved()
+    public async Task When_accepted_evidence_expires_the_worker_recalculates_the_score_the_next_day_with_no_change_saved()
     {
         var id = await AllAcceptedAsync(beforeSubmit: id => AddEvidenceAsync(id, Must, "Penetration test", Today.AddDays(-10), Today.AddDays(1)));
-        var before = await Dashboards.GetAsync(_officer);
+        var before = await RefreshedDashboardAsync(_officer);
         var stored = await StoredScoreAsync(id);
 
         _clock.MoveForwardDays(2);
-        var after = await Dashboards.GetAsync(_officer);
+        var after = await RefreshedDashboardAsync(_officer);
 
         Assert.Equal(1, before.CountOf(RagStatus.Green));
         Assert.Equal(before.Today.AddDays(2), stored.ReviewOn);
@@ -269,10 +314,10 @@ public sealed class DashboardServiceTests : IAsyncLifetime
     {
         var planned = Today.AddDays(3);
         var id = await AllAcceptedAsync(code => code == Must ? new(ComplianceClaim.WillMeetByDate, "Next release", null, planned, "Publish the API in 6.0") : null);
-        var before = await Dashboards.GetAsync(_officer);
+        var before = await RefreshedDashboardAsync(_officer);
 
         _clock.MoveForwardDays(4);
-        var after = await Dashboards.GetAsync(_officer);
+        var after = await RefreshedDashboardAsync(_officer);
 
         Assert.Equal(1, before.CountOf(RagStatus.Amber));
         Assert.Equal(0, before.LatePlans.Total);
@@ -288,7 +333,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         await UnderReviewAsync(code => code == Must ? new(ComplianceClaim.WillMeetByDate, "Next release", null, Today.AddDays(3), "Publish the API in 6.0") : null);
         _clock.MoveForwardDays(4);
 
-        Assert.Equal(0, (await Dashboards.GetAsync(_officer)).LatePlans.Total);
+        Assert.Equal(0, (await RefreshedDashboardAsync(_officer)).LatePlans.Total);
     }
 
     [Fact]
@@ -298,7 +343,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         await _journey.SubmittedAsync(_officer, _supplier);
         _clock.MoveForwardDays(31);
 
-        var dashboard = await Dashboards.GetAsync(_officer);
+        var dashboard = await RefreshedDashboardAsync(_officer);
 
         var item = Assert.Single(dashboard.LateResponses.Shown);
         Assert.Equal(1, dashboard.LateResponses.Total);
@@ -313,10 +358,10 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         var ccio = await TestCallers.ForAsync(_database, TestCallers.Ccio);
         await _journey.SignOffs.DecideAsync(ccio, id, new SignOffService.Input(SignOffService.Choice.ApproveWithConditions, true, "HL-1", null, null,
             [new("Publish the interface change log", "Acme integration lead", Today.AddDays(10)), new("Run a joint test", "Trust integration team", Today.AddDays(60))]), TestVersions.Any);
-        var before = await Dashboards.GetAsync(_officer);
+        var before = await RefreshedDashboardAsync(_officer);
 
         _clock.MoveForwardDays(11);
-        var after = await Dashboards.GetAsync(_officer);
+        var after = await RefreshedDashboardAsync(_officer);
 
         Assert.Equal(0, before.LateConditions.Total);
         var item = Assert.Single(after.LateConditions.Shown);
@@ -335,7 +380,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
             await AddEvidenceAsync(id, "P.1", "Today is the last day", Today.AddDays(-5), Today);
         });
 
-        var dashboard = await Dashboards.GetAsync(_officer);
+        var dashboard = await RefreshedDashboardAsync(_officer);
 
         Assert.Equal(["Today is the last day (P.1, Acme Clinical Systems Ltd)", "Soon (P.1, Acme Clinical Systems Ltd)"],
             dashboard.ExpiringEvidence.Shown.Select(e => e.What));
@@ -350,7 +395,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         var id = await _journey.SubmittedAsync(_officer, _supplier, beforeSubmit: id => AddEvidenceAsync(id, Must, "Gone", Today.AddDays(-50), Today.AddDays(-1)));
         Assert.True((await new Portal.Features.Assessments.AssessmentService(_database, TimeProvider.System).WithdrawAsync(_officer, id, "The procurement was cancelled.", new Portal.Features.ReadVersion(null, Any: true))).Succeeded);
 
-        var dashboard = await Dashboards.GetAsync(_officer);
+        var dashboard = await RefreshedDashboardAsync(_officer);
 
         Assert.Equal(1, dashboard.CountOf(AssessmentStatus.Withdrawn));
         Assert.Equal(0, dashboard.ExpiredEvidence.Total);
@@ -367,14 +412,14 @@ public sealed class DashboardServiceTests : IAsyncLifetime
             }
         });
 
-        var dashboard = await Dashboards.GetAsync(_officer);
+        var dashboard = await RefreshedDashboardAsync(_officer);
 
         Assert.Equal(DashboardService.ListLength + 3, dashboard.ExpiredEvidence.Total);
         Assert.Equal(DashboardService.ListLength, dashboard.ExpiredEvidence.Shown.Count);
     }
 
     [Fact]
-    public async Task An_assessment_stored_before_scores_were_kept_gets_its_score_on_the_next_visit()
+    public async Task An_assessment_stored_before_scores_were_kept_gets_its_score_from_the_worker()
     {
         var id = await AllAcceptedAsync();
         await using (var db = _database.CreateDbContext())
@@ -382,7 +427,7 @@ public sealed class DashboardServiceTests : IAsyncLifetime
             await db.AssessmentScores.Where(s => s.AssessmentId == id).ExecuteDeleteAsync();
         }
 
-        var dashboard = await Dashboards.GetAsync(_officer);
+        var dashboard = await RefreshedDashboardAsync(_officer);
 
         Assert.Equal(1, dashboard.CountOf(AssessmentStatus.UnderReview, RagStatus.Green));
         Assert.Equal(RagStatus.Green, (await StoredScoreAsync(id)).Rag);

@@ -168,6 +168,7 @@ public sealed partial class UnmetMustConsistencyTests : ComponentTestBase
             }
         }
 
+        await TestScoreWorker.For(Database).RunOnceAsync();
         var dashboard = await new DashboardService(Database, TimeProvider.System).GetAsync(officer);
         await using (var db = Database.CreateDbContext())
         {

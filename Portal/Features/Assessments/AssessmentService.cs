@@ -6,7 +6,6 @@ using Portal.Data.Evidence;
 using Portal.Data.Policy;
 using Portal.Data.Scorecards;
 using Portal.Features.Audit;
-using Portal.Features.Dashboards;
 
 namespace Portal.Features.Assessments;
 
@@ -26,7 +25,8 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         int Answered,
         RagStatus? Rag = null,
         DateOnly? NextDue = null,
-        string? SignOffVoidBecause = null)
+        string? SignOffVoidBecause = null,
+        bool ScoreUpdating = false)
     {
         public string Reference => $"OAP-{Id:D5}";
 
@@ -97,15 +97,15 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
 
     /// <summary>
     /// A page of the assessments the caller may see, found, sorted and paged in the database: an ICB holds thousands,
-    /// and only the rows on the page are counted and sent. Stored scores that are out of date are worked out first
-    /// (as the dashboard does), so the RAG column and its sort agree with the scorecard; once they are up to date a
-    /// page costs three commands whatever the total.
+    /// and only the rows on the page are counted and sent: three commands whatever the total. The RAG column is the
+    /// stored score; one the worker has not yet recalculated is shown as updating, never worked out here (reads do not
+    /// write).
     /// </summary>
     public async Task<ListPage> PageAsync(Caller caller, ListQuery query, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var visible = db.Assessments.AsNoTracking().VisibleTo(caller);
-        await StoredScores.RefreshAsync(db, visible, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (query.Status is { } s)
         {
             visible = visible.Where(a => a.Status == s);
@@ -129,7 +129,7 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         var total = await visible.CountAsync(cancellationToken);
         var pageSize = Math.Clamp(query.PageSize, 1, 100);
         var page = Math.Clamp(query.Page, 1, Math.Max(1, (total + pageSize - 1) / pageSize));
-        var rows = await AssessmentSorts.Apply(Listed(db, visible), query.Sort, query.IsDescending)
+        var rows = await AssessmentSorts.Apply(Listed(db, visible, today), query.Sort, query.IsDescending)
             .Skip((page - 1) * pageSize)
             .Take(pageSize)
             .Select(Row(db))
@@ -142,13 +142,13 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = db.Assessments.AsNoTracking().VisibleTo(caller);
-        await StoredScores.RefreshAsync(db, query, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (status is { } s)
         {
             query = query.Where(a => a.Status == s);
         }
 
-        return await AssessmentSorts.Apply(Listed(db, query), AssessmentSort.Updated, descending: true)
+        return await AssessmentSorts.Apply(Listed(db, query, today), AssessmentSort.Updated, descending: true)
             .Take(500)
             .Select(Row(db))
             .ToListAsync(cancellationToken);
@@ -187,11 +187,11 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     public async Task<Overview?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await OverviewAsync(db, caller, assessmentId, cancellationToken);
+        return await OverviewAsync(db, caller, assessmentId, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
     }
 
     /// <summary>The overview as the caller may see it, read in the caller's unit of work (a command returns it fresh after its save).</summary>
-    internal static async Task<Overview?> OverviewAsync(PortalDbContext db, Caller caller, int assessmentId, CancellationToken cancellationToken)
+    internal static async Task<Overview?> OverviewAsync(PortalDbContext db, Caller caller, int assessmentId, DateOnly today, CancellationToken cancellationToken)
     {
         var assessment = await db.Assessments.AsNoTracking().VisibleTo(caller)
             .Include(a => a.Functions).Include(a => a.Invitations)
@@ -202,7 +202,7 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
             return null;
         }
 
-        var summary = await Listed(db, db.Assessments.AsNoTracking().Where(a => a.Id == assessmentId)).Select(Row(db)).SingleAsync(cancellationToken);
+        var summary = await Listed(db, db.Assessments.AsNoTracking().Where(a => a.Id == assessmentId), today).Select(Row(db)).SingleAsync(cancellationToken);
         var version = await db.FrameworkVersions.AsNoTracking().Where(v => v.Id == assessment.FrameworkVersionId)
             .Select(v => new { v.Label, Framework = v.PolicyFramework!.Name }).SingleAsync(cancellationToken);
         var outOfScope = await db.AssessmentRequirements.CountAsync(r => r.AssessmentId == assessmentId && !r.InScope, cancellationToken);
@@ -279,7 +279,7 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
             return stale;
         }
 
-        return Outcome.Done((await OverviewAsync(db, caller, assessmentId, cancellationToken))!, $"{assessment.Reference} is withdrawn.");
+        return Outcome.Done((await OverviewAsync(db, caller, assessmentId, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken))!, $"{assessment.Reference} is withdrawn.");
     }
 
     /// <summary>The one answer for an assessment that does not exist and one the caller may not see, so nothing leaks.</summary>
@@ -318,11 +318,13 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     /// something is due on it (the supplier's answers while they are awaited or drafted, the earliest condition of a
     /// standing conditional sign-off; nothing otherwise).
     /// </summary>
-    private static IQueryable<ListedAssessment> Listed(PortalDbContext db, IQueryable<Assessment> assessments) =>
+    private static IQueryable<ListedAssessment> Listed(PortalDbContext db, IQueryable<Assessment> assessments, DateOnly today) =>
         assessments.Select(a => new ListedAssessment
         {
             Assessment = a,
             Rag = a.Score == null ? null : a.Score.Rag,
+            // The rule of StoredScores.IsStale, written out because a Select cannot call an expression.
+            ScoreUpdating = a.Score == null || a.Score.CalculatedFromStamp != a.Score.InputsStamp || a.Score.ReviewOn <= today,
             NextDue = a.Status == AssessmentStatus.Draft || a.Status == AssessmentStatus.AwaitingSupplier || a.Status == AssessmentStatus.ClarificationRequested
                 ? a.ResponseDueDate
                 : a.Status == AssessmentStatus.SignedOffWithConditions
@@ -345,5 +347,6 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         x.NextDue,
         // What changed, while the latest sign-off is void and no new one has been given.
         db.SignOffs.Where(s => s.AssessmentId == x.Assessment.Id).OrderByDescending(s => s.SignedAt).ThenByDescending(s => s.Id)
-            .Select(s => s.IsVoid ? s.VoidReason ?? "the assessment changed after sign-off." : null).FirstOrDefault());
+            .Select(s => s.IsVoid ? s.VoidReason ?? "the assessment changed after sign-off." : null).FirstOrDefault(),
+        x.ScoreUpdating);
 }

@@ -24,6 +24,9 @@ public sealed class ListedAssessment
     public RagStatus? Rag { get; init; }
 
     public DateOnly? NextDue { get; init; }
+
+    /// <summary>The stored score is stale or due: the worker will recalculate it shortly.</summary>
+    public bool ScoreUpdating { get; init; }
 }
 
 /// <summary>

@@ -82,7 +82,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             return refused;
         }
 
-        return Outcome.Done((await AssessmentService.OverviewAsync(db, caller, assessment.Id, cancellationToken))!);
+        return Outcome.Done((await AssessmentService.OverviewAsync(db, caller, assessment.Id, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken))!);
     }
 
     /// <summary>

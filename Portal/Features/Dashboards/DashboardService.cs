@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
+using Portal.Components.Shared;
 using Portal.Data;
 using Portal.Data.Assessments;
 using Portal.Data.Evidence;
@@ -42,7 +43,8 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
         DueList LateConditions,
         DueList LatePlans,
         DueList ExpiringEvidence,
-        DueList ExpiredEvidence)
+        DueList ExpiredEvidence,
+        int ScoresUpdating = 0)
     {
         public int Total => Breakdown.Sum(b => b.Count);
 
@@ -77,7 +79,7 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
 
     public static string RagName(RagStatus? rag) => rag?.ToString() ?? "Not yet scored";
 
-    private sealed record Totals(int LateResponses, int LateConditions, int LatePlans, int ExpiringEvidence, int ExpiredEvidence);
+    private sealed record Totals(int LateResponses, int LateConditions, int LatePlans, int ExpiringEvidence, int ExpiredEvidence, int ScoresUpdating);
 
     public async Task<Dashboard> GetAsync(Caller caller, CancellationToken cancellationToken = default)
     {
@@ -94,7 +96,8 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
 
         // The visibility rule, plus the organisation spelt out so the database can use its (organisation, status) index.
         var own = db.Assessments.AsNoTracking().VisibleTo(caller).Where(a => a.NhsOrganisationId == organisationId);
-        await StoredScores.RefreshAsync(db, own, now, cancellationToken);
+        // Reads never write: a score the worker has not yet recalculated is counted as stored, and said to be updating.
+        var updating = own.Where(StoredScores.IsStale(today));
 
         var breakdown = await own
             .GroupBy(a => new { a.Status, a.Score!.Rag })
@@ -128,7 +131,7 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
         var expired = evidence.Where(e => e.ValidUntil < today);
 
         var totals = await db.NhsOrganisations.Where(o => o.Id == organisationId)
-            .Select(o => new Totals(lateResponses.Count(), lateConditions.Count(), latePlans.Count(), expiring.Count(), expired.Count()))
+            .Select(o => new Totals(lateResponses.Count(), lateConditions.Count(), latePlans.Count(), expiring.Count(), expired.Count(), updating.Count()))
             .SingleAsync(cancellationToken);
 
         var responseItems = await lateResponses.OrderBy(a => a.ResponseDueDate).ThenBy(a => a.Id).Take(ListLength)
@@ -152,7 +155,28 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
             new DueList(totals.LatePlans, planItems
                 .Select(p => new DueItem(p.Id, p.SystemName, $"{p.Code}: {p.Supplier}'s accepted plan", p.PlannedDate, $"/assessments/{p.Id}/scorecard")).ToList()),
             new DueList(totals.ExpiringEvidence, expiringItems),
-            new DueList(totals.ExpiredEvidence, expiredItems));
+            new DueList(totals.ExpiredEvidence, expiredItems),
+            totals.ScoresUpdating);
+    }
+
+    /// <summary>
+    /// Recalculates the organisation's stale and due scores now, when a person asks (the dashboard's "Recalculate
+    /// scores"), rather than waiting for the worker. Done with how many were recalculated.
+    /// </summary>
+    public async Task<Outcome<int>> RecalculateAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        if (!AssessmentVisibility.IsNhsStaff(caller))
+        {
+            return Outcome.Forbidden("Scores are recalculated by NHS staff of an organisation: procurement officers, CCIO sign-off reviewers and administrators.");
+        }
+
+        var organisationId = caller.NhsOrganisationId!.Value;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var own = db.Assessments.AsNoTracking().VisibleTo(caller).Where(a => a.NhsOrganisationId == organisationId);
+        var count = await StoredScores.RefreshAsync(db, own, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        return Outcome.Done(count, count == 0
+            ? "Every score was already up to date."
+            : $"Recalculated {Counted.Of(count, "score")}.");
     }
 
     /// <summary>The first of these evidence rows, with the requirement each is for (found by key, only for the rows shown).</summary>

@@ -16,8 +16,9 @@ namespace Portal.Features.Dashboards;
 /// <see cref="ScorecardQueries"/> as the scorecard page, and stored. A stored score is recalculated when it is stale (an
 /// input changed since: <see cref="StaleScoreMarker"/> notes that in the same save as the change) or when its review
 /// date has come (a plan's date or evidence's "valid until" has passed, which changes the result with no save at all).
-/// Recalculating on read rather than in every command keeps the commands simple and cannot be forgotten by a new one;
-/// it costs the first reader after a change a few queries for the handful of assessments that changed.
+/// Recalculating apart from the commands keeps them simple and cannot be forgotten by a new one. Reads never
+/// recalculate: the <see cref="ScoreRefreshWorker"/> does, promptly after a change and at an interval, and a person can
+/// ask for it (<see cref="DashboardService.RecalculateAsync"/>); until then pages show the stored value as updating.
 /// </summary>
 public static class StoredScores
 {
@@ -34,17 +35,22 @@ public static class StoredScores
 
     private sealed record Due(int Id, AssessmentRoute? Route, Guid? Stamp, int MustWeight, int ShouldWeight, int ShouldThresholdPercent);
 
-    /// <summary>Recalculates every stale or due score among <paramref name="assessments"/>.</summary>
-    public static async Task RefreshAsync(PortalDbContext db, IQueryable<Assessment> assessments, DateTime now, CancellationToken cancellationToken)
+    /// <summary>Whether a stored score may no longer be what the scorecard says today (an expression, so queries can use it).</summary>
+    public static System.Linq.Expressions.Expression<Func<Assessment, bool>> IsStale(DateOnly today) =>
+        a => a.Score == null || a.Score.CalculatedFromStamp != a.Score.InputsStamp || a.Score.ReviewOn <= today;
+
+    /// <summary>Recalculates every stale or due score among <paramref name="assessments"/>; returns how many it stored.</summary>
+    public static async Task<int> RefreshAsync(PortalDbContext db, IQueryable<Assessment> assessments, DateTime now, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(now);
         var after = 0;
         var retried = false;
+        var stored = 0;
         while (true)
         {
             var due = await assessments
-                .Where(a => a.Id > after
-                    && (a.Score == null || a.Score.CalculatedFromStamp != a.Score.InputsStamp || a.Score.ReviewOn <= today))
+                .Where(IsStale(today))
+                .Where(a => a.Id > after)
                 .OrderBy(a => a.Id)
                 .Take(BatchSize)
                 .Select(a => new Due(
@@ -57,7 +63,7 @@ public static class StoredScores
                 .ToListAsync(cancellationToken);
             if (due.Count == 0)
             {
-                return;
+                return stored;
             }
 
             var ids = due.Select(d => d.Id).ToList();
@@ -76,16 +82,17 @@ public static class StoredScores
             }
             catch (DbUpdateException) when (!retried)
             {
-                // Another reader stored the first score of an assessment that had none at the same moment: read again.
+                // Another worker (or a person's recalculation) stored the first score of an assessment that had none at the same moment: read again.
                 retried = true;
                 db.ChangeTracker.Clear();
                 continue;
             }
 
             db.ChangeTracker.Clear();
+            stored += due.Count;
             if (due.Count < BatchSize)
             {
-                return;
+                return stored;
             }
 
             after = due[^1].Id;
@@ -137,7 +144,7 @@ public static class StoredScores
         if (assessment.Stamp is { } stamp)
         {
             // Only the calculated columns are written: the inputs stamp belongs to the writers, so a change saved
-            // while this ran leaves the row stale for the next reader.
+            // while this ran leaves the row stale for the next refresh.
             score.CalculatedFromStamp = stamp;
             var entry = db.Attach(score);
             foreach (var column in CalculatedColumns)

@@ -1225,6 +1225,25 @@ namespace Portal.Migrations.SqlServer.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Portal.Data.Workers.WorkerLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("HeldBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("WorkerLeases");
+                });
+
             modelBuilder.Entity("Portal.Data.AccessTokens.PersonalAccessToken", b =>
                 {
                     b.HasOne("Portal.Data.Users.PortalUser", "User")
