@@ -17,7 +17,7 @@ public sealed class RequirementNavigatorTests : ComponentTestBase
     }
 
     private IRenderedComponent<RequirementNavigator> Navigator(WorkspaceView view, WorkspaceFilter filter, Action<WorkspaceFilter>? changed = null, Action? saved = null) =>
-        RenderWithProviders<RequirementNavigator>(p => p
+        Render<RequirementNavigator>(p => p
             .Add(n => n.AssessmentId, view.AssessmentId)
             .Add(n => n.Requirements, view.Requirements)
             .Add(n => n.Filter, filter)
@@ -36,6 +36,7 @@ public sealed class RequirementNavigatorTests : ComponentTestBase
         await workspace.SaveResponseAsync(sam, id, first.Code, new(ComplianceClaim.Meets, "Done.", null, null, null), ReadVersion.None);
         var view = (await workspace.GetAsync(sam, id))!;
         var section = first.SectionCode;
+        Render<MudBlazor.MudPopoverProvider>();
 
         var answered = Navigator(view, new(null, WorkspaceFilter.Answered));
         var unansweredInSection = Navigator(view, new(section, WorkspaceFilter.Unanswered));
@@ -53,6 +54,7 @@ public sealed class RequirementNavigatorTests : ComponentTestBase
         var view = (await workspace.GetAsync(sam, id))!;
         var section = view.Requirements[^1].SectionCode;
         var asked = new List<WorkspaceFilter>();
+        Render<MudBlazor.MudPopoverProvider>();
         var cut = Navigator(view, new(null, WorkspaceFilter.Unanswered), asked.Add);
 
         cut.Find("#requirement-section").Change(section);
@@ -70,6 +72,7 @@ public sealed class RequirementNavigatorTests : ComponentTestBase
         await workspace.SaveResponseAsync(sam, id, codes[2], new(ComplianceClaim.Meets, "Done.", null, null, null), ReadVersion.None);
         var view = (await workspace.GetAsync(sam, id))!;
         var reloaded = 0;
+        Render<MudBlazor.MudPopoverProvider>();
         var cut = Navigator(view, new(null, null), saved: () => reloaded++);
 
         cut.FindAll("button").Single(b => b.TextContent.Contains("Mark several not applicable", StringComparison.Ordinal)).Click();
