@@ -216,6 +216,8 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
         }
 
         await page.GetByLabel("Why they do not apply").FillAsync("The system holds no patient records.");
+        await page.GetByLabel("Section", new() { Exact = true }).ScrollIntoViewIfNeededAsync();
+        await ScreenshotAsync(page, "workspace-choosing-1280.png");
         await page.GetByRole(AriaRole.Button, new() { Name = "Mark 2 requirements not applicable" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasTextString = "Marked 2 requirements not applicable." })).ToBeVisibleAsync();
         await using (var db = await Contexts.CreateDbContextAsync())
