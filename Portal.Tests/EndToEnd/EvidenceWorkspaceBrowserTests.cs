@@ -51,7 +51,7 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
         var page = await browser.SignedInPageAsync("Sam Okafor");
         await page.GotoAsync($"/assessments/{id}/evidence");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        var codes = (await page.Locator(".requirement-nav__code").AllInnerTextsAsync()).Take(4).ToList();
+        var codes = (await page.Locator(".requirement-nav__code").AllInnerTextsAsync()).Take(6).ToList();
         return (id, page, codes);
     }
 
@@ -135,6 +135,127 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Keep my version" }).ClickAsync();
         await Assertions.Expect(page.GetByText(new Regex("^Saved at"))).ToBeVisibleAsync();
         Assert.Equal("My wording, never saved.", await StoredNarrativeAsync(id, codes[1]));
+    }
+
+    private static ILocator Heading(IPage page, string code) =>
+        page.GetByRole(AriaRole.Heading, new() { Level = 2, NameRegex = new Regex($"^{Regex.Escape(code)} ") });
+
+    private async Task ExpectOnAsync(IPage page, int id, string code)
+    {
+        await Assertions.Expect(Heading(page, code)).ToBeVisibleAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/assessments/{id}/evidence\\?(.*&)?requirement={Regex.Escape(Uri.EscapeDataString(code))}(&|$)"));
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        // Set PORTAL_SCREENSHOTS to a folder to look at the pages this journey passes through.
+        if (Environment.GetEnvironmentVariable("PORTAL_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = false });
+        }
+    }
+
+    [Fact]
+    public async Task A_supplier_moves_through_the_requirements_by_button_and_keyboard_filters_them_marks_several_not_applicable_and_back_returns_to_the_right_one()
+    {
+        var (id, page, codes) = await SupplierInWorkspaceAsync();
+        await page.SetViewportSizeAsync(1280, 900);
+        var bar = page.GetByRole(AriaRole.Region, new() { Name = "Progress and moving between requirements" });
+
+        // The first requirement is in the address from the start, so Back can return to it.
+        await ExpectOnAsync(page, id, codes[0]);
+        await page.GetByLabel("Meets", new() { Exact = true }).CheckAsync();
+        await Narrative(page).FillAsync("Every record is reachable through our FHIR R4 API.");
+        await bar.GetByRole(AriaRole.Button, new() { Name = "Save and next" }).ClickAsync();
+        await ExpectOnAsync(page, id, codes[1]);
+        await Assertions.Expect(Heading(page, codes[1])).ToBeFocusedAsync();
+        Assert.Equal("Every record is reachable through our FHIR R4 API.", await StoredNarrativeAsync(id, codes[0]));
+        await Assertions.Expect(bar).ToContainTextAsync(new Regex("^1 of \\d+ answered"));
+
+        // The shortcut while typing: saved, and on to the next one.
+        await page.GetByLabel("Meets", new() { Exact = true }).CheckAsync();
+        await Narrative(page).FillAsync("Bulk export is documented in our developer portal.");
+        await Narrative(page).PressAsync("Alt+Shift+N");
+        await ExpectOnAsync(page, id, codes[2]);
+        Assert.Equal("Bulk export is documented in our developer portal.", await StoredNarrativeAsync(id, codes[1]));
+
+        // Someone else answered this one meanwhile: "Save and next" stays, says why, and overwrites nothing.
+        var sam = await TestCallers.ForAsync(Contexts, TestCallers.Supplier);
+        var journey = new TestJourney(Contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "workspace-browser-evidence"));
+        await journey.Workspace.SaveResponseAsync(sam with { DisplayName = "Pat Colleague" }, id, codes[2], new(ComplianceClaim.Meets, "Colleague's wording", null, null, null), ReadVersion.None);
+        await Narrative(page).FillAsync("My wording");
+        await bar.GetByRole(AriaRole.Button, new() { Name = "Save and next" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasTextString = $"Still on {codes[2]}" })).ToBeVisibleAsync();
+        await ExpectOnAsync(page, id, codes[2]);
+        Assert.Equal("Colleague's wording", await StoredNarrativeAsync(id, codes[2]));
+        await BrowserFixture.AssertAccessibleAsync(page);
+
+        // Back and Forward land on the requirement that was showing, not wherever the page last was.
+        await page.GoBackAsync();
+        await ExpectOnAsync(page, id, codes[1]);
+        await page.GoBackAsync();
+        await ExpectOnAsync(page, id, codes[0]);
+        await page.GoForwardAsync();
+        await ExpectOnAsync(page, id, codes[1]);
+
+        // A filter is kept in the address: a reload shows the same list.
+        await page.GetByLabel("Show", new() { Exact = true }).SelectOptionAsync(WorkspaceFilter.Unanswered);
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("state=unanswered"));
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.GetByLabel("Show", new() { Exact = true })).ToHaveValueAsync(WorkspaceFilter.Unanswered);
+        await Assertions.Expect(NavItem(page, codes[3])).ToBeVisibleAsync();
+        await Assertions.Expect(NavItem(page, codes[0])).ToHaveCountAsync(0);
+
+        // One justification for several requirements, each saved as its own answer.
+        var more = (await page.Locator(".requirement-nav__code").AllInnerTextsAsync()).Where(c => !codes.Take(3).Contains(c)).Take(2).ToList();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mark several not applicable" }).ClickAsync();
+        foreach (var code in more)
+        {
+            await page.Locator($"input[aria-label^='Choose {code} ']").CheckAsync();
+        }
+
+        await page.GetByLabel("Why they do not apply").FillAsync("The system holds no patient records.");
+        await page.GetByLabel("Section", new() { Exact = true }).ScrollIntoViewIfNeededAsync();
+        await ScreenshotAsync(page, "workspace-choosing-1280.png");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mark 2 requirements not applicable" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasTextString = "Marked 2 requirements not applicable." })).ToBeVisibleAsync();
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            var marked = await db.RequirementResponses.Where(r => r.AssessmentId == id)
+                .Join(db.AssessmentRequirements.Where(r => more.Contains(r.Code)), r => r.AssessmentRequirementId, r => r.Id, (response, _) => response.NotApplicableJustification)
+                .ToListAsync();
+            Assert.Equal(["The system holds no patient records.", "The system holds no patient records."], marked);
+        }
+
+        await Assertions.Expect(NavItem(page, more[0])).ToHaveCountAsync(0);
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await ScreenshotAsync(page, "workspace-1280.png");
+
+        // At 320 px: nothing scrolls sideways, the bar stays in reach, and a field taking focus is not hidden behind it.
+        await page.SetViewportSizeAsync(320, 640);
+        await NarrowScreen.AssertNoSidewaysScrollAsync(page);
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await Narrative(page).FocusAsync();
+        var covered = await page.EvaluateAsync<bool>("""
+            () => {
+                const field = document.activeElement.getBoundingClientRect();
+                const bar = document.querySelector('.workspace-bar').getBoundingClientRect();
+                return field.bottom > bar.top && field.top < bar.bottom;
+            }
+            """);
+        Assert.False(covered, "The focused narrative is behind the sticky progress bar.");
+        var barBox = await bar.BoundingBoxAsync();
+        Assert.True(barBox!.Y + barBox.Height <= 640.5, $"The progress bar ends at {barBox.Y + barBox.Height} px, below the window.");
+        await Assertions.Expect(bar.GetByRole(AriaRole.Button, new() { Name = "Submit" })).ToBeInViewportAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await ScreenshotAsync(page, "workspace-320.png");
+
+        // Text kept in this browser goes when the supplier signs out.
+        await KeepInBrowserAsync(page, id, codes[5], stamp: null, "Typed and never saved.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/sign-in\\?signedOut=true"));
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => k.startsWith('portal-draft:')).length"));
     }
 
     private async Task KeepInBrowserAsync(IPage page, int id, string code, Guid? stamp, string narrative)

@@ -63,6 +63,9 @@ public sealed class EvidenceWorkspaceService(
                 r.PolicyRequirement.Guidance,
                 r.PolicyRequirement.Evidence,
                 r.PolicyRequirement.Obligation,
+                SectionTitle = db.PolicySections
+                    .Where(s => s.FrameworkVersionId == r.PolicyRequirement.FrameworkVersionId && s.Code == r.PolicyRequirement.SectionCode)
+                    .Select(s => s.Title).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
         var requirementIds = requirements.Select(r => r.Id).ToList();
@@ -95,7 +98,8 @@ public sealed class EvidenceWorkspaceService(
                 r.Code, r.SectionCode, r.Title, r.Statement, r.Guidance, r.Evidence, r.Obligation, r.Standing,
                 responses.TryGetValue(r.Id, out var response) ? View(response) : null,
                 clarifications.GetValueOrDefault(r.Id),
-                canEdit && (assessment.Status != AssessmentStatus.ClarificationRequested || clarifications.ContainsKey(r.Id)))).ToList(),
+                canEdit && (assessment.Status != AssessmentStatus.ClarificationRequested || clarifications.ContainsKey(r.Id)),
+                r.SectionTitle)).ToList(),
             functions);
     }
 
@@ -167,6 +171,79 @@ public sealed class EvidenceWorkspaceService(
         }
 
         return Outcome.Done(await FreshAsync(caller, assessmentId, code, cancellationToken));
+    }
+
+    /// <summary>
+    /// Marks several requirements not applicable with one justification. Each is saved as its own answer through
+    /// <see cref="SaveResponseAsync"/>, so each is checked against the version the person read and audited on its own.
+    /// A requirement that already holds a different answer is skipped, never overwritten, and the result says why.
+    /// </summary>
+    public async Task<Outcome<BulkResult>> MarkNotApplicableAsync(
+        Caller caller, int assessmentId, IReadOnlyList<BulkTarget> targets, string? justification, CancellationToken cancellationToken = default)
+    {
+        var why = TypedText.Tidy(justification, 4000);
+        if (why is null)
+        {
+            return Outcome.Invalid("Say why these requirements do not apply to the system.", "justification");
+        }
+
+        var codes = targets.Select(t => t.Code).Distinct(StringComparer.Ordinal).ToList();
+        if (codes.Count == 0)
+        {
+            return Outcome.Invalid("Choose at least one requirement to mark not applicable.");
+        }
+
+        Dictionary<string, ResponseDraft?> existing;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var (_, refusal) = await EditableAsync(db, caller, assessmentId, "answer requirements", cancellationToken);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+
+            existing = await db.RequirementResponses.AsNoTracking()
+                .Where(x => x.AssessmentId == assessmentId)
+                .Join(db.AssessmentRequirements.Where(r => r.AssessmentId == assessmentId && codes.Contains(r.Code)), x => x.AssessmentRequirementId, r => r.Id,
+                    (x, r) => new { r.Code, Answer = new ResponseDraft(x.Claim, x.Narrative, x.NotApplicableJustification, x.PlannedDate, x.Plan) })
+                .ToDictionaryAsync(r => r.Code, r => (ResponseDraft?)r.Answer, cancellationToken);
+        }
+
+        var saved = new List<string>();
+        var skipped = new List<BulkSkip>();
+        foreach (var target in targets.DistinctBy(t => t.Code))
+        {
+            if (existing.GetValueOrDefault(target.Code) is { } answer && Different(answer, why))
+            {
+                skipped.Add(new(target.Code, answer.Claim switch
+                {
+                    ComplianceClaim.NotApplicable => "it is already not applicable with a different justification; open it to change that",
+                    { } claim => $"it is already answered \"{ResponseEditor.ClaimName(claim)}\"; open it to change that answer",
+                    null => "it already has text written in it; open it to choose a claim",
+                }));
+                continue;
+            }
+
+            var result = await SaveResponseAsync(caller, assessmentId, target.Code, new ResponseDraft(ComplianceClaim.NotApplicable, null, why, null, null), target.Read, cancellationToken);
+            if (result.Succeeded)
+            {
+                saved.Add(target.Code);
+            }
+            else
+            {
+                skipped.Add(new(target.Code, result.Message ?? "it could not be saved"));
+            }
+        }
+
+        var message = saved.Count == 0
+            ? $"No requirement was marked not applicable: {(skipped.Count == 1 ? "the one chosen was" : $"all {skipped.Count} chosen were")} skipped."
+            : $"Marked {Counted.Of(saved.Count, "requirement")} not applicable{(skipped.Count == 0 ? "." : $"; skipped {skipped.Count}.")}";
+        return Outcome.Done(new BulkResult(saved, skipped), message);
+
+        // Only an empty answer, or the same not-applicable answer again, may be given the shared justification.
+        static bool Different(ResponseDraft answer, string why) =>
+            !(answer.Claim is null && answer.Narrative is null && answer.NotApplicableJustification is null && answer.PlannedDate is null && answer.Plan is null)
+            && !(answer.Claim == ComplianceClaim.NotApplicable && answer.NotApplicableJustification == why && answer.Narrative is null);
     }
 
     public async Task<Outcome<WorkspaceFunction>> SaveFunctionAsync(

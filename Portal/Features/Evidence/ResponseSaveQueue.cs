@@ -45,6 +45,15 @@ public sealed class ResponseSaveQueue(EvidenceWorkspaceService workspace, TimePr
         }
     }
 
+    /// <summary>Where one answer's saving stands now (none when nothing was typed or opened), so "Save and next" can stay put.</summary>
+    public ResponseSaveState? StateOf(int assessmentId, string code)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue((assessmentId, code), out var entry) ? entry.Snapshot(null) : null;
+        }
+    }
+
     /// <summary>Records what the person typed; it is saved after <see cref="QuietPeriod"/> without another change.</summary>
     public void Change(Caller caller, int assessmentId, string code, ResponseDraft draft)
     {

@@ -33,7 +33,8 @@ public sealed record WorkspaceRequirement(
     RouteStanding? Standing,
     ResponseView? Response,
     string? Clarification = null,
-    bool Editable = false)
+    bool Editable = false,
+    string? SectionTitle = null)
 {
     public bool IsAnswered => Response?.IsAnswered == true;
 }
@@ -75,3 +76,12 @@ public sealed record MissingAnswer(string Code, string Title);
 public sealed record EvidenceInput(EvidenceItemKind Kind, string? Title, string? Url, DateOnly? EvidenceDate, DateOnly? ValidUntil);
 
 public sealed record DocumentDownload(Stream Content, string FileName, string ContentType);
+
+/// <summary>One requirement chosen for a bulk change, with the version of its answer the person last read.</summary>
+public sealed record BulkTarget(string Code, ReadVersion Read);
+
+/// <summary>A requirement a bulk change left as it was, and why, in words for the person.</summary>
+public sealed record BulkSkip(string Code, string Reason);
+
+/// <summary>What a bulk change did: the requirements it answered and those it skipped.</summary>
+public sealed record BulkResult(IReadOnlyList<string> Saved, IReadOnlyList<BulkSkip> Skipped);
