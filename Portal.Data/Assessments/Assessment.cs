@@ -27,7 +27,7 @@ public class Assessment
     /// Changed only by <see cref="MoveTo"/>, which the portal's one transition method calls after the workflow has
     /// allowed the change, so a status is never set without its audit event, stamp and notifications.
     /// </summary>
-    public AssessmentStatus Status { get; set; } = AssessmentStatus.Draft;
+    public AssessmentStatus Status { get; private set; } = AssessmentStatus.Draft;
 
     public AssessmentRoute? Route { get; set; }
 

@@ -68,7 +68,7 @@ public sealed class AnsweredAssessments : IAsyncLifetime
             excluded.ExclusionJustification = "Not needed for this deployment.";
         }
 
-        assessment.Status = AssessmentStatus.UnderReview;
+        assessment.MoveTo(AssessmentStatus.UnderReview, DateTime.UtcNow);
         await db.SaveChangesAsync();
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);

@@ -23,18 +23,4 @@ public static class ApiProblem
 
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message, title: "The request is not valid");
-
-    /// <summary>
-    /// A refusal from a feature service: a named field is the caller's input to fix (400); anything else is a rule of
-    /// the workflow the caller's role or the assessment's state does not allow (403 or 409, as the endpoint knows).
-    /// </summary>
-    public static IResult Refused(CommandResult result, int statusWithoutField = StatusCodes.Status409Conflict) =>
-        result.Field is { } field ? Invalid(field, result.Message!) : Status(statusWithoutField, result.Message!);
-
-    public static ProblemHttpResult Status(int status, string detail) => status switch
-    {
-        StatusCodes.Status403Forbidden => Forbidden(detail),
-        StatusCodes.Status412PreconditionFailed => PreconditionFailed(detail),
-        _ => Conflict(detail),
-    };
 }

@@ -44,7 +44,7 @@ public sealed class AssessmentSearchTests : IAsyncLifetime
         await ShapeAsync(db, _pharmacy, "Pharmacy stock control", Today.AddDays(3), RagStatus.Green);
         await ShapeAsync(db, _radiology, "Radiology imaging", Today.AddDays(1), RagStatus.Amber);
         var radiology = await db.Assessments.SingleAsync(a => a.Id == _radiology);
-        radiology.Status = AssessmentStatus.SignedOffWithConditions;
+        radiology.MoveTo(AssessmentStatus.SignedOffWithConditions, DateTime.UtcNow);
         db.SignOffs.Add(new SignOff
         {
             AssessmentId = _radiology, Decision = SignOffDecision.ApprovedWithConditions, SignedByName = "Chris Morgan", SignedByRole = "CCIO",
