@@ -114,7 +114,7 @@ public sealed class AssessmentJourneyBrowserTests(BrowserFixture browser)
             await Assertions.Expect(supplier.GetByText(new Regex("^Saved at"))).ToBeVisibleAsync();
         }
 
-        await Assertions.Expect(supplier.GetByText($"{count + 2} of {count + 2} answered")).ToBeVisibleAsync();
+        await Assertions.Expect(supplier.GetByRole(AriaRole.Status).Filter(new() { HasTextString = $"{count + 2} of {count + 2} answered" }).First).ToBeVisibleAsync();
         await supplier.GetByRole(AriaRole.Button, new() { Name = "Submit answers" }).ClickAsync();
         await Assertions.Expect(supplier.GetByText(new Regex("is submitted to Demo Valley NHS Foundation Trust"))).ToBeVisibleAsync();
         await Assertions.Expect(supplier.GetByText("so the answers cannot be changed now")).ToBeVisibleAsync();

@@ -97,4 +97,31 @@ public sealed class ScorecardAndTimelineBrowserTests(BrowserFixture browser)
         Assert.True(codeInSummary.X + codeInSummary.Width <= (await what.BoundingBoxAsync())!.X + (await what.BoundingBoxAsync())!.Width, "A shortened hash stays inside its card on a phone.");
         await BrowserFixture.AssertAccessibleAsync(page);
     }
+
+    [Fact]
+    public async Task The_timeline_finds_events_by_their_words_and_keeps_the_search_in_the_address()
+    {
+        var id = await ReviewedAssessmentAsync("timeline-find");
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        await page.GotoAsync($"/assessments/{id}/timeline");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.GetByText(new Regex("^Showing 1 to \\d+ of \\d+ events, newest first\\.$"))).ToBeVisibleAsync();
+
+        await page.GetByLabel("Find events", new() { Exact = true }).FillAsync("submitted");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("search=submitted"));
+
+        // The submission itself, and the review's start whose "before" was Submitted; not every event.
+        await Assertions.Expect(page.GetByText(new Regex("^Showing 1 to (\\d+) of \\1 events? matching “submitted”, newest first\\.$"))).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("tbody tr").Filter(new() { HasTextRegex = new Regex("submitted OAP-", RegexOptions.IgnoreCase) })).ToHaveCountAsync(1);
+        Assert.True(await page.Locator("tbody tr").CountAsync() < 6, "The search kept only the events that mention it.");
+        await BrowserFixture.AssertAccessibleAsync(page);
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.GetByLabel("Find events", new() { Exact = true })).ToHaveValueAsync("submitted");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show every event" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("search=", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByText(new Regex("^Showing 1 to \\d+ of \\d+ events, newest first\\.$"))).ToBeVisibleAsync();
+    }
 }

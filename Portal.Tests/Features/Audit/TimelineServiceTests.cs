@@ -37,6 +37,25 @@ public sealed class TimelineServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_timeline_pages_newest_first_and_finds_events_by_the_words_in_them()
+    {
+        var timeline = new TimelineService(_database, new AuditDigests(_database, new AppendOnlyFileDigestStore(Path.Combine(_database.Directory, "digests.jsonl")), TimeProvider.System));
+        var officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
+        var all = (await timeline.GetAsync(officer, _assessmentId))!;
+
+        var first = (await timeline.PageAsync(officer, _assessmentId, null, 1))!;
+        var beyond = (await timeline.PageAsync(officer, _assessmentId, null, 9999))!;
+        var found = (await timeline.PageAsync(officer, _assessmentId, "internal note", 1))!;
+        var literal = (await timeline.PageAsync(officer, _assessmentId, "%", 1))!;
+
+        Assert.Equal(all.Count, first.Total);
+        Assert.Equal(all.Take(TimelineService.PageSize).Select(e => e.Sequence), first.Entries.Select(e => e.Sequence));
+        Assert.Equal(first.Pages, beyond.PageNumber);
+        Assert.Equal("InternalNoteAdded", Assert.Single(found.Entries).Action);
+        Assert.Equal(0, literal.Total);
+    }
+
+    [Fact]
     public async Task Only_nhs_staff_verify_the_chain()
     {
         var timeline = new TimelineService(_database, new AuditDigests(_database, new AppendOnlyFileDigestStore(Path.Combine(_database.Directory, "digests.jsonl")), TimeProvider.System));

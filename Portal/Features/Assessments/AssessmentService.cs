@@ -295,13 +295,12 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     /// </summary>
     private static IQueryable<Assessment> Matching(IQueryable<Assessment> assessments, string search)
     {
-        // LIKE with an escape character, so % and _ in what was typed match themselves on SQLite and SQL Server.
-        var pattern = $"%{search.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
+        var pattern = TypedText.ContainsPattern(search);
         var id = ReferenceNumber(search);
         return assessments.Where(a => a.Id == id
-            || EF.Functions.Like(a.SystemName, pattern, "\\")
-            || EF.Functions.Like(a.ProcurementReference!, pattern, "\\")
-            || EF.Functions.Like(a.Supplier!.Name, pattern, "\\"));
+            || EF.Functions.Like(a.SystemName, pattern, TypedText.LikeEscape)
+            || EF.Functions.Like(a.ProcurementReference!, pattern, TypedText.LikeEscape)
+            || EF.Functions.Like(a.Supplier!.Name, pattern, TypedText.LikeEscape));
     }
 
     /// <summary>The assessment id in a reference as people type it ("OAP-00012", "OAP12", "12"); -1 when it is not one.</summary>

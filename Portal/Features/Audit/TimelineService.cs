@@ -16,9 +16,61 @@ public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts,
     private static readonly string[] SupplierEntityTypes = [nameof(RequirementResponse), nameof(EvidenceItem), nameof(Data.Assessments.SignificantFunction)];
     private static readonly string[] SupplierActions = ["AssessmentSubmitted", "InvitationAccepted"];
 
+    /// <summary>One page of a timeline, newest first, and how many events match in all.</summary>
+    public sealed record Page(IReadOnlyList<Entry> Entries, int Total, int PageNumber, int PageSize)
+    {
+        public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+
+        public int First => Total == 0 ? 0 : ((PageNumber - 1) * PageSize) + 1;
+
+        public int Last => Math.Min(Total, PageNumber * PageSize);
+    }
+
+    public const int PageSize = 50;
+
     public async Task<IReadOnlyList<Entry>?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var events = await EventsAsync(db, caller, assessmentId, cancellationToken);
+        return events is null
+            ? null
+            : await events.OrderByDescending(e => e.Id).Take(1000)
+                .Select(e => new Entry(e.Sequence, e.OccurredAt, e.ActorName, e.ActorRole, e.Action, e.Summary, e.Before, e.After))
+                .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A page of the timeline, newest first; <paramref name="search"/> keeps the events whose summary, person or
+    /// before/after text holds the words typed. A page past the end shows the last page.
+    /// </summary>
+    public async Task<Page?> PageAsync(Caller caller, int assessmentId, string? search, int page, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var events = await EventsAsync(db, caller, assessmentId, cancellationToken);
+        if (events is null)
+        {
+            return null;
+        }
+
+        if (TypedText.Tidy(search, 200) is { } words)
+        {
+            var pattern = TypedText.ContainsPattern(words);
+            events = events.Where(e => EF.Functions.Like(e.Summary, pattern, TypedText.LikeEscape) || EF.Functions.Like(e.ActorName, pattern, TypedText.LikeEscape)
+                || EF.Functions.Like(e.Before!, pattern, TypedText.LikeEscape) || EF.Functions.Like(e.After!, pattern, TypedText.LikeEscape));
+        }
+
+        var total = await events.CountAsync(cancellationToken);
+        var pages = Math.Max(1, (total + PageSize - 1) / PageSize);
+        var shown = Math.Clamp(page, 1, pages);
+        var entries = await events.OrderByDescending(e => e.Id).Skip((shown - 1) * PageSize).Take(PageSize)
+            .Select(e => new Entry(e.Sequence, e.OccurredAt, e.ActorName, e.ActorRole, e.Action, e.Summary, e.Before, e.After))
+            .ToListAsync(cancellationToken);
+        return new Page(entries, total, shown, PageSize);
+    }
+
+    /// <summary>The events of an assessment the caller may see: NHS staff all of them, the supplier those on its own answers.</summary>
+    private static async Task<IQueryable<AuditEvent>?> EventsAsync(PortalDbContext db, Caller caller, int assessmentId, CancellationToken cancellationToken)
+    {
         var assessment = await db.Assessments.AsNoTracking().VisibleTo(caller).SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
         if (assessment is null)
         {
@@ -26,13 +78,9 @@ public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts,
         }
 
         var supplierView = AssessmentVisibility.IsSupplierOf(caller, assessment) && caller.NhsOrganisationId is null;
-        return await db.AuditEvents.AsNoTracking()
+        return db.AuditEvents.AsNoTracking()
             .Where(e => e.AssessmentId == assessmentId)
-            .Where(e => !supplierView || SupplierEntityTypes.Contains(e.EntityType) || SupplierActions.Contains(e.Action))
-            .OrderByDescending(e => e.Id)
-            .Take(1000)
-            .Select(e => new Entry(e.Sequence, e.OccurredAt, e.ActorName, e.ActorRole, e.Action, e.Summary, e.Before, e.After))
-            .ToListAsync(cancellationToken);
+            .Where(e => !supplierView || SupplierEntityTypes.Contains(e.EntityType) || SupplierActions.Contains(e.Action));
     }
 
     /// <summary>Checks every audit chain against the digests kept outside the database; NHS staff only, since it reads every organisation's events.</summary>

@@ -521,7 +521,7 @@ public sealed class EvidenceWorkspaceService(
 
         var fresh = await FreshAsync(caller, assessmentId, code, cancellationToken);
         return Outcome.Done(new EvidenceChange(fresh, fresh.Response!.Evidence.Single(e => e.Id == item.Id)),
-            item.StoredName is null ? "Link added." : "Document added.");
+            item.StoredName is null ? "Link added." : $"{item.FileName} uploaded.");
     }
 
     /// <summary>Which parts of a saved answer a draft changes, in words for the audit trail.</summary>
