@@ -23,4 +23,11 @@ public class SignificantFunction
     public DateTime? AnsweredAt { get; set; }
 
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+
+    /// <summary>The supplier answered for this function: when, and a new stamp.</summary>
+    public void Touch(DateTime now)
+    {
+        AnsweredAt = now;
+        ConcurrencyStamp = Guid.NewGuid();
+    }
 }

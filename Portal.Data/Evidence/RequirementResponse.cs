@@ -42,6 +42,18 @@ public class RequirementResponse
 
     public List<EvidenceItem> Evidence { get; set; } = [];
 
+    /// <summary>
+    /// A change to the answer or its evidence: who made it and when, and a new stamp (the API's ETag), so nobody saves
+    /// over an answer they have not seen whole.
+    /// </summary>
+    public void Touch(DateTime now, int userId, string userName)
+    {
+        UpdatedAt = now;
+        UpdatedByUserId = userId;
+        UpdatedByName = userName;
+        ConcurrencyStamp = Guid.NewGuid();
+    }
+
     /// <summary>Complete enough to submit: a claim, and the justification or plan the claim needs.</summary>
     public bool IsAnswered => Claim switch
     {

@@ -146,15 +146,6 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/assessments/{id}/evidence\\?(.*&)?requirement={Regex.Escape(Uri.EscapeDataString(code))}(&|$)"));
     }
 
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        // Set PORTAL_SCREENSHOTS to a folder to look at the pages this journey passes through.
-        if (Environment.GetEnvironmentVariable("PORTAL_SCREENSHOTS") is { Length: > 0 } folder)
-        {
-            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = false });
-        }
-    }
-
     [Fact]
     public async Task A_supplier_moves_through_the_requirements_by_button_and_keyboard_filters_them_marks_several_not_applicable_and_back_returns_to_the_right_one()
     {
@@ -217,7 +208,7 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
 
         await page.GetByLabel("Why they do not apply").FillAsync("The system holds no patient records.");
         await page.GetByLabel("Section", new() { Exact = true }).ScrollIntoViewIfNeededAsync();
-        await ScreenshotAsync(page, "workspace-choosing-1280.png");
+        await BrowserFixture.ScreenshotAsync(page, "workspace-choosing-1280.png");
         await page.GetByRole(AriaRole.Button, new() { Name = "Mark 2 requirements not applicable" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasTextString = "Marked 2 requirements not applicable." })).ToBeVisibleAsync();
         await using (var db = await Contexts.CreateDbContextAsync())
@@ -230,7 +221,7 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
 
         await Assertions.Expect(NavItem(page, more[0])).ToHaveCountAsync(0);
         await BrowserFixture.AssertAccessibleAsync(page);
-        await ScreenshotAsync(page, "workspace-1280.png");
+        await BrowserFixture.ScreenshotAsync(page, "workspace-1280.png");
 
         // At 320 px: nothing scrolls sideways, the bar stays in reach, and a field taking focus is not hidden behind it.
         await page.SetViewportSizeAsync(320, 640);
@@ -249,7 +240,7 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
         Assert.True(barBox!.Y + barBox.Height <= 640.5, $"The progress bar ends at {barBox.Y + barBox.Height} px, below the window.");
         await Assertions.Expect(bar.GetByRole(AriaRole.Button, new() { Name = "Submit" })).ToBeInViewportAsync();
         await BrowserFixture.AssertAccessibleAsync(page);
-        await ScreenshotAsync(page, "workspace-320.png");
+        await BrowserFixture.ScreenshotAsync(page, "workspace-320.png");
 
         // Text kept in this browser goes when the supplier signs out.
         await KeepInBrowserAsync(page, id, codes[5], stamp: null, "Typed and never saved.");

@@ -113,9 +113,13 @@ public sealed class ScorecardAndTimelineBrowserTests(BrowserFixture browser)
 
         // The submission itself, and the review's start whose "before" was Submitted; not every event.
         await Assertions.Expect(page.GetByText(new Regex("^Showing 1 to (\\d+) of \\1 events? matching “submitted”, newest first\\.$"))).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "timeline-search-1280.png");
         await Assertions.Expect(page.Locator("tbody tr").Filter(new() { HasTextRegex = new Regex("submitted OAP-", RegexOptions.IgnoreCase) })).ToHaveCountAsync(1);
         Assert.True(await page.Locator("tbody tr").CountAsync() < 6, "The search kept only the events that mention it.");
         await BrowserFixture.AssertAccessibleAsync(page);
+        await page.SetViewportSizeAsync(320, 640);
+        await NarrowScreen.AssertNoSidewaysScrollAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "timeline-search-320.png");
 
         await page.ReloadAsync();
         await BrowserFixture.WaitForInteractiveAsync(page);

@@ -88,6 +88,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         await input.SetInputFilesAsync(file);
     }
 
+    /// <summary>Set PORTAL_SCREENSHOTS to a folder to look at the pages a browser test passes through.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("PORTAL_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = false });
+        }
+    }
+
     /// <summary>Fails with every violation named when axe-core finds any WCAG 2.x A/AA problem on the page.</summary>
     public static async Task AssertAccessibleAsync(IPage page)
     {

@@ -7,6 +7,18 @@ public static class NarrowScreen
 {
     public static async Task AssertNoSidewaysScrollAsync(IPage page)
     {
+        // MudBlazor moves the navigation drawer out of the way at phone width after a round trip to the server, so
+        // right after the window narrows the page may still be laid out for a wide screen: wait for it to reflow
+        // (Playwright's usual wait, up to its timeout), then report what is still too wide.
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.documentElement.scrollWidth <= window.innerWidth", null, new() { Timeout = 5000 });
+        }
+        catch (TimeoutException)
+        {
+            // The assertion below names what does not fit.
+        }
+
         var wider = await page.EvaluateAsync<string>(
             "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(-3)"
             + ".map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 60)).join(' | ')");

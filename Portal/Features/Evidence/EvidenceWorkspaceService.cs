@@ -151,7 +151,7 @@ public sealed class EvidenceWorkspaceService(
         response.NotApplicableJustification = TypedText.Tidy(draft.NotApplicableJustification, 4000);
         response.PlannedDate = draft.PlannedDate;
         response.Plan = TypedText.Tidy(draft.Plan, 4000);
-        Stamp(response, caller, now);
+        response.Touch(now, caller.UserId, caller.DisplayName);
         // Before and after name the claim only when it changed; a changed narrative is said in words, so the trail
         // never shows "Meets" becoming "Meets".
         var claimChanged = before != draft.Claim;
@@ -276,8 +276,7 @@ public sealed class EvidenceWorkspaceService(
 
         function.ApiOperation = TypedText.Tidy(apiOperation, 500);
         function.DocumentationUrl = url;
-        function.AnsweredAt = now;
-        function.ConcurrencyStamp = Guid.NewGuid();
+        function.Touch(now);
         AuditTrail.Record(db, caller, now, "FunctionAnswered", nameof(SignificantFunction), $"{assessment!.Reference}/{function.Name}",
             $"Recorded the API operation for {function.Name}: {function.ApiOperation ?? "none"}.", after: function.ApiOperation, assessmentId: assessmentId);
         await VoidSignOffIfSignedAsync(db, caller, assessment, null, $"{caller.DisplayName} changed the API operation for {function.Name}.", now, cancellationToken);
@@ -371,7 +370,7 @@ public sealed class EvidenceWorkspaceService(
         }
 
         db.EvidenceItems.Remove(item);
-        Stamp(response, caller, now);
+        response.Touch(now, caller.UserId, caller.DisplayName);
         AuditTrail.Record(db, caller, now, "EvidenceRemoved", nameof(EvidenceItem), $"{assessment.Reference}/{item.Id}",
             $"Removed evidence '{item.Title}'.", item.Sha256 ?? item.Url, assessmentId: assessmentId);
         await VoidSignOffIfSignedAsync(db, caller, assessment, response.AssessmentRequirementId, $"{caller.DisplayName} removed the evidence '{item.Title}'.", now, cancellationToken);
@@ -509,7 +508,7 @@ public sealed class EvidenceWorkspaceService(
 
         response.Evidence.Add(item);
         // Evidence is part of the answer: its stamp (the API's ETag) changes, so nobody saves over an answer they have not seen whole.
-        Stamp(response, caller, now);
+        response.Touch(now, caller.UserId, caller.DisplayName);
         AuditTrail.Record(db, caller, now, "EvidenceAdded", nameof(EvidenceItem), $"{assessment!.Reference}/{code}",
             $"Added {(item.StoredName is null ? "a link" : $"the document {item.FileName}")} as evidence for {code}: {title}.",
             after: item.Sha256 ?? item.Url, assessmentId: assessmentId);
@@ -551,14 +550,6 @@ public sealed class EvidenceWorkspaceService(
         return changes;
     }
 
-    /// <summary>A change to an answer or its evidence: who and when, and a new stamp for the answer.</summary>
-    private static void Stamp(RequirementResponse response, Caller caller, DateTime now)
-    {
-        response.UpdatedAt = now;
-        response.UpdatedByUserId = caller.UserId;
-        response.UpdatedByName = caller.DisplayName;
-        response.ConcurrencyStamp = Guid.NewGuid();
-    }
 
     private static async Task<(Assessment? Assessment, AssessmentRequirement? Requirement, Refusal? Refusal)> EditableRequirementAsync(
         PortalDbContext db, Caller caller, int assessmentId, string code, string doing, CancellationToken cancellationToken)
