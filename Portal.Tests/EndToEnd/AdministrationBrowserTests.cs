@@ -63,8 +63,28 @@ public sealed class AdministrationBrowserTests(BrowserFixture browser)
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Review draft version 2026-review", Level = 1 })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("0 added, 1 changed, 0 removed, 106 unchanged.")).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByText("C.4 Testing (revised): title")).ToBeVisibleAsync();
+        var change = page.GetByRole(AriaRole.Region, new() { Name = "C.4 Testing (revised)" });
+        await Assertions.Expect(change.Locator(".catalogue-change__name")).ToHaveTextAsync("Title");
+        await Assertions.Expect(change.Locator(".catalogue-change__before")).ToHaveTextAsync(seeded.Requirements.Single(r => r.Id == "C.4").Title);
+        await Assertions.Expect(change.Locator(".catalogue-change__after")).ToHaveTextAsync("Testing (revised)");
+        await Assertions.Expect(change.Locator(".catalogue-change__after ins")).ToHaveTextAsync("(revised)");
         await BrowserFixture.AssertAccessibleAsync(page);
+        await change.ScrollIntoViewIfNeededAsync();
+        await BrowserFixture.ScreenshotAsync(page, "catalogue-draft-1280.png");
+
+        // Publishing asks first, says what it does, and can be called off.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish version 2026-review" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Heading, new() { Name = "Publish version 2026-review?", Level = 2 });
+        await Assertions.Expect(confirm).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByText("Assessments already started on it keep it.")).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await page.SetViewportSizeAsync(320, 800);
+        await NarrowScreen.AssertNoSidewaysScrollAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "catalogue-publish-confirm-320.png");
+        await change.ScrollIntoViewIfNeededAsync();
+        await BrowserFixture.ScreenshotAsync(page, "catalogue-draft-320.png");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(confirm).ToHaveCountAsync(0);
 
         // Discard rather than publish: the other browser tests share this portal and read the published version.
         await page.GetByRole(AriaRole.Button, new() { Name = "Discard this draft" }).ClickAsync();

@@ -166,7 +166,7 @@ public static class CatalogueApi
     }
 
     private static Task<IResult> PublishAsync([Description("The draft version's id.")] int versionId, HttpContext http, CatalogueImportService import) =>
-        import.PublishAsync(http.Caller(), versionId, http.RequestAborted).ToHttp(http, version => new ApiJson<VersionDetail>(Detail(version)));
+        import.PublishAsync(http.Caller(), versionId, cancellationToken: http.RequestAborted).ToHttp(http, version => new ApiJson<VersionDetail>(Detail(version)));
 
     private static VersionItem Item(VersionRow v) =>
         new(v.Id, v.FrameworkName, v.Label, v.Status, v.ImportedAt, v.PublishedAt, v.RetiredAt, v.RequirementCount);

@@ -71,7 +71,10 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
         Assert.Equal("2014-05", preview.ComparedWith);
         Assert.Equal(["P.10"], preview.Diff.Added.Select(a => a.Code));
         Assert.Equal(["202.22"], preview.Diff.Removed.Select(a => a.Code));
-        Assert.Contains(preview.Diff.Changed, c => c.Code == "P.1" && c.Fields.Contains("title"));
+        var title = Assert.Single(Assert.Single(preview.Diff.Changed, c => c.Code == "P.1").Fields);
+        Assert.Equal("title", title.Name);
+        Assert.Equal("Functional coverage (revised)", title.After);
+        Assert.NotEqual(title.After, title.Before);
         Assert.Equal("2014-05", (await _catalogue.CurrentVersionAsync(_officer))!.Label);
     }
 
@@ -92,6 +95,24 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
         Assert.Equal(107, await db.PolicyRequirements.CountAsync(r => r.FrameworkVersionId == old.Id));
         var audit = await db.AuditEvents.Where(e => e.Action == "CatalogueVersionPublished" && e.ActorUserId == _administrator.UserId).SingleAsync();
         Assert.Contains("retiring version 2014-05", audit.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_draft_reviewed_against_a_version_that_has_since_been_replaced_is_not_published_unseen()
+    {
+        var first = await _import.ImportDraftAsync(_administrator, "first.json", Json(await RevisedCatalogueAsync("2026-01")));
+        var second = await _import.ImportDraftAsync(_administrator, "second.json", Json(await RevisedCatalogueAsync("2026-02")));
+        var reviewed = new CatalogueImportService.ReviewedAgainst(second.Value!.ComparedWithId);
+
+        Assert.True((await _import.PublishAsync(_administrator, first.Value!.DraftVersionId, new(first.Value.ComparedWithId))).Succeeded);
+        var stale = await _import.PublishAsync(_administrator, second.Value.DraftVersionId, reviewed);
+
+        Assert.Equal(OutcomeKind.Stale, stale.Kind);
+        Assert.Equal("Version 2026-01 was published since you reviewed this draft. Review what version 2026-02 changes against it, then publish.", stale.Message);
+        Assert.Equal("2026-01", (await _catalogue.CurrentVersionAsync(_officer))!.Label);
+        var again = (await _import.PreviewAsync(_administrator, second.Value.DraftVersionId))!;
+        Assert.Equal("2026-01", again.ComparedWith);
+        Assert.True((await _import.PublishAsync(_administrator, second.Value.DraftVersionId, new(again.ComparedWithId))).Succeeded);
     }
 
     [Fact]

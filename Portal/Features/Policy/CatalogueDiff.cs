@@ -1,3 +1,4 @@
+using Portal.Data.Policy;
 using Portal.Data.Policy.Catalogue;
 
 namespace Portal.Features.Policy;
@@ -9,7 +10,17 @@ public sealed record CatalogueDiff(
     IReadOnlyList<RelatedRequirement> Removed,
     int Unchanged)
 {
-    public sealed record Change(string Code, string Title, IReadOnlyList<string> Fields);
+    /// <summary>A requirement whose text or standing changes, with each changed field's old and new wording.</summary>
+    public sealed record Change(string Code, string Title, IReadOnlyList<FieldChange> Fields)
+    {
+        public string FieldNames => string.Join(", ", Fields.Select(f => f.Name));
+    }
+
+    /// <summary>One field as the published version words it and as the new version would.</summary>
+    public sealed record FieldChange(string Name, string Before, string After)
+    {
+        public WordComparison Words => WordDiff.Compare(Before, After);
+    }
 
     public bool HasChanges => Added.Count > 0 || Changed.Count > 0 || Removed.Count > 0;
 
@@ -38,28 +49,40 @@ public sealed record CatalogueDiff(
         return new CatalogueDiff(added, changed, removed, unchanged);
     }
 
-    private static List<string> ChangedFields(CatalogueRequirement a, CatalogueRequirement b)
+    private static List<FieldChange> ChangedFields(CatalogueRequirement a, CatalogueRequirement b)
     {
-        var fields = new List<string>();
-        void Check(bool same, string name)
+        var fields = new List<FieldChange>();
+        void Check(string name, string before, string after)
         {
-            if (!same)
+            if (!string.Equals(before, after, StringComparison.Ordinal))
             {
-                fields.Add(name);
+                fields.Add(new FieldChange(name, before, after));
             }
         }
 
-        Check(a.Section == b.Section, "section");
-        Check(a.Title == b.Title, "title");
-        Check(a.Statement == b.Statement, "statement");
-        Check(a.Guidance == b.Guidance, "guidance");
-        Check(a.Evidence == b.Evidence, "evidence");
-        Check(a.Obligation == b.Obligation, "obligation");
-        Check(a.Actors == b.Actors, "actors");
-        Check(a.Source == b.Source, "source");
-        Check(a.Related.SequenceEqual(b.Related), "related");
-        Check(a.Routes.Count == b.Routes.Count && a.Routes.All(r => b.Routes.TryGetValue(r.Key, out var s) && s == r.Value), "routes");
-        Check(a.Conditions == b.Conditions, "conditions");
+        Check("section", a.Section, b.Section);
+        Check("title", a.Title, b.Title);
+        Check("statement", a.Statement, b.Statement);
+        Check("guidance", a.Guidance, b.Guidance);
+        Check("evidence", Named(a.Evidence, PolicyWording.EvidenceName), Named(b.Evidence, PolicyWording.EvidenceName));
+        Check("obligation", a.Obligation.ToString(), b.Obligation.ToString());
+        Check("actors", Named(a.Actors, PolicyWording.ActorName), Named(b.Actors, PolicyWording.ActorName));
+        Check("source", a.Source, b.Source);
+        Check("related", string.Join(", ", a.Related), string.Join(", ", b.Related));
+        Check("routes", Routes(a.Routes), Routes(b.Routes));
+        Check("conditions", Named(a.Conditions, PolicyWording.ConditionName), Named(b.Conditions, PolicyWording.ConditionName));
         return fields;
     }
+
+    private static string Named<TFlags>(TFlags flags, Func<TFlags, string> name)
+        where TFlags : struct, Enum
+    {
+        var names = PolicyWording.Each(flags).Select(name).ToList();
+        return names.Count == 0 ? "None" : string.Join("; ", names);
+    }
+
+    private static string Routes(IReadOnlyDictionary<AssessmentRoute, RouteStanding> routes) =>
+        routes.Count == 0
+            ? "None"
+            : string.Join("; ", routes.OrderBy(r => r.Key).Select(r => $"{PolicyWording.RouteName(r.Key)}: {PolicyWording.StandingName(r.Value)}"));
 }

@@ -18,7 +18,14 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
 {
     public const long MaxFileBytes = 2 * 1024 * 1024;
 
-    public sealed record DraftPreview(int DraftVersionId, string FrameworkName, string Label, int RequirementCount, string? ComparedWith, CatalogueDiff Diff);
+    /// <summary>
+    /// A draft and what it changes. <paramref name="ComparedWithId"/> is the published version the diff was read against,
+    /// which the person publishing hands back so a version published by someone else since cannot be replaced unseen.
+    /// </summary>
+    public sealed record DraftPreview(int DraftVersionId, string FrameworkName, string Label, int RequirementCount, string? ComparedWith, int? ComparedWithId, CatalogueDiff Diff);
+
+    /// <summary>The published version a person reviewed the draft against; <c>null</c> inside when none was published.</summary>
+    public sealed record ReviewedAgainst(int? PublishedVersionId);
 
     /// <summary>
     /// Validates a catalogue file and keeps it as a draft; gives back the draft's preview against the published version.
@@ -123,7 +130,12 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
     /// Publishes a draft; the version it replaces is retired, and stays readable for assessments pinned to it. Gives
     /// back the version as now published.
     /// </summary>
-    public async Task<Outcome<VersionSummary>> PublishAsync(Caller caller, int draftVersionId, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The page passes <paramref name="reviewed"/>, the version its diff was compared with: if another version was
+    /// published since, the draft would replace text the administrator never compared it with, so the command is
+    /// refused as stale and the page shows the diff again. The API, which shows no diff, passes none.
+    /// </remarks>
+    public async Task<Outcome<VersionSummary>> PublishAsync(Caller caller, int draftVersionId, ReviewedAgainst? reviewed = null, CancellationToken cancellationToken = default)
     {
         if (NotAdministrator(caller) is { } forbidden)
         {
@@ -146,6 +158,15 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
         var replaced = await db.FrameworkVersions
             .Where(v => v.PolicyFrameworkId == draft.PolicyFrameworkId && v.Status == FrameworkVersionStatus.Published)
             .ToListAsync(cancellationToken);
+        var publishedNow = replaced.OrderByDescending(v => v.PublishedAt).Select(v => (int?)v.Id).FirstOrDefault();
+        if (reviewed is not null && reviewed.PublishedVersionId != publishedNow)
+        {
+            var label = replaced.OrderByDescending(v => v.PublishedAt).Select(v => v.Label).FirstOrDefault();
+            return Outcome.Stale(label is null
+                ? $"The version you compared version {draft.Label} with is no longer published. Review the changes again before publishing."
+                : $"Version {label} was published since you reviewed this draft. Review what version {draft.Label} changes against it, then publish.");
+        }
+
         foreach (var version in replaced)
         {
             version.Retire(now);
@@ -221,6 +242,7 @@ public sealed class CatalogueImportService(IDbContextFactory<PortalDbContext> co
             draft.Value.Document.Version,
             draft.Value.Document.Requirements.Count,
             current?.Document.Version,
+            currentId,
             CatalogueDiff.Compare(current?.Document, draft.Value.Document));
     }
 
