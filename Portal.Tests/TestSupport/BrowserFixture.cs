@@ -89,11 +89,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Set PORTAL_SCREENSHOTS to a folder to look at the pages a browser test passes through.</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = false)
     {
         if (Environment.GetEnvironmentVariable("PORTAL_SCREENSHOTS") is { Length: > 0 } folder)
         {
-            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = false });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = fullPage });
         }
     }
 
