@@ -12,6 +12,7 @@ using Portal.Features.Evidence;
 using Portal.Features.Scorecards;
 using Portal.Hosting;
 using Portal.Tests.TestSupport;
+using Xunit.Abstractions;
 
 namespace Portal.Tests.Data;
 
@@ -20,7 +21,7 @@ namespace Portal.Tests.Data;
 /// (<see cref="UnconnectedSqlServer"/>), must parse with Microsoft's T-SQL parser: SQL Server's own dialect, never
 /// SQLite's, reaches production.
 /// </summary>
-public sealed class SqlServerCommandTests
+public sealed class SqlServerCommandTests(ITestOutputHelper output)
 {
     private static readonly Caller Officer = new(
         1, "Test officer", "officer@example.org", new HashSet<string> { PortalRoles.ProcurementOfficer }, 1, "Test trust", "RXX", null, null);
@@ -53,6 +54,7 @@ public sealed class SqlServerCommandTests
         var commands = await _server.CaptureAsync(() => RunAsync(feature));
 
         Assert.NotEmpty(commands);
+        output.WriteLine($"{commands.Count} commands:{Environment.NewLine}{string.Join(Environment.NewLine + "--" + Environment.NewLine, commands)}");
         var failures = commands
             .Select(sql => (sql, TSql.Parse(sql).Errors))
             .Where(c => c.Errors.Count > 0)

@@ -37,6 +37,11 @@ public sealed class SqlServerScriptTests
         Assert.True(errors.Count == 0,
             $"The SQL Server script does not parse with QUOTED_IDENTIFIER {(quotedIdentifiers ? "ON" : "OFF")}:{Environment.NewLine}{TSql.Describe(script, errors)}");
         Assert.True(parsed.Batches.Count > 10, $"Expected the script's GO-separated batches; found {parsed.Batches.Count}.");
+        Assert.All(TSql.ExecutedStrings(parsed), sql =>
+        {
+            var (_, inner) = TSql.Parse(sql, quotedIdentifiers);
+            Assert.True(inner.Count == 0, $"EXEC(N'{sql}') does not parse:{Environment.NewLine}{TSql.Describe(sql, inner)}");
+        });
     }
 
     [Fact]

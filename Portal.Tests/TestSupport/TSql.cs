@@ -103,6 +103,14 @@ public static class TSql
         return found;
     }
 
+    /// <summary>The SQL inside each EXEC(N'...') of the script: the parser sees only a string, so it is parsed on its own.</summary>
+    public static IReadOnlyList<string> ExecutedStrings(TSqlScript script)
+    {
+        var visitor = new ExecutedText();
+        script.Accept(visitor);
+        return visitor.Found;
+    }
+
     private static string Text(TSqlFragment fragment) =>
         string.Concat(Enumerable.Range(fragment.FirstTokenIndex, fragment.LastTokenIndex - fragment.FirstTokenIndex + 1)
             .Select(i => fragment.ScriptTokenStream[i].Text)).Trim();
@@ -157,6 +165,19 @@ public static class TSql
             if (node.MultiPartIdentifier is { Count: > 0 } name)
             {
                 Columns.Add(name.Identifiers[^1].Value);
+            }
+        }
+    }
+
+    private sealed class ExecutedText : TSqlFragmentVisitor
+    {
+        public List<string> Found { get; } = [];
+
+        public override void Visit(ExecutableStringList node)
+        {
+            if (node.Strings.All(s => s is StringLiteral))
+            {
+                Found.Add(string.Concat(node.Strings.Cast<StringLiteral>().Select(s => s.Value)));
             }
         }
     }
