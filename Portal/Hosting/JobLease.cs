@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Workers;
@@ -63,6 +64,9 @@ public sealed class JobLease(IDbContextFactory<PortalDbContext> contexts, TimePr
     /// </summary>
     public async Task<T> RecordRunAsync<T>(string job, Func<CancellationToken, Task<T>> work, Func<T, string> describe, CancellationToken cancellationToken)
     {
+        using var activity = TelemetrySetup.Jobs.StartActivity($"job {job}");
+        activity?.SetTag("portal.job", job);
+        var timer = Stopwatch.StartNew();
         var started = clock.GetUtcNow().UtcDateTime;
         await RecordAsync(job, set => set
             .SetProperty(l => l.LastRunBy, Holder)
@@ -76,6 +80,8 @@ public sealed class JobLease(IDbContextFactory<PortalDbContext> contexts, TimePr
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             var error = Shorten($"{ex.GetType().Name}: {ex.Message}", 1000);
+            activity?.SetStatus(ActivityStatusCode.Error, error);
+            Measure(job, "failed", timer);
             try
             {
                 var failed = clock.GetUtcNow().UtcDateTime;
@@ -93,6 +99,8 @@ public sealed class JobLease(IDbContextFactory<PortalDbContext> contexts, TimePr
 
         var finished = clock.GetUtcNow().UtcDateTime;
         var summary = Shorten(describe(result), 200);
+        activity?.SetTag("portal.job.result", summary);
+        Measure(job, "succeeded", timer);
         await RecordAsync(job, set => set
             .SetProperty(l => l.LastFinishedAt, finished)
             .SetProperty(l => l.LastResult, summary)
@@ -106,6 +114,13 @@ public sealed class JobLease(IDbContextFactory<PortalDbContext> contexts, TimePr
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await db.WorkerLeases.Where(l => l.Name == job && l.HeldBy == Holder).ExecuteUpdateAsync(set, cancellationToken);
+    }
+
+    private static void Measure(string job, string outcome, Stopwatch timer)
+    {
+        var tags = new TagList { { "portal.job", job }, { "portal.job.outcome", outcome } };
+        TelemetrySetup.JobRuns.Add(1, tags);
+        TelemetrySetup.JobDuration.Record(timer.Elapsed.TotalSeconds, tags);
     }
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
