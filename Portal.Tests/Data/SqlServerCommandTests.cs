@@ -54,6 +54,7 @@ public sealed class SqlServerCommandTests(ITestOutputHelper output)
         var commands = await _server.CaptureAsync(() => RunAsync(feature));
 
         Assert.NotEmpty(commands);
+        output.WriteLine($"Stopped by: {_server.StoppedBy?.GetType().Name}: {_server.StoppedBy?.Message}");
         output.WriteLine($"{commands.Count} commands:{Environment.NewLine}{string.Join(Environment.NewLine + "--" + Environment.NewLine, commands)}");
         var failures = commands
             .Select(sql => (sql, TSql.Parse(sql).Errors))
