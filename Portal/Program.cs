@@ -24,6 +24,7 @@ static async Task RunPortalAsync(string[] args)
 
     builder.UsePortalDefaultAddress();
     builder.AddPortalLogging();
+    builder.AddPortalTelemetry();
     builder.AddPortalDatabase();
     builder.AddPortalDataProtection();
     builder.AddPortalAuthentication();
@@ -32,7 +33,7 @@ static async Task RunPortalAsync(string[] args)
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddPortalFeatures(builder.Configuration);
     builder.AddPortalApi();
-    builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+    builder.Services.AddPortalHealthChecks();
 
     var app = builder.Build();
 
@@ -57,7 +58,7 @@ static async Task RunPortalAsync(string[] args)
     app.UseAntiforgery();
 
     app.MapStaticAssets();
-    app.MapHealthChecks("/health").AllowAnonymous();
+    app.MapPortalHealthChecks();
     app.MapPortalAuthentication();
     app.MapPortalFeatureEndpoints();
     app.MapPortalApi();

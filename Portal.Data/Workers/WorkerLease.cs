@@ -15,4 +15,24 @@ public class WorkerLease
 
     /// <summary>When the lease lapses unless renewed (UTC).</summary>
     public DateTime Until { get; set; }
+
+    // The job's last run, kept on its lease row (one row per job, so the record never grows): what administrators see.
+
+    /// <summary>The instance that ran the job last.</summary>
+    public string? LastRunBy { get; set; }
+
+    /// <summary>When the last run began (UTC).</summary>
+    public DateTime? LastStartedAt { get; set; }
+
+    /// <summary>When the last run ended (UTC); null while it runs, or when its instance stopped in the middle.</summary>
+    public DateTime? LastFinishedAt { get; set; }
+
+    /// <summary>What the last run did, in a few words, when it succeeded.</summary>
+    public string? LastResult { get; set; }
+
+    /// <summary>Why the last run failed; null when it succeeded.</summary>
+    public string? LastError { get; set; }
+
+    /// <summary>When a run last succeeded (UTC): how long a failing job has been failing.</summary>
+    public DateTime? LastSucceededAt { get; set; }
 }

@@ -10,5 +10,8 @@ internal sealed class WorkerLeaseConfiguration : IEntityTypeConfiguration<Worker
         builder.HasKey(l => l.Name);
         builder.Property(l => l.Name).HasMaxLength(100);
         builder.Property(l => l.HeldBy).HasMaxLength(200);
+        builder.Property(l => l.LastRunBy).HasMaxLength(200);
+        builder.Property(l => l.LastResult).HasMaxLength(200);
+        builder.Property(l => l.LastError).HasMaxLength(1000);
     }
 }

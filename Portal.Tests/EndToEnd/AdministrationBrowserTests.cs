@@ -23,6 +23,34 @@ public sealed class AdministrationBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task An_administrator_sees_each_background_jobs_last_run_and_a_failure_with_its_error_at_320_pixels()
+    {
+        // A job that failed, recorded as any worker's run is; the portal's own score worker records its runs beside it.
+        var lease = new Portal.Hosting.JobLease(
+            browser.App.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Data.PortalDbContext>>(), TimeProvider.System);
+        Assert.True(await lease.TryTakeAsync("browser-test-job", TimeSpan.FromMinutes(5), CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => lease.RecordRunAsync<int>(
+            "browser-test-job", _ => throw new InvalidOperationException("The test made this run fail."), n => $"Did {n}.", CancellationToken.None));
+        var page = await browser.SignedInPageAsync("Ada Price");
+        await page.GotoAsync("/admin/users");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Background jobs (failing)" }).ClickAsync();
+
+        var failed = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "browser-test-job" });
+        await Assertions.Expect(failed).ToContainTextAsync("Failed: InvalidOperationException: The test made this run fail.");
+        await Assertions.Expect(failed).ToContainTextAsync("Never");
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Score refresh" })).ToContainTextAsync("Succeeded:");
+        await BrowserFixture.ScreenshotAsync(page, "background-jobs.png");
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await page.SetViewportSizeAsync(320, 640);
+        await NarrowScreen.AssertNoSidewaysScrollAsync(page);
+        await NarrowScreen.AssertCellLabelsUnbrokenAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "background-jobs-320.png");
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
     public async Task An_administrator_imports_a_malformed_catalogue_and_is_told_each_problem_with_its_line()
     {
         var page = await browser.SignedInPageAsync("Ada Price");

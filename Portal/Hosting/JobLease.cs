@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Workers;
@@ -55,4 +56,72 @@ public sealed class JobLease(IDbContextFactory<PortalDbContext> contexts, TimePr
             throw;
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="job"/>'s work, which this instance holds the lease for, and records the run on the lease
+    /// row: who ran it, when it began and ended, what it did (<paramref name="describe"/>) or why it failed. A failure is
+    /// recorded and thrown again for the worker to log; a failure to record it never hides the original.
+    /// </summary>
+    public async Task<T> RecordRunAsync<T>(string job, Func<CancellationToken, Task<T>> work, Func<T, string> describe, CancellationToken cancellationToken)
+    {
+        using var activity = TelemetrySetup.Jobs.StartActivity($"job {job}");
+        activity?.SetTag("portal.job", job);
+        var timer = Stopwatch.StartNew();
+        var started = clock.GetUtcNow().UtcDateTime;
+        await RecordAsync(job, set => set
+            .SetProperty(l => l.LastRunBy, Holder)
+            .SetProperty(l => l.LastStartedAt, started)
+            .SetProperty(l => l.LastFinishedAt, (DateTime?)null), cancellationToken);
+        T result;
+        try
+        {
+            result = await work(cancellationToken);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            var error = Shorten($"{ex.GetType().Name}: {ex.Message}", 1000);
+            activity?.SetStatus(ActivityStatusCode.Error, error);
+            Measure(job, "failed", timer);
+            try
+            {
+                var failed = clock.GetUtcNow().UtcDateTime;
+                await RecordAsync(job, set => set
+                    .SetProperty(l => l.LastFinishedAt, failed)
+                    .SetProperty(l => l.LastError, error), CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // The database that failed the run may refuse the record too; the run's own failure is what is thrown.
+            }
+
+            throw;
+        }
+
+        var finished = clock.GetUtcNow().UtcDateTime;
+        var summary = Shorten(describe(result), 200);
+        activity?.SetTag("portal.job.result", summary);
+        Measure(job, "succeeded", timer);
+        await RecordAsync(job, set => set
+            .SetProperty(l => l.LastFinishedAt, finished)
+            .SetProperty(l => l.LastResult, summary)
+            .SetProperty(l => l.LastError, (string?)null)
+            .SetProperty(l => l.LastSucceededAt, finished), cancellationToken);
+        return result;
+    }
+
+    private async Task RecordAsync(
+        string job, Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<WorkerLease>> set, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.WorkerLeases.Where(l => l.Name == job && l.HeldBy == Holder).ExecuteUpdateAsync(set, cancellationToken);
+    }
+
+    private static void Measure(string job, string outcome, Stopwatch timer)
+    {
+        var tags = new TagList { { "portal.job", job }, { "portal.job.outcome", outcome } };
+        TelemetrySetup.JobRuns.Add(1, tags);
+        TelemetrySetup.JobDuration.Record(timer.Elapsed.TotalSeconds, tags);
+    }
+
+    private static string Shorten(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 }

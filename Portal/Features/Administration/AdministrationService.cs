@@ -31,6 +31,35 @@ public sealed partial class AdministrationService(IDbContextFactory<PortalDbCont
 
     public sealed record SupplierRow(int Id, string Name, string? CompanyNumber, int People);
 
+    /// <summary>A background job's lease and its last run, as administrators see it.</summary>
+    public sealed record JobRow(
+        string Name,
+        string HeldBy,
+        DateTime HeldUntil,
+        string? LastRunBy,
+        DateTime? LastStartedAt,
+        DateTime? LastFinishedAt,
+        string? LastResult,
+        string? LastError,
+        DateTime? LastSucceededAt)
+    {
+        public bool Failed => LastError is not null;
+
+        /// <summary>Started and not finished: running now, or its instance stopped in the middle (the next holder runs it again).</summary>
+        public bool Unfinished => LastStartedAt is not null && LastFinishedAt is null;
+    }
+
+    /// <summary>Every background job that has run: which instance holds it, and how its last run went.</summary>
+    public async Task<IReadOnlyList<JobRow>> ListJobsAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        RequireAdministrator(caller);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.WorkerLeases.AsNoTracking()
+            .OrderBy(l => l.Name)
+            .Select(l => new JobRow(l.Name, l.HeldBy, l.Until, l.LastRunBy, l.LastStartedAt, l.LastFinishedAt, l.LastResult, l.LastError, l.LastSucceededAt))
+            .ToListAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<PersonRow>> ListPeopleAsync(Caller caller, CancellationToken cancellationToken = default)
     {
         RequireAdministrator(caller);

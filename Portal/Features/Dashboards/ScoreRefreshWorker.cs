@@ -48,9 +48,21 @@ public sealed partial class ScoreRefreshWorker(
             return null;
         }
 
+        return await lease.RecordRunAsync(Job, RefreshAsync, Describe, cancellationToken);
+    }
+
+    private async Task<int> RefreshAsync(CancellationToken cancellationToken)
+    {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await StoredScores.RefreshAsync(db, db.Assessments.AsNoTracking(), clock.GetUtcNow().UtcDateTime, cancellationToken);
     }
+
+    private static string Describe(int stored) => stored switch
+    {
+        0 => "No score needed recalculating.",
+        1 => "Recalculated 1 score.",
+        _ => $"Recalculated {stored} scores.",
+    };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

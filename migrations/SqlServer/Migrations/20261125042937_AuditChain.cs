@@ -34,7 +34,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                 defaultValue: 0L);
 
             // Events recorded before the chain existed keep their order; verification reports them as unchained.
-            migrationBuilder.Sql("UPDATE \"AuditEvents\" SET \"Sequence\" = \"Id\";");
+            // EXEC: SQL Server compiles a whole batch before running it, and the idempotent script puts this migration in
+            // one batch, so a plain UPDATE of the column added above would not compile ("Invalid column name"). Names
+            // are bracketed so the script runs whether or not the session quotes identifiers.
+            migrationBuilder.Sql("EXEC(N'UPDATE [AuditEvents] SET [Sequence] = [Id];');");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEvents_Sequence",

@@ -43,8 +43,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                 });
 
             // Every existing assessment gets a score row, stale (never calculated), so dashboards work it out once.
+            // EXEC: the table is created in the same batch of the idempotent script, which SQL Server compiles before it
+            // runs; the data step is compiled only when it runs, once the table exists.
             migrationBuilder.Sql(
-                "INSERT INTO AssessmentScores (AssessmentId, InputsStamp) SELECT Id, '00000000-0000-0000-0000-000000000000' FROM Assessments;");
+                "EXEC(N'INSERT INTO [AssessmentScores] ([AssessmentId], [InputsStamp]) SELECT [Id], ''00000000-0000-0000-0000-000000000000'' FROM [Assessments];');");
 
             migrationBuilder.CreateIndex(
                 name: "IX_RequirementResponses_AssessmentId_Claim_PlannedDate",
