@@ -74,9 +74,10 @@ public sealed partial class EvidenceSweep(
             LogSwept(logger, removed, removedBytes, promoted);
         }
 
-        foreach (var id in missing)
+        if (missing.Count > 0)
         {
-            LogMissing(logger, id);
+            // One line however many: a database restored without its documents must not flood the log.
+            LogMissing(logger, missing.Count, string.Join(", ", missing.Take(100)) + (missing.Count > 100 ? ", ..." : ""));
         }
 
         Last = report;
@@ -113,8 +114,8 @@ public sealed partial class EvidenceSweep(
     [LoggerMessage(Level = LogLevel.Information, Message = "Evidence sweep: removed {Removed} documents without rows ({Bytes} bytes), promoted {Promoted} pending documents whose rows had committed.")]
     private static partial void LogSwept(ILogger logger, int removed, long bytes, int promoted);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Evidence sweep: evidence {EvidenceId} names a document the evidence store does not hold.")]
-    private static partial void LogMissing(ILogger logger, int evidenceId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Evidence sweep: {Count} evidence rows name documents the evidence store does not hold: evidence {EvidenceIds}.")]
+    private static partial void LogMissing(ILogger logger, int count, string evidenceIds);
 }
 
 /// <summary>
