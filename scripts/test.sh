@@ -14,6 +14,7 @@ need_package chromium chromium "the browser tests"
 need_package qpdf qpdf "the PDF tests"
 need_package node nodejs "the OpenAPI and CSS linters"
 need_package npm npm "the OpenAPI and CSS linters"
+need_package clamd clamav-daemon "the malware-scanning tests"
 
 echo "Restoring tools and packages..."
 dotnet tool restore >/dev/null
@@ -29,6 +30,11 @@ dotnet ef migrations script --idempotent --no-build \
   --output "$root/artifacts/sqlserver-migrate.sql" >/dev/null
 export PORTAL_SQLSERVER_SCRIPT="$root/artifacts/sqlserver-migrate.sql"
 export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
+
+# A real ClamAV daemon with signatures written here, for the malware-scanning tests (PORTAL_CLAMD); stopped on exit.
+. scripts/test-clamd.sh
+trap stop_test_clamd EXIT
+start_test_clamd
 
 echo "Running the tests..."
 set +e

@@ -19,6 +19,8 @@ public sealed class AdministrationBrowserTests(BrowserFixture browser)
         var tab = page.GetByRole(AriaRole.Tab).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^NHS organisations") });
         await Assertions.Expect(tab).ToHaveCSSAsync("text-transform", "none");
         Assert.StartsWith("NHS organisations (", await tab.InnerTextAsync(), StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Evidence store", Level = 2 })).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "admin-users.png");
         await BrowserFixture.AssertAccessibleAsync(page);
     }
 

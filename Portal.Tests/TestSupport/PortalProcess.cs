@@ -37,8 +37,11 @@ public sealed class PortalProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts an instance on <paramref name="databasePath"/> and returns once /health answers.</summary>
-    public static async Task<PortalProcess> StartAsync(string databasePath, string sharedDirectory, string name)
+    /// <summary>
+    /// Starts an instance on <paramref name="databasePath"/> and returns once /health answers; <paramref name="settings"/>
+    /// are further settings as environment variables (Section__Key).
+    /// </summary>
+    public static async Task<PortalProcess> StartAsync(string databasePath, string sharedDirectory, string name, IReadOnlyDictionary<string, string>? settings = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Portal.dll"), "--urls", address.ToString().TrimEnd('/')])
@@ -55,6 +58,11 @@ public sealed class PortalProcess : IAsyncDisposable
         start.Environment["Evidence__StorageDirectory"] = Path.Combine(sharedDirectory, "evidence");
         start.Environment["Audit__DigestFile"] = Path.Combine(sharedDirectory, $"audit-digests-{name}.jsonl");
         start.Environment["Seed__SelfAssessment"] = "false";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         var portal = new PortalProcess(Process.Start(start)!, address);
         await portal.WaitUntilHealthyAsync();
         return portal;

@@ -39,6 +39,10 @@ public static class FeatureRegistration
         services.AddScoped<Portal.Features.Comparisons.ComparisonService>();
         services.AddScoped<Portal.Features.Dashboards.DashboardService>();
         services.AddSingleton<IEvidenceStore, LocalFolderEvidenceStore>();
+        services.AddSingleton<IMalwareScanner, ClamAvScanner>();
+        services.AddSingleton<EvidenceSweep>();
+        services.AddSingleton<EvidenceSweepWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<EvidenceSweepWorker>());
         services.AddSingleton<Portal.Features.Audit.IAuditDigestStore, Portal.Features.Audit.AppendOnlyFileDigestStore>();
         services.AddSingleton<Portal.Features.Audit.AuditDigests>();
         services.AddHostedService<Portal.Features.Audit.AuditDigestWorker>();

@@ -74,5 +74,9 @@ public sealed class AssessmentIsolationTests : IAsyncLifetime
         public Task<Stream> OpenAsync(string storedName, CancellationToken cancellationToken) => throw new InvalidOperationException("Not used.");
 
         public Task DeleteAsync(string storedName, CancellationToken cancellationToken) => throw new InvalidOperationException("Not used.");
+
+        public Task PromoteAsync(string storedName, CancellationToken cancellationToken) => throw new InvalidOperationException("Not used.");
+
+        public IAsyncEnumerable<StoreEntry> ListAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("Not used.");
     }
 }

@@ -18,12 +18,17 @@ namespace Portal.Features.Evidence;
 /// operation for each significant function, and submission. Suppliers change only their own assessments, and
 /// only while the assessment waits for them; NHS staff of the assessing organisation may read.
 /// </summary>
-public sealed class EvidenceWorkspaceService(
+public sealed partial class EvidenceWorkspaceService(
     IDbContextFactory<PortalDbContext> contexts,
     IEvidenceStore store,
     IOptions<EvidenceOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    IMalwareScanner? scanner = null,
+    ILogger<EvidenceWorkspaceService>? logger = null)
 {
+    /// <summary>What clamd is told while it cannot be reached, or gives no verdict.</summary>
+    public const string ScannerUnavailableMessage = "The virus scanner is not answering; your file was not added. Try again in a few minutes.";
+
     public async Task<WorkspaceView?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -302,7 +307,11 @@ public sealed class EvidenceWorkspaceService(
 
     /// <summary>
     /// Adds an uploaded document after checking its type against the allow-list by its bytes, its size and the
-    /// assessment's quota. It is stored outside the web root under a generated name, with its SHA-256.
+    /// assessment's quota. It is stored outside the web root under a generated name, with its SHA-256: first as a
+    /// pending document (quarantine) while the malware scanner, when one is configured, reads it; only a clean document
+    /// gets a row, and only once the row commits is the document promoted. A refusal or failure discards the pending
+    /// document; a kill at any moment leaves at most a pending document with no row, which nothing shows and the
+    /// <see cref="EvidenceSweep"/> removes.
     /// </summary>
     public async Task<Outcome<EvidenceChange>> AddDocumentAsync(
         Caller caller, int assessmentId, string code, EvidenceInput input, string fileName, Stream content, CancellationToken cancellationToken = default)
@@ -325,24 +334,111 @@ public sealed class EvidenceWorkspaceService(
             return Outcome.Invalid($"{cleanName} is named as a {type.Name} but its contents are not one. Upload the real document.", "file");
         }
 
-        return await AddEvidenceAsync(caller, assessmentId, code, input, async (item, db) =>
+        string? pending = null;
+        Outcome<EvidenceChange> added;
+        try
         {
-            var used = await db.EvidenceItems.Where(e => e.AssessmentId == assessmentId).SumAsync(e => e.SizeBytes ?? 0, cancellationToken);
-            if (used + content.Length > limits.AssessmentQuotaBytes)
+            added = await AddEvidenceAsync(caller, assessmentId, code, input, async (item, db) =>
             {
-                return $"This assessment already holds {Megabytes(used)} of documents; adding {cleanName} would pass its {Megabytes(limits.AssessmentQuotaBytes)} limit. Link to large documents instead.";
-            }
+                // Every row with a document is a stored file (a removed document's file goes with its row), so the
+                // rows' sizes are what the assessment holds.
+                var used = await db.EvidenceItems.Where(e => e.AssessmentId == assessmentId).SumAsync(e => e.SizeBytes ?? 0, cancellationToken);
+                if (used + content.Length > limits.AssessmentQuotaBytes)
+                {
+                    return $"This assessment already holds {Megabytes(used)} of documents; adding {cleanName} would pass its {Megabytes(limits.AssessmentQuotaBytes)} limit. Link to large documents instead.";
+                }
 
-            content.Position = 0;
-            var stored = await store.SaveAsync(content, cancellationToken);
-            item.StoredName = stored.StoredName;
-            item.SizeBytes = stored.SizeBytes;
-            item.Sha256 = stored.Sha256;
-            item.FileName = cleanName;
-            item.ContentType = type.ContentType;
-            return null;
-        }, cancellationToken);
+                content.Position = 0;
+                var stored = await store.SaveAsync(content, cancellationToken);
+                pending = stored.StoredName;
+                if (scanner is { Enabled: true })
+                {
+                    content.Position = 0;
+                    var verdict = await scanner.ScanAsync(content, cancellationToken);
+                    if (verdict.Result != ScanResult.Clean)
+                    {
+                        return await RefuseScannedAsync(caller, assessmentId, code, cleanName, stored.Sha256, verdict, cancellationToken);
+                    }
+                }
+
+                item.StoredName = stored.StoredName;
+                item.SizeBytes = stored.SizeBytes;
+                item.Sha256 = stored.Sha256;
+                item.FileName = cleanName;
+                item.ContentType = type.ContentType;
+                return null;
+            }, cancellationToken);
+        }
+        catch
+        {
+            await DiscardAsync(pending);
+            throw;
+        }
+
+        if (pending is not null)
+        {
+            if (added.Succeeded)
+            {
+                // The row has committed: the document becomes visible. Should this fail, the sweep promotes it.
+                await store.PromoteAsync(pending, CancellationToken.None);
+            }
+            else
+            {
+                await DiscardAsync(pending);
+            }
+        }
+
+        return added;
     }
+
+    /// <summary>
+    /// Audits a document the scanner refused, or could not give a verdict on, in a unit of work of its own (the upload's
+    /// is abandoned), and says why in words a supplier can act on.
+    /// </summary>
+    private async Task<string> RefuseScannedAsync(
+        Caller caller, int assessmentId, string code, string fileName, string sha256, ScanVerdict verdict, CancellationToken cancellationToken)
+    {
+        var infected = verdict.Result == ScanResult.Infected;
+        if (!infected)
+        {
+            LogScannerUnavailable(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<EvidenceWorkspaceService>.Instance, verdict.Finding);
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        AuditTrail.Record(db, caller, clock.GetUtcNow().UtcDateTime, "DocumentRefused", nameof(EvidenceItem), $"OAP-{assessmentId:D5}/{code}",
+            infected
+                ? $"Refused the document {fileName} for {code}: the virus scanner found {verdict.Finding}."
+                : $"Refused the document {fileName} for {code}: the virus scanner gave no verdict ({verdict.Finding}).",
+            after: sha256, assessmentId: assessmentId);
+        await db.SaveChangesAsync(cancellationToken);
+        return infected
+            ? $"{fileName} was not added: the virus scanner found {verdict.Finding} in it. Check the file with your own anti-virus software, then upload a clean copy."
+            : ScannerUnavailableMessage;
+    }
+
+    /// <summary>Removes a pending or stored document after its row did not commit, or was removed; the sweep retries a failure.</summary>
+    private async Task DiscardAsync(string? storedName)
+    {
+        if (storedName is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await store.DeleteAsync(storedName, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogDeleteFailed(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<EvidenceWorkspaceService>.Instance, ex, storedName);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The virus scanner gave no verdict, so an upload was refused: {Reason}")]
+    private static partial void LogScannerUnavailable(ILogger logger, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the evidence document {StoredName}; the evidence sweep will remove it.")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception exception, string storedName);
 
     /// <summary>Removes a link or document from its answer; the answer gets a new stamp, as it changed.</summary>
     public async Task<Outcome<EvidenceChange>> RemoveEvidenceAsync(Caller caller, int assessmentId, int evidenceId, CancellationToken cancellationToken = default)
@@ -369,6 +465,7 @@ public sealed class EvidenceWorkspaceService(
             return Outcome.Conflict($"Only the requirements with a clarification request can be changed now; {code} has none.");
         }
 
+        var storedName = item.StoredName;
         db.EvidenceItems.Remove(item);
         response.Touch(now, caller.UserId, caller.DisplayName);
         AuditTrail.Record(db, caller, now, "EvidenceRemoved", nameof(EvidenceItem), $"{assessment.Reference}/{item.Id}",
@@ -379,7 +476,10 @@ public sealed class EvidenceWorkspaceService(
             return stale;
         }
 
-        // The stored document is kept: the audit trail and any sign-off seal refer to its hash.
+        // The document goes with its row. Nothing in the portal could open it again, and a kept file that no longer
+        // counts against the quota is how upload-and-remove filled the disk; the audit trail keeps its name and SHA-256.
+        // A kill before this line leaves a file without a row, which the sweep removes.
+        await DiscardAsync(storedName);
         return Outcome.Done(new EvidenceChange(await FreshAsync(caller, assessmentId, code, cancellationToken), null), $"Removed '{item.Title}'.");
     }
 
@@ -445,9 +545,20 @@ public sealed class EvidenceWorkspaceService(
             .Where(e => e.Id == evidenceId && e.StoredName != null && visible.Contains(e.AssessmentId))
             .Select(e => new { e.StoredName, e.FileName, e.ContentType })
             .SingleOrDefaultAsync(cancellationToken);
-        return item is null
-            ? null
-            : new DocumentDownload(await store.OpenAsync(item.StoredName!, cancellationToken), item.FileName!, item.ContentType!);
+        if (item is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new DocumentDownload(await store.OpenAsync(item.StoredName!, cancellationToken), item.FileName!, item.ContentType!);
+        }
+        catch (FileNotFoundException)
+        {
+            // A row whose document is missing: the sweep reports it to administrators; the person is told it is not there.
+            return null;
+        }
     }
 
     private async Task<Outcome<EvidenceChange>> AddEvidenceAsync(
