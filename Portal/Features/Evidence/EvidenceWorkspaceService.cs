@@ -7,6 +7,7 @@ using Portal.Data.Assessments;
 using Portal.Data.Evidence;
 using Portal.Features.Assessments;
 using Portal.Features.Audit;
+using Portal.Features.Evidence.Inspection;
 using Portal.Features.Notifications;
 using Portal.Features.SignOffs;
 using Portal.Data.Reviews;
@@ -320,9 +321,12 @@ public sealed class EvidenceWorkspaceService(
             return Outcome.Invalid($"{cleanName} is {Megabytes(content.Length)}; a document may be at most {Megabytes(limits.MaxFileBytes)}.", "file");
         }
 
-        if (!DocumentTypes.ContentMatches(type, content))
+        var unsafeContent = !DocumentTypes.ContentMatches(type, content) ? $"{cleanName} is named as a {type.Name} but its contents are not one. Upload the real document."
+            : DocumentInspector.Inspect(type, content) is { Accepted: false } verdict ? $"{cleanName} was not accepted. {verdict.Reason}"
+            : null;
+        if (unsafeContent is not null)
         {
-            return Outcome.Invalid($"{cleanName} is named as a {type.Name} but its contents are not one. Upload the real document.", "file");
+            return await RefuseDocumentAsync(caller, assessmentId, code, cleanName, content, unsafeContent, cancellationToken);
         }
 
         return await AddEvidenceAsync(caller, assessmentId, code, input, async (item, db) =>
@@ -342,6 +346,35 @@ public sealed class EvidenceWorkspaceService(
             item.ContentType = type.ContentType;
             return null;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Refuses a document whose contents are not what they claim or could act on whoever opens them, and records the
+    /// refusal (file, assessment, reason and the file's hash) in the audit trail; nothing of the document is kept.
+    /// A caller who may not add evidence here gets that answer instead, so refusals cannot be used to write audit events.
+    /// </summary>
+    private async Task<Outcome<EvidenceChange>> RefuseDocumentAsync(
+        Caller caller, int assessmentId, string code, string cleanName, Stream content, string message, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (assessment, _, refusal) = await EditableRequirementAsync(db, caller, assessmentId, code, "add evidence", cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        content.Position = 0;
+        var sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(content, cancellationToken));
+        content.Position = 0;
+        AuditTrail.Record(db, caller, now, "DocumentRefused", nameof(EvidenceItem), $"{assessment!.Reference}/{code}",
+            $"Refused a document as evidence for {code} of {assessment.Reference}: {message}", after: sha256, assessmentId: assessmentId);
+        if (await db.SaveCommandAsync($"The answer to {code} changed while you uploaded {cleanName}. Look at it again.", cancellationToken) is { } stale)
+        {
+            return stale;
+        }
+
+        return Outcome.Invalid(message, "file");
     }
 
     /// <summary>Removes a link or document from its answer; the answer gets a new stamp, as it changed.</summary>
