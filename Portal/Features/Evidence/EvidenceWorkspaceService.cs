@@ -311,22 +311,14 @@ public sealed class EvidenceWorkspaceService(
         var limits = options.Value;
         var cleanName = DocumentTypes.CleanFileName(fileName);
         var type = DocumentTypes.ForFileName(cleanName);
-        if (type is null)
-        {
-            return Outcome.Invalid($"{cleanName} is not a type the portal accepts. Upload one of: {DocumentTypes.AllowedExtensions}.", "file");
-        }
-
-        if (content.Length > limits.MaxFileBytes)
-        {
-            return Outcome.Invalid($"{cleanName} is {Megabytes(content.Length)}; a document may be at most {Megabytes(limits.MaxFileBytes)}.", "file");
-        }
-
-        var unsafeContent = !DocumentTypes.ContentMatches(type, content) ? $"{cleanName} is named as a {type.Name} but its contents are not one. Upload the real document."
+        var refusal = type is null ? $"{cleanName} is not a type the portal accepts. Upload one of: {DocumentTypes.AllowedExtensions}."
+            : content.Length > limits.MaxFileBytes ? $"{cleanName} is {Megabytes(content.Length)}; a document may be at most {Megabytes(limits.MaxFileBytes)}."
+            : !DocumentTypes.ContentMatches(type, content) ? $"{cleanName} is named as a {type.Name} but its contents are not one. Upload the real document."
             : DocumentInspector.Inspect(type, content) is { Accepted: false } verdict ? $"{cleanName} was not accepted. {verdict.Reason}"
             : null;
-        if (unsafeContent is not null)
+        if (refusal is not null || type is null)
         {
-            return await RefuseDocumentAsync(caller, assessmentId, code, cleanName, content, unsafeContent, cancellationToken);
+            return await RefuseDocumentAsync(caller, assessmentId, code, cleanName, content, refusal!, cancellationToken);
         }
 
         return await AddEvidenceAsync(caller, assessmentId, code, input, async (item, db) =>

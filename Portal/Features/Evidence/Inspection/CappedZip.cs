@@ -146,6 +146,13 @@ public sealed class CappedZip : IDisposable
                 return $"A part of this document ({Printable(entry.FullName)}) unpacks to {Megabytes(entry.Length)}; the portal opens parts of at most {Megabytes(_limits.MaxEntryBytes)}. Make the document smaller, for example by compressing its pictures.";
             }
 
+            // Deflate never grows data by more than a few bytes per 16 KB block, so packed data much larger than the declared
+            // size means the header lies about what the entry unpacks to.
+            if (entry.CompressedLength > entry.Length + 1024 + (entry.Length / 100))
+            {
+                return $"A part of this document ({Printable(entry.FullName)}) holds more packed data than it says it unpacks to, as a hand-made \"zip bomb\" does; the portal does not open it.";
+            }
+
             if (entry.Length >= _limits.RatioCheckedFromBytes && entry.Length > (long)_limits.MaxRatio * Math.Max(entry.CompressedLength, 1))
             {
                 return $"A part of this document ({Printable(entry.FullName)}) unpacks to more than {_limits.MaxRatio} times its packed size, as a \"zip bomb\" does; the portal does not open it.";

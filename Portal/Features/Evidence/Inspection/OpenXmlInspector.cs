@@ -129,8 +129,9 @@ public static partial class OpenXmlInspector
                 switch (xml.LocalName)
                 {
                     case "instrText" when !xml.IsEmptyElement:
-                        // Reading the content moves to the next node, so the loop does not read again.
-                        instructions.Append(xml.ReadElementContentAsString()).Append(' ');
+                        // Word joins a field's instruction runs with nothing between ("DD" + "EAUTO"). Reading the
+                        // content moves to the next node, so the loop does not read again.
+                        instructions.Append(xml.ReadElementContentAsString());
                         continue;
                     case "f" when !xml.IsEmptyElement:
                         if (DdeFormula().IsMatch(xml.ReadElementContentAsString()))
@@ -140,7 +141,7 @@ public static partial class OpenXmlInspector
 
                         continue;
                     case "fldSimple":
-                        instructions.Append(xml.GetAttribute("instr", xml.NamespaceURI) ?? xml.GetAttribute("instr")).Append(' ');
+                        instructions.Append(' ').Append(xml.GetAttribute("instr", xml.NamespaceURI) ?? xml.GetAttribute("instr")).Append(' ');
                         break;
                     case "ddeLink" or "oleLink":
                         return Dde;

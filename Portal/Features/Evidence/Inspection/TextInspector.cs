@@ -70,12 +70,18 @@ public static partial class TextInspector
         {
             return InspectionVerdict.Refuse($"This YAML file cannot be read as YAML ({ex.Start}); correct it and upload it again.");
         }
+        // YamlDotNet's scanner reports some malformed input this way rather than as a YamlException.
+        catch (InvalidOperationException)
+        {
+            return InspectionVerdict.Refuse("This YAML file cannot be read as YAML; correct it and upload it again.");
+        }
 
         return InspectionVerdict.Accept;
     }
 
+    /// <summary>Local tags ("!Ref") belong to the file's own application; global ones must be YAML's standard types.</summary>
     private static bool IsStandard(string tag) =>
-        tag is "!" || (tag.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal) && StandardYamlTags.Contains(tag["tag:yaml.org,2002:".Length..]));
+        !tag.StartsWith("tag:", StringComparison.Ordinal) || (tag.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal) && StandardYamlTags.Contains(tag["tag:yaml.org,2002:".Length..]));
 
     /// <summary>An opening tag of an element a browser acts on (not "a &lt; b" or "&lt;placeholder&gt;").</summary>
     [GeneratedRegex(@"<\s*(?:script|html|head|body|svg|iframe|frame|frameset|object|embed|applet|style|link|meta|base|form|img|video|audio|math|template|!doctype\s+html|\?xml[^>]*>\s*<\s*svg)\b|<\s*a\s+href\s*=|<[a-z][a-z0-9-]*\s[^<>]*\bon[a-z]+\s*=",
