@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data.Policy;
 using Portal.Data.Reviews;
@@ -45,6 +46,28 @@ public sealed class ComparisonServiceTests : IAsyncLifetime
     private ComparisonService Comparisons => new(_database, TimeProvider.System);
 
     private ScorecardService Scorecards => new(_database, TimeProvider.System);
+
+    [Fact]
+    public async Task A_supplier_name_that_is_a_formula_is_escaped_in_the_comparison_csv()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            var supplier = await db.Assessments.Where(a => a.Id == _acmeBid).Select(a => a.Supplier!).SingleAsync();
+            supplier.Name = "=cmd|' /C calc'!A0";
+            await db.SaveChangesAsync();
+        }
+
+        var csv = ComparisonExports.Csv(await CompareAsync());
+        using var reader = CsvHelper.CsvReader.Create(Encoding.UTF8.GetBytes(csv));
+        var fields = new List<string>(reader.Headers.ToArray());
+        while (reader.Read())
+        {
+            fields.AddRange(Enumerable.Range(0, reader.FieldCount).Select(reader.GetString));
+        }
+
+        Assert.Contains(fields, f => f.StartsWith("'=cmd|", StringComparison.Ordinal));
+        Assert.DoesNotContain(fields, f => f.Length > 0 && "=+-@\t\r".Contains(f[0], StringComparison.Ordinal));
+    }
 
     private async Task<ComparisonService.Comparison> CompareAsync() => (await Comparisons.GetAsync(_officer, Reference))!;
 

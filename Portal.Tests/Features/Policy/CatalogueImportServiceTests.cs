@@ -41,6 +41,23 @@ public sealed class CatalogueImportServiceTests : IAsyncLifetime
         return current with { Version = label, Requirements = requirements };
     }
 
+    [Fact]
+    public async Task A_catalogue_requirement_whose_text_is_a_formula_is_escaped_in_the_csv()
+    {
+        var current = (await _catalogue.ExportAsync(_officer, (await _catalogue.CurrentVersionAsync(_officer))!.Id))!;
+        var document = current with { Requirements = [current.Requirements[0] with { Title = "=HYPERLINK(\"http://attacker.example\")", Statement = "@SUM(1)" }, .. current.Requirements.Skip(1)] };
+
+        using var reader = CsvHelper.CsvReader.Create(Encoding.UTF8.GetBytes(CatalogueCsv.Write(document)));
+        var fields = new List<string>(reader.Headers.ToArray());
+        while (reader.Read())
+        {
+            fields.AddRange(Enumerable.Range(0, reader.FieldCount).Select(reader.GetString));
+        }
+
+        Assert.Contains("'=HYPERLINK(\"http://attacker.example\")", fields);
+        Assert.DoesNotContain(fields, f => f.Length > 0 && "=+-@\t\r".Contains(f[0], StringComparison.Ordinal));
+    }
+
     private static byte[] Json(CatalogueDocument document) => Encoding.UTF8.GetBytes(CatalogueJson.Write(document));
 
     [Fact]

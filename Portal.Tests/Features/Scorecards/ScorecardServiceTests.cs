@@ -78,6 +78,41 @@ public sealed class ScorecardServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Formula_payloads_in_free_text_are_escaped_in_every_csv_and_workbook_cell()
+    {
+        await using (var db = _database.CreateDbContext())
+        {
+            var codes = await _journey.CodesAsync(_id);
+            var requirements = await db.PolicyRequirements.Where(r => codes.Contains(r.Code)).Take(5).ToListAsync();
+            string[] payloads = ["=HYPERLINK(\"http://attacker.example\",\"Open\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1"];
+            for (var i = 0; i < requirements.Count; i++)
+            {
+                requirements[i].Title = payloads[i];
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        var report = (await Scorecards.GetAsync(_officer, _id))!;
+        using var reader = CsvHelper.CsvReader.Create(Encoding.UTF8.GetBytes(ScorecardExports.Csv(report)));
+        var fields = new List<string>(reader.Headers.ToArray());
+        while (reader.Read())
+        {
+            fields.AddRange(Enumerable.Range(0, reader.FieldCount).Select(reader.GetString));
+        }
+
+        using var workbook = SpreadsheetDocument.Open(new MemoryStream(ScorecardWorkbook.Write(report)), isEditable: false);
+        var cells = workbook.WorkbookPart!.WorksheetParts.SelectMany(p => p.Worksheet.Descendants<Cell>()).ToList();
+        var texts = cells.Where(c => c.DataType?.Value == CellValues.InlineString).Select(c => c.InnerText).ToList();
+
+        Assert.Contains("'=HYPERLINK(\"http://attacker.example\",\"Open\")", fields);
+        Assert.Contains("'+cmd|' /C calc'!A0", texts);
+        Assert.DoesNotContain(fields, f => f.Length > 0 && "=+-@\t\r".Contains(f[0], StringComparison.Ordinal));
+        Assert.DoesNotContain(texts, t => t.Length > 0 && "=+-@\t\r".Contains(t[0], StringComparison.Ordinal));
+        Assert.DoesNotContain(cells, c => c.CellFormula is not null);
+    }
+
+    [Fact]
     public async Task The_csv_and_json_exports_read_back_and_agree_with_the_scorecard()
     {
         var report = (await Scorecards.GetAsync(_officer, _id))!;

@@ -16,7 +16,7 @@ public static class ComparisonExports
     {
         var bids = comparison.Bids;
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = CsvWriter.Create(text, options: null, leaveOpen: true))
+        using (var csv = CsvWriter.Create(text, SpreadsheetText.CsvOptions, leaveOpen: true))
         {
             csv.WriteHeader(["row", "id", "title", .. bids.Select(b => b.Label)]);
             void Summary(string row, Func<ComparisonService.Bid, string> value) => csv.WriteRecord([row, string.Empty, string.Empty, .. bids.Select(value)]);

@@ -1,6 +1,7 @@
-using System.IO.Compression;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Portal.Features.Evidence.Inspection;
 
 namespace Portal.Features.Evidence;
 
@@ -36,6 +37,8 @@ public static class DocumentTypes
     }
 
     /// <summary>Whether the content really is the type its name claims; reads the stream from the start.</summary>
+    private const int MimetypeBytes = 100;
+
     public static bool ContentMatches(DocumentType type, Stream content)
     {
         content.Position = 0;
@@ -58,18 +61,19 @@ public static class DocumentTypes
 
             if (type == Docx)
             {
-                return ZipHas(content, archive => archive.GetEntry("[Content_Types].xml") is not null && archive.GetEntry("word/document.xml") is not null);
+                return ZipHas(content, zip => zip.Entry("[Content_Types].xml") is not null && zip.Entry("word/document.xml") is not null);
             }
 
             if (type == Xlsx)
             {
-                return ZipHas(content, archive => archive.GetEntry("[Content_Types].xml") is not null && archive.GetEntry("xl/workbook.xml") is not null);
+                return ZipHas(content, zip => zip.Entry("[Content_Types].xml") is not null && zip.Entry("xl/workbook.xml") is not null);
             }
 
             if (type == Odt || type == Ods)
             {
                 var mime = type == Odt ? "application/vnd.oasis.opendocument.text" : "application/vnd.oasis.opendocument.spreadsheet";
-                return ZipHas(content, archive => archive.GetEntry("mimetype") is { } entry && ReadAll(entry) == mime);
+                // The mimetype entry is a few dozen bytes; reading only that many keeps an entry that inflates to gigabytes harmless.
+                return ZipHas(content, zip => zip.Entry("mimetype") is { } entry && Encoding.ASCII.GetString(zip.ReadStart(entry, MimetypeBytes)).Trim() == mime);
             }
 
             var text = ReadText(content);
@@ -85,7 +89,7 @@ public static class DocumentTypes
 
             return true;
         }
-        catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException)
+        catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException or ArchiveLimitException)
         {
             return false;
         }
@@ -95,11 +99,24 @@ public static class DocumentTypes
         }
     }
 
-    /// <summary>A file name safe to show and to send back: no folders, no control characters, at most 120 characters.</summary>
+    /// <summary>
+    /// A file name safe to show and to send back: no folders, no control characters, and no invisible formatting or
+    /// bidirectional characters (a right-to-left override makes "evil\u202Eexe.txt" look like "eviltxt.exe"), so the
+    /// extension shown is the real one; at most 120 characters.
+    /// </summary>
     public static string CleanFileName(string fileName)
     {
         var name = Path.GetFileName(fileName.Replace('\\', '/'));
-        var cleaned = new string(name.Where(c => !char.IsControl(c) && !Path.GetInvalidFileNameChars().Contains(c) && c is not ('<' or '>' or '"' or '\'')).ToArray()).Trim().TrimStart('.');
+        var visible = new StringBuilder();
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (!IsHidden(rune) && !(rune.IsBmp && (Path.GetInvalidFileNameChars().Contains((char)rune.Value) || rune.Value is '<' or '>' or '"' or '\'')))
+            {
+                visible.Append(rune.ToString());
+            }
+        }
+
+        var cleaned = visible.ToString().Trim().TrimStart('.');
         if (cleaned.Length > 120)
         {
             var extension = Path.GetExtension(cleaned);
@@ -109,28 +126,40 @@ public static class DocumentTypes
         return cleaned.Length == 0 ? "document" : cleaned;
     }
 
+    /// <summary>Control characters, line and paragraph separators, and format characters (Cf: bidirectional controls, zero-width characters, soft hyphens).</summary>
+    private static bool IsHidden(Rune rune) =>
+        Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+            or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned
+        // Fillers that show as blank space but are letters or marks by category.
+        || rune.Value is 0x034F or 0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0xFFFC or 0xFFFD;
+
     private static bool StartsWith(Stream content, ReadOnlySpan<byte> signature)
     {
         Span<byte> head = stackalloc byte[signature.Length];
         return content.ReadAtLeast(head, signature.Length, throwOnEndOfStream: false) == signature.Length && head.SequenceEqual(signature);
     }
 
-    private static bool ZipHas(Stream content, Func<ZipArchive, bool> test)
+    /// <summary>
+    /// Whether the archive passes <paramref name="test"/>; an archive past the <see cref="ArchiveLimits"/> is not judged
+    /// here but by <see cref="DocumentInspector"/>, which says why it is refused.
+    /// </summary>
+    private static bool ZipHas(Stream content, Func<CappedZip, bool> test)
     {
         if (!StartsWith(content, "PK\u0003\u0004"u8))
         {
             return false;
         }
 
-        content.Position = 0;
-        using var archive = new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true);
-        return test(archive);
-    }
+        var (zip, _) = CappedZip.Open(content, ArchiveLimits.Default);
+        if (zip is null)
+        {
+            return true;
+        }
 
-    private static string ReadAll(ZipArchiveEntry entry)
-    {
-        using var reader = new StreamReader(entry.Open(), Encoding.ASCII);
-        return reader.ReadToEnd().Trim();
+        using (zip)
+        {
+            return test(zip);
+        }
     }
 
     /// <summary>UTF-8 text with no NUL or other control characters than tab and line ends; null otherwise.</summary>

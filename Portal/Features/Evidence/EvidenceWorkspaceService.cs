@@ -7,6 +7,7 @@ using Portal.Data.Assessments;
 using Portal.Data.Evidence;
 using Portal.Features.Assessments;
 using Portal.Features.Audit;
+using Portal.Features.Evidence.Inspection;
 using Portal.Features.Notifications;
 using Portal.Features.SignOffs;
 using Portal.Data.Reviews;
@@ -319,19 +320,14 @@ public sealed partial class EvidenceWorkspaceService(
         var limits = options.Value;
         var cleanName = DocumentTypes.CleanFileName(fileName);
         var type = DocumentTypes.ForFileName(cleanName);
-        if (type is null)
+        var refusal = type is null ? $"{cleanName} is not a type the portal accepts. Upload one of: {DocumentTypes.AllowedExtensions}."
+            : content.Length > limits.MaxFileBytes ? $"{cleanName} is {Megabytes(content.Length)}; a document may be at most {Megabytes(limits.MaxFileBytes)}."
+            : !DocumentTypes.ContentMatches(type, content) ? $"{cleanName} is named as a {type.Name} but its contents are not one. Upload the real document."
+            : DocumentInspector.Inspect(type, content) is { Accepted: false } verdict ? $"{cleanName} was not accepted. {verdict.Reason}"
+            : null;
+        if (refusal is not null || type is null)
         {
-            return Outcome.Invalid($"{cleanName} is not a type the portal accepts. Upload one of: {DocumentTypes.AllowedExtensions}.", "file");
-        }
-
-        if (content.Length > limits.MaxFileBytes)
-        {
-            return Outcome.Invalid($"{cleanName} is {Megabytes(content.Length)}; a document may be at most {Megabytes(limits.MaxFileBytes)}.", "file");
-        }
-
-        if (!DocumentTypes.ContentMatches(type, content))
-        {
-            return Outcome.Invalid($"{cleanName} is named as a {type.Name} but its contents are not one. Upload the real document.", "file");
+            return await RefuseDocumentAsync(caller, assessmentId, code, cleanName, content, refusal!, cancellationToken);
         }
 
         string? pending = null;
@@ -439,6 +435,35 @@ public sealed partial class EvidenceWorkspaceService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the evidence document {StoredName}; the evidence sweep will remove it.")]
     private static partial void LogDeleteFailed(ILogger logger, Exception exception, string storedName);
+
+    /// <summary>
+    /// Refuses a document whose contents are not what they claim or could act on whoever opens them, and records the
+    /// refusal (file, assessment, reason and the file's hash) in the audit trail; nothing of the document is kept.
+    /// A caller who may not add evidence here gets that answer instead, so refusals cannot be used to write audit events.
+    /// </summary>
+    private async Task<Outcome<EvidenceChange>> RefuseDocumentAsync(
+        Caller caller, int assessmentId, string code, string cleanName, Stream content, string message, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (assessment, _, refusal) = await EditableRequirementAsync(db, caller, assessmentId, code, "add evidence", cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        content.Position = 0;
+        var sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(content, cancellationToken));
+        content.Position = 0;
+        AuditTrail.Record(db, caller, now, "DocumentRefused", nameof(EvidenceItem), $"{assessment!.Reference}/{code}",
+            $"Refused a document as evidence for {code} of {assessment.Reference}: {message}", after: sha256, assessmentId: assessmentId);
+        if (await db.SaveCommandAsync($"The answer to {code} changed while you uploaded {cleanName}. Look at it again.", cancellationToken) is { } stale)
+        {
+            return stale;
+        }
+
+        return Outcome.Invalid(message, "file");
+    }
 
     /// <summary>Removes a link or document from its answer; the answer gets a new stamp, as it changed.</summary>
     public async Task<Outcome<EvidenceChange>> RemoveEvidenceAsync(Caller caller, int assessmentId, int evidenceId, CancellationToken cancellationToken = default)

@@ -17,7 +17,7 @@ public static class CatalogueCsv
     public static string Write(CatalogueDocument document)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = CsvWriter.Create(text, options: null, leaveOpen: true))
+        using (var csv = CsvWriter.Create(text, SpreadsheetText.CsvOptions, leaveOpen: true))
         {
             csv.WriteHeader(Header);
             foreach (var r in document.Requirements)

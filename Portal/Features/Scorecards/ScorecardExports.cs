@@ -22,7 +22,7 @@ public static class ScorecardExports
     public static string Csv(ScorecardService.Report report)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = CsvWriter.Create(text, options: null, leaveOpen: true))
+        using (var csv = CsvWriter.Create(text, SpreadsheetText.CsvOptions, leaveOpen: true))
         {
             csv.WriteHeader(RequirementColumns);
             foreach (var r in report.Card.Requirements)

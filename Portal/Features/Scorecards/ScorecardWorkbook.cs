@@ -139,7 +139,7 @@ public static class ScorecardWorkbook
     private static Cell? Cell(object? value, bool header) => value switch
     {
         null => null,
-        string text => new Cell(new InlineString(new Text(XmlSafe(text)) { Space = SpaceProcessingModeValues.Preserve }))
+        string text => new Cell(new InlineString(new Text(XmlSafe(SpreadsheetText.Inert(text))) { Space = SpaceProcessingModeValues.Preserve }))
         {
             DataType = CellValues.InlineString,
             StyleIndex = header ? HeaderStyle : text.Length > 60 ? WrappedStyle : null,
