@@ -5,7 +5,7 @@ using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Api;
 
-/// <summary>Requests the API cannot use get 400, 404, 405, 413 or 415 with a problem details body that says what to fix, never 500.</summary>
+/// <summary>Requests the API cannot use get 400, 404, 405, 413, 414 or 415 with a problem details body that says what to fix, never 500.</summary>
 /// <remarks>None of these requests changes anything, so the class shares one portal, assessment and supplier client.</remarks>
 public sealed class ApiBadInputTests(ApiBadInputTests.Portal portal) : IClassFixture<ApiBadInputTests.Portal>
 {
@@ -104,6 +104,14 @@ public sealed class ApiBadInputTests(ApiBadInputTests.Portal portal) : IClassFix
         using var response = await PutRawAsync("claim=Meets", "text/plain");
 
         await ApiAssert.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "'text/plain");
+    }
+
+    [Fact]
+    public async Task An_over_long_query_gets_414_with_a_problem_saying_the_limit()
+    {
+        using var response = await _supplier.GetAsync("/api/v1/assessments?search=" + new string('a', 3000));
+
+        await ApiAssert.ProblemAsync(response, HttpStatusCode.RequestUriTooLong, "at most 2,048");
     }
 
     [Fact]

@@ -83,6 +83,33 @@ public sealed class OpenApiDocumentTests(SharedPortal portal) : IClassFixture<Sh
     }
 
     [Fact]
+    public void Null_is_among_no_shared_enums_values_so_a_nullable_enum_property_holds_null_once_and_a_required_one_never()
+    {
+        var schemas = _document.GetProperty("components").GetProperty("schemas");
+        foreach (var schema in schemas.EnumerateObject().Where(s => s.Value.TryGetProperty("enum", out _)))
+        {
+            Assert.DoesNotContain(schema.Value.GetProperty("enum").EnumerateArray(), v => v.ValueKind == JsonValueKind.Null);
+        }
+
+        var claim = schemas.GetProperty("ResponseBody").GetProperty("properties").GetProperty("claim").GetProperty("oneOf");
+        Assert.Contains(claim.EnumerateArray(), branch => branch.TryGetProperty("type", out var type) && type.GetString() == "null");
+    }
+
+    [Fact]
+    public void Every_operation_documents_414_and_every_operation_that_takes_a_body_documents_415()
+    {
+        foreach (var (name, operation) in Operations())
+        {
+            var responses = operation.GetProperty("responses");
+            Assert.True(responses.TryGetProperty("414", out _), $"{name} does not document 414");
+            if (operation.TryGetProperty("requestBody", out _))
+            {
+                Assert.True(responses.TryGetProperty("415", out _), $"{name} takes a body but does not document 415");
+            }
+        }
+    }
+
+    [Fact]
     public void Writes_to_existing_resources_document_if_match_412_and_428()
     {
         foreach (var id in new[] { "SaveResponse", "RecordReviewDecisions" })

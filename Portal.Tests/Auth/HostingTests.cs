@@ -47,6 +47,27 @@ public sealed class HostingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pages_may_run_only_the_portals_own_scripts_and_the_import_map_that_carries_the_requests_nonce()
+    {
+        using var client = _factory.CreateClient();
+
+        using var first = await client.GetAsync("/sign-in");
+        using var second = await client.GetAsync("/sign-in");
+
+        var policy = first.Headers.GetValues("Content-Security-Policy").Single();
+        var directives = policy.Split(';', StringSplitOptions.TrimEntries).ToDictionary(d => d.Split(' ')[0], d => d);
+        Assert.Equal("default-src 'self'", directives["default-src"]);
+        Assert.Matches("^script-src 'self' 'nonce-[A-Za-z0-9+/]{22}==' *$", directives["script-src"]);
+        Assert.Equal("connect-src 'self'", directives["connect-src"]);
+        Assert.Equal("frame-ancestors 'none'", directives["frame-ancestors"]);
+        Assert.Equal("base-uri 'self'", directives["base-uri"]);
+        var nonce = directives["script-src"].Split('\'')[3]["nonce-".Length..];
+        var inlineScripts = System.Text.RegularExpressions.Regex.Matches(await first.Content.ReadAsStringAsync(), "<script(?![^>]*\\bsrc=)[^>]*>");
+        Assert.All(inlineScripts, tag => Assert.Contains($"nonce=\"{nonce}\"", tag.Value, StringComparison.Ordinal));
+        Assert.NotEqual(policy, second.Headers.GetValues("Content-Security-Policy").Single());
+    }
+
+    [Fact]
     public async Task An_unknown_address_shows_the_not_found_page()
     {
         var userId = await _factory.DemoUserIdAsync(TestCallers.Officer);

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.AccessTokens;
@@ -22,7 +21,8 @@ public static class ApiClients
 
     public static HttpClient ApiClient(this PortalAppFactory factory, string? token)
     {
-        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        // Every answer is held to the OpenAPI document (status, media type, JSON Schema); no redirects are followed.
+        var client = factory.CreateDefaultClient(new Uri("http://localhost"), factory.ResponseValidator.Handler());
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -17,6 +18,29 @@ public sealed class BrowserFixture : IAsyncLifetime
     ];
 
     private static readonly List<string> WcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+    /// <summary>
+    /// Records every Content-Security-Policy violation a page reports (the browser's securitypolicyviolation event, which
+    /// it raises for each blocked script, style, connection, frame or eval), both in the tab's session storage, for
+    /// <see cref="AssertNoPolicyViolationsAsync"/>, and with the fixture, so one that happens after a test's last check
+    /// still fails the run. Registered before any of the page's own scripts run.
+    /// </summary>
+    private const string ViolationCollector = """
+        document.addEventListener('securitypolicyviolation', e => {
+            const said = `${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile || location.href}:${e.lineNumber}` +
+                (e.sample ? ` (${e.sample})` : '');
+            try {
+                const kept = JSON.parse(sessionStorage.getItem('portal-csp-violations') || '[]');
+                kept.push(said);
+                sessionStorage.setItem('portal-csp-violations', JSON.stringify(kept));
+            } catch {
+                // Storage blocked: the fixture still hears of it below.
+            }
+            window.portalCspViolation?.(`${location.pathname}: ${said}`);
+        }, true);
+        """;
+
+    private readonly ConcurrentDictionary<IBrowserContext, ConcurrentQueue<string>> _policyViolations = new();
 
     private IPlaywright? _playwright;
 
@@ -45,12 +69,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Browser.CloseAsync();
         _playwright?.Dispose();
         await App.DisposeAsync();
+        var violations = _policyViolations.Values.SelectMany(v => v).Distinct().ToList();
+        Assert.True(violations.Count == 0, $"Pages broke the Content-Security-Policy during the browser tests:\n{string.Join("\n", violations)}");
     }
 
+    /// <summary>A fresh browser context (no cookies) whose pages report any Content-Security-Policy violation.</summary>
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = App.BaseAddress, Locale = "en-GB" });
         context.SetDefaultTimeout(15_000);
+        var violations = _policyViolations.GetOrAdd(context, _ => new ConcurrentQueue<string>());
+        await context.ExposeFunctionAsync("portalCspViolation", (string violation) => violations.Enqueue(violation));
+        await context.AddInitScriptAsync(ViolationCollector);
         return await context.NewPageAsync();
     }
 
@@ -97,13 +127,27 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Fails with every violation named when axe-core finds any WCAG 2.x A/AA problem on the page.</summary>
+    /// <summary>
+    /// Fails with every violation named when axe-core finds any WCAG 2.x A/AA problem on the page, or when anything the
+    /// tab has shown so far broke the Content-Security-Policy.
+    /// </summary>
     public static async Task AssertAccessibleAsync(IPage page)
     {
+        await AssertNoPolicyViolationsAsync(page);
         var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = WcagTags } });
         var violations = result.Violations.Select(v =>
             $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}");
         Assert.True(result.Violations.Length == 0, $"axe-core found accessibility violations on {page.Url}:\n{string.Join("\n", violations)}");
+    }
+
+    /// <summary>For the one test that breaks the policy on purpose, to prove the check notices: forgets that tab's violations.</summary>
+    public void ForgetPolicyViolationsOf(IPage page) => _policyViolations.TryRemove(page.Context, out _);
+
+    /// <summary>Fails naming each Content-Security-Policy violation this tab has reported since it opened.</summary>
+    public static async Task AssertNoPolicyViolationsAsync(IPage page)
+    {
+        var violations = await page.EvaluateAsync<string[]>("() => JSON.parse(sessionStorage.getItem('portal-csp-violations') || '[]')");
+        Assert.True(violations.Length == 0, $"The Content-Security-Policy was broken on {page.Url}:\n{string.Join("\n", violations)}");
     }
 }
 

@@ -43,7 +43,15 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         _settings.TryAdd("Seed:DemoData", "true");
         // Tests make their own assessments; the demo's self-assessment would only add one nobody asked for.
         _settings.TryAdd("Seed:SelfAssessment", "false");
+        ResponseValidator = new OpenApiResponseValidator(async () =>
+        {
+            using var client = CreateClient();
+            return await client.GetStringAsync("/openapi/v1.json");
+        });
     }
+
+    /// <summary>Holds the API clients' answers to this portal's OpenAPI document (see <see cref="ApiClients.ApiClient"/>).</summary>
+    public OpenApiResponseValidator ResponseValidator { get; }
 
     /// <summary>Production-like settings for an Entra ID app registration that is never contacted in tests.</summary>
     public static Dictionary<string, string?> EntraIdSettings() => new()

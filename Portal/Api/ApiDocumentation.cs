@@ -45,7 +45,8 @@ public static class ApiDocumentation
         ["409"] = "The assessment's state does not allow this now (for example answers once it is submitted); the problem says why.",
         ["412"] = "The If-Match ETag is stale: someone changed the resource since you read it. Read it again and retry with the new ETag; nothing was changed.",
         ["413"] = "The request body is larger than the operation accepts.",
-        ["415"] = "The request body's Content-Type is not one the operation accepts.",
+        ["414"] = $"The query string is longer than the API reads ({ApiProblems.MaxQueryLength:N0} characters). Filter with fewer or shorter values.",
+        ["415"] = "The request body's Content-Type is not one the operation accepts: JSON (`application/json`) unless the operation says otherwise.",
         ["428"] = "If-Match is required: the resource already holds data a blind write could overwrite. Read it and send its ETag.",
         ["429"] = "Too many requests for this token in the current window. Wait the number of seconds in Retry-After, then retry.",
         ["500"] = "Something went wrong on the portal's side. The problem carries a trace id to give your administrator.",
@@ -58,6 +59,8 @@ public static class ApiDocumentation
             options.AddDocumentTransformer((document, _, _) =>
             {
                 Describe(document);
+                NullableEnumsOnce(document);
+                ProblemsWithTheirSchema(document);
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
@@ -131,7 +134,9 @@ public static class ApiDocumentation
     private static void DescribeErrors(OpenApiOperation operation)
     {
         operation.Responses ??= new OpenApiResponses();
-        foreach (var status in new[] { "401", "429", "500" })
+        // Any operation may get a query too long to read, and any that takes a body may get one of the wrong type.
+        var everywhere = operation.RequestBody is null ? new[] { "401", "414", "429", "500" } : ["401", "414", "415", "429", "500"];
+        foreach (var status in everywhere)
         {
             if (!operation.Responses.ContainsKey(status))
             {
@@ -158,6 +163,72 @@ public static class ApiDocumentation
             else if (response is OpenApiResponse ok && status.StartsWith('2') && string.IsNullOrEmpty(ok.Description))
             {
                 ok.Description = "Success.";
+            }
+        }
+    }
+
+    /// <summary>
+    /// A nullable enum property is already "null or the enum" (oneOf with a null type). The generator also puts null
+    /// among the shared enum schema's own values, so a null matched both branches of that oneOf (and failed it), and
+    /// a property that may not be null seemed to allow it. Null belongs only to the properties that allow it.
+    /// </summary>
+    private static void NullableEnumsOnce(OpenApiDocument document)
+    {
+        foreach (var schema in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+        {
+            if (schema.Enum is { Count: > 0 } values && values.Any(IsNull))
+            {
+                schema.Enum = values.Where(v => !IsNull(v)).ToList();
+            }
+        }
+
+        static bool IsNull(JsonNode? value) => value is null || value.GetValueKind() == System.Text.Json.JsonValueKind.Null;
+    }
+
+    /// <summary>
+    /// Every problem answer names the problem details schema, so a client (and the tests) can check it; the schemas
+    /// list the trace id every problem carries (they allow no other field). A GET that answers JSON with an ETag
+    /// answers 304 with no body when If-None-Match still matches.
+    /// </summary>
+    private static void ProblemsWithTheirSchema(OpenApiDocument document)
+    {
+        if (document.Components?.Schemas?.ContainsKey("ProblemDetails") != true)
+        {
+            return;
+        }
+
+        foreach (var name in new[] { "ProblemDetails", "HttpValidationProblemDetails" })
+        {
+            if (document.Components.Schemas.TryGetValue(name, out var problem) && problem is OpenApiSchema { Properties: { } properties })
+            {
+                properties["traceId"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Description = "The request's trace id: give it to your administrator if you need to ask about this answer.",
+                };
+            }
+        }
+
+        foreach (var get in document.Paths.Values.Where(p => p.Operations is not null)
+                     .SelectMany(p => p.Operations!.Where(o => o.Key == HttpMethod.Get).Select(o => o.Value)))
+        {
+            if (get.Responses?.TryGetValue("200", out var ok) == true && ok.Content?.ContainsKey("application/json") == true)
+            {
+                get.Responses["304"] = new OpenApiResponse
+                {
+                    Description = "Not modified: the If-None-Match ETag still matches what you hold. No body; keep using your copy.",
+                };
+            }
+        }
+
+        foreach (var operation in document.Paths.Values.Where(p => p.Operations is not null).SelectMany(p => p.Operations!.Values))
+        {
+            foreach (var response in operation.Responses?.Values ?? Enumerable.Empty<IOpenApiResponse>())
+            {
+                if (response.Content?.TryGetValue("application/problem+json", out var media) == true && media.Schema is null)
+                {
+                    media.Schema = new OpenApiSchemaReference("ProblemDetails", document);
+                }
             }
         }
     }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
@@ -18,6 +20,30 @@ public sealed class ApiFairUseOptions
 }
 
 /// <summary>
+/// The <c>Api:RateLimit:Unauthenticated</c> settings: how many attempts one client address may make, in each window,
+/// at each thing a person can do before the portal knows who they are (see <see cref="AddressLimits"/>).
+/// </summary>
+public sealed class AddressLimitOptions
+{
+    public int PermitLimit { get; set; } = 20;
+
+    public int WindowSeconds { get; set; } = 60;
+}
+
+/// <summary>What is limited by client address, each with its own allowance.</summary>
+public enum AddressLimited
+{
+    /// <summary>API calls whose bearer token the portal refused (guessing tokens).</summary>
+    InvalidToken,
+
+    /// <summary>Posts of the development sign-in form.</summary>
+    DevelopmentSignIn,
+
+    /// <summary>Scorecard PDFs uploaded to be verified (each is read and hashed whole).</summary>
+    ScorecardVerification,
+}
+
+/// <summary>
 /// Fair use: each personal access token (or, for Entra ID tokens, each person) gets its own allowance per window,
 /// so one busy integration never slows another's. Past it the API answers 429 with Retry-After.
 /// </summary>
@@ -28,6 +54,12 @@ public static class ApiFairUse
     public static WebApplicationBuilder AddApiFairUse(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<ApiFairUseOptions>(builder.Configuration.GetSection("Api:RateLimit"));
+        builder.Services.Configure<AddressLimitOptions>(builder.Configuration.GetSection("Api:RateLimit:Unauthenticated"));
+        builder.Services.AddSingleton<AddressLimits>();
+        // Interactive pages count by the address of the browser's circuit connection.
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<ClientAddress>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, ClientAddress.FromCircuit>();
         builder.Services.AddRateLimiter(options =>
         {
             options.AddPolicy(PolicyName, http =>
@@ -48,27 +80,128 @@ public static class ApiFairUse
                 var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
                     ? (int)Math.Ceiling(retryAfter.TotalSeconds)
                     : settings.WindowSeconds;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = Math.Max(1, wait).ToString(CultureInfo.InvariantCulture);
-                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-                await problems.WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many requests",
-                        Detail = $"This token may make {Counted.Of(settings.PermitLimit, "request")} every {Counted.Of(settings.WindowSeconds, "second")}. Wait {Counted.Of(Math.Max(1, wait), "second")} (Retry-After), then retry. "
-                            + "If your integration needs more, ask your portal administrator.",
-                    },
-                });
+                await WriteTooManyAsync(http, wait,
+                    $"This token may make {Counted.Of(settings.PermitLimit, "request")} every {Counted.Of(settings.WindowSeconds, "second")}. Wait {Counted.Of(Math.Max(1, wait), "second")} (Retry-After), then retry. "
+                    + "If your integration needs more, ask your portal administrator.");
             };
         });
         return builder;
+    }
+
+    /// <summary>Answers 429 with Retry-After (whole seconds, at least one) and problem details that say why and how long.</summary>
+    public static async Task WriteTooManyAsync(HttpContext http, int waitSeconds, string detail)
+    {
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = Math.Max(1, waitSeconds).ToString(CultureInfo.InvariantCulture);
+        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = detail },
+        });
+    }
+
+    /// <summary>An endpoint filter that admits a request only within its client address's allowance for <paramref name="what"/>.</summary>
+    public static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> LimitedByAddress(AddressLimited what) =>
+        async (invocation, next) => await RefusedByAddressAsync(invocation.HttpContext, what) ? Results.Empty : await next(invocation);
+
+    /// <summary>Counts the request against its address's allowance for <paramref name="what"/>; past it, answers 429 and says true.</summary>
+    public static async Task<bool> RefusedByAddressAsync(HttpContext http, AddressLimited what)
+    {
+        if (http.RequestServices.GetRequiredService<AddressLimits>().Refuse(what, http.Connection.RemoteIpAddress) is not { } wait)
+        {
+            return false;
+        }
+
+        await WriteTooManyAsync(http, wait,
+            $"Too many attempts from your network address. Wait {Counted.Of(wait, "second")} (Retry-After), then try again.");
+        return true;
     }
 
     private static string PartitionOf(HttpContext http) =>
         http.User.FindFirstValue(PortalClaimTypes.TokenId) is { } token ? $"token:{token}"
         : http.User.FindFirstValue(PortalClaimTypes.UserId) is { } user ? $"user:{user}"
         : $"address:{http.Connection.RemoteIpAddress}";
+}
+
+/// <summary>
+/// Limits for the unauthenticated (and for costly work anyone signed in can ask for): attempts are counted per client
+/// address and per <see cref="AddressLimited"/> kind in fixed windows, so guessing tokens or hammering the sign-in form
+/// from one address is slowed without touching anyone else. IPv6 clients are counted by their /64 network, which one
+/// client can hold whole. One instance counts its own requests; several instances behind a load balancer each allow
+/// the limit (a shared store would be the next step, here, in this one place).
+/// </summary>
+public sealed class AddressLimits : IDisposable
+{
+    private readonly PartitionedRateLimiter<(AddressLimited What, string Address)> _limiter;
+    private readonly int _windowSeconds;
+
+    public AddressLimits(IOptions<AddressLimitOptions> options)
+    {
+        var settings = options.Value;
+        _windowSeconds = Math.Max(1, settings.WindowSeconds);
+        _limiter = PartitionedRateLimiter.Create<(AddressLimited What, string Address), (AddressLimited What, string Address)>(key =>
+            RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = Math.Max(1, settings.PermitLimit),
+                Window = TimeSpan.FromSeconds(_windowSeconds),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+    }
+
+    /// <summary>Counts one attempt; null when it is within the allowance, else how many seconds until the next is allowed.</summary>
+    public int? Refuse(AddressLimited what, IPAddress? address)
+    {
+        using var lease = _limiter.AttemptAcquire((what, PartitionOf(address)));
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : _windowSeconds;
+    }
+
+    /// <summary>The address to count by: IPv4 whole, IPv6 by its /64 network; an unknown address shares one allowance.</summary>
+    internal static string PartitionOf(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return $"{new IPAddress(bytes)}/64";
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
+
+/// <summary>
+/// The address of the browser behind an interactive page: taken from the circuit's own connection when the circuit
+/// opens (an interactive page has no request of its own to ask).
+/// </summary>
+public sealed class ClientAddress
+{
+    public IPAddress? Value { get; private set; }
+
+    internal sealed class FromCircuit(ClientAddress address, IHttpContextAccessor connection) : Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler
+    {
+        public override Task OnCircuitOpenedAsync(Microsoft.AspNetCore.Components.Server.Circuits.Circuit circuit, CancellationToken cancellationToken)
+        {
+            address.Value ??= connection.HttpContext?.Connection.RemoteIpAddress;
+            return Task.CompletedTask;
+        }
+    }
 }

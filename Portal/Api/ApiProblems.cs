@@ -8,13 +8,23 @@ namespace Portal.Api;
 /// <summary>
 /// Makes every failure under /api/v1 an RFC 9457 problem details body: a request the framework could not read
 /// (malformed JSON, a wrong type, an unknown field, an id that is not a number, a wrong content type, a body too
-/// large) is a 400, 413 or 415 that names what was wrong; an empty error response (401, 403, 404, 405) gets a body
+/// large, a query too long) is a 400, 413, 414 or 415 that names what was wrong; an empty error response (401, 403, 404, 405) gets a body
 /// that says what to do; anything unexpected is a 500 that leaks nothing.
 /// </summary>
 public sealed partial class ApiProblems(RequestDelegate next, IProblemDetailsService problems, ILogger<ApiProblems> logger)
 {
+    /// <summary>The longest query string the API reads: its filters are short, and a longer one is a mistake or a probe.</summary>
+    public const int MaxQueryLength = 2048;
+
     public async Task InvokeAsync(HttpContext context)
     {
+        if (context.Request.QueryString.Value?.Length > MaxQueryLength)
+        {
+            await WriteAsync(context, StatusCodes.Status414UriTooLong,
+                $"The query string is {context.Request.QueryString.Value.Length:N0} characters long; the API reads at most {MaxQueryLength:N0}. Filter with fewer or shorter values.");
+            return;
+        }
+
         if (!await WithinSizeLimitAsync(context))
         {
             await WriteAsync(context, StatusCodes.Status413PayloadTooLarge,

@@ -24,6 +24,9 @@ public static class ApiSetup
         // Bad requests throw, so the API's problem details can say exactly what was wrong (the field, the value).
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddPortalApiDocumentation();
+        // Kestrel answers a request line over 8 KB with a bare 414 before the portal sees it; let lines up to 32 KB
+        // through so the API can refuse a long query itself (ApiProblems.MaxQueryLength) with problem details.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestLineSize = 32 * 1024);
         builder.AddApiFairUse();
         return builder;
     }
@@ -58,7 +61,9 @@ public static class ApiSetup
             .DisableDefaultFonts()
             .WithFavicon("/favicon.svg")
             .AddHeaderContent("<nav aria-label=\"Portal\" style=\"padding:0.5rem 1rem;font-family:Arial,sans-serif\">"
-                + "<a href=\"/\">Back to the portal</a> · <a href=\"/api/getting-started\">Getting started</a> · <a href=\"/api/changelog\">Changelog</a></nav>")
+                + "<a href=\"/\">Back to the portal</a> · <a href=\"/api/getting-started\">Getting started</a> · <a href=\"/api/changelog\">Changelog</a></nav>"
+                // Before Scalar's own scripts, so its validator never tries the eval the Content-Security-Policy refuses.
+                + "<script src=\"/api-reference.js\"></script>")
             .HideDeveloperTools()
             .DisableAgent()
             .DisableMcp()

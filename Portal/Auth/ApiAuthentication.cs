@@ -37,6 +37,18 @@ public static class ApiAuthentication
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters.RoleClaimType = "roles";
                 options.Events ??= new JwtBearerEvents();
+                var challengeOfMicrosoftIdentityWeb = options.Events.OnChallenge;
+                options.Events.OnChallenge = async context =>
+                {
+                    // As for personal access tokens: a refused token counts against its address.
+                    if (context.AuthenticateFailure is not null && await Api.ApiFairUse.RefusedByAddressAsync(context.HttpContext, Api.AddressLimited.InvalidToken))
+                    {
+                        context.HandleResponse();
+                        return;
+                    }
+
+                    await challengeOfMicrosoftIdentityWeb(context);
+                };
                 var checksOfMicrosoftIdentityWeb = options.Events.OnTokenValidated;
                 options.Events.OnTokenValidated = async context =>
                 {

@@ -72,7 +72,8 @@ public static class AuthenticationSetup
 
         if (app.Environment.IsDevelopment())
         {
-            auth.MapPost("/dev-sign-in", DevelopmentSignInAsync).AllowAnonymous();
+            auth.MapPost("/dev-sign-in", DevelopmentSignInAsync).AllowAnonymous()
+                .AddEndpointFilter(Api.ApiFairUse.LimitedByAddress(Api.AddressLimited.DevelopmentSignIn));
         }
         else
         {

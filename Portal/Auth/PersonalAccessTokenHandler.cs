@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portal.Api;
 using Portal.Data;
 using Portal.Data.AccessTokens;
 using Portal.Data.Seed;
@@ -111,15 +112,20 @@ public sealed class PersonalAccessTokenHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        // A refused token counts against its address, so tokens cannot be guessed at speed; a missing one does not.
+        if (_failure is not null && await ApiFairUse.RefusedByAddressAsync(Context, AddressLimited.InvalidToken))
+        {
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         var description = _failure ?? "Send a personal access token as 'Authorization: Bearer oap_...'. Create one at /account/tokens.";
         Response.Headers.WWWAuthenticate = _failure is null
             ? "Bearer realm=\"portal-api\""
             : $"Bearer realm=\"portal-api\", error=\"invalid_token\", error_description=\"{description.Replace("\"", "'", StringComparison.Ordinal)}\"";
         Context.Items[ApiAuthentication.ChallengeDetailKey] = description;
-        return Task.CompletedTask;
     }
 
     private AuthenticateResult Fail(string message)
