@@ -189,6 +189,12 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
         await page.GoForwardAsync();
         await ExpectOnAsync(page, id, codes[1]);
 
+        // The other shortcut, from inside the answer: back to the previous requirement, its heading focused.
+        await Narrative(page).PressAsync("Alt+Shift+P");
+        await ExpectOnAsync(page, id, codes[0]);
+        await Assertions.Expect(Heading(page, codes[0])).ToBeFocusedAsync();
+        await Assertions.Expect(bar.GetByRole(AriaRole.Button, new() { Name = "Previous requirement" })).ToBeDisabledAsync();
+
         // A filter is kept in the address: a reload shows the same list.
         await page.GetByLabel("Show", new() { Exact = true }).SelectOptionAsync(WorkspaceFilter.Unanswered);
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("state=unanswered"));
