@@ -115,12 +115,20 @@ public static class DataProtectionSetup
             return;
         }
 
-        var where = ReadStore(app.Configuration) == KeyStore.Database
-            ? "the DataProtectionKeys table (anyone who can read the database can read them)"
-            : "the keys folder (DataProtection:KeysDirectory; let only the portal read it)";
-        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataProtectionSetup)).LogWarning(
-            "The keys protecting sign-in cookies and form tokens are stored unencrypted in {KeyStore}. Set " +
-            "DataProtection:CertificatePath (and DataProtection:CertificatePassword) to a PFX certificate to encrypt them.",
-            where);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataProtectionSetup));
+        if (ReadStore(app.Configuration) == KeyStore.Database)
+        {
+            logger.LogWarning(
+                "The keys protecting sign-in cookies and form tokens are stored unencrypted in the DataProtectionKeys table, " +
+                "where anyone who can read the database can read them. Set DataProtection:CertificatePath (and " +
+                "DataProtection:CertificatePassword) to a PFX certificate to encrypt them.");
+        }
+        else
+        {
+            logger.LogWarning(
+                "The keys protecting sign-in cookies and form tokens are stored unencrypted. Set DataProtection:CertificatePath " +
+                "(and DataProtection:CertificatePassword) to a PFX certificate to encrypt them, and let only the portal read the " +
+                "keys folder (DataProtection:KeysDirectory).");
+        }
     }
 }
