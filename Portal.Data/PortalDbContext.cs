@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -17,7 +18,7 @@ using Portal.Data.Workers;
 namespace Portal.Data;
 
 /// <summary>The portal's unit of work. Create one per operation through <c>IDbContextFactory&lt;PortalDbContext&gt;</c>.</summary>
-public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
+public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<NhsOrganisation> NhsOrganisations => Set<NhsOrganisation>();
 
@@ -62,6 +63,12 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<AssessmentScore> AssessmentScores => Set<AssessmentScore>();
 
     public DbSet<WorkerLease> WorkerLeases => Set<WorkerLease>();
+
+    /// <summary>
+    /// The keys protecting sign-in cookies and form tokens when DataProtection:Store is Database, so every instance
+    /// reads the same ones (written and read by ASP.NET Core Data Protection only).
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>
     /// Saves, linking any new audit events into their chains in the same transaction as the change they record. When

@@ -55,6 +55,26 @@ public sealed class StartupMessagesTests
     }
 
     [Fact]
+    public async Task Production_with_several_instances_sharing_keys_in_the_database_starts_and_says_where_the_unencrypted_keys_are()
+    {
+        var address = $"http://127.0.0.1:{FreePort()}";
+        var settings = new Dictionary<string, string>
+        {
+            ["AzureAd__Instance"] = "https://login.microsoftonline.com/",
+            ["AzureAd__TenantId"] = "11111111-2222-3333-4444-555555555555",
+            ["AzureAd__ClientId"] = "66666666-7777-8888-9999-000000000000",
+            ["Hosting__Instances"] = "2",
+            ["DataProtection__Store"] = "Database",
+        };
+
+        var output = await StartUntilReadyAsync("Production", ["--urls", address], settings);
+
+        Assert.Contains("Portal ready at", output, StringComparison.Ordinal);
+        Assert.Contains("unencrypted in the DataProtectionKeys table", output, StringComparison.Ordinal);
+        Assert.Contains("DataProtection:CertificatePath", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_launch_profile_names_no_address_that_would_override_ASPNETCORE_URLS()
     {
         // `dotnet run` sets a profile's applicationUrl as ASPNETCORE_URLS over the caller's own; the portal's
@@ -83,7 +103,9 @@ public sealed class StartupMessagesTests
             RedirectStandardOutput = true,
         };
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
-            || k.StartsWith("AzureAd", StringComparison.OrdinalIgnoreCase)).ToList())
+            || k.StartsWith("AzureAd", StringComparison.OrdinalIgnoreCase)
+            || k.StartsWith("DataProtection", StringComparison.OrdinalIgnoreCase)
+            || k.StartsWith("Hosting", StringComparison.OrdinalIgnoreCase)).ToList())
         {
             start.Environment.Remove(key);
         }

@@ -33,13 +33,12 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         _environment = environment;
         _testSignIn = testSignIn;
         _configureServices = configureServices;
-        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
-        {
-            ["Database:ConnectionString"] = DatabaseSetup.DefaultSqliteConnectionString(_dataDirectory),
-            ["DataProtection:KeysDirectory"] = Path.Combine(_dataDirectory, "keys"),
-            ["Evidence:StorageDirectory"] = Path.Combine(_dataDirectory, "evidence"),
-            ["Audit:DigestFile"] = Path.Combine(_dataDirectory, "audit-digests.jsonl"),
-        };
+        // Each factory has its own files unless the caller names them (two instances on one database, for example).
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        _settings.TryAdd("Database:ConnectionString", DatabaseSetup.DefaultSqliteConnectionString(_dataDirectory));
+        _settings.TryAdd("DataProtection:KeysDirectory", Path.Combine(_dataDirectory, "keys"));
+        _settings.TryAdd("Evidence:StorageDirectory", Path.Combine(_dataDirectory, "evidence"));
+        _settings.TryAdd("Audit:DigestFile", Path.Combine(_dataDirectory, "audit-digests.jsonl"));
         _settings.TryAdd("Seed:DemoData", "true");
         // Tests make their own assessments; the demo's self-assessment would only add one nobody asked for.
         _settings.TryAdd("Seed:SelfAssessment", "false");

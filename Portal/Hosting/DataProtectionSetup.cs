@@ -1,29 +1,57 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
+using Portal.Data;
 
 namespace Portal.Hosting;
+
+/// <summary>Where the Data Protection keys are kept (DataProtection:Store).</summary>
+public enum KeyStore
+{
+    /// <summary>A folder (DataProtection:KeysDirectory): the embedded default; instances share it only on shared storage.</summary>
+    Folder,
+
+    /// <summary>The portal's database, which every instance already shares.</summary>
+    Database,
+}
 
 public static class DataProtectionSetup
 {
     /// <summary>
-    /// Sign-in cookies and form tokens are protected by keys. Keeping the keys in a folder (by default App_Data/keys)
-    /// means people stay signed in across restarts; several instances behind a load balancer must share the folder.
+    /// Sign-in cookies and form tokens are protected by keys, which every instance must read alike, or a person signed
+    /// in through one instance is a stranger to the next. DataProtection:Store chooses where they are kept:
+    /// <list type="bullet">
+    /// <item><c>Folder</c> (default): DataProtection:KeysDirectory, by default App_Data/keys. Instances share the keys
+    /// only if the folder is on storage they all mount, which the operator states with DataProtection:SharedFolder=true.</item>
+    /// <item><c>Database</c>: the DataProtectionKeys table of the portal's own database, which every instance shares.</item>
+    /// </list>
     /// With DataProtection:CertificatePath (a PFX file, and DataProtection:CertificatePassword if it has one) the keys
-    /// are encrypted at rest with that certificate.
+    /// are encrypted at rest with that certificate, whichever the store.
+    /// Outside Development, a deployment of several instances (Hosting:Instances greater than 1) with keys in a folder
+    /// not marked shared is refused at start-up, naming the settings that fix it.
     /// </summary>
     public static WebApplicationBuilder AddPortalDataProtection(this WebApplicationBuilder builder)
     {
-        var directory = builder.Configuration["DataProtection:KeysDirectory"];
-        if (string.IsNullOrWhiteSpace(directory))
+        var configuration = builder.Configuration;
+        var store = ReadStore(configuration);
+        RefuseUnsharedKeysAcrossInstances(configuration, builder.Environment, store);
+
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("nhs-open-api-portal");
+        if (store == KeyStore.Database)
         {
-            directory = Path.Combine(builder.Environment.ContentRootPath, "App_Data", "keys");
+            dataProtection.PersistKeysToDbContext<PortalDbContext>();
+        }
+        else
+        {
+            var directory = configuration["DataProtection:KeysDirectory"];
+            if (string.IsNullOrWhiteSpace(directory))
+            {
+                directory = Path.Combine(builder.Environment.ContentRootPath, "App_Data", "keys");
+            }
+
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(directory));
         }
 
-        var dataProtection = builder.Services.AddDataProtection()
-            .SetApplicationName("nhs-open-api-portal")
-            .PersistKeysToFileSystem(new DirectoryInfo(directory));
-
-        var certificatePath = builder.Configuration["DataProtection:CertificatePath"];
+        var certificatePath = configuration["DataProtection:CertificatePath"];
         if (!string.IsNullOrWhiteSpace(certificatePath))
         {
             if (!File.Exists(certificatePath))
@@ -33,10 +61,47 @@ public static class DataProtectionSetup
             }
 
             dataProtection.ProtectKeysWithCertificate(
-                X509CertificateLoader.LoadPkcs12FromFile(certificatePath, builder.Configuration["DataProtection:CertificatePassword"]));
+                X509CertificateLoader.LoadPkcs12FromFile(certificatePath, configuration["DataProtection:CertificatePassword"]));
         }
 
         return builder;
+    }
+
+    private static KeyStore ReadStore(IConfiguration configuration)
+    {
+        var setting = configuration["DataProtection:Store"];
+        if (string.IsNullOrWhiteSpace(setting))
+        {
+            return KeyStore.Folder;
+        }
+
+        return Enum.TryParse<KeyStore>(setting.Trim(), ignoreCase: true, out var store) && Enum.IsDefined(store)
+            ? store
+            : throw new PortalConfigurationException(
+                $"DataProtection:Store is '{setting}'. Set it to Folder (keys in DataProtection:KeysDirectory) or Database (keys in the portal's database, shared by every instance).");
+    }
+
+    private static void RefuseUnsharedKeysAcrossInstances(ConfigurationManager configuration, IHostEnvironment environment, KeyStore store)
+    {
+        var instancesSetting = configuration["Hosting:Instances"];
+        var instances = 1;
+        if (!string.IsNullOrWhiteSpace(instancesSetting) && (!int.TryParse(instancesSetting, out instances) || instances < 1))
+        {
+            throw new PortalConfigurationException(
+                $"Hosting:Instances is '{instancesSetting}'. Set it to the number of portal instances that serve this deployment (1 or more).");
+        }
+
+        if (environment.IsDevelopment() || instances == 1 || store == KeyStore.Database
+            || configuration.GetValue("DataProtection:SharedFolder", defaultValue: false))
+        {
+            return;
+        }
+
+        throw new PortalConfigurationException(
+            $"Hosting:Instances is {instances}, but the keys that protect sign-in cookies and form tokens are in a folder of this " +
+            "instance's own (DataProtection:KeysDirectory), so a person signed in through one instance would be signed out by the next. " +
+            "Set DataProtection:Store=Database to keep the keys in the portal's database, or, if DataProtection:KeysDirectory is on " +
+            "storage every instance mounts, say so with DataProtection:SharedFolder=true.");
     }
 
     /// <summary>
@@ -50,9 +115,20 @@ public static class DataProtectionSetup
             return;
         }
 
-        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataProtectionSetup)).LogWarning(
-            "The keys protecting sign-in cookies and form tokens are stored unencrypted. Set DataProtection:CertificatePath " +
-            "(and DataProtection:CertificatePassword) to a PFX certificate to encrypt them, and let only the portal read the " +
-            "keys folder (DataProtection:KeysDirectory).");
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataProtectionSetup));
+        if (ReadStore(app.Configuration) == KeyStore.Database)
+        {
+            logger.LogWarning(
+                "The keys protecting sign-in cookies and form tokens are stored unencrypted in the DataProtectionKeys table, " +
+                "where anyone who can read the database can read them. Set DataProtection:CertificatePath (and " +
+                "DataProtection:CertificatePassword) to a PFX certificate to encrypt them.");
+        }
+        else
+        {
+            logger.LogWarning(
+                "The keys protecting sign-in cookies and form tokens are stored unencrypted. Set DataProtection:CertificatePath " +
+                "(and DataProtection:CertificatePassword) to a PFX certificate to encrypt them, and let only the portal read the " +
+                "keys folder (DataProtection:KeysDirectory).");
+        }
     }
 }
