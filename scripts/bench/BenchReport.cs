@@ -69,6 +69,8 @@ public sealed class BenchResult
 
     public ChainResult? Chains { get; set; }
 
+    public List<UploadResult> Uploads { get; } = [];
+
     public List<string> NotMeasured { get; } = [];
 
     public sealed record LoadResult(string Name, LoadFigures Figures, LoadFigures Baseline, Goal? Goal);
@@ -82,6 +84,8 @@ public sealed class BenchResult
     /// <param name="Errors">No errors: every answer sent was saved or refused as stale (412).</param>
     /// <param name="Audited">One ResponseSaved audit event for every save.</param>
     public sealed record WriteResult(string Name, WriteFigures Figures, Goal Errors, Goal Audited);
+
+    public sealed record UploadResult(UploadMemoryFigures Figures, Goal Goal);
 
     public sealed record ChainResult(int EventsChecked, int ChainsChecked, int DigestsChecked, string? Problem, Goal Goal);
 
@@ -152,6 +156,13 @@ public sealed class BenchResult
             rows.Add([$"Managed heap per circuit ({m.Circuits} circuits on {m.Path})", Kb(m.HeapPerCircuit), "", "", "",
                 $"heap {Mb(m.HeapBefore)} -> {Mb(m.HeapAfter)}", c.Goal.Text, Verdict(c.Goal)]);
             rows.Add(["Working set per circuit", Kb(m.WorkingSetPerCircuit), "", "", "", $"RSS {Mb(m.WorkingSetBefore)} -> {Mb(m.WorkingSetAfter)}", "", ""]);
+        }
+
+        foreach (var upload in Uploads)
+        {
+            var u = upload.Figures;
+            rows.Add([$"Upload memory: {u.Upload} ({Kb(u.UploadBytes)}, answered {u.Status})", Mb(u.PeakGrowth), "", "", "",
+                $"RSS {Mb(u.ResidentBefore)} -> peak {Mb(u.ResidentPeak)}", upload.Goal.Text, Verdict(upload.Goal)]);
         }
 
         foreach (var missing in NotMeasured)

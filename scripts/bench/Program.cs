@@ -110,6 +110,12 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
     var circuits = await CircuitMemory.MeasureAsync(portal, officer, $"/assessments/{data.PageAssessmentId}", pageReference, settings.Circuits, settings.Chromium, token);
     result.Circuits = new(circuits, new Goal("managed heap <= 300 KB", circuits.HeapPerCircuit <= 300 * 1024));
 
+    Console.WriteLine("Memory: one ordinary upload and one inflation bomb, each through the API...");
+    foreach (var upload in await UploadMemory.MeasureAsync(portal, database, writers[0], token))
+    {
+        result.Uploads.Add(new(upload, new Goal("peak growth <= 50 MB", upload.PeakGrowth <= 50L << 20)));
+    }
+
     // Writes come last, since they change the answers the pages above were measured on.
     async Task MeasureWrites(string label, IReadOnlyList<PortalUnderTest> instances)
     {
