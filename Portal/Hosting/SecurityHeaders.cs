@@ -47,9 +47,12 @@ public static class SecurityHeaders
     /// websocket is same-origin, and 'self' covers ws:/wss: to the same host (CSP Level 3, as Chromium and Firefox do).
     /// Forms may post to the portal and, for sign-in and sign-out through Entra ID, to Microsoft's sign-in page.
     /// </summary>
-    private static string PortalPolicy(string nonce) =>
+    private static string PortalPolicy(string nonce) => Policy($"'nonce-{nonce}'", "'self' https://login.microsoftonline.com");
+
+    /// <summary>Everything both policies share; they differ only in which inline scripts run and where forms may post.</summary>
+    private static string Policy(string inlineScripts, string formAction) =>
         "default-src 'self'; "
-        + $"script-src 'self' 'nonce-{nonce}'; "
+        + $"script-src 'self' {inlineScripts}; "
         + "style-src 'self' 'unsafe-inline'; "
         + "img-src 'self' data:; "
         + "font-src 'self'; "
@@ -57,7 +60,7 @@ public static class SecurityHeaders
         + "object-src 'none'; "
         + "frame-ancestors 'none'; "
         + "base-uri 'self'; "
-        + "form-action 'self' https://login.microsoftonline.com";
+        + $"form-action {formAction}";
 
     /// <summary>
     /// The API reference (Scalar) starts itself with an inline module script holding its settings. Rather than allow
@@ -84,17 +87,9 @@ public static class SecurityHeaders
         await page.CopyToAsync(sent, context.RequestAborted);
     }
 
-    private static string ApiReferencePolicy(string html) =>
-        "default-src 'self'; "
-        + $"script-src 'self'{string.Concat(InlineScripts(html).Select(script => $" 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(script.ReplaceLineEndings("\n"))))}'"))}; "
-        + "style-src 'self' 'unsafe-inline'; "
-        + "img-src 'self' data:; "
-        + "font-src 'self'; "
-        + "connect-src 'self'; "
-        + "object-src 'none'; "
-        + "frame-ancestors 'none'; "
-        + "base-uri 'self'; "
-        + "form-action 'self'";
+    private static string ApiReferencePolicy(string html) => Policy(
+        string.Join(' ', InlineScripts(html).Select(script => $"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(script.ReplaceLineEndings("\n"))))}'")),
+        "'self'");
 
     /// <summary>The text of each script element without a src attribute (the browser hashes it with line ends as LF).</summary>
     internal static IEnumerable<string> InlineScripts(string html)
