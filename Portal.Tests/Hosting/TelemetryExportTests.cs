@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using OpenTelemetry.Trace;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Hosting;
+
+/// <summary>
+/// Telemetry reaches a real receiver: a local HTTP listener stands in for an OpenTelemetry collector (OTLP over
+/// HTTP/protobuf) and for Azure Monitor's ingestion endpoint (named by an Application Insights connection string).
+/// The exporters are the production ones; only the address differs.
+/// </summary>
+public sealed class TelemetryExportTests
+{
+    [Fact]
+    public async Task Requests_are_exported_over_OTLP_to_the_configured_collector()
+    {
+        using var collector = new TelemetryReceiver();
+        await using var factory = new PortalAppFactory(settings: new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Address.ToString().TrimEnd('/'),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        using var client = factory.CreateClient();
+
+        using var live = await client.GetAsync("/health/live");
+        Assert.True(factory.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
+
+        var traces = collector.Received.Where(r => r.Path == "/v1/traces").ToList();
+        Assert.NotEmpty(traces);
+        // The protobuf carries strings as they are: the service's name and the request's path.
+        Assert.Contains(traces, t => t.Text.Contains("nhs-open-api-portal") && t.Text.Contains("/health/live"));
+    }
+
+    [Fact]
+    public async Task Requests_are_exported_to_Azure_Monitor_when_an_Application_Insights_connection_string_is_set()
+    {
+        using var ingestion = new TelemetryReceiver();
+        await using var factory = new PortalAppFactory(settings: new Dictionary<string, string?>
+        {
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] =
+                $"InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint={ingestion.Address}",
+        });
+        using var client = factory.CreateClient();
+
+        using var live = await client.GetAsync("/health/live");
+        Assert.True(factory.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
+
+        var tracked = ingestion.Received.Where(r => r.Path == "/v2.1/track").ToList();
+        Assert.NotEmpty(tracked);
+        Assert.Contains(tracked, t => t.Text.Contains("RequestData") && t.Text.Contains("/health/live")
+            && t.Text.Contains("nhs-open-api-portal"));
+    }
+
+    [Fact]
+    public async Task Without_a_connection_string_or_an_endpoint_no_tracer_is_built()
+    {
+        await using var factory = new PortalAppFactory();
+        _ = factory.Server;
+
+        Assert.Null(factory.Services.GetService<TracerProvider>());
+    }
+
+    /// <summary>Takes every POST on a free loopback port, answers 200, and keeps the (un-gzipped) body.</summary>
+    private sealed class TelemetryReceiver : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+
+        public TelemetryReceiver()
+        {
+            var socket = new TcpListener(IPAddress.Loopback, 0);
+            socket.Start();
+            var port = ((IPEndPoint)socket.LocalEndpoint).Port;
+            socket.Stop();
+            Address = new Uri($"http://127.0.0.1:{port}/");
+            _listener.Prefixes.Add(Address.ToString());
+            _listener.Start();
+            _ = Task.Run(ServeAsync);
+        }
+
+        public Uri Address { get; }
+
+        public ConcurrentQueue<(string Path, string Text)> Received { get; } = new();
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                using var body = new MemoryStream();
+                Stream input = context.Request.InputStream;
+                if (string.Equals(context.Request.Headers["Content-Encoding"], "gzip", StringComparison.OrdinalIgnoreCase))
+                {
+                    input = new GZipStream(input, CompressionMode.Decompress);
+                }
+
+                await input.CopyToAsync(body);
+                Received.Enqueue((context.Request.Url!.AbsolutePath, Encoding.UTF8.GetString(body.ToArray())));
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json";
+                // Azure Monitor reads how many items were accepted; OTLP ignores the body.
+                var accepted = Encoding.UTF8.GetBytes("""{"itemsReceived":1,"itemsAccepted":1,"errors":[]}""");
+                await context.Response.OutputStream.WriteAsync(accepted);
+                context.Response.Close();
+            }
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+}
