@@ -96,6 +96,59 @@ public sealed partial class SharedKeysTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task After_the_certificate_is_renewed_keys_protected_by_the_old_one_still_open_when_it_is_named_as_previous(bool namePrevious)
+    {
+        // Certificates expire: on renewal the old one is kept as a previous certificate, so the keys it protected
+        // (and every sign-in and form made with them) still open. Without it they would not, which is the control.
+        using var folder = new TempFolder("portal-renewed-certificate");
+        var directory = folder.Path;
+        var old = await WriteCertificateAsync(directory, "old.pfx");
+        var renewed = await WriteCertificateAsync(directory, "renewed.pfx");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = DatabaseSetup.DefaultSqliteConnectionString(directory),
+            ["DataProtection:Store"] = "Database",
+            ["DataProtection:CertificatePath"] = old,
+            ["DataProtection:CertificatePassword"] = "test-password",
+        };
+        string secret;
+        await using (var before = new PortalAppFactory(testSignIn: false, settings: settings))
+        {
+            secret = before.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("renewal-test").Protect("made before renewal");
+        }
+
+        settings["DataProtection:CertificatePath"] = renewed;
+        if (namePrevious)
+        {
+            settings["DataProtection:PreviousCertificatePaths:0"] = old;
+        }
+
+        await using var after = new PortalAppFactory(testSignIn: false, settings: settings);
+        var protector = after.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("renewal-test");
+
+        if (namePrevious)
+        {
+            Assert.Equal("made before renewal", protector.Unprotect(secret));
+        }
+        else
+        {
+            Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(secret));
+        }
+    }
+
+    private static async Task<string> WriteCertificateAsync(string directory, string name)
+    {
+        var path = Path.Combine(directory, name);
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest($"CN=Portal key encryption ({name})", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        await File.WriteAllBytesAsync(path, certificate.Export(X509ContentType.Pfx, "test-password"));
+        return path;
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("Folder")]
     public async Task Production_with_several_instances_and_keys_in_an_unshared_folder_refuses_to_start_naming_the_settings(string? store)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Portal.Data;
@@ -25,7 +26,10 @@ public static class DataProtectionSetup
     /// <item><c>Database</c>: the DataProtectionKeys table of the portal's own database, which every instance shares.</item>
     /// </list>
     /// With DataProtection:CertificatePath (a PFX file, and DataProtection:CertificatePassword if it has one) the keys
-    /// are encrypted at rest with that certificate, whichever the store.
+    /// are encrypted at rest with that certificate, whichever the store. On App Service the certificate can live in Key
+    /// Vault: App Service loads it into the app (WEBSITE_LOAD_CERTIFICATES) as /var/ssl/private/&lt;thumbprint&gt;.p12,
+    /// which is the path to give. When it is renewed, the old one goes in DataProtection:PreviousCertificatePaths
+    /// (same password), so keys it protected still open and nobody is signed out by the renewal.
     /// Outside Development, a deployment of several instances (Hosting:Instances greater than 1) with keys in a folder
     /// not marked shared is refused at start-up, naming the settings that fix it.
     /// </summary>
@@ -54,17 +58,36 @@ public static class DataProtectionSetup
         var certificatePath = configuration["DataProtection:CertificatePath"];
         if (!string.IsNullOrWhiteSpace(certificatePath))
         {
-            if (!File.Exists(certificatePath))
+            var password = configuration["DataProtection:CertificatePassword"];
+            dataProtection.ProtectKeysWithCertificate(LoadCertificate(certificatePath, password, "DataProtection:CertificatePath"));
+            var previous = configuration.GetSection("DataProtection:PreviousCertificatePaths").Get<string[]>() ?? [];
+            if (previous.Length > 0)
             {
-                throw new PortalConfigurationException(
-                    $"DataProtection:CertificatePath names '{certificatePath}', which does not exist. Give the path of a PFX certificate, or remove the setting.");
+                dataProtection.UnprotectKeysWithAnyCertificate(
+                    previous.Select(path => LoadCertificate(path, password, "DataProtection:PreviousCertificatePaths")).ToArray());
             }
-
-            dataProtection.ProtectKeysWithCertificate(
-                X509CertificateLoader.LoadPkcs12FromFile(certificatePath, configuration["DataProtection:CertificatePassword"]));
         }
 
         return builder;
+    }
+
+    private static X509Certificate2 LoadCertificate(string path, string? password, string setting)
+    {
+        if (!File.Exists(path))
+        {
+            throw new PortalConfigurationException(
+                $"{setting} names '{path}', which does not exist. Give the path of a PFX certificate, or remove the setting.");
+        }
+
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(path, password);
+        }
+        catch (CryptographicException e)
+        {
+            throw new PortalConfigurationException(
+                $"{setting} names '{path}', which could not be opened as a PFX certificate ({e.Message}). Check the file and DataProtection:CertificatePassword.");
+        }
     }
 
     private static KeyStore ReadStore(IConfiguration configuration)
