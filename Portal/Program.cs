@@ -34,6 +34,7 @@ static async Task RunPortalAsync(string[] args)
     builder.Services.AddPortalFeatures(builder.Configuration);
     builder.AddPortalApi();
     builder.Services.AddPortalHealthChecks();
+    builder.Services.AddPortalResponseCompression();
 
     var app = builder.Build();
 
@@ -48,6 +49,7 @@ static async Task RunPortalAsync(string[] args)
     }
 
     app.UsePortalSecurityHeaders();
+    app.UseResponseCompression();
     app.UseSerilogRequestLogging(options => options.GetLevel = LoggingSetup.RequestLevel);
     app.UsePortalApiProblems();
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
@@ -57,12 +59,12 @@ static async Task RunPortalAsync(string[] args)
     app.UseRateLimiter();
     app.UseAntiforgery();
 
-    app.MapStaticAssets();
+    var staticAssets = app.MapPortalStaticAssets();
     app.MapPortalHealthChecks();
     app.MapPortalAuthentication();
     app.MapPortalFeatureEndpoints();
     app.MapPortalApi();
-    app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode().WithStaticAssets(staticAssets);
 
     await app.RunAsync();
 }
