@@ -84,8 +84,8 @@ build_local_base() {
   icu=$(apt-cache pkgnames libicu | grep -E '^libicu[0-9]+$' | sort -V | tail -1)
   local packages=(libc6 libgcc-s1 libstdc++6 "$icu" libssl3 zlib1g tzdata ca-certificates)
   echo "Making the local base image from Debian packages: ${packages[*]}..."
-  chown _apt "$debs" 2>/dev/null || true # apt downloads as its own user where it can
-  (cd "$debs" && apt-get download -qq "${packages[@]}" >/dev/null)
+  # The folder is private to this run, so apt downloads as root rather than as its sandbox user.
+  (cd "$debs" && apt-get -o APT::Sandbox::User=root download -qq "${packages[@]}" >/dev/null)
   # Debian's merged /usr: /lib, /lib64, /bin and /sbin are links into /usr, as in Debian's own images.
   mkdir -p "$rootfs"/usr/{lib,lib64,bin,sbin} "$rootfs"/{etc,tmp,home/app,app}
   ln -s usr/lib "$rootfs/lib"; ln -s usr/lib64 "$rootfs/lib64"; ln -s usr/bin "$rootfs/bin"; ln -s usr/sbin "$rootfs/sbin"
