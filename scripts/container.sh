@@ -246,8 +246,8 @@ for layer in "${layers[@]}"; do
     else
       rm -rf --one-file-system "${rootfs:?}/$dir/${name#.wh.}"
     fi
-  done < <(tar -tzf "$image/$layer" | grep -E '(^|/)\.wh\.' || true)
-  tar -xzf "$image/$layer" -C "$rootfs" --numeric-owner --exclude='.wh.*' --exclude='*/.wh.*'
+  done < <(tar -tf "$image/$layer" | grep -E '(^|/)\.wh\.' || true)
+  tar -xf "$image/$layer" -C "$rootfs" --numeric-owner --exclude='.wh.*' --exclude='*/.wh.*'
 done
 
 # The embedded defaults keep everything under App_Data beside the app; an operator mounts writeable storage there.
