@@ -10,7 +10,8 @@ namespace Portal.Tests.Api;
 /// has: calls spread over both are counted against one allowance, per token and per client address, so the service as
 /// a whole allows the configured limit, not twice it. The allowance is 20 a window; within 10% is 18 to 22.
 /// </summary>
-public sealed class SharedFairUseTests(SharedFairUseTests.TwoInstances instances) : IClassFixture<SharedFairUseTests.TwoInstances>
+public sealed class SharedFairUseTests(SharedFairUseTests.TwoInstances instances, Xunit.Abstractions.ITestOutputHelper output)
+    : IClassFixture<SharedFairUseTests.TwoInstances>
 {
     private const int Limit = 20;
 
@@ -33,7 +34,7 @@ public sealed class SharedFairUseTests(SharedFairUseTests.TwoInstances instances
         }
 
         var accepted = statuses.Count(s => s == HttpStatusCode.OK);
-        instances.Report($"per token: {accepted} of {statuses.Count} calls over two instances accepted (limit {Limit})");
+        output.WriteLine($"Fair use across two instances, per token: {accepted} of {statuses.Count} calls over two instances accepted (limit {Limit})");
         Assert.InRange(accepted, Limit * 9 / 10, Limit * 11 / 10);
         Assert.Equal(statuses.Count - accepted, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
         // Both instances refused once the one allowance was spent, not only the busier one.
@@ -53,7 +54,7 @@ public sealed class SharedFairUseTests(SharedFairUseTests.TwoInstances instances
         }
 
         var attempts = statuses.Count(s => s == StatusCodes.Status401Unauthorized);
-        instances.Report($"per address: {attempts} of {statuses.Count} refused-token attempts over two instances let through to be checked (limit {Limit})");
+        output.WriteLine($"Fair use across two instances, per address: {attempts} of {statuses.Count} refused-token attempts over two instances let through to be checked (limit {Limit})");
         Assert.InRange(attempts, Limit * 9 / 10, Limit * 11 / 10);
         Assert.Equal(statuses.Count - attempts, statuses.Count(s => s == StatusCodes.Status429TooManyRequests));
         Assert.Equal(StatusCodes.Status429TooManyRequests, statuses[^1]);
@@ -76,9 +77,8 @@ public sealed class SharedFairUseTests(SharedFairUseTests.TwoInstances instances
     {
         private readonly string _directory = Directory.CreateTempSubdirectory("portal-shared-fair-use").FullName;
 
-        public TwoInstances(Xunit.Abstractions.IMessageSink diagnostics)
+        public TwoInstances()
         {
-            Diagnostics = diagnostics;
             var settings = TestRedis.Settings(TestRedis.Address, "shared-fair-use");
             settings["Database:ConnectionString"] = DatabaseSetup.DefaultSqliteConnectionString(_directory);
             settings["Api:RateLimit:PermitLimit"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -90,14 +90,9 @@ public sealed class SharedFairUseTests(SharedFairUseTests.TwoInstances instances
             Second = new PortalAppFactory(settings: settings);
         }
 
-        private Xunit.Abstractions.IMessageSink Diagnostics { get; }
-
         public PortalAppFactory First { get; }
 
         public PortalAppFactory Second { get; }
-
-        /// <summary>The measured counts, in the test output (dotnet test with diagnostic messages shown) for the benchmark's figures.</summary>
-        public void Report(string measured) => Diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage($"Fair use across two instances: {measured}."));
 
         public Task InitializeAsync() => Task.CompletedTask;
 
