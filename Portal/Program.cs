@@ -39,9 +39,11 @@ static async Task RunPortalAsync(string[] args)
     var app = builder.Build();
 
     app.WarnIfPortalKeysUnencrypted();
+    app.ConnectFairUseLimits();
     await app.PreparePortalDatabaseAsync();
     app.SayWhenPortalReady();
 
+    app.UsePortalForwardedHeaders();
     if (!app.Environment.IsDevelopment())
     {
         app.UseExceptionHandler("/error", createScopeForErrors: true);

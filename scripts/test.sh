@@ -15,6 +15,7 @@ need_package qpdf qpdf "the PDF tests"
 need_package node nodejs "the OpenAPI and CSS linters"
 need_package npm npm "the OpenAPI and CSS linters"
 need_package clamd clamav-daemon "the malware-scanning tests"
+need_package redis-server redis-server "the tests of the API's fair-use limits shared by several instances"
 
 echo "Restoring tools and packages..."
 dotnet tool restore >/dev/null
@@ -33,8 +34,11 @@ export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
 
 # A real ClamAV daemon with signatures written here, for the malware-scanning tests (PORTAL_CLAMD); stopped on exit.
 . scripts/test-clamd.sh
-trap stop_test_clamd EXIT
+# A real Redis in memory, for the fair-use limits shared by several instances (PORTAL_REDIS); stopped on exit.
+. scripts/test-redis.sh
+trap 'stop_test_clamd; stop_test_redis' EXIT
 start_test_clamd
+start_test_redis
 
 echo "Running the tests..."
 set +e

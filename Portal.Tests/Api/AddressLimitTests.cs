@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Portal.Api;
 using Portal.Tests.TestSupport;
@@ -64,15 +65,16 @@ public sealed partial class AddressLimitTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Each_kind_of_attempt_has_its_own_allowance_and_each_address_its_own_count()
+    public async Task Each_kind_of_attempt_has_its_own_allowance_and_each_address_its_own_count()
     {
-        using var limits = new AddressLimits(Options.Create(new AddressLimitOptions { PermitLimit = 1, WindowSeconds = 60 }));
+        using var store = new FairUseStore(Options.Create(new ApiFairUseOptions()), TimeProvider.System, NullLogger<FairUseStore>.Instance);
+        using var limits = new AddressLimits(Options.Create(new AddressLimitOptions { PermitLimit = 1, WindowSeconds = 60 }), store);
         var address = IPAddress.Parse("192.0.2.7");
 
-        Assert.Null(limits.Refuse(AddressLimited.ScorecardVerification, address));
-        Assert.InRange(limits.Refuse(AddressLimited.ScorecardVerification, address)!.Value, 1, 60);
-        Assert.Null(limits.Refuse(AddressLimited.DevelopmentSignIn, address));
-        Assert.Null(limits.Refuse(AddressLimited.ScorecardVerification, IPAddress.Parse("192.0.2.8")));
+        Assert.Null(await limits.RefuseAsync(AddressLimited.ScorecardVerification, address));
+        Assert.InRange((await limits.RefuseAsync(AddressLimited.ScorecardVerification, address))!.Value, 1, 60);
+        Assert.Null(await limits.RefuseAsync(AddressLimited.DevelopmentSignIn, address));
+        Assert.Null(await limits.RefuseAsync(AddressLimited.ScorecardVerification, IPAddress.Parse("192.0.2.8")));
     }
 
     [Theory]

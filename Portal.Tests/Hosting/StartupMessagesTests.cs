@@ -72,6 +72,9 @@ public sealed class StartupMessagesTests
         Assert.Contains("Portal ready at", output, StringComparison.Ordinal);
         Assert.Contains("unencrypted in the DataProtectionKeys table", output, StringComparison.Ordinal);
         Assert.Contains("DataProtection:CertificatePath", output, StringComparison.Ordinal);
+        // Without a shared store each instance counts fair use alone, so the service allows twice the limit: said, with the setting.
+        Assert.Contains("Api:RateLimit:Redis", output, StringComparison.Ordinal);
+        Assert.Contains("Hosting:Instances is 2, but each instance counts", output, StringComparison.Ordinal);
     }
 
     [Fact]

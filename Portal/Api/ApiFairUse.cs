@@ -17,6 +17,18 @@ public sealed class ApiFairUseOptions
     public int PermitLimit { get; set; } = 300;
 
     public int WindowSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// A StackExchange.Redis connection string: when set, every instance counts in this one Redis, so the limits hold
+    /// for the service as a whole (see <see cref="FairUseStore"/>). Empty: each instance counts in its own memory.
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>How long a call to Redis may take (connecting, or one command) before the instance counts on its own.</summary>
+    public int RedisTimeoutMilliseconds { get; set; } = 500;
+
+    /// <summary>Begins every key the portal writes in Redis, so one Redis can serve several deployments.</summary>
+    public string RedisPrefix { get; set; } = "nhs-open-api-portal:";
 }
 
 /// <summary>
@@ -55,7 +67,13 @@ public static class ApiFairUse
     {
         builder.Services.Configure<ApiFairUseOptions>(builder.Configuration.GetSection("Api:RateLimit"));
         builder.Services.Configure<AddressLimitOptions>(builder.Configuration.GetSection("Api:RateLimit:Unauthenticated"));
+        builder.Services.AddSingleton<FairUseStore>();
         builder.Services.AddSingleton<AddressLimits>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Api:RateLimit:Redis"]))
+        {
+            builder.Services.AddHealthChecks().AddCheck<FairUseStoreHealthCheck>(FairUseStoreHealthCheck.Name, tags: [Hosting.PortalHealth.Ready]);
+        }
+
         // Interactive pages count by the address of the browser's circuit connection.
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<ClientAddress>();
@@ -65,13 +83,9 @@ public static class ApiFairUse
             options.AddPolicy(PolicyName, http =>
             {
                 var settings = http.RequestServices.GetRequiredService<IOptions<ApiFairUseOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(PartitionOf(http), _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = Math.Max(1, settings.PermitLimit),
-                    Window = TimeSpan.FromSeconds(Math.Max(1, settings.WindowSeconds)),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                var caller = PartitionOf(http);
+                return http.RequestServices.GetRequiredService<FairUseStore>().FixedWindow(
+                    caller, $"fair-use:{caller}", Math.Max(1, settings.PermitLimit), TimeSpan.FromSeconds(Math.Max(1, settings.WindowSeconds)));
             });
             options.OnRejected = async (context, cancellationToken) =>
             {
@@ -86,6 +100,30 @@ public static class ApiFairUse
             };
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Connects to the fair-use limits' Redis at start-up (when Api:RateLimit:Redis is set), so the first callers are
+    /// counted where every instance counts them. Outside Development, a deployment of several instances
+    /// (Hosting:Instances) without it is warned about, naming the setting: a warning, not the refusal that unshared keys
+    /// get, because each instance still holds each caller to the limit and nothing breaks, only the service's total is
+    /// the limit once per instance, which an operator may accept (or allow for by lowering the limit) rather than run Redis.
+    /// </summary>
+    public static void ConnectFairUseLimits(this WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<FairUseStore>();
+        var instances = Hosting.HostingInstances.Read(app.Configuration);
+        if (app.Environment.IsDevelopment() || instances == 1 || store.Shared)
+        {
+            return;
+        }
+
+        var settings = app.Services.GetRequiredService<IOptions<ApiFairUseOptions>>().Value;
+        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiFairUse)).LogWarning(
+            "Hosting:Instances is {Instances}, but each instance counts the API's fair-use limits in its own memory, so together the instances " +
+            "allow each token {Total} requests every {WindowSeconds} seconds (Api:RateLimit:PermitLimit is {PermitLimit}), and each client " +
+            "address as many times its own limit. Set Api:RateLimit:Redis to a Redis connection string to share one count between them.",
+            instances, instances * Math.Max(1, settings.PermitLimit), settings.WindowSeconds, settings.PermitLimit);
     }
 
     /// <summary>Answers 429 with Retry-After (whole seconds, at least one) and problem details that say why and how long.</summary>
@@ -108,7 +146,7 @@ public static class ApiFairUse
     /// <summary>Counts the request against its address's allowance for <paramref name="what"/>; past it, answers 429 and says true.</summary>
     public static async Task<bool> RefusedByAddressAsync(HttpContext http, AddressLimited what)
     {
-        if (http.RequestServices.GetRequiredService<AddressLimits>().Refuse(what, http.Connection.RemoteIpAddress) is not { } wait)
+        if (await http.RequestServices.GetRequiredService<AddressLimits>().RefuseAsync(what, http.Connection.RemoteIpAddress) is not { } wait)
         {
             return false;
         }
@@ -128,32 +166,27 @@ public static class ApiFairUse
 /// Limits for the unauthenticated (and for costly work anyone signed in can ask for): attempts are counted per client
 /// address and per <see cref="AddressLimited"/> kind in fixed windows, so guessing tokens or hammering the sign-in form
 /// from one address is slowed without touching anyone else. IPv6 clients are counted by their /64 network, which one
-/// client can hold whole. One instance counts its own requests; several instances behind a load balancer each allow
-/// the limit (a shared store would be the next step, here, in this one place).
+/// client can hold whole. The counts are kept where <see cref="FairUseStore"/> keeps them: in Redis for every instance
+/// when Api:RateLimit:Redis is set, else in each instance's memory. Behind a proxy, the client's address is the one the
+/// proxy forwards, when the proxy is one the settings trust (Hosting/ForwardedHeadersSetup.cs).
 /// </summary>
 public sealed class AddressLimits : IDisposable
 {
     private readonly PartitionedRateLimiter<(AddressLimited What, string Address)> _limiter;
     private readonly int _windowSeconds;
 
-    public AddressLimits(IOptions<AddressLimitOptions> options)
+    public AddressLimits(IOptions<AddressLimitOptions> options, FairUseStore store)
     {
         var settings = options.Value;
         _windowSeconds = Math.Max(1, settings.WindowSeconds);
         _limiter = PartitionedRateLimiter.Create<(AddressLimited What, string Address), (AddressLimited What, string Address)>(key =>
-            RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = Math.Max(1, settings.PermitLimit),
-                Window = TimeSpan.FromSeconds(_windowSeconds),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+            store.FixedWindow(key, $"address:{key.What}:{key.Address}", Math.Max(1, settings.PermitLimit), TimeSpan.FromSeconds(_windowSeconds)));
     }
 
     /// <summary>Counts one attempt; null when it is within the allowance, else how many seconds until the next is allowed.</summary>
-    public int? Refuse(AddressLimited what, IPAddress? address)
+    public async ValueTask<int?> RefuseAsync(AddressLimited what, IPAddress? address)
     {
-        using var lease = _limiter.AttemptAcquire((what, PartitionOf(address)));
+        using var lease = await _limiter.AcquireAsync((what, PartitionOf(address)));
         if (lease.IsAcquired)
         {
             return null;

@@ -106,13 +106,7 @@ public static class DataProtectionSetup
 
     private static void RefuseUnsharedKeysAcrossInstances(ConfigurationManager configuration, IHostEnvironment environment, KeyStore store)
     {
-        var instancesSetting = configuration["Hosting:Instances"];
-        var instances = 1;
-        if (!string.IsNullOrWhiteSpace(instancesSetting) && (!int.TryParse(instancesSetting, out instances) || instances < 1))
-        {
-            throw new PortalConfigurationException(
-                $"Hosting:Instances is '{instancesSetting}'. Set it to the number of portal instances that serve this deployment (1 or more).");
-        }
+        var instances = HostingInstances.Read(configuration);
 
         if (environment.IsDevelopment() || instances == 1 || store == KeyStore.Database
             || configuration.GetValue("DataProtection:SharedFolder", defaultValue: false))

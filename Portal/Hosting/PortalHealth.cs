@@ -13,7 +13,8 @@ namespace Portal.Hosting;
 /// <item><c>/health/live</c>: the process is up and serving (no dependency is checked: a failing database must not get
 /// every instance restarted);</item>
 /// <item><c>/health/ready</c>: it can do its work now: the database answers, the evidence store can be written, and
-/// the Data Protection keys (which sign people in) can be read and used. A JSON body names each check;</item>
+/// the Data Protection keys (which sign people in) can be read and used; with Api:RateLimit:Redis set, Redis answers
+/// (Api/FairUseStore.cs registers that check, Degraded when it does not). A JSON body names each check;</item>
 /// <item><c>/health</c>: as before, the database only, answering "Healthy" or "Unhealthy".</item>
 /// </list>
 /// </summary>
