@@ -16,7 +16,7 @@ public sealed partial class DeploymentArtefactTests
     /// <summary>Host settings that ASP.NET Core itself defines, documented in the README's container section.</summary>
     private static readonly HashSet<string> HostSettings = new(StringComparer.OrdinalIgnoreCase)
     {
-        "urls", "http_ports", "https_ports", "Kestrel:Endpoints",
+        "urls", "http_ports", "https_ports", "Kestrel:Endpoints", "FORWARDEDHEADERS_ENABLED",
     };
 
     [Fact]

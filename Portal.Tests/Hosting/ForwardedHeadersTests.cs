@@ -66,6 +66,31 @@ public sealed class ForwardedHeadersTests(ForwardedHeadersTests.BehindAProxy por
     }
 
     [Fact]
+    public async Task With_App_Services_forwarded_headers_switch_the_last_entry_is_the_client_whoever_the_peer()
+    {
+        // App Service's front ends have no fixed addresses to name; ASPNETCORE_FORWARDEDHEADERS_ENABLED is its switch.
+        // The front end appends the real client, so an address the client writes before it changes nothing.
+        await using var appService = new PortalAppFactory(settings: new Dictionary<string, string?>
+        {
+            ["FORWARDEDHEADERS_ENABLED"] = "true",
+            ["Api:RateLimit:Unauthenticated:PermitLimit"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Api:RateLimit:Unauthenticated:WindowSeconds"] = "3600",
+        });
+        var frontEnd = IPAddress.Parse("10.1.2.3");
+        var statuses = new List<int>();
+        for (var attempt = 0; attempt <= Limit; attempt++)
+        {
+            var response = await appService.GetFromAsync(frontEnd, "/api/v1/me", bearer: "oap_guess", forwardedFor: $"203.0.113.{150 + attempt}, 203.0.113.40");
+            statuses.Add(response.StatusCode);
+        }
+
+        var other = await appService.GetFromAsync(frontEnd, "/api/v1/me", bearer: "oap_guess", forwardedFor: "203.0.113.41");
+
+        Assert.Equal([.. Enumerable.Repeat(StatusCodes.Status401Unauthorized, Limit), StatusCodes.Status429TooManyRequests], statuses);
+        Assert.Equal(StatusCodes.Status401Unauthorized, other.StatusCode);
+    }
+
+    [Fact]
     public void Without_settings_no_proxy_is_trusted()
     {
         var configuration = new ConfigurationBuilder().Build();

@@ -13,7 +13,13 @@ namespace Portal.Hosting;
 /// <item><c>Hosting:ForwardedHeaders:ForwardLimit</c>: how many proxies in a row to read back through (default 1).</item>
 /// </list>
 /// Off when neither list is set (the default): the headers are then ignored from everyone. Unlike the framework's own
-/// defaults, loopback is not trusted unless named, and ASPNETCORE_FORWARDEDHEADERS_ENABLED (which trusts anyone) is refused.
+/// defaults, loopback is not trusted unless named.
+/// <para>
+/// ASPNETCORE_FORWARDEDHEADERS_ENABLED=true is App Service's documented switch (its front ends have no fixed
+/// addresses to name). The framework then believes the last X-Forwarded-For entry from any peer, which is the one the
+/// front end appended: safe where the instances can be reached only through that front end, as on App Service. The
+/// portal leaves that case to the framework and says so at start-up.
+/// </para>
 /// </summary>
 public static class ForwardedHeadersSetup
 {
@@ -22,7 +28,13 @@ public static class ForwardedHeadersSetup
     /// <summary>First in the pipeline, so everything after it (limits, logs, sign-in redirects) sees the client.</summary>
     public static WebApplication UsePortalForwardedHeaders(this WebApplication app)
     {
-        if (Read(app.Configuration) is { } options)
+        if (PlatformForwardsHeaders(app.Configuration))
+        {
+            app.Logger.LogInformation(
+                "ASPNETCORE_FORWARDEDHEADERS_ENABLED is set: the last X-Forwarded-For entry from any peer is taken as the client's address. " +
+                "That is right only where the portal can be reached solely through the front end that appends it (App Service does).");
+        }
+        else if (Read(app.Configuration) is { } options)
         {
             app.UseForwardedHeaders(options);
         }
@@ -33,11 +45,9 @@ public static class ForwardedHeadersSetup
     /// <summary>The options the settings ask for, or null when no proxy is trusted.</summary>
     public static ForwardedHeadersOptions? Read(IConfiguration configuration)
     {
-        if (configuration.GetValue("FORWARDEDHEADERS_ENABLED", defaultValue: false))
+        if (PlatformForwardsHeaders(configuration))
         {
-            throw new PortalConfigurationException(
-                "ASPNETCORE_FORWARDEDHEADERS_ENABLED is set, which would believe X-Forwarded-For from anyone, so any caller could choose the " +
-                $"address its limits are counted by. Remove it and name the proxies in {Section}:KnownProxies or {Section}:KnownNetworks.");
+            return null;
         }
 
         var proxies = Values(configuration, "KnownProxies").Select(value => IPAddress.TryParse(value, out var address)
@@ -73,6 +83,10 @@ public static class ForwardedHeadersSetup
         networks.ForEach(options.KnownIPNetworks.Add);
         return options;
     }
+
+    /// <summary>ASPNETCORE_FORWARDEDHEADERS_ENABLED: the framework reads the forwarded headers itself (see the class summary).</summary>
+    public static bool PlatformForwardsHeaders(IConfiguration configuration) =>
+        configuration.GetValue("FORWARDEDHEADERS_ENABLED", defaultValue: false);
 
     private static IEnumerable<string> Values(IConfiguration configuration, string name) =>
         configuration.GetSection($"{Section}:{name}").GetChildren().Select(c => c.Value?.Trim()).OfType<string>().Where(v => v.Length > 0);
