@@ -69,6 +69,14 @@ public sealed class TwoInstancesBehindProxy : IAsyncLifetime
                 _instances[i] = await PortalProcess.StartAsync(DatabasePath, _directory, PortalProxy.InstanceName(i), Settings, address);
             }
         }
+
+        // Until the proxy's health check has seen a restarted instance answer, it sends everyone to the other.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!Enumerable.Range(0, _instances.Length).All(i => Proxy.FindsHealthy(PortalProxy.InstanceName(i))))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), $"The proxy did not find both instances healthy within a minute.\n{Output()}");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>A fresh browser context (no cookies) on the proxy, whose pages report Content-Security-Policy violations.</summary>

@@ -8,7 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.SessionAffinity;
 using Yarp.ReverseProxy.Transforms;
@@ -75,6 +77,12 @@ public sealed class PortalProxy : IAsyncDisposable
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new PortalProxy(app, new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
     }
+
+    /// <summary>Whether the proxy's last health check of the instance called <paramref name="instanceName"/> found it answering.</summary>
+    public bool FindsHealthy(string instanceName) =>
+        _app.Services.GetRequiredService<IProxyStateLookup>().TryGetCluster("portal", out var cluster)
+        && cluster.Destinations.TryGetValue(instanceName, out var destination)
+        && destination.Health.Active == DestinationHealth.Healthy;
 
     /// <summary>Runs until the host is told to stop (Ctrl+C), for a proxy started by hand.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
