@@ -30,7 +30,7 @@ static async Task RunPortalAsync(string[] args)
     builder.AddPortalAuthentication();
 
     builder.Services.AddMudServices();
-    builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+    builder.AddPortalCircuits();
     builder.Services.AddPortalFeatures(builder.Configuration);
     builder.AddPortalApi();
     builder.Services.AddPortalHealthChecks();

@@ -39,11 +39,13 @@ public sealed class PortalProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts an instance on <paramref name="databasePath"/> and returns once /health answers; <paramref name="settings"/>
-    /// are further settings as environment variables (Section__Key).
+    /// are further settings as environment variables (Section__Key); <paramref name="address"/> starts it again where an
+    /// instance that was killed listened (a free port otherwise).
     /// </summary>
-    public static async Task<PortalProcess> StartAsync(string databasePath, string sharedDirectory, string name, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<PortalProcess> StartAsync(
+        string databasePath, string sharedDirectory, string name, IReadOnlyDictionary<string, string>? settings = null, Uri? address = null)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        address ??= new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Portal.dll"), "--urls", address.ToString().TrimEnd('/')])
         {
             WorkingDirectory = sharedDirectory,
@@ -73,6 +75,26 @@ public sealed class PortalProcess : IAsyncDisposable
         var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(100) };
         client.DefaultRequestHeaders.Authorization = new("Bearer", Portal.Data.Seed.PortalSeeder.DemoToken(demoObjectId));
         return client;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// Freezes the process (SIGSTOP) without ending it: its connections stay open but nothing it receives is handled,
+    /// as when an instance hangs. <see cref="KillAsync"/> ends it.
+    /// </summary>
+    public async Task FreezeAsync()
+    {
+        using var stop = Process.Start("kill", ["-STOP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await stop.WaitForExitAsync();
+        Assert.Equal(0, stop.ExitCode);
+    }
+
+    /// <summary>Kills the process at once (SIGKILL): no graceful shutdown, as when an instance crashes or its machine goes.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
     }
 
     private async Task WaitUntilHealthyAsync()

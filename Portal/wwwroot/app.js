@@ -25,3 +25,79 @@ window.portal = {
         forgetDrafts();
     }
 })();
+
+// What a person sees while the page has lost its connection to the portal (the dialog in App.razor, which Blazor finds
+// by its id and tells of each change). An instance that has gone cannot take its circuit back: when Blazor reaches an
+// instance that no longer knows the circuit ("rejected"), the page reloads, and the load balancer sends it to an
+// instance that is alive, where the person is still signed in and their kept answers are offered back.
+(() => {
+    const dialog = document.getElementById('components-reconnect-modal');
+    if (!dialog) {
+        return;
+    }
+    const status = dialog.querySelector('.reconnect__status');
+    const buttons = [...dialog.querySelectorAll('[data-reconnect-action]')];
+    const say = (text, action) => {
+        status.textContent = text;
+        buttons.forEach(button => button.hidden = button.dataset.reconnectAction !== action);
+    };
+    const reload = () => {
+        say('Reloading the page...', null);
+        location.reload();
+    };
+    const retryWhenVisible = () => {
+        if (document.visibilityState === 'visible') {
+            retry();
+        }
+    };
+    async function retry() {
+        document.removeEventListener('visibilitychange', retryWhenVisible);
+        say('Reconnecting...', null);
+        try {
+            // true: reconnected; false: the portal answered but no longer holds this page's circuit.
+            if (!await Blazor.reconnect() && !await Blazor.resumeCircuit()) {
+                reload();
+            }
+        } catch {
+            say('Could not reconnect. Check your connection, then try again.', 'retry');
+            document.addEventListener('visibilitychange', retryWhenVisible);
+        }
+    }
+    async function resume() {
+        try {
+            if (!await Blazor.resumeCircuit()) {
+                reload();
+            }
+        } catch {
+            say('Could not carry on where you were. Reload the page to continue.', 'reload');
+        }
+    }
+    const actions = { retry, resume, reload };
+    buttons.forEach(button => button.addEventListener('click', () => actions[button.dataset.reconnectAction]()));
+    dialog.addEventListener('components-reconnect-state-changed', event => {
+        const { state, secondsToNextAttempt } = event.detail;
+        if (state === 'show') {
+            say('Reconnecting...', null);
+            if (!dialog.open) {
+                dialog.showModal();
+            }
+        } else if (state === 'hide') {
+            dialog.close();
+        } else if (state === 'retrying') {
+            say(secondsToNextAttempt > 0
+                ? `Could not reconnect yet. Trying again in ${secondsToNextAttempt} second${secondsToNextAttempt === 1 ? '' : 's'}.`
+                : 'Reconnecting...', null);
+        } else if (state === 'failed') {
+            say('Could not reconnect. Check your connection, then try again.', 'retry');
+            document.addEventListener('visibilitychange', retryWhenVisible);
+        } else if (state === 'paused') {
+            say('The portal paused this page to save resources.', 'resume');
+        } else if (state === 'resume-failed') {
+            say('Could not carry on where you were. Reload the page to continue.', 'reload');
+        } else if (state === 'rejected') {
+            reload();
+        }
+    });
+    // Escape would hide the dialog over a page that cannot work until it is back.
+    dialog.addEventListener('cancel', event => event.preventDefault());
+})();

@@ -156,6 +156,31 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
     await using (var second = await PortalUnderTest.StartAsync(settings.PortalDll, Path.Combine(work, "portal-bench.db"), work, instanceNames[1], token))
     {
         await MeasureWrites("2 instances, one database", [portal, second]);
+
+        // Pages through the reverse proxy with session affinity (tools/Portal.Proxy), as a load balancer serves them:
+        // one instance behind it, then both, measured one after the other in this run. The load's requests carry no
+        // affinity cookie, so the proxy sends each to the next instance in turn, as it would many people's first pages.
+        string[] proxiedPages = ["/assessments", "/assessments/{0}"];
+        foreach (var instances in new[] { new[] { portal }, new[] { portal, second } })
+        {
+            var label = instances.Length == 1 ? "1 instance" : $"{instances.Length} instances, one database";
+            await using var proxy = await Portal.Proxy.PortalProxy.StartAsync(instances.Select(i => i.Address).ToList(), cancellationToken: token);
+            using var proxied = new LoadRun(proxy.Address, officer, settings.Clients);
+            Console.WriteLine($"Warming {label} up behind the proxy for {settings.Duration.TotalSeconds / 2:N0} s...");
+            await proxied.RunAsync("warm-up", n => Each(n, proxiedPages[n % proxiedPages.Length]), settings.Clients, settings.Duration / 2, TimeSpan.Zero, token);
+            Console.WriteLine($"Load: /health behind the proxy, {label}, {settings.Clients} clients for {settings.Duration.TotalSeconds:N0} s...");
+            var proxiedHealth = await proxied.RunAsync("/health", _ => "/health", settings.Clients, settings.Duration, settings.WarmUp, token);
+            foreach (var (name, page) in new[] { ("Assessments list", "/assessments"), ("Assessment page", "/assessments/{0}") })
+            {
+                Console.WriteLine($"Load: {name} behind the proxy, {label}, {settings.Clients} clients for {settings.Duration.TotalSeconds:N0} s...");
+                var cpuBefore = instances.Select(i => i.CpuTime().TotalMilliseconds).ToArray();
+                var figures = await proxied.RunAsync(name, n => Each(n, page), settings.Clients, settings.Duration, settings.WarmUp, token);
+                var cpu = instances.Select((i, n) => i.CpuTime().TotalMilliseconds - cpuBefore[n]).ToArray();
+                var share = instances.Length == 1 ? "" : $", CPU split {string.Join("/", cpu.Select(c => (100 * c / cpu.Sum()).ToString("N0", CultureInfo.InvariantCulture)))}%";
+                figures = figures with { PortalCpuPerRequest = cpu.Sum() * figures.Seconds / (figures.Seconds + settings.WarmUp.TotalSeconds) / Math.Max(1, figures.Complete.Count) };
+                result.Load.Add(new($"Behind the proxy, {label}: {name}{share}", figures, proxiedHealth, null));
+            }
+        }
     }
 
     Console.WriteLine("Verifying the audit chains against both instances' digests...");
