@@ -33,8 +33,11 @@ export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
 
 # A real ClamAV daemon with signatures written here, for the malware-scanning tests (PORTAL_CLAMD); stopped on exit.
 . scripts/test-clamd.sh
-trap stop_test_clamd EXIT
+. scripts/test-azurite.sh
+trap 'stop_test_clamd; stop_test_azurite' EXIT
 start_test_clamd
+# Azurite's Blob Storage emulator, for the evidence store on Blob Storage (PORTAL_AZURITE); stopped on exit.
+start_test_azurite
 
 echo "Running the tests..."
 set +e
