@@ -36,9 +36,12 @@ export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
 . scripts/test-clamd.sh
 # A real Redis in memory, for the fair-use limits shared by several instances (PORTAL_REDIS); stopped on exit.
 . scripts/test-redis.sh
-trap 'stop_test_clamd; stop_test_redis' EXIT
+# Azurite's Blob Storage emulator, for the evidence store on Blob Storage (PORTAL_AZURITE); stopped on exit.
+. scripts/test-azurite.sh
+trap 'stop_test_clamd; stop_test_redis; stop_test_azurite' EXIT
 start_test_clamd
 start_test_redis
+start_test_azurite
 
 echo "Running the tests..."
 set +e

@@ -38,7 +38,7 @@ public static class FeatureRegistration
         services.AddScoped<Portal.Features.Scorecards.IssuedScorecardService>();
         services.AddScoped<Portal.Features.Comparisons.ComparisonService>();
         services.AddScoped<Portal.Features.Dashboards.DashboardService>();
-        services.AddSingleton<IEvidenceStore, LocalFolderEvidenceStore>();
+        services.AddEvidenceStore(configuration);
         services.AddSingleton<IMalwareScanner, ClamAvScanner>();
         services.AddSingleton<EvidenceSweep>();
         services.AddSingleton<EvidenceSweepWorker>();

@@ -74,7 +74,9 @@ public sealed partial class EvidenceStoreHealthCheck(IEvidenceStore store, ILogg
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogFailed(logger, ex);
-            return HealthCheckResult.Unhealthy("The evidence store cannot be written.");
+            return HealthCheckResult.Unhealthy(BlobEvidenceStore.Problem(ex) is { } problem
+                ? $"The evidence store cannot be written: {problem}."
+                : "The evidence store cannot be written.");
         }
     }
 

@@ -69,9 +69,11 @@ public sealed class AssessmentIsolationTests : IAsyncLifetime
 
     private sealed class NullEvidenceStore : IEvidenceStore
     {
+        public string Description => "nowhere";
+
         public Task<StoredDocument> SaveAsync(Stream content, CancellationToken cancellationToken) => throw new InvalidOperationException("Not used.");
 
-        public Task<Stream> OpenAsync(string storedName, CancellationToken cancellationToken) => throw new InvalidOperationException("Not used.");
+        public Task<Stream> OpenAsync(string storedName, string sha256, CancellationToken cancellationToken) => throw new InvalidOperationException("Not used.");
 
         public Task DeleteAsync(string storedName, CancellationToken cancellationToken) => throw new InvalidOperationException("Not used.");
 

@@ -13,6 +13,7 @@ public sealed class EvidenceStoreStatusTests : ComponentTestBase
     {
         var cut = RenderWithProviders<EvidenceStoreStatus>();
         Assert.Contains("Not checked by this instance since it started", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains($"Documents are kept in a folder on this instance's disk: {Path.Combine(Database.Directory, "evidence")}.", cut.Markup, StringComparison.Ordinal);
 
         var supplier = await TestCallers.ForAsync(Database, TestCallers.Supplier);
         var id = await TestAssessments.InvitedAsync(Database, await TestCallers.ForAsync(Database, TestCallers.Officer));

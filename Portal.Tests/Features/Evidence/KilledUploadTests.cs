@@ -18,9 +18,10 @@ namespace Portal.Tests.Features.Evidence;
 /// <summary>
 /// The real portal as a process, killed in the middle of a large upload: with the whole document written and held in
 /// quarantine while the scanner reads it. Nothing half-done is ever visible, the restarted portal works, and the
-/// sweep leaves no orphan behind.
+/// sweep leaves no orphan behind. Run against each evidence store (<see cref="FolderKilledUploadTests"/>,
+/// <see cref="BlobKilledUploadTests"/>).
 /// </summary>
-public sealed class KilledUploadTests : IAsyncLifetime
+public abstract class KilledUploadTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("portal-killed-upload").FullName;
     private readonly List<TcpClient> _scannerConnections = [];
@@ -29,7 +30,15 @@ public sealed class KilledUploadTests : IAsyncLifetime
 
     private string DatabasePath => Path.Combine(_directory, "portal.db");
 
-    private string Folder => Path.Combine(_directory, "evidence");
+    protected string Folder => Path.Combine(_directory, "evidence");
+
+    /// <summary>The portal processes' settings that choose the store under test.</summary>
+    protected abstract IReadOnlyDictionary<string, string> StoreSettings { get; }
+
+    /// <summary>The same store as the portal processes use, seen by the test.</summary>
+    protected abstract IEvidenceStore Store { get; }
+
+    protected virtual Task DisposeStoreAsync() => Task.CompletedTask;
 
     public Task InitializeAsync()
     {
@@ -39,13 +48,24 @@ public sealed class KilledUploadTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         _scannerConnections.ForEach(c => c.Dispose());
         _scanner.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
+        await DisposeStoreAsync();
+    }
+
+    private async Task<List<StoreEntry>> EntriesAsync()
+    {
+        var entries = new List<StoreEntry>();
+        await foreach (var entry in Store.ListAsync(CancellationToken.None))
+        {
+            entries.Add(entry);
+        }
+
+        return entries;
     }
 
     [Fact]
@@ -59,7 +79,7 @@ public sealed class KilledUploadTests : IAsyncLifetime
         Task<HttpResponseMessage> upload;
         using var supplier = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         supplier.DefaultRequestHeaders.Authorization = new("Bearer", Portal.Data.Seed.PortalSeeder.DemoToken(TestCallers.Supplier));
-        await using (var first = await PortalProcess.StartAsync(DatabasePath, _directory, "first", new Dictionary<string, string>
+        await using (var first = await PortalProcess.StartAsync(DatabasePath, _directory, "first", new Dictionary<string, string>(StoreSettings)
         {
             ["Evidence__Scanning__ClamAv__Host"] = "127.0.0.1",
             ["Evidence__Scanning__ClamAv__Port"] = ((IPEndPoint)_scanner.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -73,16 +93,16 @@ public sealed class KilledUploadTests : IAsyncLifetime
             var streamed = await scanned.WaitAsync(TimeSpan.FromMinutes(2));
 
             Assert.Equal(document.Length, streamed);
-            var pending = Assert.Single(Directory.GetFiles(Folder));
-            Assert.EndsWith(".partial", pending, StringComparison.Ordinal);
-            Assert.Equal(document.Length, new FileInfo(pending).Length);
+            var pending = Assert.Single(await EntriesAsync());
+            Assert.True(pending.Pending);
+            Assert.Equal(document.Length, pending.SizeBytes);
             Assert.Empty(await EvidenceAsync(supplier, assessmentId));
         } // killed here, mid-upload
 
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => upload);
-        var orphan = Assert.Single(Directory.GetFiles(Folder));
+        var orphan = Assert.Single(await EntriesAsync());
 
-        await using var second = await PortalProcess.StartAsync(DatabasePath, _directory, "second");
+        await using var second = await PortalProcess.StartAsync(DatabasePath, _directory, "second", StoreSettings);
         using var again = second.Client(TestCallers.Supplier);
         Assert.Empty(await EvidenceAsync(again, assessmentId));
         await using (var db = _database.CreateDbContext())
@@ -91,19 +111,19 @@ public sealed class KilledUploadTests : IAsyncLifetime
         }
 
         // The sweep, once the orphan is past the grace period (none here), removes it and finds nothing else amiss.
-        var report = await new EvidenceSweep(_database, new LocalFolderEvidenceStore(Folder), Options.Create(new EvidenceOptions { OrphanGraceMinutes = 0 }),
+        var report = await new EvidenceSweep(_database, Store, Options.Create(new EvidenceOptions { OrphanGraceMinutes = 0 }),
             TimeProvider.System, NullLogger<EvidenceSweep>.Instance).RunAsync();
 
         Assert.Equal((1, (long)document.Length, 0), (report.RemovedFiles, report.RemovedBytes, report.Promoted));
         Assert.Empty(report.RowsWithoutFiles);
-        Assert.False(File.Exists(orphan));
-        Assert.Empty(Directory.GetFiles(Folder));
+        Assert.DoesNotContain(await EntriesAsync(), e => e.StoredName == orphan.StoredName);
+        Assert.Empty(await EntriesAsync());
 
         // The restarted portal takes the same document whole (no scanner is configured on it).
         using var added = await again.PostAsync(new Uri($"/api/v1/assessments/{assessmentId}/responses/C.3/evidence/documents", UriKind.Relative), Form(document, "release-notes.txt"));
         Assert.True(added.StatusCode == HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
         Assert.Equal(document, await again.GetByteArrayAsync(added.Headers.Location));
-        Assert.Single(Directory.GetFiles(Folder), f => !f.EndsWith(".partial", StringComparison.Ordinal));
+        Assert.False(Assert.Single(await EntriesAsync()).Pending);
     }
 
     /// <summary>Accepts one INSTREAM scan, reads every chunk to the zero-length one, and returns the bytes scanned; never answers.</summary>
@@ -175,4 +195,32 @@ public sealed class KilledUploadTests : IAsyncLifetime
             return new PortalDbContext(builder.Options);
         }
     }
+}
+
+/// <summary>A killed upload on the local folder store.</summary>
+public sealed class FolderKilledUploadTests : KilledUploadTests
+{
+    private LocalFolderEvidenceStore? _store;
+
+    protected override IReadOnlyDictionary<string, string> StoreSettings { get; } = new Dictionary<string, string>();
+
+    protected override IEvidenceStore Store => _store ??= new LocalFolderEvidenceStore(Folder);
+}
+
+/// <summary>A killed upload on Azure Blob Storage (Azurite): what was staged and committed as pending is swept.</summary>
+public sealed class BlobKilledUploadTests : KilledUploadTests
+{
+    private readonly string _container = Azurite.NewContainerName();
+    private BlobEvidenceStore? _store;
+
+    protected override IReadOnlyDictionary<string, string> StoreSettings => new Dictionary<string, string>
+    {
+        ["Evidence__Store"] = "Blob",
+        ["Evidence__Blob__ConnectionString"] = Azurite.ConnectionString,
+        ["Evidence__Blob__Container"] = _container,
+    };
+
+    protected override IEvidenceStore Store => _store ??= new BlobEvidenceStore(Azurite.Container(_container), TimeProvider.System);
+
+    protected override async Task DisposeStoreAsync() => await Azurite.Container(_container).DeleteIfExistsAsync();
 }

@@ -21,7 +21,10 @@ public sealed record StoreEntry(string StoredName, bool Pending, long SizeBytes,
 /// the stored one atomically (a rename, a committed block list). Promotion is idempotent, and a pending document whose
 /// row committed but which was never promoted (a kill between the two) is promoted by the sweep.</item>
 /// <item><see cref="OpenAsync"/> opens stored (promoted) documents only, and throws <see cref="FileNotFoundException"/> for
-/// any name it does not hold as stored.</item>
+/// any name it does not hold as stored. It reads the whole document and checks it against the SHA-256 recorded when it
+/// was saved before returning anything, and throws <see cref="EvidenceIntegrityException"/> for a document that differs:
+/// a tampered or damaged document is refused, never served. What it returns streams from the store (never a copy of
+/// the whole document in memory), and is the very content it checked.</item>
 /// <item><see cref="DeleteAsync"/> removes a name whether pending or stored, and does nothing for a name it does not hold.
 /// The caller deletes after the row's removal commits; a kill in between leaves a stored document without a row,
 /// which the sweep removes.</item>
@@ -33,15 +36,50 @@ public sealed record StoreEntry(string StoredName, bool Pending, long SizeBytes,
 /// </summary>
 public interface IEvidenceStore
 {
+    /// <summary>Which store this is and where, for administrators (for example "a folder on this instance's disk: /srv/evidence").</summary>
+    string Description { get; }
+
     Task<StoredDocument> SaveAsync(Stream content, CancellationToken cancellationToken);
 
     Task PromoteAsync(string storedName, CancellationToken cancellationToken);
 
-    Task<Stream> OpenAsync(string storedName, CancellationToken cancellationToken);
+    Task<Stream> OpenAsync(string storedName, string sha256, CancellationToken cancellationToken);
 
     Task DeleteAsync(string storedName, CancellationToken cancellationToken);
 
     IAsyncEnumerable<StoreEntry> ListAsync(CancellationToken cancellationToken);
+}
+
+public static class EvidenceStoreRegistration
+{
+    /// <summary>
+    /// The store Evidence:Store names: the local folder (the embedded default) or Azure Blob Storage. The Blob settings
+    /// are read now, so a deployment that names Blob without an account refuses to start, saying which setting to set.
+    /// </summary>
+    public static IServiceCollection AddEvidenceStore(this IServiceCollection services, IConfiguration? configuration)
+    {
+        var setting = configuration?["Evidence:Store"];
+        var kind = EvidenceStoreKind.Folder;
+        if (!string.IsNullOrWhiteSpace(setting) && !(Enum.TryParse(setting.Trim(), ignoreCase: true, out kind) && Enum.IsDefined(kind)))
+        {
+            throw new Portal.Hosting.PortalConfigurationException(
+                $"Evidence:Store is '{setting}'. Set it to Folder (documents in Evidence:StorageDirectory) or Blob (documents in Azure Blob Storage, Evidence:Blob).");
+        }
+
+        if (kind == EvidenceStoreKind.Blob)
+        {
+            var container = BlobEvidenceStore.CreateContainerClient(configuration!.GetSection("Evidence:Blob").Get<BlobStoreOptions>() ?? new());
+            services.AddSingleton<IEvidenceStore>(provider => new BlobEvidenceStore(container, provider.GetRequiredService<TimeProvider>()));
+        }
+        else
+        {
+            services.AddSingleton<IEvidenceStore>(provider =>
+                new LocalFolderEvidenceStore(provider.GetRequiredService<IOptions<EvidenceOptions>>(), provider.GetRequiredService<IWebHostEnvironment>()));
+        }
+
+        services.AddHostedService<BlobEvidenceStoreStartup>();
+        return services;
+    }
 }
 
 /// <summary>
@@ -65,6 +103,8 @@ public sealed class LocalFolderEvidenceStore : IEvidenceStore
         _directory = directory;
         Directory.CreateDirectory(_directory);
     }
+
+    public string Description => $"a folder on this instance's disk: {_directory}";
 
     public async Task<StoredDocument> SaveAsync(Stream content, CancellationToken cancellationToken)
     {
@@ -111,8 +151,23 @@ public sealed class LocalFolderEvidenceStore : IEvidenceStore
         return Task.CompletedTask;
     }
 
-    public Task<Stream> OpenAsync(string storedName, CancellationToken cancellationToken) =>
-        Task.FromResult<Stream>(new FileStream(PathOf(storedName), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true));
+    public async Task<Stream> OpenAsync(string storedName, string sha256, CancellationToken cancellationToken)
+    {
+        // One handle both checks and serves: while it is open nobody can write the file (FileShare.Read), so what is
+        // served is what was checked.
+        var file = new FileStream(PathOf(storedName), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true);
+        try
+        {
+            await EvidenceIntegrity.CheckAsync(file, storedName, sha256, cancellationToken);
+            file.Position = 0;
+            return file;
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
+    }
 
     public Task DeleteAsync(string storedName, CancellationToken cancellationToken)
     {
@@ -145,4 +200,31 @@ public sealed class LocalFolderEvidenceStore : IEvidenceStore
         IsStoredName(storedName)
             ? Path.Combine(_directory, storedName)
             : throw new ArgumentException("Not a stored document name.", nameof(storedName));
+}
+
+/// <summary>A stored document whose content is not what was saved: changed or damaged in the store. It is refused, never served.</summary>
+public sealed class EvidenceIntegrityException(string storedName, string reason)
+    : Exception($"The evidence document {storedName} {reason}; it was not served.")
+{
+    public string StoredName { get; } = storedName;
+}
+
+internal static class EvidenceIntegrity
+{
+    /// <summary>Reads <paramref name="content"/> to its end, a buffer at a time, and refuses it unless its SHA-256 is <paramref name="sha256"/>.</summary>
+    public static async Task CheckAsync(Stream content, string storedName, string sha256, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+        }
+
+        if (!string.Equals(Convert.ToHexStringLower(hash.GetHashAndReset()), sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new EvidenceIntegrityException(storedName, "does not match the SHA-256 recorded when it was uploaded");
+        }
+    }
 }

@@ -433,6 +433,9 @@ public sealed partial class EvidenceWorkspaceService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The virus scanner gave no verdict, so an upload was refused: {Reason}")]
     private static partial void LogScannerUnavailable(ILogger logger, string? reason);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Evidence {EvidenceId}'s document was refused: its content is not what was uploaded. Restore it from the storage backup.")]
+    private static partial void LogTampered(ILogger logger, Exception exception, int evidenceId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the evidence document {StoredName}; the evidence sweep will remove it.")]
     private static partial void LogDeleteFailed(ILogger logger, Exception exception, string storedName);
 
@@ -568,7 +571,7 @@ public sealed partial class EvidenceWorkspaceService(
         var visible = db.Assessments.AsNoTracking().VisibleTo(caller).Select(a => a.Id);
         var item = await db.EvidenceItems.AsNoTracking()
             .Where(e => e.Id == evidenceId && e.StoredName != null && visible.Contains(e.AssessmentId))
-            .Select(e => new { e.StoredName, e.FileName, e.ContentType })
+            .Select(e => new { e.StoredName, e.FileName, e.ContentType, e.Sha256 })
             .SingleOrDefaultAsync(cancellationToken);
         if (item is null)
         {
@@ -577,11 +580,17 @@ public sealed partial class EvidenceWorkspaceService(
 
         try
         {
-            return new DocumentDownload(await store.OpenAsync(item.StoredName!, cancellationToken), item.FileName!, item.ContentType!);
+            return new DocumentDownload(await store.OpenAsync(item.StoredName!, item.Sha256!, cancellationToken), item.FileName!, item.ContentType!);
         }
         catch (FileNotFoundException)
         {
             // A row whose document is missing: the sweep reports it to administrators; the person is told it is not there.
+            return null;
+        }
+        catch (EvidenceIntegrityException ex)
+        {
+            // Changed or damaged in the store: never served. An administrator restores it from the storage backup.
+            LogTampered(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<EvidenceWorkspaceService>.Instance, ex, evidenceId);
             return null;
         }
     }
