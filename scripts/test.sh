@@ -33,8 +33,11 @@ export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
 
 # A real ClamAV daemon with signatures written here, for the malware-scanning tests (PORTAL_CLAMD); stopped on exit.
 . scripts/test-clamd.sh
-trap stop_test_clamd EXIT
+# A real OpenID Connect provider shaped like an Entra ID tenant, for the sign-in browser tests (PORTAL_OIDC_AUTHORITY).
+. scripts/test-oidc.sh
+trap 'stop_test_clamd; stop_test_oidc' EXIT
 start_test_clamd
+start_test_oidc
 
 echo "Running the tests..."
 set +e

@@ -11,7 +11,7 @@ namespace Portal.Tests.TestSupport;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    private static readonly string[] ChromiumArguments =
+    internal static readonly string[] ChromiumArguments =
     [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
@@ -25,7 +25,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <see cref="AssertNoPolicyViolationsAsync"/>, and with the fixture, so one that happens after a test's last check
     /// still fails the run. Registered before any of the page's own scripts run.
     /// </summary>
-    private const string ViolationCollector = """
+    internal const string ViolationCollector = """
         document.addEventListener('securitypolicyviolation', e => {
             const said = `${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile || location.href}:${e.lineNumber}` +
                 (e.sample ? ` (${e.sample})` : '');
