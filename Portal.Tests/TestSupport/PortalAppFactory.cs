@@ -106,6 +106,9 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
+        // A published portal carries its static files (blazor.web.js, MudBlazor's) in wwwroot; an unpublished one finds
+        // them through the build's static web assets manifest, which the host reads by itself only in Development.
+        builder.UseStaticWebAssets();
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
