@@ -28,7 +28,7 @@ public sealed class EntraIdSignInBrowserTests(EntraIdSignInFixture provider)
         await provider.SignInAsync(page, EntraIdSignInFixture.Officer);
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Priya Shah", Level = 1 })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByText("Procurement officer", new() { Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#main-content").GetByText("Procurement officer", new() { Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Your account is not yet linked to an NHS organisation or supplier")).ToBeVisibleAsync();
         await BrowserFixture.AssertAccessibleAsync(page);
         var officer = await RecordOfAsync(EntraIdSignInFixture.OfficerObjectId);
