@@ -38,10 +38,13 @@ export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
 . scripts/test-redis.sh
 # Azurite's Blob Storage emulator, for the evidence store on Blob Storage (PORTAL_AZURITE); stopped on exit.
 . scripts/test-azurite.sh
-trap 'stop_test_clamd; stop_test_redis; stop_test_azurite' EXIT
+# A real OpenID Connect provider shaped like an Entra ID tenant, for the sign-in browser tests (PORTAL_OIDC_AUTHORITY).
+. scripts/test-oidc.sh
+trap 'stop_test_clamd; stop_test_redis; stop_test_azurite; stop_test_oidc' EXIT
 start_test_clamd
 start_test_redis
 start_test_azurite
+start_test_oidc
 
 echo "Running the tests..."
 set +e

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -40,6 +41,31 @@ public sealed class StartupConfigurationTests
         var error = await errorTask + await outputTask;
         Assert.Contains("AzureAd:TenantId", error, StringComparison.Ordinal);
         Assert.Contains("AzureAd:ClientId", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://login.microsoftonline.com/", "false", null)]
+    [InlineData("http://portal-idp.example/", "false", null)]
+    [InlineData("https://login.microsoftonline.com/", null, true)]
+    [InlineData("https://login.microsoftonline.com/", "true", true)]
+    [InlineData("http://127.0.0.1:4000/", null, true)]
+    [InlineData("http://127.0.0.1:4000/", "false", false)]
+    [InlineData("http://[::1]:4000/", "false", false)]
+    public void Metadata_over_plain_http_is_refused_at_start_up_unless_the_provider_is_on_the_loopback_address(string instance, string? setting, bool? required)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureAd:Instance"] = instance, ["AzureAd:RequireHttpsMetadata"] = setting })
+            .Build();
+
+        var refused = Record.Exception(() => { Portal.Auth.EntraIdSettings.RequireHttpsMetadata(configuration); });
+        var answer = refused is null ? Portal.Auth.EntraIdSettings.RequireHttpsMetadata(configuration) : (bool?)null;
+
+        Assert.Equal(required, answer);
+        if (required is null)
+        {
+            Assert.IsType<Portal.Hosting.PortalConfigurationException>(refused);
+            Assert.Contains($"AzureAd:RequireHttpsMetadata is false, but AzureAd:Instance ({instance}) is not on this machine's loopback address", refused.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

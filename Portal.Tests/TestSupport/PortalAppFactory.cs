@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -64,10 +66,21 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
 
     public string BaseAddress { get; private set; } = string.Empty;
 
-    /// <summary>Starts the portal on a free loopback port, for a real browser.</summary>
-    public PortalAppFactory StartOnKestrel()
+    /// <summary>
+    /// Starts the portal on a free loopback port, for a real browser; or on <paramref name="port"/> over HTTPS with
+    /// <paramref name="certificate"/>, as a deployment serves it.
+    /// </summary>
+    public PortalAppFactory StartOnKestrel(int port = 0, X509Certificate2? certificate = null)
     {
-        UseKestrel(0);
+        if (certificate is null)
+        {
+            UseKestrel(port);
+        }
+        else
+        {
+            UseKestrel(options => options.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificate)));
+        }
+
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal);
@@ -93,6 +106,9 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
+        // A published portal carries its static files (blazor.web.js, MudBlazor's) in wwwroot; an unpublished one finds
+        // them through the build's static web assets manifest, which the host reads by itself only in Development.
+        builder.UseStaticWebAssets();
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

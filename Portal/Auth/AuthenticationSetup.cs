@@ -41,6 +41,14 @@ public static class AuthenticationSetup
                         options.MapInboundClaims = false;
                         options.TokenValidationParameters.RoleClaimType = "roles";
                         options.Events ??= new OpenIdConnectEvents();
+                        options.Events.OnRedirectToIdentityProviderForSignOut += context =>
+                        {
+                            // OpenID Connect RP-Initiated Logout: the portal keeps no ID token to send as a hint, so the
+                            // client id is what lets the provider trust the return address; with neither, a provider
+                            // ends the session but never sends the person back to the portal's signed-out page.
+                            context.ProtocolMessage.ClientId = context.Options.ClientId;
+                            return Task.CompletedTask;
+                        };
                         options.Events.OnTokenValidated += async context =>
                         {
                             var failure = await AddPortalUserClaimAsync(context.HttpContext, context.Principal!);
@@ -51,6 +59,20 @@ public static class AuthenticationSetup
                         };
                     },
                     cookie => ConfigureCookie(cookie));
+            if (!EntraIdSettings.RequireHttpsMetadata(builder.Configuration))
+            {
+                // Only for a provider on the loopback address (the sign-in tests). Microsoft.Identity.Web cannot turn this
+                // off from its own options (it keeps the default's true), so it is set on the handler's options after
+                // Microsoft.Identity.Web has configured them. Its issuer check fetches the metadata again, always over
+                // HTTPS; the configured tenant's own issuer is accepted before that fetch.
+                var entraId = builder.Configuration.GetSection(EntraIdSettings.Section);
+                var tenantIssuer = $"{entraId["Instance"]!.TrimEnd('/')}/{entraId["TenantId"]}/v2.0";
+                services.Configure<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme, options =>
+                {
+                    options.RequireHttpsMetadata = false;
+                    options.TokenValidationParameters.ValidIssuer = tenantIssuer;
+                });
+            }
         }
 
         builder.AddPortalApiAuthentication();

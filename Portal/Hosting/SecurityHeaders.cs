@@ -16,8 +16,10 @@ public static class SecurityHeaders
     /// to the origin when leaving the portal, and a Content-Security-Policy that lets the page run only the portal's
     /// own scripts. HSTS is added by UseHsts outside Development.
     /// </summary>
-    public static IApplicationBuilder UsePortalSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+    public static IApplicationBuilder UsePortalSecurityHeaders(this IApplicationBuilder app)
+    {
+        var signIn = SignInOrigin(app.ApplicationServices.GetRequiredService<IConfiguration>());
+        return app.Use(async (context, next) =>
         {
             if (context.Request.Path.Equals(ApiReferencePage, StringComparison.OrdinalIgnoreCase))
             {
@@ -29,11 +31,12 @@ public static class SecurityHeaders
             context.Items[NonceKey] = nonce;
             context.Response.OnStarting(() =>
             {
-                SetCommonHeaders(context.Response.Headers, PortalPolicy(nonce));
+                SetCommonHeaders(context.Response.Headers, PortalPolicy(nonce, signIn));
                 return Task.CompletedTask;
             });
             await next();
         });
+    }
 
     /// <summary>The nonce the page's inline import map carries, so the policy needs no 'unsafe-inline' for scripts.</summary>
     public static string? ScriptNonce(HttpContext? context) => context?.Items[NonceKey] as string;
@@ -45,9 +48,15 @@ public static class SecurityHeaders
     /// &lt;style&gt; element) and Blazor writes them with setAttribute, which CSP treats as inline style; a style
     /// cannot run script, so this is the narrowest policy under which MudBlazor draws correctly. Blazor's circuit
     /// websocket is same-origin, and 'self' covers ws:/wss: to the same host (CSP Level 3, as Chromium and Firefox do).
-    /// Forms may post to the portal and, for sign-in and sign-out through Entra ID, to Microsoft's sign-in page.
+    /// Forms may post to the portal and, for sign-in and sign-out through Entra ID, to the configured sign-in page's
+    /// origin (<c>AzureAd:Instance</c>): the sign-out form's redirect to it is a form action the browser checks.
     /// </summary>
-    private static string PortalPolicy(string nonce) => Policy($"'nonce-{nonce}'", "'self' https://login.microsoftonline.com");
+    private static string PortalPolicy(string nonce, string signIn) => Policy($"'nonce-{nonce}'", $"'self' {signIn}");
+
+    private static string SignInOrigin(IConfiguration configuration) =>
+        Uri.TryCreate(configuration[$"{Auth.EntraIdSettings.Section}:Instance"], UriKind.Absolute, out var instance)
+            ? instance.GetLeftPart(UriPartial.Authority)
+            : "https://login.microsoftonline.com";
 
     /// <summary>Everything both policies share; they differ only in which inline scripts run and where forms may post.</summary>
     private static string Policy(string inlineScripts, string formAction) =>
