@@ -50,8 +50,10 @@ static async Task RunPortalAsync(string[] args)
         app.UseHsts();
     }
 
-    app.UsePortalSecurityHeaders();
+    // Outside the security headers: the API reference's policy hashes the page's inline scripts as written, so it
+    // must read the body before it is compressed.
     app.UseResponseCompression();
+    app.UsePortalSecurityHeaders();
     app.UseSerilogRequestLogging(options => options.GetLevel = LoggingSetup.RequestLevel);
     app.UsePortalApiProblems();
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);

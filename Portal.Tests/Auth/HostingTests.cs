@@ -63,7 +63,8 @@ public sealed class HostingTests : IAsyncLifetime
         Assert.Equal("base-uri 'self'", directives["base-uri"]);
         var nonce = directives["script-src"].Split('\'')[3]["nonce-".Length..];
         var inlineScripts = System.Text.RegularExpressions.Regex.Matches(await first.Content.ReadAsStringAsync(), "<script(?![^>]*\\bsrc=)[^>]*>");
-        Assert.All(inlineScripts, tag => Assert.Contains($"nonce=\"{nonce}\"", tag.Value, StringComparison.Ordinal));
+        // The attribute is HTML-encoded ('+' may be written &#x2B;); the browser decodes it before comparing.
+        Assert.All(inlineScripts, tag => Assert.Contains($"nonce=\"{nonce}\"", System.Net.WebUtility.HtmlDecode(tag.Value), StringComparison.Ordinal));
         Assert.NotEqual(policy, second.Headers.GetValues("Content-Security-Policy").Single());
     }
 

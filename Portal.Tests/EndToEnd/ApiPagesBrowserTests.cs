@@ -20,7 +20,7 @@ public sealed class ApiPagesBrowserTests(BrowserFixture browser)
         await BrowserFixture.WaitForInteractiveAsync(page);
 
         await page.GetByLabel("Token name").FillAsync("Browser test sync");
-        await page.GetByLabel("Read and write", new() { Exact = false }).CheckAsync();
+        await BrowserFixture.ChooseAsync(page.GetByLabel("Read and write", new() { Exact = false }));
         await page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Copy your new token now" })).ToBeVisibleAsync();

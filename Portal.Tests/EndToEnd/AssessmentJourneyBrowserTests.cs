@@ -27,7 +27,7 @@ public sealed class AssessmentJourneyBrowserTests(BrowserFixture browser)
         await BrowserFixture.AssertAccessibleAsync(officer);
         await officer.GetByRole(AriaRole.Button, new() { Name = "Save and continue" }).ClickAsync();
         await Assertions.Expect(officer.GetByText("Choose whether you are procuring, developing or upgrading the system.")).ToBeVisibleAsync();
-        await officer.GetByRole(AriaRole.Radio, new() { Name = "Procuring a new system" }).CheckAsync();
+        await BrowserFixture.ChooseAsync(officer.GetByRole(AriaRole.Radio, new() { Name = "Procuring a new system" }));
         await ContinueAsync(officer, "About the system");
 
         // 2. The system: a missing field is named, and what was typed stays.
@@ -43,7 +43,7 @@ public sealed class AssessmentJourneyBrowserTests(BrowserFixture browser)
         await ContinueAsync(officer, "What is true of the system?");
 
         // 3. Conditions.
-        await officer.GetByRole(AriaRole.Checkbox, new() { Name = "The system holds confidential patient data" }).CheckAsync();
+        await BrowserFixture.ChooseAsync(officer.GetByRole(AriaRole.Checkbox, new() { Name = "The system holds confidential patient data" }));
         await ContinueAsync(officer, "Significant business functions");
 
         // 4. Significant functions.
@@ -110,7 +110,7 @@ public sealed class AssessmentJourneyBrowserTests(BrowserFixture browser)
             var code = await items.Nth(i).Locator(".requirement-nav__code").InnerTextAsync();
             await items.Nth(i).ClickAsync();
             await Assertions.Expect(supplier.GetByRole(AriaRole.Heading, new() { Level = 2, NameRegex = new Regex($"^{Regex.Escape(code)} ") })).ToBeVisibleAsync();
-            await supplier.GetByRole(AriaRole.Radio, new() { Name = "Meets", Exact = true }).CheckAsync();
+            await BrowserFixture.ChooseAsync(supplier.GetByRole(AriaRole.Radio, new() { Name = "Meets", Exact = true }));
             await Assertions.Expect(supplier.GetByText(new Regex("^Saved at"))).ToBeVisibleAsync();
         }
 

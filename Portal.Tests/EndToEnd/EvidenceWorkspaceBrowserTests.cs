@@ -155,7 +155,7 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
 
         // The first requirement is in the address from the start, so Back can return to it.
         await ExpectOnAsync(page, id, codes[0]);
-        await page.GetByLabel("Meets", new() { Exact = true }).CheckAsync();
+        await BrowserFixture.ChooseAsync(page.GetByLabel("Meets", new() { Exact = true }));
         await Narrative(page).FillAsync("Every record is reachable through our FHIR R4 API.");
         await bar.GetByRole(AriaRole.Button, new() { Name = "Save and next" }).ClickAsync();
         await ExpectOnAsync(page, id, codes[1]);
@@ -164,7 +164,7 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
         await Assertions.Expect(bar).ToContainTextAsync(new Regex("^1 of \\d+ answered"));
 
         // The shortcut while typing: saved, and on to the next one.
-        await page.GetByLabel("Meets", new() { Exact = true }).CheckAsync();
+        await BrowserFixture.ChooseAsync(page.GetByLabel("Meets", new() { Exact = true }));
         await Narrative(page).FillAsync("Bulk export is documented in our developer portal.");
         await Narrative(page).PressAsync("Alt+Shift+N");
         await ExpectOnAsync(page, id, codes[2]);
@@ -209,7 +209,7 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Mark several not applicable" }).ClickAsync();
         foreach (var code in more)
         {
-            await page.Locator($"input[aria-label^='Choose {code} ']").CheckAsync();
+            await BrowserFixture.ChooseAsync(page.Locator($"input[aria-label^='Choose {code} ']"));
         }
 
         await page.GetByLabel("Why they do not apply").FillAsync("The system holds no patient records.");

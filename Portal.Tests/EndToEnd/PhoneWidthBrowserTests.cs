@@ -38,7 +38,7 @@ public sealed class PhoneWidthBrowserTests(BrowserFixture browser)
         // Some pages grow when a person acts on them: the CCIO's conditions, for one, bring date fields.
         var withConditions = async (IPage page) =>
         {
-            await page.GetByRole(AriaRole.Radio, new() { Name = "Approve with conditions", Exact = true }).CheckAsync();
+            await BrowserFixture.ChooseAsync(page.GetByRole(AriaRole.Radio, new() { Name = "Approve with conditions", Exact = true }));
             var owner = (await page.GetByLabel("Owner of condition 1").BoundingBoxAsync())!;
             var due = (await page.GetByLabel("Due date of condition 1").BoundingBoxAsync())!;
             Assert.True(due.Y >= owner.Y + owner.Height, "At 320 px a condition's owner and due date stack, each full width, rather than squeeze side by side.");

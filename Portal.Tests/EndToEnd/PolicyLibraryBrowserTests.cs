@@ -50,10 +50,10 @@ public sealed class PolicyLibraryBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What applies to my system?", Level = 1 })).ToBeVisibleAsync();
         await BrowserFixture.AssertAccessibleAsync(page);
 
-        await page.GetByRole(AriaRole.Radio, new() { Name = "Upgrading an existing system" }).CheckAsync();
+        await BrowserFixture.ChooseAsync(page.GetByRole(AriaRole.Radio, new() { Name = "Upgrading an existing system" }));
         await Assertions.Expect(page.GetByText("apply when upgrading an existing system")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "P.6", Exact = true })).ToHaveCountAsync(0);
-        await page.GetByRole(AriaRole.Checkbox, new() { Name = "The system holds confidential patient data" }).CheckAsync();
+        await BrowserFixture.ChooseAsync(page.GetByRole(AriaRole.Checkbox, new() { Name = "The system holds confidential patient data" }));
 
         await Assertions.Expect(page.GetByText("and the system holds confidential patient data")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "P.6", Exact = true })).ToBeVisibleAsync();

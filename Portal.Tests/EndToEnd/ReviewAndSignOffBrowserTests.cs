@@ -21,7 +21,7 @@ public sealed class ReviewAndSignOffBrowserTests(BrowserFixture browser)
         var item = supplier.Locator(".requirement-nav__item").Filter(new() { Has = supplier.Locator(".requirement-nav__code", new() { HasTextString = code }) }).First;
         await item.ClickAsync();
         await Assertions.Expect(supplier.GetByRole(AriaRole.Heading, new() { Level = 2, NameRegex = new Regex($"^{Regex.Escape(code)} ") })).ToBeVisibleAsync();
-        await supplier.GetByRole(AriaRole.Radio, new() { Name = claim, Exact = true }).CheckAsync();
+        await BrowserFixture.ChooseAsync(supplier.GetByRole(AriaRole.Radio, new() { Name = claim, Exact = true }));
         await Assertions.Expect(supplier.GetByText(new Regex("^Saved at"))).ToBeVisibleAsync();
     }
 
@@ -34,7 +34,7 @@ public sealed class ReviewAndSignOffBrowserTests(BrowserFixture browser)
 
         // The officer starts (developing a system, no special conditions) and invites the supplier.
         await officer.GetByRole(AriaRole.Button, new() { Name = "Start an assessment" }).ClickAsync();
-        await officer.GetByRole(AriaRole.Radio, new() { Name = "Developing a system" }).CheckAsync();
+        await BrowserFixture.ChooseAsync(officer.GetByRole(AriaRole.Radio, new() { Name = "Developing a system" }));
         await officer.GetByRole(AriaRole.Button, new() { Name = "Save and continue" }).ClickAsync();
         await officer.GetByLabel("System name").FillAsync("Bed management system");
         await officer.GetByRole(AriaRole.Combobox, new() { Name = "Supplier" }).ClickAsync();
@@ -105,13 +105,13 @@ public sealed class ReviewAndSignOffBrowserTests(BrowserFixture browser)
         await Assertions.Expect(Heading(ccio, "Sign-off: Bed management system")).ToBeVisibleAsync();
         await BrowserFixture.AssertAccessibleAsync(ccio);
         await ccio.GetByLabel("DCB0160 hazard log reference").FillAsync("HL-2026-031");
-        await ccio.GetByRole(AriaRole.Radio, new() { Name = "Approve with conditions" }).CheckAsync();
+        await BrowserFixture.ChooseAsync(ccio.GetByRole(AriaRole.Radio, new() { Name = "Approve with conditions" }));
         await ccio.GetByLabel("Condition 1", new() { Exact = true }).FillAsync("Publish the interface change log");
         await ccio.GetByLabel("Owner of condition 1").FillAsync("Acme integration lead");
         await ccio.GetByLabel("Due date of condition 1").FillAsync(DateTime.UtcNow.AddDays(90).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         await ccio.GetByRole(AriaRole.Button, new() { Name = "Record my decision" }).ClickAsync();
         await Assertions.Expect(ccio.GetByText("Confirm the attestation statement to record your decision.")).ToBeVisibleAsync();
-        await ccio.GetByRole(AriaRole.Checkbox, new() { NameRegex = new Regex("^I have reviewed this assessment") }).CheckAsync();
+        await BrowserFixture.ChooseAsync(ccio.GetByRole(AriaRole.Checkbox, new() { NameRegex = new Regex("^I have reviewed this assessment") }));
         await ccio.GetByRole(AriaRole.Button, new() { Name = "Record my decision" }).ClickAsync();
         await Assertions.Expect(ccio.GetByText("Approved with conditions", new() { Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(ccio.GetByText("Publish the interface change log (owner: Acme integration lead")).ToBeVisibleAsync();

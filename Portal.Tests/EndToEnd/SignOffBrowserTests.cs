@@ -50,18 +50,18 @@ public sealed class SignOffBrowserTests(BrowserFixture browser)
         }
 
         await BrowserFixture.AssertAccessibleAsync(ccio);
-        await ccio.GetByRole(AriaRole.Checkbox, new() { NameRegex = new Regex("^I have reviewed this assessment") }).CheckAsync();
+        await BrowserFixture.ChooseAsync(ccio.GetByRole(AriaRole.Checkbox, new() { NameRegex = new Regex("^I have reviewed this assessment") }));
         await ccio.GetByRole(AriaRole.Button, new() { Name = "Record my decision" }).ClickAsync();
         await Assertions.Expect(ccio.Locator("#sign-off-decision-error")).ToHaveTextAsync(new Regex("^Choose a decision"));
         await Assertions.Expect(ccio.Locator("#sign-off-decision")).ToHaveAttributeAsync("aria-describedby", "sign-off-decision-error");
         await BrowserFixture.AssertAccessibleAsync(ccio);
 
         // Approve is refused without the acknowledgement, then without a reason.
-        await ccio.GetByRole(AriaRole.Radio, new() { Name = "Approve", Exact = true }).CheckAsync();
+        await BrowserFixture.ChooseAsync(ccio.GetByRole(AriaRole.Radio, new() { Name = "Approve", Exact = true }));
         await Assertions.Expect(ccio.Locator("#red-approval")).ToContainTextAsync("Status: Red. 1 \"must\" requirement is not met.");
         await ccio.GetByRole(AriaRole.Button, new() { Name = "Record my decision" }).ClickAsync();
         await Assertions.Expect(ccio.Locator("#red-acknowledgement-error")).ToContainTextAsync("The status is Red");
-        await ccio.GetByRole(AriaRole.Checkbox, new() { NameRegex = new Regex("^I have seen that the status is Red") }).CheckAsync();
+        await BrowserFixture.ChooseAsync(ccio.GetByRole(AriaRole.Checkbox, new() { NameRegex = new Regex("^I have seen that the status is Red") }));
         await ccio.GetByRole(AriaRole.Button, new() { Name = "Record my decision" }).ClickAsync();
         await Assertions.Expect(ccio.GetByText(new Regex("^Say why you approve an assessment whose status is Red"))).ToBeVisibleAsync();
         await Assertions.Expect(ccio.GetByText("Not signed off.")).ToBeVisibleAsync();

@@ -131,6 +131,17 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// Fails with every violation named when axe-core finds any WCAG 2.x A/AA problem on the page, or when anything the
     /// tab has shown so far broke the Content-Security-Policy.
     /// </summary>
+    /// <summary>
+    /// Chooses a MudBlazor radio button or checkbox as a person does, by clicking it, then waits until it shows as
+    /// chosen. MudBlazor's inputs take their checked state from the server's next render, so it arrives a round trip
+    /// after the click; Playwright's CheckAsync looks once, straight after the click, and fails on a slow machine.
+    /// </summary>
+    public static async Task ChooseAsync(ILocator input)
+    {
+        await input.ClickAsync();
+        await Assertions.Expect(input).ToBeCheckedAsync();
+    }
+
     public static async Task AssertAccessibleAsync(IPage page)
     {
         await AssertNoPolicyViolationsAsync(page);
