@@ -40,11 +40,21 @@ public static class StaticAssetManifest
         // container, App Service's run-from-package) is never written.
         var completed = Encoding.UTF8.GetBytes(manifest.ToJsonString());
         var path = Path.Combine(Path.GetTempPath(), $"portal-staticwebassets-{Convert.ToHexStringLower(SHA256.HashData(completed))[..16]}.endpoints.json");
-        if (!File.Exists(path))
+        try
         {
-            var partial = $"{path}.{Environment.ProcessId}.partial";
-            File.WriteAllBytes(partial, completed);
-            File.Move(partial, path, overwrite: true);
+            if (!File.Exists(path))
+            {
+                var partial = $"{path}.{Environment.ProcessId}.partial";
+                File.WriteAllBytes(partial, completed);
+                File.Move(partial, path, overwrite: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No writable temporary folder: serve as the SDK wrote it (uncompressed package files), rather than not start.
+            app.Logger.LogWarning(e, "The completed static asset manifest could not be written to {Path}; MudBlazor's files will be sent uncompressed.", path);
+            app.MapStaticAssets();
+            return null;
         }
 
         app.MapStaticAssets(path);
