@@ -67,6 +67,8 @@ public static class TelemetrySetup
                     .AddSource(JobsName, "Microsoft.AspNetCore.Components", "Microsoft.AspNetCore.Components.Server.Circuits");
                 if (azureMonitor is not null)
                 {
+                    // The exporter also reads OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG from the configuration
+                    // (its default keeps at most 5 traces a second).
                     tracing.AddAzureMonitorTraceExporter(options => options.ConnectionString = azureMonitor);
                 }
             })
