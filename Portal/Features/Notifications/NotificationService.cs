@@ -12,9 +12,15 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> conte
     public sealed record Item(long Id, string Text, string Link, DateTime CreatedAt, bool IsRead);
 
     /// <summary>Adds a notification for everyone in an NHS organisation or supplier who holds one of the roles.</summary>
+    /// <param name="kind">What it is about, which decides whether and when it is also sent by e-mail.</param>
+    /// <param name="eventKey">
+    /// The event that caused it, unique per event (for example <c>reminder:response-due:7:OAP-00042</c>): a
+    /// notification is written once per event and person, however often the caller runs.
+    /// </param>
     public static async Task NotifyAsync(
         PortalDbContext db, DateTime now, int? assessmentId, string text, string link,
-        int? nhsOrganisationId, int? supplierId, IReadOnlyCollection<string> roles, int? exceptUserId, CancellationToken cancellationToken)
+        int? nhsOrganisationId, int? supplierId, IReadOnlyCollection<string> roles, int? exceptUserId, CancellationToken cancellationToken,
+        NotificationKind kind = NotificationKind.Update, string? eventKey = null)
     {
         var recipients = await db.Users.AsNoTracking()
             .Where(u => u.IsActive && u.Role != null && roles.Contains(u.Role)
@@ -22,10 +28,19 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> conte
                 && u.Id != exceptUserId)
             .Select(u => u.Id)
             .ToListAsync(cancellationToken);
-        db.Notifications.AddRange(recipients.Select(userId => new Notification
+        await NotifyUsersAsync(db, now, assessmentId, text, link, recipients, cancellationToken, kind, eventKey);
+    }
+
+    /// <summary>Adds a notification for each named person (for example the owner of a sign-off condition).</summary>
+    public static Task NotifyUsersAsync(
+        PortalDbContext db, DateTime now, int? assessmentId, string text, string link, IReadOnlyCollection<int> userIds,
+        CancellationToken cancellationToken, NotificationKind kind = NotificationKind.Update, string? eventKey = null)
+    {
+        db.Notifications.AddRange(userIds.Distinct().Select(userId => new Notification
         {
             UserId = userId, AssessmentId = assessmentId, Text = text, Link = link, CreatedAt = now,
         }));
+        return Task.CompletedTask;
     }
 
     public async Task<IReadOnlyList<Item>> ListAsync(Caller caller, CancellationToken cancellationToken = default)
