@@ -91,6 +91,8 @@ public static class ApiDocumentation
 
     public static RouteHandlerBuilder TooLargeProblem(this RouteHandlerBuilder builder) => builder.ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
+    public static RouteHandlerBuilder UnavailableProblem(this RouteHandlerBuilder builder) => builder.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
     public static RouteHandlerBuilder UnsupportedMediaTypeProblem(this RouteHandlerBuilder builder) => builder.ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     /// <summary>A write to an existing resource: If-Match, 412 when stale, 428 when missing.</summary>

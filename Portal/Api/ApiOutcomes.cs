@@ -65,6 +65,7 @@ public static class ApiOutcomes
             OutcomeKind.Stale when !http.Request.ReadVersion().Named => ApiProblem.PreconditionRequired(
                 $"{message} Read it first and send its ETag in If-Match, so a change someone else made since is never overwritten."),
             OutcomeKind.Stale => ApiProblem.PreconditionFailed($"{message} Read it again, then retry with its new ETag in If-Match."),
+            OutcomeKind.Unavailable => ApiProblem.Unavailable(message, http),
             _ => ApiProblem.Conflict(message),
         };
     }

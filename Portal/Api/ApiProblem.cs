@@ -21,6 +21,13 @@ public static class ApiProblem
     public static ProblemHttpResult PreconditionRequired(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status428PreconditionRequired, title: "Precondition required");
 
+    /// <summary>A service the portal depends on did not answer: 503 with Retry-After, so a client knows to try again.</summary>
+    public static ProblemHttpResult Unavailable(string detail, HttpContext http, int retryAfterSeconds = 60)
+    {
+        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
+    }
+
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message, title: "The request is not valid");
 }

@@ -33,7 +33,7 @@ public static class EvidenceApi
             .WithDescription($"Uploads a document as multipart/form-data. The portal checks its type by its bytes against an allow-list ({DocumentTypes.AllowedExtensions}), "
                 + $"its size (at most {limits.MaxFileBytes / 1024 / 1024} MB) and the assessment's quota, and keeps its SHA-256.")
             .Produces<ResponsesApi.EvidenceItem>(StatusCodes.Status201Created)
-            .ValidationProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem().TooLargeProblem().UnsupportedMediaTypeProblem()
+            .ValidationProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem().TooLargeProblem().UnsupportedMediaTypeProblem().UnavailableProblem()
             .WithMetadata(new RequestSizeLimitAttribute(limits.MaxFileBytes + (64 * 1024)));
         perAssessment.MapDelete("/evidence/{evidenceId}", RemoveAsync).WithName("RemoveEvidence").WithSummary("Remove evidence (supplier account managers)")
             .WithDescription("Removes a link or document from an answer. The audit trail keeps what it was.")

@@ -23,6 +23,12 @@ public enum OutcomeKind
     /// lost). The outcome carries the current version, so the page can show both and the API can say what changed.
     /// </summary>
     Stale,
+
+    /// <summary>
+    /// Something the portal depends on did not answer (for example the virus scanner): nothing changed, the request was
+    /// not at fault, and the same request can be tried again later.
+    /// </summary>
+    Unavailable,
 }
 
 /// <summary>
@@ -69,6 +75,8 @@ public sealed record Outcome(OutcomeKind Kind, string? Message, IReadOnlyDiction
     public static Outcome<T> Stale<T>(string message, T current) => new(OutcomeKind.Stale, message, NoProblems, default, current);
 
     public static Refusal Stale(string message) => new(OutcomeKind.Stale, message, NoProblems);
+
+    public static Refusal Unavailable(string message) => new(OutcomeKind.Unavailable, message, NoProblems);
 
     public static implicit operator Outcome(Refusal refusal) => new(refusal.Kind, refusal.Message, refusal.Problems);
 }

@@ -302,7 +302,7 @@ public sealed partial class EvidenceWorkspaceService(
         return await AddEvidenceAsync(caller, assessmentId, code, input, (item, _) =>
         {
             item.Url = url;
-            return Task.FromResult<string?>(null);
+            return Task.FromResult<Refusal?>(null);
         }, cancellationToken);
     }
 
@@ -341,7 +341,7 @@ public sealed partial class EvidenceWorkspaceService(
                 var used = await db.EvidenceItems.Where(e => e.AssessmentId == assessmentId).SumAsync(e => e.SizeBytes ?? 0, cancellationToken);
                 if (used + content.Length > limits.AssessmentQuotaBytes)
                 {
-                    return $"This assessment already holds {Megabytes(used)} of documents; adding {cleanName} would pass its {Megabytes(limits.AssessmentQuotaBytes)} limit. Link to large documents instead.";
+                    return Outcome.Invalid($"This assessment already holds {Megabytes(used)} of documents; adding {cleanName} would pass its {Megabytes(limits.AssessmentQuotaBytes)} limit. Link to large documents instead.", "file");
                 }
 
                 content.Position = 0;
@@ -362,7 +362,7 @@ public sealed partial class EvidenceWorkspaceService(
                 item.Sha256 = stored.Sha256;
                 item.FileName = cleanName;
                 item.ContentType = type.ContentType;
-                return null;
+                return (Refusal?)null;
             }, cancellationToken);
         }
         catch
@@ -391,7 +391,7 @@ public sealed partial class EvidenceWorkspaceService(
     /// Audits a document the scanner refused, or could not give a verdict on, in a unit of work of its own (the upload's
     /// is abandoned), and says why in words a supplier can act on.
     /// </summary>
-    private async Task<string> RefuseScannedAsync(
+    private async Task<Refusal> RefuseScannedAsync(
         Caller caller, int assessmentId, string code, string fileName, string sha256, ScanVerdict verdict, CancellationToken cancellationToken)
     {
         var infected = verdict.Result == ScanResult.Infected;
@@ -408,8 +408,8 @@ public sealed partial class EvidenceWorkspaceService(
             after: sha256, assessmentId: assessmentId);
         await db.SaveChangesAsync(cancellationToken);
         return infected
-            ? $"{fileName} was not added: the virus scanner found {verdict.Finding} in it. Check the file with your own anti-virus software, then upload a clean copy."
-            : ScannerUnavailableMessage;
+            ? Outcome.Invalid($"{fileName} was not added: the virus scanner found {verdict.Finding} in it. Check the file with your own anti-virus software, then upload a clean copy.", "file")
+            : Outcome.Unavailable(ScannerUnavailableMessage);
     }
 
     /// <summary>Removes a pending or stored document after its row did not commit, or was removed; the sweep retries a failure.</summary>
@@ -596,7 +596,7 @@ public sealed partial class EvidenceWorkspaceService(
     }
 
     private async Task<Outcome<EvidenceChange>> AddEvidenceAsync(
-        Caller caller, int assessmentId, string code, EvidenceInput input, Func<EvidenceItem, PortalDbContext, Task<string?>> fill, CancellationToken cancellationToken)
+        Caller caller, int assessmentId, string code, EvidenceInput input, Func<EvidenceItem, PortalDbContext, Task<Refusal?>> fill, CancellationToken cancellationToken)
     {
         var title = TypedText.Tidy(input.Title, 300);
         if (title is null)
@@ -645,10 +645,9 @@ public sealed partial class EvidenceWorkspaceService(
             AddedAt = now,
             AddedByUserId = caller.UserId,
         };
-        var problem = await fill(item, db);
-        if (problem is not null)
+        if (await fill(item, db) is { } problem)
         {
-            return Outcome.Invalid(problem, "file");
+            return problem;
         }
 
         response.Evidence.Add(item);
