@@ -58,6 +58,7 @@ public static class HostileDocuments
         // Benign documents that must still be accepted.
         Accept("pdf-hand-written", "report.pdf", () => Pdf());
         Accept("pdf-made-by-pdfsharp", "pdfsharp.pdf", PdfSharpDocument);
+        Accept("pdf-with-object-stream", "compressed.pdf", () => PdfWithObjectStream(padding: 0));
         Accept("pdf-with-trailing-newlines", "trailing.pdf", () => [.. Pdf(), .. "\r\n\r\n"u8]);
         Accept("pdf-with-web-link", "links.pdf", () => Pdf(pageExtra: "/Annots [6 0 R]", extra: ["<< /Type /Annot /Subtype /Link /Rect [0 0 100 20] /A << /S /URI /URI (https://developer.example/api) >> >>"]));
         Accept("docx-made-by-openxml-sdk", "specification.docx", OpenXmlSdkDocx);
@@ -116,6 +117,8 @@ public static class HostileDocuments
         Refuse("pdf-followed-by-html", "polyglot-html.pdf", () => [.. Pdf(), .. SampleDocuments.Html()], "other data after its end");
         Refuse("pdf-followed-by-zip", "polyglot-zip.pdf", () => [.. Pdf(), .. SampleDocuments.Docx()], "other data after its end");
         Refuse("pdf-truncated", "truncated.pdf", () => Pdf()[..200], "other data after its end");
+        // 200 MB of padding in an object stream packs into about 200 KB: PDFsharp would inflate it all into memory.
+        Refuse("pdf-object-stream-bomb", "bomb.pdf", () => ObjectStreamBomb.Value, "unpack to more than");
         Refuse("pdf-unreadable", "garbage.pdf", () => Utf8("%PDF-1.7\nthis is not a PDF at all\n%%EOF\n"), "could not be read");
         Refuse("pdf-password-protected", "secret.pdf", EncryptedPdf, "could not be read");
 
@@ -225,6 +228,72 @@ public static class HostileDocuments
 
         pdf.Append(CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
         return Encoding.Latin1.GetBytes(pdf.ToString());
+    }
+
+    private static readonly Lazy<byte[]> ObjectStreamBomb = new(() => PdfWithObjectStream(padding: 200L << 20));
+
+    /// <summary>
+    /// A PDF 1.5 file whose annotation (object 7) is compressed in an object stream (object 6), found through a
+    /// cross-reference stream (object 8), as Acrobat and most modern writers save; <paramref name="padding"/> spaces
+    /// follow the annotation inside the stream.
+    /// </summary>
+    public static byte[] PdfWithObjectStream(long padding)
+    {
+        var inner = new MemoryStream();
+        using (var z = new ZLibStream(inner, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            z.Write("7 0 << /Type /Annot /Subtype /Text /Rect [0 0 20 20] /Contents (note) >>"u8);
+            var spaces = new byte[1 << 20];
+            Array.Fill(spaces, (byte)' ');
+            for (var left = padding; left > 0; left -= spaces.Length)
+            {
+                z.Write(spaces, 0, (int)Math.Min(spaces.Length, left));
+            }
+        }
+
+        var objects = new List<byte[]>
+        {
+            Encoding.Latin1.GetBytes("<< /Type /Catalog /Pages 2 0 R >>"),
+            Encoding.Latin1.GetBytes("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+            Encoding.Latin1.GetBytes("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [7 0 R] >>"),
+            Encoding.Latin1.GetBytes(Stream("BT /F1 18 Tf 72 760 Td (Open API test evidence) Tj ET")),
+            Encoding.Latin1.GetBytes("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"),
+            Encoding.Latin1.GetBytes($"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length {inner.Length} >>\nstream\n")
+                .Concat(inner.ToArray()).Concat("\nendstream"u8.ToArray()).ToArray(),
+        };
+        var pdf = new MemoryStream();
+        pdf.Write("%PDF-1.5\n"u8);
+        var offsets = new List<long>();
+        for (var i = 0; i < objects.Count; i++)
+        {
+            offsets.Add(pdf.Position);
+            pdf.Write(Encoding.Latin1.GetBytes($"{i + 1} 0 obj\n"));
+            pdf.Write(objects[i]);
+            pdf.Write("\nendobj\n"u8);
+        }
+
+        // Cross-reference stream, /W [1 4 2]: free object 0, objects 1 to 6 at their offsets, 7 as the first object in
+        // stream 6, and 8 (the cross-reference stream itself).
+        var xrefOffset = pdf.Position;
+        var entries = new MemoryStream();
+        void Entry(byte type, long field2, int field3)
+        {
+            entries.WriteByte(type);
+            var two = new byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(two, (uint)field2);
+            entries.Write(two);
+            entries.WriteByte((byte)(field3 >> 8));
+            entries.WriteByte((byte)field3);
+        }
+
+        Entry(0, 0, 65535);
+        offsets.ForEach(offset => Entry(1, offset, 0));
+        Entry(2, 6, 0);
+        Entry(1, xrefOffset, 0);
+        pdf.Write(Encoding.Latin1.GetBytes($"8 0 obj\n<< /Type /XRef /Size 9 /W [1 4 2] /Root 1 0 R /Length {entries.Length} >>\nstream\n"));
+        pdf.Write(entries.ToArray());
+        pdf.Write(Encoding.Latin1.GetBytes($"\nendstream\nendobj\nstartxref\n{xrefOffset}\n%%EOF\n"));
+        return pdf.ToArray();
     }
 
     private static string Stream(string content) => $"<< /Length {Encoding.Latin1.GetByteCount(content)} >>\nstream\n{content}\nendstream";

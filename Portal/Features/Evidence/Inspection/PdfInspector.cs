@@ -6,7 +6,8 @@ namespace Portal.Features.Evidence.Inspection;
 
 /// <summary>
 /// PDFs, read with PDFsharp (not by searching bytes): refuses JavaScript, Launch actions, embedded files, XFA forms and
-/// rich media anywhere in the document's objects, PDFs PDFsharp cannot read, and data after the last %%EOF.
+/// rich media anywhere in the document's objects, PDFs PDFsharp cannot read, data after the last %%EOF, and object
+/// streams that would unpack past <see cref="PdfCompressedStreams.DefaultLimitBytes"/> (checked before PDFsharp reads them).
 /// </summary>
 public static class PdfInspector
 {
@@ -34,6 +35,11 @@ public static class PdfInspector
         if (!EndsAtEof(content))
         {
             return InspectionVerdict.Refuse($"This PDF has other data after its end (it may be a PDF joined to another file); {PrintToPdf}.");
+        }
+
+        if (!PdfCompressedStreams.WithinLimit(content))
+        {
+            return InspectionVerdict.Refuse($"This PDF's compressed object streams unpack to more than {PdfCompressedStreams.DefaultLimitBytes >> 20} MB, as a \"zip bomb\" does; save it again, for example by printing it to PDF, and upload that.");
         }
 
         PdfDocument document;
