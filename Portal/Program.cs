@@ -32,6 +32,7 @@ static async Task RunPortalAsync(string[] args)
     builder.Services.AddMudServices();
     builder.AddPortalCircuits();
     builder.Services.AddPortalFeatures(builder.Configuration);
+    Portal.Features.Evidence.EvidenceStoreRegistration.RefuseUnsharedFolderAcrossInstances(builder.Configuration, builder.Environment.IsDevelopment());
     builder.AddPortalApi();
     builder.Services.AddPortalHealthChecks();
     builder.Services.AddPortalResponseCompression();

@@ -77,6 +77,7 @@ public sealed partial class SharedKeysTests
         var settings = PortalAppFactory.EntraIdSettings();
         settings["Database:ConnectionString"] = DatabaseSetup.DefaultSqliteConnectionString(directory);
         settings["Hosting:Instances"] = "2";
+        settings["Evidence:SharedFolder"] = "true";
         settings["DataProtection:Store"] = "Database";
         settings["DataProtection:CertificatePath"] = certificatePath;
         settings["DataProtection:CertificatePassword"] = "test-password";

@@ -65,6 +65,7 @@ public sealed class StartupMessagesTests
             ["AzureAd__ClientId"] = "66666666-7777-8888-9999-000000000000",
             ["Hosting__Instances"] = "2",
             ["DataProtection__Store"] = "Database",
+            ["Evidence__SharedFolder"] = "true",
         };
 
         var output = await StartUntilReadyAsync("Production", ["--urls", address], settings);

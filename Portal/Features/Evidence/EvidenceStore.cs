@@ -80,6 +80,27 @@ public static class EvidenceStoreRegistration
         services.AddHostedService<BlobEvidenceStoreStartup>();
         return services;
     }
+
+    /// <summary>
+    /// Outside Development, refuses to start several instances (Hosting:Instances) that keep documents in a folder of
+    /// each instance's own: a document uploaded through one would be "not found" through the others. Blob Storage, or a
+    /// folder every instance mounts (said with Evidence:SharedFolder=true), is shared.
+    /// </summary>
+    public static void RefuseUnsharedFolderAcrossInstances(IConfiguration configuration, bool isDevelopment)
+    {
+        var instances = Portal.Hosting.HostingInstances.Read(configuration);
+        var store = configuration["Evidence:Store"];
+        if (isDevelopment || instances == 1 || string.Equals(store?.Trim(), nameof(EvidenceStoreKind.Blob), StringComparison.OrdinalIgnoreCase)
+            || configuration.GetValue("Evidence:SharedFolder", defaultValue: false))
+        {
+            return;
+        }
+
+        throw new Portal.Hosting.PortalConfigurationException(
+            $"Hosting:Instances is {instances}, but evidence documents are kept in a folder of this instance's own (Evidence:StorageDirectory), " +
+            "so a document uploaded through one instance would not be found through the others. Set Evidence:Store=Blob to keep them in " +
+            "Azure Blob Storage, or, if Evidence:StorageDirectory is on storage every instance mounts, say so with Evidence:SharedFolder=true.");
+    }
 }
 
 /// <summary>
