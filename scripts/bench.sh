@@ -28,6 +28,14 @@ if [ ! -f "$bare/publish/BareBlazor.dll" ] || [ "$(cat "$bare/sdk" 2>/dev/null)"
   echo "$sdk" > "$bare/sdk"
 fi
 
+# Lighthouse (pinned: 13 wants Node 22) for the pages' performance figures, beside the bare app's.
+lighthouse=artifacts/tools/lighthouse
+if [ ! -x "$lighthouse/node_modules/.bin/lighthouse" ]; then
+  echo "Installing Lighthouse 12.2.3 into $lighthouse..."
+  npm install --prefix "$lighthouse" -E lighthouse@12.2.3 --no-audit --no-fund --silent
+fi
+export PORTAL_LIGHTHOUSE="$PWD/$lighthouse/node_modules/.bin/lighthouse"
+
 export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 exec dotnet scripts/bench/bin/Release/net10.0/Portal.Benchmarks.dll --commit "$commit" "$@"

@@ -73,6 +73,8 @@ public sealed class BenchResult
 
     public List<PageBytesResult> Bytes { get; } = [];
 
+    public List<LighthouseResult> Lighthouse { get; } = [];
+
     public List<string> NotMeasured { get; } = [];
 
     /// <summary>Parts of the run that failed, each with its error; any makes the run exit non-zero.</summary>
@@ -93,6 +95,8 @@ public sealed class BenchResult
     public sealed record WriteResult(string Name, WriteFigures Figures, Goal Errors, Goal Audited);
 
     public sealed record UploadResult(UploadMemoryFigures Figures, Goal Goal);
+
+    public sealed record LighthouseResult(LighthouseFigures Figures, LighthouseFigures Bare, Goal LargestContentfulPaint, Goal TotalBlockingTime);
 
     /// <param name="Bare">The bare Blazor Server app's page measured in the same run, where there is one.</param>
     public sealed record PageBytesResult(PageBytesFigures Figures, PageBytesFigures? Bare, Goal FirstVisit, Goal RepeatVisit);
@@ -177,6 +181,14 @@ public sealed class BenchResult
             var bareRepeat = bytes.Bare is { } r ? $"bare app {r.Path}: {Kb(r.RepeatVisit)} ({r.RepeatVisitRequests} requests)" : "";
             rows.Add([$"Bytes, repeat visit, {b.Path} ({b.RepeatVisitRequests} requests; WebSocket {Kb(b.RepeatVisitSocket)})", Kb(b.RepeatVisit), "", "", "",
                 bareRepeat, bytes.RepeatVisit.Text, Verdict(bytes.RepeatVisit)]);
+        }
+
+        foreach (var lighthouse in Lighthouse)
+        {
+            var l = lighthouse.Figures;
+            rows.Add([$"Lighthouse (mobile), {l.Path}: {LighthouseRun.Describe(l)}", Ms(l.LargestContentfulPaintMs), "", "", "",
+                $"bare app {lighthouse.Bare.Path}: {LighthouseRun.Describe(lighthouse.Bare)}", $"{lighthouse.LargestContentfulPaint.Text}; {lighthouse.TotalBlockingTime.Text}",
+                Verdict(new Goal("", lighthouse.LargestContentfulPaint.Met == true && lighthouse.TotalBlockingTime.Met == true))]);
         }
 
         foreach (var upload in Uploads)

@@ -129,19 +129,40 @@ await sections.RunAsync("The portal and its pages", async () =>
         result.Circuits = new(circuits, new Goal("managed heap <= 300 KB", circuits.HeapPerCircuit <= 300 * 1024));
     });
 
-    await sections.RunAsync("Bytes per page", async () =>
+    await sections.RunAsync("Pages in a browser, beside a bare Blazor Server app", async () =>
     {
         string[] pages = ["/assessments", $"/assessments/{data.PageAssessmentId}", $"/assessments/{data.PageAssessmentId}/evidence", $"/assessments/{data.PageAssessmentId}/scorecard", "/dashboard"];
-        Console.WriteLine($"Bytes: first and repeat visits to {pages.Length} pages, and to the bare Blazor app's home and counter pages...");
-        var portalBytes = await PageBytes.MeasureAsync("portal", portal.Address, officer, pages, "html[data-interactive='true']", settings.Chromium);
+        string[] barePages = ["/", "/counter"];
         await using var bareApp = await PortalUnderTest.StartBareAsync(settings.BareDll, work, token);
-        var bareBytes = await PageBytes.MeasureAsync("bare", bareApp.Address, null, ["/", "/counter"], "h1", settings.Chromium);
-        foreach (var (figures, n) in portalBytes.Select((f, n) => (f, n)))
+        await sections.RunAsync("Bytes per page", async () =>
         {
-            result.Bytes.Add(new(figures, bareBytes[Math.Min(n, 1)],
-                new Goal("first visit <= 200 KB", figures.FirstVisit <= 200 * 1024),
-                new Goal("repeat visit <= 80 KB", figures.RepeatVisit <= 80 * 1024)));
-        }
+            Console.WriteLine($"Bytes: first and repeat visits to {pages.Length} pages, and to the bare Blazor app's home and counter pages...");
+            var portalBytes = await PageBytes.MeasureAsync("portal", portal.Address, officer, pages, "html[data-interactive='true']", settings.Chromium);
+            var bareBytes = await PageBytes.MeasureAsync("bare", bareApp.Address, null, barePages, "h1", settings.Chromium);
+            foreach (var (figures, n) in portalBytes.Select((f, n) => (f, n)))
+            {
+                result.Bytes.Add(new(figures, bareBytes[Math.Min(n, 1)],
+                    new Goal("first visit <= 200 KB", figures.FirstVisit <= 200 * 1024),
+                    new Goal("repeat visit <= 80 KB", figures.RepeatVisit <= 80 * 1024)));
+            }
+        });
+        await sections.RunAsync("Lighthouse", async () =>
+        {
+            Console.WriteLine($"Lighthouse: {pages.Length} pages and the bare Blazor app's {barePages.Length}, one after another...");
+            var bare = new List<LighthouseFigures>();
+            foreach (var path in barePages)
+            {
+                bare.Add(await LighthouseRun.MeasureAsync("bare", bareApp.Address, path, null, settings.Chromium, work, token));
+            }
+
+            foreach (var (path, n) in pages.Select((p, n) => (p, n)))
+            {
+                var figures = await LighthouseRun.MeasureAsync("portal", portal.Address, path, officer, settings.Chromium, work, token);
+                result.Lighthouse.Add(new(figures, bare[Math.Min(n, 1)],
+                    new Goal("LCP <= 2.5 s", figures.LargestContentfulPaintMs <= 2500),
+                    new Goal("TBT <= 200 ms", figures.TotalBlockingTimeMs <= 200)));
+            }
+        });
     });
 
     await sections.RunAsync("Upload memory", async () =>
