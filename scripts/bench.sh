@@ -13,6 +13,29 @@ echo "Restoring and building Release..."
 dotnet restore scripts/bench/Portal.Benchmarks.csproj --nologo -v quiet
 dotnet build scripts/bench/Portal.Benchmarks.csproj --no-restore --nologo -v quiet -c Release
 
+# The baseline the bytes per page are printed beside: a bare `dotnet new blazor --interactivity Server` app,
+# published. It is made outside the repository's build settings (analyzers, central package versions) by empty
+# Directory.Build.props and Directory.Packages.props of its own, and made once per SDK.
+bare=artifacts/bench/bare-blazor
+sdk=$(dotnet --version)
+if [ ! -f "$bare/publish/BareBlazor.dll" ] || [ "$(cat "$bare/sdk" 2>/dev/null)" != "$sdk" ]; then
+  echo "Making the bare Blazor Server app (the baseline) with SDK $sdk..."
+  rm -rf "$bare" && mkdir -p "$bare"
+  echo '<Project />' > "$bare/Directory.Build.props"
+  echo '<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>' > "$bare/Directory.Packages.props"
+  dotnet new blazor --interactivity Server --name BareBlazor --output "$bare/src" --no-update-check >/dev/null
+  dotnet publish "$bare/src/BareBlazor.csproj" -c Release --nologo -v quiet -o "$bare/publish"
+  echo "$sdk" > "$bare/sdk"
+fi
+
+# Lighthouse (pinned: 13 wants Node 22) for the pages' performance figures, beside the bare app's.
+lighthouse=artifacts/tools/lighthouse
+if [ ! -x "$lighthouse/node_modules/.bin/lighthouse" ]; then
+  echo "Installing Lighthouse 12.2.3 into $lighthouse..."
+  npm install --prefix "$lighthouse" -E lighthouse@12.2.3 --no-audit --no-fund --silent
+fi
+export PORTAL_LIGHTHOUSE="$PWD/$lighthouse/node_modules/.bin/lighthouse"
+
 export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 exec dotnet scripts/bench/bin/Release/net10.0/Portal.Benchmarks.dll --commit "$commit" "$@"

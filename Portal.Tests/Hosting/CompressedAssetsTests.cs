@@ -27,15 +27,17 @@ public sealed partial class CompressedAssetsTests(CompressedAssetsTests.Producti
     }
 
     [Fact]
-    public async Task Every_stylesheet_and_script_the_page_links_is_compressed_and_cached_for_a_year()
+    public async Task Every_stylesheet_and_script_the_page_links_is_fingerprinted_compressed_and_cached_for_a_year()
     {
         using var client = portal.Factory.CreateClient();
         var html = await client.GetStringAsync("/sign-in");
         var linked = LinkedAsset().Matches(html).Select(m => m.Groups["url"].Value)
             .Where(url => url.EndsWith(".css", StringComparison.Ordinal) || url.EndsWith(".js", StringComparison.Ordinal))
-            .Where(url => !url.StartsWith("_framework/", StringComparison.Ordinal)) // Blazor's own script: served by the framework
             .ToList();
 
+        Assert.Contains(linked, url => url.StartsWith("_framework/blazor.web.", StringComparison.Ordinal) && url != "_framework/blazor.web.js");
+        Assert.Contains(linked, url => url.StartsWith("app.", StringComparison.Ordinal) && url.EndsWith(".css", StringComparison.Ordinal) && url != "app.css");
+        Assert.Contains(linked, url => url.StartsWith("app.", StringComparison.Ordinal) && url.EndsWith(".js", StringComparison.Ordinal) && url != "app.js");
         Assert.Contains(linked, url => url.StartsWith("_content/MudBlazor/MudBlazor.min.", StringComparison.Ordinal) && url.EndsWith(".css", StringComparison.Ordinal));
         Assert.Contains(linked, url => url.StartsWith("_content/MudBlazor/MudBlazor.min.", StringComparison.Ordinal) && url.EndsWith(".js", StringComparison.Ordinal));
         foreach (var url in linked)
@@ -46,7 +48,7 @@ public sealed partial class CompressedAssetsTests(CompressedAssetsTests.Producti
 
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {response.StatusCode}");
             Assert.True(response.Content.Headers.ContentEncoding.Count == 1, $"{url} was sent uncompressed");
-            Assert.True(response.Headers.CacheControl?.ToString() == "max-age=31536000, immutable", $"{url} is not cached for a year: {response.Headers.CacheControl}");
+            Assert.True(response.Headers.CacheControl?.ToString() == "public, max-age=31536000, immutable", $"{url} is not cached for a year by every cache: {response.Headers.CacheControl}");
             Assert.Contains("Accept-Encoding", response.Headers.Vary);
         }
     }
@@ -91,6 +93,26 @@ public sealed partial class CompressedAssetsTests(CompressedAssetsTests.Producti
         Assert.Contains(compressed["EndpointProperties"]!.AsArray(), p => (string?)p!["Name"] == "label");
         var plain = Assert.Single(endpoints, e => e!["Selectors"]!.AsArray().Count == 0)!;
         Assert.Contains(plain["ResponseHeaders"]!.AsArray(), h => (string?)h!["Name"] == "Vary" && (string?)h["Value"] == "Accept-Encoding");
+    }
+
+    [Fact]
+    public void Every_fingerprinted_address_is_cacheable_by_shared_caches_and_plain_addresses_are_left_alone()
+    {
+        var manifest = JsonNode.Parse("""
+            {"Version":1,"ManifestType":"Build","Endpoints":[
+              {"Route":"lib/x.css","AssetFile":"lib/x.css","Selectors":[],"ResponseHeaders":[{"Name":"Cache-Control","Value":"no-cache"}],"EndpointProperties":[]},
+              {"Route":"lib/x.abc123.css","AssetFile":"lib/x.css","Selectors":[],"ResponseHeaders":[{"Name":"Cache-Control","Value":"max-age=31536000, immutable"}],"EndpointProperties":[{"Name":"fingerprint","Value":"abc123"},{"Name":"label","Value":"lib/x.css"}]},
+              {"Route":"lib/x.abc123.css","AssetFile":"lib/x.css.br","Selectors":[{"Name":"Content-Encoding","Value":"br","Quality":"0.9"}],"ResponseHeaders":[{"Name":"Cache-Control","Value":"max-age=31536000, immutable"}],"EndpointProperties":[{"Name":"label","Value":"lib/x.css"}]}
+            ]}
+            """)!;
+
+        var changed = StaticAssetManifest.CacheFingerprintsPublicly(manifest);
+
+        Assert.Equal(2, changed);
+        var caching = manifest["Endpoints"]!.AsArray()
+            .Select(e => ((string)e!["Route"]!, (string)e["ResponseHeaders"]!.AsArray().Single(h => (string?)h!["Name"] == "Cache-Control")!["Value"]!))
+            .ToList();
+        Assert.Equal([("lib/x.css", "no-cache"), ("lib/x.abc123.css", "public, max-age=31536000, immutable"), ("lib/x.abc123.css", "public, max-age=31536000, immutable")], caching);
     }
 
     [GeneratedRegex("(?:href|src)=\"(?<url>[^\"]+)\"")]

@@ -10,7 +10,8 @@ namespace Portal.Hosting;
 /// SDK compresses a package's files (MudBlazor's 627 KB stylesheet to 42 KB with Brotli) but gives only their plain
 /// addresses the compressed variants: the fingerprinted addresses that pages link, the ones cacheable for a year,
 /// went out raw. This completes the manifest before it is mapped: a fingerprinted address with no compressed variant
-/// gets those of its plain address, with its own year-long caching. The files themselves are untouched.
+/// gets those of its plain address, with its own year-long caching, and every fingerprinted address is cacheable by
+/// shared caches too (<see cref="CacheFingerprintsPublicly"/>). The files themselves are untouched.
 /// </summary>
 public static class StaticAssetManifest
 {
@@ -29,7 +30,7 @@ public static class StaticAssetManifest
         }
 
         var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
-        if (AddCompressedFingerprints(manifest) == 0)
+        if (AddCompressedFingerprints(manifest) + CacheFingerprintsPublicly(manifest) == 0)
         {
             app.MapStaticAssets();
             return null;
@@ -97,6 +98,33 @@ public static class StaticAssetManifest
         }
 
         return added;
+    }
+
+    /// <summary>What every fingerprinted address sends: its content never changes, so any cache may keep it for a year.</summary>
+    public const string ImmutableCaching = "public, max-age=31536000, immutable";
+
+    /// <summary>
+    /// Gives every fingerprinted address (plain or compressed) <see cref="ImmutableCaching"/>. The SDK writes
+    /// "max-age=31536000, immutable" without "public"; saying "public" lets a shared cache (an NHS organisation's web
+    /// proxy, a CDN in front of the portal) keep the files for everyone, the same for every person and never secret.
+    /// Returns how many endpoints it changed.
+    /// </summary>
+    public static int CacheFingerprintsPublicly(JsonNode manifest)
+    {
+        var changed = 0;
+        foreach (var endpoint in manifest["Endpoints"]!.AsArray().Select(e => e!))
+        {
+            var label = Property(endpoint, "label");
+            if (label is null || (string)endpoint["Route"]! == label || Header(endpoint, "Cache-Control") == ImmutableCaching)
+            {
+                continue;
+            }
+
+            SetHeader(endpoint, "Cache-Control", ImmutableCaching);
+            changed++;
+        }
+
+        return changed;
     }
 
     private static bool IsCompressed(JsonNode endpoint) =>

@@ -14,6 +14,9 @@ public sealed class BenchDatabase(string databasePath)
 {
     public IDbContextFactory<PortalDbContext> Contexts { get; } = Pooled(databasePath);
 
+    /// <summary>Contexts on the same database that also pass every command through <paramref name="interceptor"/> (to time them).</summary>
+    public IDbContextFactory<PortalDbContext> ContextsWith(Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor interceptor) => Pooled(databasePath, interceptor);
+
     /// <summary>The demo procurement officer as the portal would resolve her from her sign-in.</summary>
     public async Task<Caller> OfficerAsync(int userId, CancellationToken cancellationToken)
     {
@@ -23,10 +26,15 @@ public sealed class BenchDatabase(string databasePath)
             user.NhsOrganisationId, user.NhsOrganisation?.Name, user.NhsOrganisation?.OdsCode, null, null);
     }
 
-    private static PooledDbContextFactory<PortalDbContext> Pooled(string databasePath)
+    private static PooledDbContextFactory<PortalDbContext> Pooled(string databasePath, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor? interceptor = null)
     {
         var options = new DbContextOptionsBuilder<PortalDbContext>();
         DatabaseSetup.Configure(options, new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={databasePath}" });
+        if (interceptor is not null)
+        {
+            options.AddInterceptors(interceptor);
+        }
+
         return new PooledDbContextFactory<PortalDbContext>(options.Options);
     }
 }

@@ -71,7 +71,16 @@ public sealed class BenchResult
 
     public List<UploadResult> Uploads { get; } = [];
 
+    public List<PageBytesResult> Bytes { get; } = [];
+
+    public List<LighthouseResult> Lighthouse { get; } = [];
+
     public List<string> NotMeasured { get; } = [];
+
+    /// <summary>Parts of the run that failed, each with its error; any makes the run exit non-zero.</summary>
+    public List<Failure> Failures { get; } = [];
+
+    public sealed record Failure(string Section, string Error);
 
     public sealed record LoadResult(string Name, LoadFigures Figures, LoadFigures Baseline, Goal? Goal);
 
@@ -86,6 +95,11 @@ public sealed class BenchResult
     public sealed record WriteResult(string Name, WriteFigures Figures, Goal Errors, Goal Audited);
 
     public sealed record UploadResult(UploadMemoryFigures Figures, Goal Goal);
+
+    public sealed record LighthouseResult(LighthouseFigures Figures, LighthouseFigures Bare, Goal LargestContentfulPaint, Goal TotalBlockingTime);
+
+    /// <param name="Bare">The bare Blazor Server app's page measured in the same run, where there is one.</param>
+    public sealed record PageBytesResult(PageBytesFigures Figures, PageBytesFigures? Bare, Goal FirstVisit, Goal RepeatVisit);
 
     public sealed record ChainResult(int EventsChecked, int ChainsChecked, int DigestsChecked, string? Problem, Goal Goal);
 
@@ -147,7 +161,7 @@ public sealed class BenchResult
             rows.Add([$"PDF scorecard render ({p.Requirements} requirements, {p.Pages} pages)", Ms(p.Render.Median), Ms(p.Render.P95), "", "",
                 $"bare {p.Pages}-page PDFsharp: {Ms(p.Bare.Median)} / {Ms(p.Bare.P95)}", pdf.Time.Text, Verdict(pdf.Time)]);
             rows.Add(["PDF scorecard size", Kb(p.Bytes), "", "", "", $"bare: {Kb(p.BareBytes)}", pdf.Size.Text, Verdict(pdf.Size)]);
-            rows.Add(["PDF scorecard time against the bare document", p.TimesBare.ToString("0.0x", CultureInfo.InvariantCulture), "", "", "", "", pdf.AgainstBare.Text, Verdict(pdf.AgainstBare)]);
+            rows.Add(["PDF scorecard time against the bare document (median of pairs rendered in turn)", p.TimesBare.ToString("0.0x", CultureInfo.InvariantCulture), "", "", "", "", pdf.AgainstBare.Text, Verdict(pdf.AgainstBare)]);
         }
 
         if (Circuits is { } c)
@@ -156,6 +170,25 @@ public sealed class BenchResult
             rows.Add([$"Managed heap per circuit ({m.Circuits} circuits on {m.Path})", Kb(m.HeapPerCircuit), "", "", "",
                 $"heap {Mb(m.HeapBefore)} -> {Mb(m.HeapAfter)}", c.Goal.Text, Verdict(c.Goal)]);
             rows.Add(["Working set per circuit", Kb(m.WorkingSetPerCircuit), "", "", "", $"RSS {Mb(m.WorkingSetBefore)} -> {Mb(m.WorkingSetAfter)}", "", ""]);
+        }
+
+        foreach (var bytes in Bytes)
+        {
+            var b = bytes.Figures;
+            var bare = bytes.Bare is { } a ? $"bare app {a.Path}: {Kb(a.FirstVisit)} ({a.FirstVisitRequests} requests)" : "";
+            rows.Add([$"Bytes, first visit, {b.Path} ({b.FirstVisitRequests} requests; WebSocket {Kb(b.FirstVisitSocket)})", Kb(b.FirstVisit), "", "", "",
+                bare, bytes.FirstVisit.Text, Verdict(bytes.FirstVisit)]);
+            var bareRepeat = bytes.Bare is { } r ? $"bare app {r.Path}: {Kb(r.RepeatVisit)} ({r.RepeatVisitRequests} requests)" : "";
+            rows.Add([$"Bytes, repeat visit, {b.Path} ({b.RepeatVisitRequests} requests; WebSocket {Kb(b.RepeatVisitSocket)})", Kb(b.RepeatVisit), "", "", "",
+                bareRepeat, bytes.RepeatVisit.Text, Verdict(bytes.RepeatVisit)]);
+        }
+
+        foreach (var lighthouse in Lighthouse)
+        {
+            var l = lighthouse.Figures;
+            rows.Add([$"Lighthouse (mobile), {l.Path}: {LighthouseRun.Describe(l)}", Ms(l.LargestContentfulPaintMs), "", "", "",
+                $"bare app {lighthouse.Bare.Path}: {LighthouseRun.Describe(lighthouse.Bare)}", $"{lighthouse.LargestContentfulPaint.Text}; {lighthouse.TotalBlockingTime.Text}",
+                Verdict(new Goal("", lighthouse.LargestContentfulPaint.Met == true && lighthouse.TotalBlockingTime.Met == true))]);
         }
 
         foreach (var upload in Uploads)
@@ -168,6 +201,11 @@ public sealed class BenchResult
         foreach (var missing in NotMeasured)
         {
             rows.Add([missing, "not measured", "", "", "", "", "", ""]);
+        }
+
+        foreach (var failure in Failures)
+        {
+            rows.Add([$"FAILED: {failure.Section}", "-", "", "", "", Shorten(failure.Error), "", "NO"]);
         }
 
         var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
@@ -184,6 +222,12 @@ public sealed class BenchResult
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Machine: {Machine.Cores} cores, {Machine.MemoryBytes / 1_073_741_824.0:N0} GiB, {Machine.Cpu}; load average {Machine.LoadAverageAtStart} at start, {Machine.LoadAverageAtEnd} at end.");
         return text.ToString();
+    }
+
+    private static string Shorten(string text)
+    {
+        var line = text.ReplaceLineEndings(" ");
+        return line.Length <= 120 ? line : line[..117] + "...";
     }
 
     private static string Verdict(Goal? goal) => goal?.Met switch { true => "yes", false => "NO", null => "" };

@@ -6,6 +6,7 @@ namespace Portal.Benchmarks;
 public sealed record BenchSettings(
     string RepositoryRoot,
     string PortalDll,
+    string BareDll,
     string Chromium,
     string? Commit,
     DataSetSize Size,
@@ -46,6 +47,7 @@ public sealed record BenchSettings(
         return new BenchSettings(
             root,
             values.GetValueOrDefault("portal") ?? Path.Combine(root, "Portal", "bin", "Release", "net10.0", "Portal.dll"),
+            values.GetValueOrDefault("bare") ?? Path.Combine(root, "artifacts", "bench", "bare-blazor", "publish", "BareBlazor.dll"),
             values.GetValueOrDefault("chromium") ?? Environment.GetEnvironmentVariable("PORTAL_CHROMIUM") ?? "/usr/bin/chromium",
             values.GetValueOrDefault("commit"),
             new DataSetSize(

@@ -27,50 +27,93 @@ public static class CircuitMemory
     [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-        // Many same-site tabs share a few renderers, so a hundred pages fit beside the portal on a small machine.
-        "--renderer-process-limit=6",
+        // Same-site tabs share a few renderers, so each browser's pages fit beside the portal on a small machine.
+        "--renderer-process-limit=4",
         // Hidden tabs must keep their circuits' connections as busy as a visible one.
         "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
     ];
+
+    /// <summary>
+    /// Pages per Chromium process. One browser with 200 pages crashed on a 2-core machine (its renderers ran out of
+    /// memory and the run printed nothing); several smaller browsers each keep their renderers within limits.
+    /// </summary>
+    private const int PagesPerBrowser = 40;
 
     public static async Task<CircuitMemoryFigures> MeasureAsync(
         PortalUnderTest portal, SignedInCookies cookies, string path, string expectedText, int circuits, string chromium, CancellationToken cancellationToken)
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumArguments });
-        var context = await browser.NewContextAsync(new() { BaseURL = portal.Address.ToString(), Locale = "en-GB" });
-        context.SetDefaultTimeout(120_000);
-        await context.AddCookiesAsync(cookies.Cookies.Select(c => new Cookie { Name = c.Key, Value = c.Value, Url = portal.Address.ToString() }));
-
-        // One circuit first, closed again, so start-up work (JIT, component metadata) is not counted per circuit.
-        var warm = await OpenAsync(context, path, expectedText);
-        await warm.CloseAsync(new() { RunBeforeUnload = true });
-
-        var heapBefore = await ManagedHeap.LiveBytesAfterFullCollectionAsync(portal.ProcessId, cancellationToken);
-        var workingSetBefore = portal.WorkingSetBytes();
-        var opening = System.Diagnostics.Stopwatch.StartNew();
-        var pages = new List<IPage>();
-        // A few at a time, as people arriving, rather than a hundred handshakes at once on two cores.
-        foreach (var batch in Enumerable.Range(0, circuits).Chunk(5))
+        var browsers = new List<IBrowser>();
+        // A crashed page or browser ends the measurement with its name at once, rather than waiting on pages that never come.
+        var crashed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
         {
-            pages.AddRange(await Task.WhenAll(batch.Select(_ => OpenAsync(context, path, expectedText))));
-        }
+            async Task<IBrowserContext> NewContextAsync()
+            {
+                var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumArguments });
+                var number = browsers.Count + 1;
+                browsers.Add(browser);
+                browser.Disconnected += (_, _) => crashed.TrySetResult($"Chromium {number} of {browsers.Count} closed or crashed");
+                var context = await browser.NewContextAsync(new() { BaseURL = portal.Address.ToString(), Locale = "en-GB" });
+                context.SetDefaultTimeout(120_000);
+                context.Page += (_, page) => page.Crash += (_, _) => crashed.TrySetResult($"a page in Chromium {number} crashed");
+                await context.AddCookiesAsync(cookies.Cookies.Select(c => new Cookie { Name = c.Key, Value = c.Value, Url = portal.Address.ToString() }));
+                return context;
+            }
 
-        opening.Stop();
-        var heapAfter = await ManagedHeap.LiveBytesAfterFullCollectionAsync(portal.ProcessId, cancellationToken);
-        var workingSetAfter = portal.WorkingSetBytes();
-        var stillLive = 0;
-        foreach (var page in pages)
+            async Task<T> Watched<T>(Task<T> work)
+            {
+                if (await Task.WhenAny(work, crashed.Task) == crashed.Task)
+                {
+                    throw new InvalidOperationException($"Chromium failed while opening circuits: {crashed.Task.Result}.");
+                }
+
+                return await work;
+            }
+
+            // One circuit first, closed again, so start-up work (JIT, component metadata) is not counted per circuit.
+            var contexts = new List<IBrowserContext> { await NewContextAsync() };
+            var warm = await Watched(OpenAsync(contexts[0], path, expectedText));
+            await warm.CloseAsync(new() { RunBeforeUnload = true });
+            for (var i = PagesPerBrowser; i < circuits; i += PagesPerBrowser)
+            {
+                contexts.Add(await NewContextAsync());
+            }
+
+            var heapBefore = await ManagedHeap.LiveBytesAfterFullCollectionAsync(portal.ProcessId, cancellationToken);
+            var workingSetBefore = portal.WorkingSetBytes();
+            var opening = System.Diagnostics.Stopwatch.StartNew();
+            var pages = new List<IPage>();
+            // A few at a time, as people arriving, rather than a hundred handshakes at once on two cores.
+            foreach (var batch in Enumerable.Range(0, circuits).Chunk(5))
+            {
+                pages.AddRange(await Watched(Task.WhenAll(batch.Select(n => OpenAsync(contexts[n / PagesPerBrowser], path, expectedText)))));
+            }
+
+            opening.Stop();
+            var heapAfter = await ManagedHeap.LiveBytesAfterFullCollectionAsync(portal.ProcessId, cancellationToken);
+            var workingSetAfter = portal.WorkingSetBytes();
+            var stillLive = 0;
+            foreach (var page in pages)
+            {
+                stillLive += await Watched(page.Locator("html[data-interactive='true']").CountAsync());
+            }
+
+            if (stillLive != circuits)
+            {
+                throw new InvalidOperationException($"Only {stillLive} of {circuits} pages were still interactive when the portal was weighed.");
+            }
+
+            return new CircuitMemoryFigures(circuits, path, heapBefore, heapAfter, workingSetBefore, workingSetAfter, opening.Elapsed.TotalSeconds);
+        }
+        finally
         {
-            stillLive += await page.Locator("html[data-interactive='true']").CountAsync();
+            crashed.TrySetResult("the measurement ended");
+            foreach (var browser in browsers)
+            {
+                await browser.CloseAsync();
+            }
         }
-
-        if (stillLive != circuits)
-        {
-            throw new InvalidOperationException($"Only {stillLive} of {circuits} pages were still interactive when the portal was weighed.");
-        }
-
-        return new CircuitMemoryFigures(circuits, path, heapBefore, heapAfter, workingSetBefore, workingSetAfter, opening.Elapsed.TotalSeconds);
     }
 
     private static async Task<IPage> OpenAsync(IBrowserContext context, string path, string expectedText)

@@ -16,11 +16,14 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
 
-    private PortalUnderTest(Process process, StreamWriter log, Uri address)
+    private readonly string _readyPath;
+
+    private PortalUnderTest(Process process, StreamWriter log, Uri address, string readyPath = "/health")
     {
         _process = process;
         _log = log;
         Address = address;
+        _readyPath = readyPath;
     }
 
     public Uri Address { get; }
@@ -53,6 +56,8 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
         start.Environment["Api__RateLimit__PermitLimit"] = "100000000";
         // The seeded data set is the whole of what is measured; the demo's self-assessment would add one more.
         start.Environment["Seed__SelfAssessment"] = "false";
+        // Development otherwise serves every static asset no-cache (for hot reload); a repeat visit is measured as in production.
+        start.Environment["EnableStaticAssetsDevelopmentCaching"] = "true";
 
         var log = new StreamWriter(Path.Combine(workDirectory, $"{name}.log")) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start the portal.");
@@ -63,6 +68,35 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
         var portal = new PortalUnderTest(process, log, address);
         await portal.WaitUntilHealthyAsync(cancellationToken);
         return portal;
+    }
+
+    /// <summary>
+    /// A bare <c>dotnet new blazor --interactivity Server</c> app, published (scripts/bench.sh makes it), run in
+    /// Production on its own port: the baseline that the portal's bytes per page are printed beside.
+    /// </summary>
+    public static async Task<PortalUnderTest> StartBareAsync(string dll, string workDirectory, CancellationToken cancellationToken)
+    {
+        var address = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var log = new StreamWriter(Path.Combine(workDirectory, "bare-blazor.log")) { AutoFlush = true };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start the bare Blazor app.");
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var app = new PortalUnderTest(process, log, address, "/");
+        await app.WaitUntilHealthyAsync(cancellationToken);
+        return app;
     }
 
     /// <summary>Where the instance called <paramref name="name"/> records digests of the audit chains.</summary>
@@ -117,7 +151,7 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync("/health", cancellationToken);
+                using var response = await http.GetAsync(_readyPath, cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;

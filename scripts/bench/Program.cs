@@ -35,10 +35,13 @@ var result = new BenchResult
     PageAssessmentRequirements = data.PageAssessmentRequirements,
 };
 
-Console.WriteLine("Starting the Release portal on Kestrel...");
+// A part that fails is named with its error, the parts that worked are still printed, and the run exits non-zero.
+var sections = new BenchSections(result);
 string[] instanceNames = ["portal", "portal-2"];
-await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, Path.Combine(work, "portal-bench.db"), work, instanceNames[0], token))
+await sections.RunAsync("The portal and its pages", async () =>
 {
+    Console.WriteLine("Starting the Release portal on Kestrel...");
+    await using var portal = await PortalUnderTest.StartAsync(settings.PortalDll, Path.Combine(work, "portal-bench.db"), work, instanceNames[0], token);
     var database = new BenchDatabase(Path.Combine(work, "portal-bench.db"));
     var writers = await BenchWriters.PrepareAsync(database, settings.Writers, now, token);
     var officer = await DevelopmentSignIn.AsAsync(portal.Address, data.OfficerUserId, token);
@@ -77,11 +80,11 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
     await api.RunAsync("API warm-up", n => Each(n, apiWarmUp[n % apiWarmUp.Length]), settings.Clients, settings.Duration / 4, TimeSpan.Zero, token);
 
     var health = await Run("/health", _ => "/health");
-    async Task Measure(string label, Func<int, string> path, bool pageGoal, LoadRun? runner = null)
+    async Task Measure(string label, Func<int, string> path, bool pageGoal, LoadRun? runner = null) => await sections.RunAsync(label, async () =>
     {
         var figures = await Run(label, path, runner);
         result.Load.Add(new(label, figures, health, pageGoal ? new Goal("p95 <= 150 ms", figures.Failures == 0 && figures.FirstByte.P95 <= 150) : null));
-    }
+    });
 
     string[] statuses = ["AwaitingSupplier", "UnderReview", "SignedOff"];
     await Measure("Assessments list (/assessments)", _ => "/assessments", pageGoal: true);
@@ -91,33 +94,88 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
     await Measure("Scorecard JSON export", n => Each(n, "/assessments/{0}/scorecard.json"), pageGoal: false);
     await Measure("API: scorecard JSON (/api/v1/.../scorecard)", n => Each(n, "/api/v1/assessments/{0}/scorecard"), pageGoal: false, api);
     await Measure("API: assessments, by status, pages 1-4", n => $"/api/v1/assessments?status={statuses[n % 3]}&page={1 + n / 3 % 4}", pageGoal: false, api);
-    Console.WriteLine("Dashboard: every score worked out once, then one visit after another...");
-    var dashboard = await DashboardTiming.MeasureAsync(database, data.OfficerUserId, settings.DashboardVisits, token);
-    result.Dashboard = new(dashboard, new Goal("p95 <= 200 ms", dashboard.Visits.P95 <= 200));
-    await Expect(load, "/dashboard", "Dashboard", token);
-    await Measure("Organisation dashboard page (/dashboard)", _ => "/dashboard", pageGoal: false);
+    await sections.RunAsync("Dashboard aggregates", async () =>
+    {
+        Console.WriteLine("Dashboard: every score worked out once, then one visit after another...");
+        var dashboard = await DashboardTiming.MeasureAsync(database, data.OfficerUserId, settings.DashboardVisits, token);
+        result.Dashboard = new(dashboard, new Goal("median <= 50 ms", dashboard.Visits.Median <= 50));
+        foreach (var command in dashboard.Commands ?? [])
+        {
+            Console.WriteLine($"  {command.MedianMs,8:N1} ms  {command.Sql.ReplaceLineEndings(" ")[..Math.Min(160, command.Sql.ReplaceLineEndings(" ").Length)]}");
+        }
+    });
+    await sections.RunAsync("Organisation dashboard page", async () =>
+    {
+        await Expect(load, "/dashboard", "Dashboard", token);
+        await Measure("Organisation dashboard page (/dashboard)", _ => "/dashboard", pageGoal: false);
+    });
     await Measure("Scorecard PDF download (preview, records nothing)", n => Each(n, "/assessments/{0}/scorecard.pdf"), pageGoal: false);
     result.Load.Add(new("/health (baseline)", health, health, null));
 
-    Console.WriteLine($"PDF: rendering the scorecard of {pageReference} {settings.PdfRenders} times beside a bare document...");
-    var pdf = await ScorecardPdfTiming.MeasureAsync(database, data.PageAssessmentId, data.OfficerUserId, settings.PdfRenders, token);
-    result.Pdf = new(pdf,
-        new Goal("median <= 20 ms", pdf.Render.Median <= 20),
-        new Goal("<= 150 KB", pdf.Bytes <= 150 * 1024),
-        new Goal("<= 2.0 x bare", pdf.TimesBare <= 2.0));
-
-    Console.WriteLine($"Memory: opening {settings.Circuits} Chromium pages on /assessments/{data.PageAssessmentId}...");
-    var circuits = await CircuitMemory.MeasureAsync(portal, officer, $"/assessments/{data.PageAssessmentId}", pageReference, settings.Circuits, settings.Chromium, token);
-    result.Circuits = new(circuits, new Goal("managed heap <= 300 KB", circuits.HeapPerCircuit <= 300 * 1024));
-
-    Console.WriteLine("Memory: one ordinary upload and one inflation bomb, each through the API...");
-    foreach (var upload in await UploadMemory.MeasureAsync(portal, database, writers[0], token))
+    await sections.RunAsync("PDF scorecard against a bare document", async () =>
     {
-        result.Uploads.Add(new(upload, new Goal("peak growth <= 50 MB", upload.PeakGrowth <= 50L << 20)));
-    }
+        Console.WriteLine($"PDF: rendering the scorecard of {pageReference} and a bare document in turn, {settings.PdfRenders} times each...");
+        var pdf = await ScorecardPdfTiming.MeasureAsync(database, data.PageAssessmentId, data.OfficerUserId, settings.PdfRenders, token);
+        result.Pdf = new(pdf,
+            new Goal("median <= 20 ms", pdf.Render.Median <= 20),
+            new Goal("<= 150 KB", pdf.Bytes <= 150 * 1024),
+            new Goal("median ratio <= 2.0 x bare", pdf.TimesBare <= 2.0));
+    });
+
+    await sections.RunAsync("Memory per circuit", async () =>
+    {
+        Console.WriteLine($"Memory: opening {settings.Circuits} Chromium pages on /assessments/{data.PageAssessmentId}...");
+        var circuits = await CircuitMemory.MeasureAsync(portal, officer, $"/assessments/{data.PageAssessmentId}", pageReference, settings.Circuits, settings.Chromium, token);
+        result.Circuits = new(circuits, new Goal("managed heap <= 300 KB", circuits.HeapPerCircuit <= 300 * 1024));
+    });
+
+    await sections.RunAsync("Pages in a browser, beside a bare Blazor Server app", async () =>
+    {
+        string[] pages = ["/assessments", $"/assessments/{data.PageAssessmentId}", $"/assessments/{data.PageAssessmentId}/evidence", $"/assessments/{data.PageAssessmentId}/scorecard", "/dashboard"];
+        string[] barePages = ["/", "/counter"];
+        await using var bareApp = await PortalUnderTest.StartBareAsync(settings.BareDll, work, token);
+        await sections.RunAsync("Bytes per page", async () =>
+        {
+            Console.WriteLine($"Bytes: first and repeat visits to {pages.Length} pages, and to the bare Blazor app's home and counter pages...");
+            var portalBytes = await PageBytes.MeasureAsync("portal", portal.Address, officer, pages, "html[data-interactive='true']", settings.Chromium);
+            var bareBytes = await PageBytes.MeasureAsync("bare", bareApp.Address, null, barePages, "h1", settings.Chromium);
+            foreach (var (figures, n) in portalBytes.Select((f, n) => (f, n)))
+            {
+                result.Bytes.Add(new(figures, bareBytes[Math.Min(n, 1)],
+                    new Goal("first visit <= 200 KB", figures.FirstVisit <= 200 * 1024),
+                    new Goal("repeat visit <= 80 KB", figures.RepeatVisit <= 80 * 1024)));
+            }
+        });
+        await sections.RunAsync("Lighthouse", async () =>
+        {
+            Console.WriteLine($"Lighthouse: {pages.Length} pages and the bare Blazor app's {barePages.Length}, one after another...");
+            var bare = new List<LighthouseFigures>();
+            foreach (var path in barePages)
+            {
+                bare.Add(await LighthouseRun.MeasureAsync("bare", bareApp.Address, path, null, settings.Chromium, work, token));
+            }
+
+            foreach (var (path, n) in pages.Select((p, n) => (p, n)))
+            {
+                var figures = await LighthouseRun.MeasureAsync("portal", portal.Address, path, officer, settings.Chromium, work, token);
+                result.Lighthouse.Add(new(figures, bare[Math.Min(n, 1)],
+                    new Goal("LCP <= 2.5 s", figures.LargestContentfulPaintMs <= 2500),
+                    new Goal("TBT <= 200 ms", figures.TotalBlockingTimeMs <= 200)));
+            }
+        });
+    });
+
+    await sections.RunAsync("Upload memory", async () =>
+    {
+        Console.WriteLine("Memory: one ordinary upload and one inflation bomb, each through the API...");
+        foreach (var upload in await UploadMemory.MeasureAsync(portal, database, writers[0], token))
+        {
+            result.Uploads.Add(new(upload, new Goal("peak growth <= 50 MB", upload.PeakGrowth <= 50L << 20)));
+        }
+    });
 
     // Writes come last, since they change the answers the pages above were measured on.
-    async Task MeasureWrites(string label, IReadOnlyList<PortalUnderTest> instances)
+    async Task MeasureWrites(string label, IReadOnlyList<PortalUnderTest> instances) => await sections.RunAsync($"Writes through {label}", async () =>
     {
         var addresses = instances.Select(i => i.Address).ToList();
         using var run = new WriteRun(writers.Count);
@@ -149,12 +207,13 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
         };
         result.Writes.Add(new($"Writes with audit, {label} ({writers.Count} writers)", figures,
             new Goal("0 errors", figures.Errors == 0), new Goal("one per save", audited == figures.Saved)));
-    }
+    });
 
     await MeasureWrites("1 instance", [portal]);
     Console.WriteLine("Starting a second instance of the portal on the same database...");
-    await using (var second = await PortalUnderTest.StartAsync(settings.PortalDll, Path.Combine(work, "portal-bench.db"), work, instanceNames[1], token))
+    await sections.RunAsync("Two instances on one database", async () =>
     {
+        await using var second = await PortalUnderTest.StartAsync(settings.PortalDll, Path.Combine(work, "portal-bench.db"), work, instanceNames[1], token);
         await MeasureWrites("2 instances, one database", [portal, second]);
 
         // Pages through the reverse proxy with session affinity (tools/Portal.Proxy), as a load balancer serves them:
@@ -181,16 +240,30 @@ await using (var portal = await PortalUnderTest.StartAsync(settings.PortalDll, P
                 result.Load.Add(new($"Behind the proxy, {label}: {name}{share}", figures, proxiedHealth, null));
             }
         }
-    }
+    });
 
-    Console.WriteLine("Verifying the audit chains against both instances' digests...");
-    result.Chains = await VerifyChainsAsync(database, instanceNames.Select(n => PortalUnderTest.DigestFile(work, n)), token);
-}
+    await sections.RunAsync("Audit chains", async () =>
+    {
+        Console.WriteLine("Verifying the audit chains against both instances' digests...");
+        result.Chains = await VerifyChainsAsync(database, instanceNames.Select(n => PortalUnderTest.DigestFile(work, n)), token);
+    });
+});
 
 result.Machine = Machine.Describe(loadAtStart);
 Console.WriteLine();
 Console.Write(result.Table());
 Console.WriteLine($"Figures written to {result.Write(work)}");
+if (result.Failures.Count > 0)
+{
+    Console.Error.WriteLine($"The benchmark FAILED in {result.Failures.Count} part(s); the figures above are from the parts that worked:");
+    foreach (var failure in result.Failures)
+    {
+        Console.Error.WriteLine($"  {failure.Section}: {failure.Error}");
+    }
+
+    return 1;
+}
+
 return 0;
 
 static async Task<BenchResult.ChainResult> VerifyChainsAsync(BenchDatabase database, IEnumerable<string> digestFiles, CancellationToken token)

@@ -1,0 +1,23 @@
+namespace Portal.Benchmarks;
+
+/// <summary>
+/// Runs the benchmark's parts one by one so that a part that fails (a crashed browser, a page that no longer says
+/// what it should) is named with its error at once and recorded in the result, and the parts after it still run.
+/// The run then prints every figure it has, lists the failures and exits non-zero: never silence, never a partial
+/// table that looks complete.
+/// </summary>
+public sealed class BenchSections(BenchResult result)
+{
+    public async Task RunAsync(string name, Func<Task> part)
+    {
+        try
+        {
+            await part();
+        }
+        catch (Exception ex)
+        {
+            result.Failures.Add(new(name, $"{ex.GetType().Name}: {ex.Message}"));
+            Console.Error.WriteLine($"FAILED: {name}: {ex}");
+        }
+    }
+}
