@@ -77,7 +77,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        if (!AuditChain.AppendsEvents(this))
+        if (!AuditChain.AppendsEvents(this) && ChecksBeforeCommit.Count == 0)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
@@ -85,6 +85,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         if (Database.CurrentTransaction is not null)
         {
             await AuditChain.LinkAsync(this, cancellationToken);
+            await RunChecksBeforeCommitAsync(cancellationToken);
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
@@ -98,8 +99,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
             {
                 await using var transaction = await Database.BeginTransactionAsync(token);
                 await AuditChain.LinkAsync(this, token);
-                var first = ChangeTracker.Entries<AuditEvent>().First(e => e.State == EntityState.Added).Entity;
-                linked = (first.Chain, first.Hash, ChangeTracker.Entries().Count(e => e.State != EntityState.Unchanged));
+                await RunChecksBeforeCommitAsync(token);
+                var first = ChangeTracker.Entries<AuditEvent>().FirstOrDefault(e => e.State == EntityState.Added)?.Entity;
+                linked = (first?.Chain ?? string.Empty, first?.Hash ?? string.Empty, ChangeTracker.Entries().Count(e => e.State != EntityState.Unchanged));
                 var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, token);
                 await transaction.CommitAsync(token);
                 return count;
@@ -114,6 +116,22 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         }
 
         return saved;
+    }
+
+    /// <summary>
+    /// Checks that must see every other save's committed changes, run inside this save's transaction after its audit
+    /// chains are locked (SQLite: the one writer's lock; SQL Server: the chain's application lock), so two saves for one
+    /// assessment cannot both pass a check that only one of them should (for example two uploads that each fit the
+    /// quota but not together). A check refuses by throwing <see cref="SaveRefusedException"/>: nothing is saved.
+    /// </summary>
+    public List<Func<PortalDbContext, CancellationToken, Task>> ChecksBeforeCommit { get; } = [];
+
+    private async Task RunChecksBeforeCommitAsync(CancellationToken cancellationToken)
+    {
+        foreach (var check in ChecksBeforeCommit)
+        {
+            await check(this, cancellationToken);
+        }
     }
 
     /// <summary>The portal saves asynchronously only; linking an audit chain needs the database, so it is never done blocking a thread.</summary>
@@ -139,4 +157,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
 
     private sealed class NullableUtcDateTimeConverter() : ValueConverter<DateTime?, DateTime?>(
         v => v.HasValue ? v.Value.ToUniversalTime() : v, v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+}
+
+/// <summary>A check before commit (<see cref="PortalDbContext.ChecksBeforeCommit"/>) refused the save; nothing was saved.</summary>
+public sealed class SaveRefusedException(string message, string? field = null) : Exception(message)
+{
+    /// <summary>The field at fault, for a form to show the message beside it; null for the request as a whole.</summary>
+    public string? Field { get; } = field;
 }

@@ -245,6 +245,58 @@ public sealed class EvidenceWorkspaceServiceTests : IAsyncLifetime
         Assert.Contains("would pass its", overQuota.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Two_uploads_at_once_that_each_fit_the_quota_but_not_together_keep_only_one()
+    {
+        // Both uploads pass the early quota check before either is saved (the store holds each until both arrive),
+        // as two people uploading at the same moment do: the check inside the save must see the other's document.
+        _options.AssessmentQuotaBytes = (SampleDocuments.Pdf().Length * 2) - 1;
+        var store = new GatedStore(new LocalFolderEvidenceStore(Path.Combine(_database.Directory, "evidence")), arrivals: 2);
+        var workspace = new EvidenceWorkspaceService(_database, store, Options.Create(_options), TimeProvider.System);
+
+        async Task<Outcome<EvidenceChange>> UploadAsync(string name)
+        {
+            using var content = new MemoryStream(SampleDocuments.Pdf());
+            return await workspace.AddDocumentAsync(_supplier, _assessmentId, "C.3", Link(name, null), $"{name}.pdf", content);
+        }
+
+        var outcomes = await Task.WhenAll(UploadAsync("one"), UploadAsync("two"));
+
+        Assert.Single(outcomes, o => o.Succeeded);
+        Assert.Contains("would pass its", Assert.Single(outcomes, o => !o.Succeeded).Message, StringComparison.Ordinal);
+        await using var db = _database.CreateDbContext();
+        Assert.Single(await db.EvidenceItems.Where(e => e.AssessmentId == _assessmentId && e.StoredName != null).ToListAsync());
+        Assert.Single(Directory.GetFiles(Path.Combine(_database.Directory, "evidence")));
+    }
+
+    /// <summary>Holds every save until <c>arrivals</c> saves have begun, then lets them all go on.</summary>
+    private sealed class GatedStore(IEvidenceStore inner, int arrivals) : IEvidenceStore
+    {
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _arrived;
+
+        public string Description => inner.Description;
+
+        public async Task<StoredDocument> SaveAsync(Stream content, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _arrived) == arrivals)
+            {
+                _all.SetResult();
+            }
+
+            await _all.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            return await inner.SaveAsync(content, cancellationToken);
+        }
+
+        public Task PromoteAsync(string storedName, CancellationToken cancellationToken) => inner.PromoteAsync(storedName, cancellationToken);
+
+        public Task<Stream> OpenAsync(string storedName, string sha256, CancellationToken cancellationToken) => inner.OpenAsync(storedName, sha256, cancellationToken);
+
+        public Task DeleteAsync(string storedName, CancellationToken cancellationToken) => inner.DeleteAsync(storedName, cancellationToken);
+
+        public IAsyncEnumerable<StoreEntry> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+    }
+
     [Theory]
     [InlineData("", "https://x.example", "title")]
     [InlineData("Docs", "ftp://files.example/spec", "url")]

@@ -338,11 +338,29 @@ public sealed partial class EvidenceWorkspaceService(
             {
                 // Every row with a document is a stored file (a removed document's file goes with its row), so the
                 // rows' sizes are what the assessment holds.
-                var used = await db.EvidenceItems.Where(e => e.AssessmentId == assessmentId).SumAsync(e => e.SizeBytes ?? 0, cancellationToken);
-                if (used + content.Length > limits.AssessmentQuotaBytes)
+                // Checked now, so a file past the quota is refused before it is stored and scanned, and again inside
+                // the save, where two uploads at once see each other (each may fit alone but not both together).
+                var size = content.Length;
+                async Task<string?> PastQuotaAsync(PortalDbContext reading, CancellationToken token)
                 {
-                    return Outcome.Invalid($"This assessment already holds {Megabytes(used)} of documents; adding {cleanName} would pass its {Megabytes(limits.AssessmentQuotaBytes)} limit. Link to large documents instead.", "file");
+                    var used = await reading.EvidenceItems.Where(e => e.AssessmentId == assessmentId).SumAsync(e => e.SizeBytes ?? 0, token);
+                    return used + size > limits.AssessmentQuotaBytes
+                        ? $"This assessment already holds {Megabytes(used)} of documents; adding {cleanName} would pass its {Megabytes(limits.AssessmentQuotaBytes)} limit. Link to large documents instead."
+                        : null;
                 }
+
+                if (await PastQuotaAsync(db, cancellationToken) is { } pastQuota)
+                {
+                    return Outcome.Invalid(pastQuota, "file");
+                }
+
+                db.ChecksBeforeCommit.Add(async (saving, token) =>
+                {
+                    if (await PastQuotaAsync(saving, token) is { } pastQuotaNow)
+                    {
+                        throw new SaveRefusedException(pastQuotaNow, "file");
+                    }
+                });
 
                 content.Position = 0;
                 var stored = await store.SaveAsync(content, cancellationToken);
