@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Data.Assessments;
+using Portal.Data.SignOffs;
 
 namespace Portal.Data.Evidence;
 
@@ -14,7 +15,7 @@ internal sealed class RequirementResponseConfiguration : IEntityTypeConfiguratio
         builder.Property(r => r.NotApplicableJustification).HasMaxLength(4000);
         builder.Property(r => r.Plan).HasMaxLength(4000);
         builder.Property(r => r.UpdatedByName).HasMaxLength(200);
-        builder.Property(r => r.ClosureState).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.ClosureState).HasConversion<string>().HasMaxLength(20).HasDefaultValue(ClosureState.Open);
         builder.Property(r => r.ClosureNote).HasMaxLength(4000);
         builder.Property(r => r.ClosureLink).HasMaxLength(500);
         builder.Property(r => r.ClosureMarkedBy).HasMaxLength(200);

@@ -58,9 +58,9 @@ internal sealed class SignOffConditionConfiguration : IEntityTypeConfiguration<S
     {
         builder.Property(c => c.Text).HasMaxLength(2000);
         builder.Property(c => c.Owner).HasMaxLength(200);
-        builder.Property(c => c.OwnerParty).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.OwnerParty).HasConversion<string>().HasMaxLength(20).HasDefaultValue(FollowUpParty.Organisation);
         builder.HasOne<Users.PortalUser>().WithMany().HasForeignKey(c => c.OwnerUserId).OnDelete(DeleteBehavior.NoAction);
-        builder.Property(c => c.ClosureState).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.ClosureState).HasConversion<string>().HasMaxLength(20).HasDefaultValue(ClosureState.Open);
         builder.Property(c => c.ClosureNote).HasMaxLength(4000);
         builder.Property(c => c.ClosureLink).HasMaxLength(500);
         builder.Property(c => c.ClosureMarkedBy).HasMaxLength(200);
