@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Data.Assessments;
+using Portal.Data.SignOffs;
 
 namespace Portal.Data.Evidence;
 
@@ -14,6 +15,12 @@ internal sealed class RequirementResponseConfiguration : IEntityTypeConfiguratio
         builder.Property(r => r.NotApplicableJustification).HasMaxLength(4000);
         builder.Property(r => r.Plan).HasMaxLength(4000);
         builder.Property(r => r.UpdatedByName).HasMaxLength(200);
+        builder.Property(r => r.ClosureState).HasConversion<string>().HasMaxLength(20).HasDefaultValue(ClosureState.Open);
+        builder.Property(r => r.ClosureNote).HasMaxLength(4000);
+        builder.Property(r => r.ClosureLink).HasMaxLength(500);
+        builder.Property(r => r.ClosureMarkedBy).HasMaxLength(200);
+        builder.Property(r => r.ClosureDecidedBy).HasMaxLength(200);
+        builder.Property(r => r.ClosureSentBackReason).HasMaxLength(2000);
         builder.Property(r => r.ConcurrencyStamp).IsConcurrencyToken();
         builder.HasIndex(r => r.AssessmentRequirementId).IsUnique();
         // Also finds an organisation's plans whose date has passed (the dashboard) without reading every answer.

@@ -1,3 +1,5 @@
+using Portal.Data.SignOffs;
+
 namespace Portal.Data.Evidence;
 
 /// <summary>What the supplier claims for one in-scope requirement.</summary>
@@ -14,7 +16,7 @@ public enum ComplianceClaim
 /// The supplier's answer to one requirement of an assessment: a claim, a narrative and evidence. Saved as a
 /// draft as the supplier types; the concurrency stamp catches two people saving over each other.
 /// </summary>
-public class RequirementResponse
+public class RequirementResponse : IClosable
 {
     public int Id { get; set; }
 
@@ -31,6 +33,29 @@ public class RequirementResponse
     public DateOnly? PlannedDate { get; set; }
 
     public string? Plan { get; set; }
+
+    /// <summary>
+    /// Whether the procurement officer linked the plan's deadline to the assessment's contract date: the plan is then
+    /// due on <see cref="Assessments.Assessment.ContractDate"/> rather than on <see cref="PlannedDate"/>.
+    /// </summary>
+    public bool PlanDueOnContractDate { get; set; }
+
+    /// <summary>Closing an accepted plan: the supplier marks it done with evidence, the officer accepts or sends it back.</summary>
+    public ClosureState ClosureState { get; set; }
+
+    public string? ClosureNote { get; set; }
+
+    public string? ClosureLink { get; set; }
+
+    public DateTime? ClosureMarkedAt { get; set; }
+
+    public string? ClosureMarkedBy { get; set; }
+
+    public DateTime? ClosureDecidedAt { get; set; }
+
+    public string? ClosureDecidedBy { get; set; }
+
+    public string? ClosureSentBackReason { get; set; }
 
     public DateTime UpdatedAt { get; set; }
 

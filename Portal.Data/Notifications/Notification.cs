@@ -16,4 +16,10 @@ public class Notification
     public DateTime CreatedAt { get; set; }
 
     public DateTime? ReadAt { get; set; }
+
+    /// <summary>
+    /// The event that caused it (for example a reminder's stage and due date), unique per person: a job that runs twice,
+    /// or on two instances at once, writes one notification per person and event. Null for ordinary updates.
+    /// </summary>
+    public string? EventKey { get; set; }
 }

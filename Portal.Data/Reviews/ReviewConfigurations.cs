@@ -58,6 +58,14 @@ internal sealed class SignOffConditionConfiguration : IEntityTypeConfiguration<S
     {
         builder.Property(c => c.Text).HasMaxLength(2000);
         builder.Property(c => c.Owner).HasMaxLength(200);
+        builder.Property(c => c.OwnerParty).HasConversion<string>().HasMaxLength(20).HasDefaultValue(FollowUpParty.Organisation);
+        builder.HasOne<Users.PortalUser>().WithMany().HasForeignKey(c => c.OwnerUserId).OnDelete(DeleteBehavior.NoAction);
+        builder.Property(c => c.ClosureState).HasConversion<string>().HasMaxLength(20).HasDefaultValue(ClosureState.Open);
+        builder.Property(c => c.ClosureNote).HasMaxLength(4000);
+        builder.Property(c => c.ClosureLink).HasMaxLength(500);
+        builder.Property(c => c.ClosureMarkedBy).HasMaxLength(200);
+        builder.Property(c => c.ClosureDecidedBy).HasMaxLength(200);
+        builder.Property(c => c.ClosureSentBackReason).HasMaxLength(2000);
     }
 }
 
@@ -68,5 +76,9 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.Text).HasMaxLength(500);
         builder.Property(n => n.Link).HasMaxLength(300);
         builder.HasIndex(n => new { n.UserId, n.ReadAt });
+        builder.Property(n => n.EventKey).HasMaxLength(200);
+        // One notification per person and event, whichever instance writes it. A null key (an ordinary update) is never
+        // unique: SQLite allows many nulls in a unique index, and SQL Server's index is filtered to non-null keys.
+        builder.HasIndex(n => new { n.UserId, n.EventKey }).IsUnique();
     }
 }

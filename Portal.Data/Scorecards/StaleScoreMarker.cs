@@ -110,7 +110,11 @@ public sealed class StaleScoreMarker(StaleScoreSignal? signal = null) : SaveChan
                 case Assessment when entry.State == EntityState.Modified && entry.Property(nameof(Assessment.Route)).IsModified:
                     Note(changed, entry, nameof(Assessment.Id));
                     break;
-                case RequirementResponse when Changed(entry, nameof(RequirementResponse.Claim), nameof(RequirementResponse.PlannedDate)):
+                case Assessment when entry.State == EntityState.Modified && entry.Property(nameof(Assessment.ContractDate)).IsModified:
+                    Note(changed, entry, nameof(Assessment.Id));
+                    break;
+                case RequirementResponse when Changed(entry, nameof(RequirementResponse.Claim), nameof(RequirementResponse.PlannedDate),
+                    nameof(RequirementResponse.PlanDueOnContractDate), nameof(RequirementResponse.ClosureState)):
                 case EvidenceItem when Changed(entry, nameof(EvidenceItem.ValidUntil), nameof(EvidenceItem.RequirementResponseId)):
                 case ReviewDecision when Changed(entry, nameof(ReviewDecision.Outcome)):
                 case AssessmentRequirement when Changed(entry, nameof(AssessmentRequirement.InScope), nameof(AssessmentRequirement.PolicyRequirementId)):

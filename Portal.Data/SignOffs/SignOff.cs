@@ -55,7 +55,12 @@ public class SignOff
     public List<SignOffCondition> Conditions { get; set; } = [];
 }
 
-public class SignOffCondition
+/// <summary>
+/// Something the CCIO's sign-off depends on, owned by the NHS organisation or the supplier (and optionally a named
+/// person), closed when its owner marks it done and the procurement officer accepts. Closing it never touches the sealed
+/// snapshot: the condition is the sign-off's, not the assessment's.
+/// </summary>
+public class SignOffCondition : IClosable
 {
     public int Id { get; set; }
 
@@ -63,7 +68,30 @@ public class SignOffCondition
 
     public required string Text { get; set; }
 
+    /// <summary>The owner in words (a team or role), as the CCIO wrote it.</summary>
     public required string Owner { get; set; }
 
+    /// <summary>Which side owns it, who may mark it done and who is reminded.</summary>
+    public FollowUpParty OwnerParty { get; set; }
+
+    /// <summary>The named person who owns it, when there is one: they alone are reminded and they (or their side) may mark it done.</summary>
+    public int? OwnerUserId { get; set; }
+
     public DateOnly DueDate { get; set; }
+
+    public ClosureState ClosureState { get; set; }
+
+    public string? ClosureNote { get; set; }
+
+    public string? ClosureLink { get; set; }
+
+    public DateTime? ClosureMarkedAt { get; set; }
+
+    public string? ClosureMarkedBy { get; set; }
+
+    public DateTime? ClosureDecidedAt { get; set; }
+
+    public string? ClosureDecidedBy { get; set; }
+
+    public string? ClosureSentBackReason { get; set; }
 }

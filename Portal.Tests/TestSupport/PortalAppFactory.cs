@@ -41,6 +41,8 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         _settings.TryAdd("DataProtection:KeysDirectory", Path.Combine(_dataDirectory, "keys"));
         _settings.TryAdd("Evidence:StorageDirectory", Path.Combine(_dataDirectory, "evidence"));
         _settings.TryAdd("Audit:DigestFile", Path.Combine(_dataDirectory, "audit-digests.jsonl"));
+        // Reminders follow the real clock in a host; tests run rounds themselves with a fake one (ReminderWorkerTests).
+        _settings.TryAdd("Reminders:Enabled", "false");
         _settings.TryAdd("Seed:DemoData", "true");
         // Tests make their own assessments; the demo's self-assessment would only add one nobody asked for.
         _settings.TryAdd("Seed:SelfAssessment", "false");

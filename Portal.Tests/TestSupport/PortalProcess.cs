@@ -60,6 +60,7 @@ public sealed class PortalProcess : IAsyncDisposable
         start.Environment["Evidence__StorageDirectory"] = Path.Combine(sharedDirectory, "evidence");
         start.Environment["Audit__DigestFile"] = Path.Combine(sharedDirectory, $"audit-digests-{name}.jsonl");
         start.Environment["Seed__SelfAssessment"] = "false";
+        start.Environment["Reminders__Enabled"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

@@ -83,6 +83,7 @@ public static class ApiSetup
         api.MapResponsesApi();
         api.MapEvidenceApi();
         api.MapReviewsApi();
+        api.MapFollowUpsApi();
         api.MapScorecardsApi();
         api.MapTimelineApi();
         return app;

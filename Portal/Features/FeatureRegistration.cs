@@ -18,6 +18,7 @@ public static class FeatureRegistration
             services.Configure<EvidenceOptions>(configuration.GetSection("Evidence"));
             services.Configure<Portal.Features.Audit.AuditOptions>(configuration.GetSection("Audit"));
             services.Configure<Portal.Features.Dashboards.ScoreOptions>(configuration.GetSection("Scores"));
+            services.Configure<Portal.Features.Reminders.ReminderOptions>(configuration.GetSection("Reminders"));
         }
 
         services.AddScoped<AdministrationService>();
@@ -32,6 +33,7 @@ public static class FeatureRegistration
         services.AddScoped<ResponseSaveQueue>();
         services.AddScoped<ReviewService>();
         services.AddScoped<SignOffService>();
+        services.AddScoped<Portal.Features.SignOffs.FollowUpService>();
         services.AddScoped<NotificationService>();
         services.AddScoped<Portal.Features.Audit.TimelineService>();
         services.AddScoped<Portal.Features.Scorecards.ScorecardService>();
@@ -50,6 +52,9 @@ public static class FeatureRegistration
         // One worker per instance, reachable as itself so a test can run one round of it.
         services.AddSingleton<Portal.Features.Dashboards.ScoreRefreshWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<Portal.Features.Dashboards.ScoreRefreshWorker>());
+        services.AddSingleton(Portal.Features.Reminders.WorkingDays.EnglandAndWales);
+        services.AddSingleton<Portal.Features.Reminders.ReminderWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<Portal.Features.Reminders.ReminderWorker>());
         return services;
     }
 

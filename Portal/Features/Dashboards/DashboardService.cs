@@ -112,16 +112,17 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
             from a in own.Where(a => a.Status == AssessmentStatus.SignedOffWithConditions)
             join s in db.SignOffs.Where(s => !s.IsVoid) on a.Id equals s.AssessmentId
             from c in s.Conditions
-            where c.DueDate < today
+            where c.DueDate < today && c.ClosureState != Data.SignOffs.ClosureState.Accepted
             select new { a.Id, a.SystemName, c.Text, c.Owner, c.DueDate };
         // Answers and evidence exist only for in-scope requirements (scope is settled before the supplier is invited),
         // so these read the answers' and evidence's own (assessment, ...) indexes and never the whole scope.
         var latePlans =
             from a in live
             join r in db.RequirementResponses on a.Id equals r.AssessmentId
-            where r.Claim == ComplianceClaim.WillMeetByDate && r.PlannedDate < today
+            let due = r.PlanDueOnContractDate && a.ContractDate != null ? a.ContractDate : r.PlannedDate
+            where r.Claim == ComplianceClaim.WillMeetByDate && due < today && r.ClosureState != Data.SignOffs.ClosureState.Accepted
                 && db.ReviewDecisions.Any(d => d.AssessmentRequirementId == r.AssessmentRequirementId && d.Outcome == ReviewOutcome.Accepted)
-            select new { a.Id, a.SystemName, Supplier = a.Supplier!.Name, r.AssessmentRequirementId, PlannedDate = r.PlannedDate!.Value };
+            select new { a.Id, a.SystemName, Supplier = a.Supplier!.Name, r.AssessmentRequirementId, PlannedDate = due!.Value };
         var evidence =
             from a in live
             join e in db.EvidenceItems on a.Id equals e.AssessmentId

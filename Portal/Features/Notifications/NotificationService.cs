@@ -31,16 +31,55 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> conte
         await NotifyUsersAsync(db, now, assessmentId, text, link, recipients, cancellationToken, kind, eventKey);
     }
 
-    /// <summary>Adds a notification for each named person (for example the owner of a sign-off condition).</summary>
-    public static Task NotifyUsersAsync(
+    /// <summary>
+    /// Adds a notification for each named person (for example the owner of a sign-off condition). With an
+    /// <paramref name="eventKey"/>, people who already have that event's notification (saved, or added to this unit of
+    /// work) are skipped; the unique index on person and key stops a second instance racing this one, whose save then
+    /// fails with a <see cref="Microsoft.EntityFrameworkCore.DbUpdateException"/> (see <see cref="IsDuplicateEvent"/>).
+    /// </summary>
+    public static async Task NotifyUsersAsync(
         PortalDbContext db, DateTime now, int? assessmentId, string text, string link, IReadOnlyCollection<int> userIds,
         CancellationToken cancellationToken, NotificationKind kind = NotificationKind.Update, string? eventKey = null)
     {
-        db.Notifications.AddRange(userIds.Distinct().Select(userId => new Notification
+        var recipients = userIds.Distinct().ToList();
+        if (eventKey is not null && recipients.Count > 0)
         {
-            UserId = userId, AssessmentId = assessmentId, Text = text, Link = link, CreatedAt = now,
+            var already = await db.Notifications.AsNoTracking()
+                .Where(n => n.EventKey == eventKey && recipients.Contains(n.UserId))
+                .Select(n => n.UserId)
+                .ToListAsync(cancellationToken);
+            already.AddRange(db.Notifications.Local.Where(n => n.EventKey == eventKey).Select(n => n.UserId));
+            recipients.RemoveAll(already.Contains);
+        }
+
+        db.Notifications.AddRange(recipients.Select(userId => new Notification
+        {
+            UserId = userId, AssessmentId = assessmentId, Text = text, Link = link, CreatedAt = now, EventKey = eventKey,
         }));
-        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Whether a failed save lost a race for an event another instance has just written: true when every event-keyed
+    /// notification the save was adding now exists. Anything else is a real failure.
+    /// </summary>
+    public static async Task<bool> IsDuplicateEvent(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var adding = db.ChangeTracker.Entries<Notification>()
+            .Where(e => e.State == EntityState.Added && e.Entity.EventKey != null)
+            .Select(e => (e.Entity.UserId, e.Entity.EventKey))
+            .ToList();
+        if (adding.Count == 0)
+        {
+            return false;
+        }
+
+        var keys = adding.Select(a => a.EventKey).Distinct().ToList();
+        var users = adding.Select(a => a.UserId).Distinct().ToList();
+        var existing = await db.Notifications.AsNoTracking()
+            .Where(n => n.EventKey != null && keys.Contains(n.EventKey) && users.Contains(n.UserId))
+            .Select(n => new { n.UserId, n.EventKey })
+            .ToListAsync(cancellationToken);
+        return adding.Any(a => existing.Any(x => x.UserId == a.UserId && x.EventKey == a.EventKey));
     }
 
     public async Task<IReadOnlyList<Item>> ListAsync(Caller caller, CancellationToken cancellationToken = default)

@@ -21,7 +21,8 @@ public sealed record ScoringInput(
     ComplianceClaim? Claim,
     ReviewOutcome? Decision,
     DateOnly? PlannedDate,
-    DateOnly? EarliestEvidenceExpiry);
+    DateOnly? EarliestEvidenceExpiry,
+    bool PlanAccepted = false);
 
 public enum RequirementResult
 {
@@ -104,7 +105,9 @@ public sealed record Scorecard(
 /// <summary>
 /// The scoring model, simple enough to check by hand. A requirement's result comes from the review decision and
 /// the supplier's claim: an accepted "meets" earns its full weight, an accepted "partially meets" half; a plan to
-/// meet it by a date earns nothing yet; an accepted "not applicable" is left out; a rejection, "does not meet" or
+/// meet it by a date earns nothing yet, full weight once the work is marked done and the officer accepts it, and counts
+/// as not met once its date (or the contract date the officer linked it to) passes without that; an accepted
+/// "not applicable" is left out; a rejection, "does not meet" or
 /// evidence past its "valid until" date earns nothing. Scores are weighted sums over the counted requirements.
 /// RAG: Red when a "must" is not met (Amber if it is met by an accepted plan whose date has not passed); Amber when
 /// every "must" is met but the "should" score is under the threshold; otherwise Green. On the upgrade route the
@@ -157,6 +160,9 @@ public static class ScorecardCalculator
         {
             ComplianceClaim.Meets => Result(RequirementResult.Met, 1m, "Accepted as met: full weight."),
             ComplianceClaim.PartiallyMeets => Result(RequirementResult.PartlyMet, 0.5m, "Accepted as partially met: half weight."),
+            ComplianceClaim.WillMeetByDate when i.PlanAccepted => Result(RequirementResult.Met, 1m, "The plan is done and the procurement officer accepted it: full weight."),
+            ComplianceClaim.WillMeetByDate when i.PlannedDate < today =>
+                Result(RequirementResult.NotMet, 0m, $"Planned for {i.PlannedDate:d MMMM yyyy}, but the date passed without the work accepted as done, so it counts as not met."),
             ComplianceClaim.WillMeetByDate => Result(RequirementResult.Planned, 0m, $"Planned for {i.PlannedDate:d MMMM yyyy}: not met yet."),
             _ => Result(RequirementResult.NotMet, 0m, "The supplier says it does not meet it."),
         };

@@ -57,8 +57,14 @@ internal static class ScorecardQueries
                 r.PolicyRequirement.Obligation,
                 db.RequirementResponses.Where(x => x.AssessmentRequirementId == r.Id).Select(x => x.Claim).FirstOrDefault(),
                 db.ReviewDecisions.Where(d => d.AssessmentRequirementId == r.Id).Select(d => (Data.Reviews.ReviewOutcome?)d.Outcome).FirstOrDefault(),
-                db.RequirementResponses.Where(x => x.AssessmentRequirementId == r.Id).Select(x => x.PlannedDate).FirstOrDefault(),
+                // A plan's deadline: its own date, or the contract date where the officer linked it (PlanDeadline).
+                db.RequirementResponses.Where(x => x.AssessmentRequirementId == r.Id)
+                    .Select(x => x.PlanDueOnContractDate && db.Assessments.Any(a => a.Id == r.AssessmentId && a.ContractDate != null)
+                        ? db.Assessments.Where(a => a.Id == r.AssessmentId).Select(a => a.ContractDate).First()
+                        : x.PlannedDate)
+                    .FirstOrDefault(),
                 db.EvidenceItems.Where(e => e.AssessmentId == r.AssessmentId && e.ValidUntil != null
                         && db.RequirementResponses.Any(x => x.Id == e.RequirementResponseId && x.AssessmentRequirementId == r.Id))
-                    .Min(e => e.ValidUntil))));
+                    .Min(e => e.ValidUntil),
+                db.RequirementResponses.Any(x => x.AssessmentRequirementId == r.Id && x.ClosureState == Data.SignOffs.ClosureState.Accepted))));
 }

@@ -31,7 +31,8 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
         ReturnToReviewer,
     }
 
-    public sealed record ConditionInput(string? Text, string? Owner, DateOnly? DueDate);
+    /// <summary>A condition: what must be done, its owner in words, by when, which side owns it and (optionally) the named person who does.</summary>
+    public sealed record ConditionInput(string? Text, string? Owner, DateOnly? DueDate, FollowUpParty Party = FollowUpParty.Organisation, int? OwnerUserId = null);
 
     /// <summary>
     /// A decision. <paramref name="Choice"/> is null until the person chooses: nothing is chosen for them. Approving a
@@ -214,6 +215,19 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
             {
                 return Outcome.Invalid("A condition's due date cannot be in the past.", "conditions");
             }
+
+            foreach (var named in conditions.Where(c => c.OwnerUserId is not null))
+            {
+                await using var people = await contexts.CreateDbContextAsync(cancellationToken);
+                var sides = await people.Assessments.Where(a => a.Id == assessmentId).Select(a => new { a.NhsOrganisationId, a.SupplierId }).SingleAsync(cancellationToken);
+                var (organisationId, supplierId) = (sides.NhsOrganisationId, sides.SupplierId);
+                var ownerFits = await people.Users.AnyAsync(u => u.Id == named.OwnerUserId && u.IsActive
+                    && (named.Party == FollowUpParty.Supplier ? u.SupplierId == supplierId : u.NhsOrganisationId == organisationId), cancellationToken);
+                if (!ownerFits)
+                {
+                    return Outcome.Invalid("A condition's named owner must be an active person of the side that owns it.", "conditions");
+                }
+            }
         }
 
         var action = choice switch
@@ -251,7 +265,10 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
                 Snapshot = snapshot,
                 Seal = seal,
                 Conditions = choice == Choice.ApproveWithConditions
-                    ? conditions.Select(c => new SignOffCondition { Text = c.Text!.Trim(), Owner = c.Owner!.Trim(), DueDate = c.DueDate!.Value }).ToList()
+                    ? conditions.Select(c => new SignOffCondition
+                    {
+                        Text = c.Text!.Trim(), Owner = c.Owner!.Trim(), DueDate = c.DueDate!.Value, OwnerParty = c.Party, OwnerUserId = c.OwnerUserId,
+                    }).ToList()
                     : [],
             };
         }

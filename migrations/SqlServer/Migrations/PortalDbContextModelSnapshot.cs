@@ -510,6 +510,39 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<DateTime?>("ClosureDecidedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ClosureDecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("ClosureLink")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTime?>("ClosureMarkedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ClosureMarkedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("ClosureNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("ClosureSentBackReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("ClosureState")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)")
+                        .HasDefaultValue("Open");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");
@@ -525,6 +558,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<string>("Plan")
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
+
+                    b.Property<bool>("PlanDueOnContractDate")
+                        .HasColumnType("bit");
 
                     b.Property<DateOnly?>("PlannedDate")
                         .HasColumnType("date");
@@ -564,6 +600,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("EventKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("Link")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -581,6 +621,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasColumnType("int");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("UserId", "EventKey")
+                        .IsUnique()
+                        .HasFilter("[EventKey] IS NOT NULL");
 
                     b.HasIndex("UserId", "ReadAt");
 
@@ -1155,6 +1199,39 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
 
+                    b.Property<DateTime?>("ClosureDecidedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ClosureDecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("ClosureLink")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTime?>("ClosureMarkedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ClosureMarkedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("ClosureNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("ClosureSentBackReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("ClosureState")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)")
+                        .HasDefaultValue("Open");
+
                     b.Property<DateOnly>("DueDate")
                         .HasColumnType("date");
 
@@ -1162,6 +1239,16 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("OwnerParty")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)")
+                        .HasDefaultValue("Organisation");
+
+                    b.Property<int?>("OwnerUserId")
+                        .HasColumnType("int");
 
                     b.Property<int>("SignOffId")
                         .HasColumnType("int");
@@ -1172,6 +1259,8 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(2000)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OwnerUserId");
 
                     b.HasIndex("SignOffId");
 
@@ -1478,6 +1567,11 @@ namespace Portal.Migrations.SqlServer.Migrations
 
             modelBuilder.Entity("Portal.Data.SignOffs.SignOffCondition", b =>
                 {
+                    b.HasOne("Portal.Data.Users.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerUserId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
                     b.HasOne("Portal.Data.SignOffs.SignOff", null)
                         .WithMany("Conditions")
                         .HasForeignKey("SignOffId")

@@ -487,6 +487,39 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ClosureDecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosureDecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosureLink")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClosureMarkedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosureMarkedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosureNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosureSentBackReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosureState")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Open");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -502,6 +535,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<string>("Plan")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("PlanDueOnContractDate")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateOnly?>("PlannedDate")
                         .HasColumnType("TEXT");
@@ -539,6 +575,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EventKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Link")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -556,6 +596,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("UserId", "EventKey")
+                        .IsUnique();
 
                     b.HasIndex("UserId", "ReadAt");
 
@@ -1108,6 +1151,39 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ClosureDecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosureDecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosureLink")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClosureMarkedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosureMarkedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosureNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosureSentBackReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosureState")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Open");
+
                     b.Property<DateOnly>("DueDate")
                         .HasColumnType("TEXT");
 
@@ -1115,6 +1191,16 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerParty")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Organisation");
+
+                    b.Property<int?>("OwnerUserId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("SignOffId")
                         .HasColumnType("INTEGER");
@@ -1125,6 +1211,8 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OwnerUserId");
 
                     b.HasIndex("SignOffId");
 
@@ -1429,6 +1517,11 @@ namespace Portal.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Portal.Data.SignOffs.SignOffCondition", b =>
                 {
+                    b.HasOne("Portal.Data.Users.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerUserId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
                     b.HasOne("Portal.Data.SignOffs.SignOff", null)
                         .WithMany("Conditions")
                         .HasForeignKey("SignOffId")
