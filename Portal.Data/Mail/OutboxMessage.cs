@@ -31,9 +31,6 @@ public enum OutboxStatus
 
     /// <summary>Went out in a digest (<see cref="OutboxMessage.DigestId"/>).</summary>
     Digested,
-
-    /// <summary>No way to send mail is configured: kept here and shown in the portal.</summary>
-    Kept,
 }
 
 /// <summary>

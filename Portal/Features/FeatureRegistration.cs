@@ -50,6 +50,7 @@ public static class FeatureRegistration
         // One worker per instance, reachable as itself so a test can run one round of it.
         services.AddSingleton<Portal.Features.Dashboards.ScoreRefreshWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<Portal.Features.Dashboards.ScoreRefreshWorker>());
+        Portal.Features.Mail.MailRegistration.AddPortalMail(services, configuration);
         return services;
     }
 

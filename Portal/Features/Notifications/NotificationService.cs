@@ -31,8 +31,11 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> conte
         await NotifyUsersAsync(db, now, assessmentId, text, link, recipients, cancellationToken, kind, eventKey);
     }
 
-    /// <summary>Adds a notification for each named person (for example the owner of a sign-off condition).</summary>
-    public static Task NotifyUsersAsync(
+    /// <summary>
+    /// Adds a notification for each named person (for example the owner of a sign-off condition), and the mail that
+    /// tells them outside the portal, in the same unit of work (Mail/Outbox.cs: as each person chose, once per event).
+    /// </summary>
+    public static async Task NotifyUsersAsync(
         PortalDbContext db, DateTime now, int? assessmentId, string text, string link, IReadOnlyCollection<int> userIds,
         CancellationToken cancellationToken, NotificationKind kind = NotificationKind.Update, string? eventKey = null)
     {
@@ -40,7 +43,7 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> conte
         {
             UserId = userId, AssessmentId = assessmentId, Text = text, Link = link, CreatedAt = now,
         }));
-        return Task.CompletedTask;
+        await Mail.Outbox.AddForUsersAsync(db, now, assessmentId, text, link, userIds, Mail.Outbox.KindOf(kind), eventKey, cancellationToken);
     }
 
     public async Task<IReadOnlyList<Item>> ListAsync(Caller caller, CancellationToken cancellationToken = default)
