@@ -102,14 +102,14 @@ public sealed class NotifyMailTransport(NotifySettings settings) : IMailTranspor
 }
 
 /// <summary>Chooses the transport from the Mail settings, once per round (a development catcher may start or stop).</summary>
-public sealed class MailTransports(IOptions<MailOptions> options, IHostEnvironment environment)
+public class MailTransports(IOptions<MailOptions> options, IHostEnvironment environment)
 {
     private NotifyMailTransport? _notify;
 
     public const int DevelopmentCatcherPort = 2525;
 
     /// <summary>The transport to use now, or null when mail is to be kept in the outbox.</summary>
-    public async Task<IMailTransport?> CurrentAsync(CancellationToken cancellationToken)
+    public virtual async Task<IMailTransport?> CurrentAsync(CancellationToken cancellationToken)
     {
         var mail = options.Value;
         switch (mail.Transport)
