@@ -150,7 +150,7 @@ public sealed partial class MailDeliveryTests(MailDeliveryFixture portal) : ICla
         await NotifyAsync(assessmentId, userId, NotificationKind.Reminder, "Answers are due in 3 days.", null);
         await NotifyAsync(assessmentId, userId, NotificationKind.Overdue, "Your answers are overdue.", null);
         var tomorrow = new MovableClock();
-        tomorrow.MoveForward(TimeSpan.FromDays(1) + TimeSpan.FromHours(24 - tomorrow.Now.Hour));
+        tomorrow.MoveForward(TimeSpan.FromDays(1) + TimeSpan.FromHours(12 - tomorrow.Now.Hour));
         var digests = new MailDigests(Contexts, tomorrow, portal.Get<IOptions<MailOptions>>());
         Assert.Equal(1, await digests.GatherAsync(CancellationToken.None));
         Assert.Equal(0, await digests.GatherAsync(CancellationToken.None));
@@ -190,10 +190,10 @@ public sealed partial class MailDeliveryTests(MailDeliveryFixture portal) : ICla
     {
         var (userId, address) = await PersonAsync();
         var assessmentId = await AssessmentAsync();
-        await NotifyAsync(assessmentId, userId, NotificationKind.Overdue, "Your answers are overdue.", null);
-        // An hour ago, to a port nothing listens on: the attempt fails and the retry is already due now.
+        // Written an hour ago and tried then, at a port nothing listens on: the attempt fails and the retry is due now.
         var anHourAgo = new MovableClock();
         anHourAgo.MoveForward(TimeSpan.FromHours(-1));
+        await NotifyAsync(assessmentId, userId, NotificationKind.Overdue, "Your answers are overdue.", null, anHourAgo.Now.UtcDateTime);
         var down = Sender(anHourAgo, new MailOptions
         {
             Transport = MailTransport.Smtp, Smtp = new SmtpSettings { Host = "127.0.0.1", Port = ClosedPort(), Security = SmtpSecurity.None },
@@ -313,10 +313,10 @@ public sealed partial class MailDeliveryTests(MailDeliveryFixture portal) : ICla
     private async Task<int> AssessmentAsync() =>
         await TestAssessments.ConfirmedAsync(Contexts, await TestCallers.ForAsync(Contexts, TestCallers.Officer));
 
-    private async Task NotifyAsync(int assessmentId, int userId, NotificationKind kind, string text, string? eventKey)
+    private async Task NotifyAsync(int assessmentId, int userId, NotificationKind kind, string text, string? eventKey, DateTime? at = null)
     {
         await using var db = Contexts.CreateDbContext();
-        await NotificationService.NotifyUsersAsync(db, DateTime.UtcNow, assessmentId, text, $"/assessments/{assessmentId}", [userId], CancellationToken.None, kind, eventKey);
+        await NotificationService.NotifyUsersAsync(db, at ?? DateTime.UtcNow, assessmentId, text, $"/assessments/{assessmentId}", [userId], CancellationToken.None, kind, eventKey);
         await db.SaveChangesAsync();
     }
 
