@@ -6,6 +6,7 @@ using Portal.Data.AccessTokens;
 using Portal.Data.Assessments;
 using Portal.Data.Audit;
 using Portal.Data.Evidence;
+using Portal.Data.Mail;
 using Portal.Data.Notifications;
 using Portal.Data.Reviews;
 using Portal.Data.Scorecards;
@@ -63,6 +64,13 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<AssessmentScore> AssessmentScores => Set<AssessmentScore>();
 
     public DbSet<WorkerLease> WorkerLeases => Set<WorkerLease>();
+
+    /// <summary>Mail waiting to be sent, written in the same transaction as the change that caused it.</summary>
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<OutboxAttempt> OutboxAttempts => Set<OutboxAttempt>();
+
+    public DbSet<MailPreference> MailPreferences => Set<MailPreference>();
 
     /// <summary>
     /// The keys protecting sign-in cookies and form tokens when DataProtection:Store is Database, so every instance

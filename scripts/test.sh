@@ -16,6 +16,7 @@ need_package node nodejs "the OpenAPI and CSS linters"
 need_package npm npm "the OpenAPI and CSS linters"
 need_package clamd clamav-daemon "the malware-scanning tests"
 need_package redis-server redis-server "the tests of the API's fair-use limits shared by several instances"
+need_package curl curl "waiting for the test SMTP server (smtp4dev) to answer"
 
 echo "Restoring tools and packages..."
 dotnet tool restore >/dev/null
@@ -40,11 +41,14 @@ export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
 . scripts/test-azurite.sh
 # A real OpenID Connect provider shaped like an Entra ID tenant, for the sign-in browser tests (PORTAL_OIDC_AUTHORITY).
 . scripts/test-oidc.sh
-trap 'stop_test_clamd; stop_test_redis; stop_test_azurite; stop_test_oidc' EXIT
+# smtp4dev, a real SMTP server whose REST API the mail tests read (PORTAL_SMTP, PORTAL_SMTP_API); stopped on exit.
+. scripts/test-smtp.sh
+trap 'stop_test_clamd; stop_test_redis; stop_test_azurite; stop_test_oidc; stop_test_smtp' EXIT
 start_test_clamd
 start_test_redis
 start_test_azurite
 start_test_oidc
+start_test_smtp
 
 echo "Running the tests..."
 set +e

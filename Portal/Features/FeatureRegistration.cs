@@ -55,6 +55,7 @@ public static class FeatureRegistration
         services.AddSingleton(Portal.Features.Reminders.WorkingDays.EnglandAndWales);
         services.AddSingleton<Portal.Features.Reminders.ReminderWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<Portal.Features.Reminders.ReminderWorker>());
+        Portal.Features.Mail.MailRegistration.AddPortalMail(services, configuration);
         return services;
     }
 

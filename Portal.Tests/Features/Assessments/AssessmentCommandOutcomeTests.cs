@@ -28,7 +28,7 @@ public sealed class AssessmentCommandOutcomeTests : IAsyncLifetime
         _officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
         _assessments = new AssessmentService(_database, TimeProvider.System);
         _start = new AssessmentStartService(_database, TimeProvider.System);
-        _invitations = new InvitationService(_database, TimeProvider.System);
+        _invitations = new InvitationService(_database, TimeProvider.System, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();

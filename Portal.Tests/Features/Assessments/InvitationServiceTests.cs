@@ -17,7 +17,7 @@ public sealed class InvitationServiceTests : IAsyncLifetime
     {
         _database = await TestDatabase.CreateAsync();
         _officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
-        _invitations = new InvitationService(_database, TimeProvider.System);
+        _invitations = new InvitationService(_database, TimeProvider.System, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();

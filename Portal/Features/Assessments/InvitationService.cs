@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data;
@@ -13,9 +14,11 @@ namespace Portal.Features.Assessments;
 /// <summary>
 /// Inviting supplier account managers to answer an assessment. The invitation is a link with a one-time token;
 /// in production it goes to the supplier's Entra ID B2B guest, who signs in and accepts it, which links them to
-/// the supplier. Only the token's hash is stored.
+/// the supplier. Only the token's hash is stored with the invitation; the e-mail that carries the link waits in the
+/// outbox with the link protected by ASP.NET Data Protection (unprotected only when it is sent), so the database never
+/// holds a usable link.
 /// </summary>
-public sealed class InvitationService(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock)
+public sealed class InvitationService(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock, IDataProtectionProvider protection)
 {
     public sealed record Invitation(int Id, string Email, string Link);
 
@@ -77,9 +80,9 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
     {
         // E-mail addresses are compared without case; keep them in one case so the database can match them directly.
         var address = email?.Trim().ToLowerInvariant();
-        if (string.IsNullOrEmpty(address) || !MailAddress.TryCreate(address, out var parsed) || parsed.Address != address || !address.Contains('.', StringComparison.Ordinal))
+        if (AddressProblem(address) is { } problem || address is null)
         {
-            return Outcome.Invalid("Enter the supplier account manager's e-mail address, like name@supplier.co.uk.", "email");
+            return Outcome.Invalid(AddressProblem(address) ?? "Enter the supplier account manager's e-mail address.", "email");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -142,12 +145,17 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
             InvitedByUserId = caller.UserId,
         };
         assessment.Invitations.Add(invitation);
+        var link = $"/invitations/{token}";
+        await Mail.Outbox.AddToAddressAsync(db, now, assessment.Id, address,
+            $"{caller.DisplayName} of {caller.NhsOrganisationName} invites you to answer the Open API assessment {assessment.Reference} of {assessment.SystemName} for {assessment.Supplier.Name}. Sign in with this e-mail address to accept it.",
+            protection.CreateProtector(Mail.OutboxSender.LinkPurpose).Protect(link), linkIsProtected: true,
+            Data.Mail.MailKind.Invitation, $"invitation:{invitation.TokenHash}", cancellationToken);
         if (await db.SaveCommandAsync($"Someone else changed {assessment.Reference} at the same moment. Open it again, then send the invitation.", cancellationToken) is { } stale)
         {
             return stale;
         }
 
-        return Outcome.Done(new Invitation(invitation.Id, address, $"/invitations/{token}"), $"Invitation created for {address}.");
+        return Outcome.Done(new Invitation(invitation.Id, address, link), $"Invitation e-mailed to {address}.");
     }
 
     /// <summary>Invitations waiting for the signed-in person, matched by their e-mail address.</summary>
@@ -235,6 +243,32 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         }
 
         return Outcome.Done(assessment.Id, $"You can now answer {assessment.Reference}.");
+    }
+
+    /// <summary>
+    /// Why an address cannot be invited, in words for the person typing it, or null when it can: one plain address
+    /// (no name, no list) with a domain that has a dot. The page checks as the person types; this service checks again.
+    /// </summary>
+    public static string? AddressProblem(string? email)
+    {
+        var address = email?.Trim();
+        if (string.IsNullOrEmpty(address))
+        {
+            return "Enter the supplier account manager's e-mail address, like name@supplier.co.uk.";
+        }
+
+        if (address.Contains(',', StringComparison.Ordinal) || address.Contains(';', StringComparison.Ordinal) || address.Contains(' ', StringComparison.Ordinal))
+        {
+            return "Enter one e-mail address only, like name@supplier.co.uk. Invite each person separately.";
+        }
+
+        if (!MailAddress.TryCreate(address, out var parsed) || !string.Equals(parsed.Address, address, StringComparison.OrdinalIgnoreCase)
+            || !parsed.Host.Contains('.', StringComparison.Ordinal) || parsed.Host.StartsWith('.') || parsed.Host.EndsWith('.'))
+        {
+            return "Enter the e-mail address in the right form, like name@supplier.co.uk.";
+        }
+
+        return null;
     }
 
     private const string NotValid = "This invitation is not valid: it may have been accepted already or withdrawn. Ask the procurement officer to invite you again.";

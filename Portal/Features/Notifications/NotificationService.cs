@@ -32,7 +32,8 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> conte
     }
 
     /// <summary>
-    /// Adds a notification for each named person (for example the owner of a sign-off condition). With an
+    /// Adds a notification for each named person (for example the owner of a sign-off condition), and the mail that
+    /// tells them outside the portal, in the same unit of work (Mail/Outbox.cs: as each person chose). With an
     /// <paramref name="eventKey"/>, people who already have that event's notification (saved, or added to this unit of
     /// work) are skipped; the unique index on person and key stops a second instance racing this one, whose save then
     /// fails with a <see cref="Microsoft.EntityFrameworkCore.DbUpdateException"/> (see <see cref="IsDuplicateEvent"/>).
@@ -56,6 +57,8 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> conte
         {
             UserId = userId, AssessmentId = assessmentId, Text = text, Link = link, CreatedAt = now, EventKey = eventKey,
         }));
+        // Only those who get the notification get its mail: one per person and event, like the notification.
+        await Mail.Outbox.AddForUsersAsync(db, now, assessmentId, text, link, recipients, Mail.Outbox.KindOf(kind), eventKey, cancellationToken);
     }
 
     /// <summary>
