@@ -15,6 +15,9 @@ public sealed record LinkCheckView(
 /// <summary>Whether a significant function's stated API operation is in the supplier's checked specification.</summary>
 public sealed record FunctionMatch(bool Found, string Text);
 
+/// <summary>A significant function, the operation the supplier stated for it, and whether the checked specification has it (null: nothing to match yet).</summary>
+public sealed record FunctionMatchView(int FunctionId, string Name, string? ApiOperation, FunctionMatch? Match);
+
 /// <summary>
 /// The checks of an assessment's evidence links: who may read them (anyone who may see the assessment), "Check again"
 /// (the supplier's account managers and the assessing organisation's staff, at most once per
@@ -99,31 +102,27 @@ public sealed class LinkCheckService(
     /// <summary>
     /// Each significant function's stated API operation looked up in the assessment's latest successful OpenAPI and FHIR
     /// checks: by method and path (<c>GET /Patient/{id}</c>), operationId, or FHIR resource and interaction (<c>Patient read</c>).
-    /// Functions with no operation stated, or an assessment with no checked specification yet, have no entry.
+    /// Functions with no operation stated, or an assessment with no checked specification yet, have no match.
     /// </summary>
-    public async Task<IReadOnlyDictionary<int, FunctionMatch>> ListFunctionMatchesAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<FunctionMatchView>> ListFunctionMatchesAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (!await db.Assessments.VisibleTo(caller).AnyAsync(a => a.Id == assessmentId, cancellationToken))
         {
-            return new Dictionary<int, FunctionMatch>();
+            return [];
         }
 
-        var functions = await db.SignificantFunctions.AsNoTracking().Where(f => f.AssessmentId == assessmentId && f.ApiOperation != null)
-            .Select(f => new { f.Id, f.ApiOperation }).ToListAsync(cancellationToken);
+        var functions = await db.SignificantFunctions.AsNoTracking().Where(f => f.AssessmentId == assessmentId).OrderBy(f => f.Order)
+            .Select(f => new { f.Id, f.Name, f.ApiOperation }).ToListAsync(cancellationToken);
         var specifications = await db.LinkChecks.AsNoTracking()
             .Where(c => c.AssessmentId == assessmentId && (c.Outcome == LinkCheckOutcome.Passed || c.Outcome == LinkCheckOutcome.Findings)
                 && db.EvidenceItems.Any(e => e.Id == c.EvidenceItemId && (e.Kind == EvidenceItemKind.OpenApiSpecification || e.Kind == EvidenceItemKind.FhirCapabilityStatement))
                 && c.Id == db.LinkChecks.Where(o => o.EvidenceItemId == c.EvidenceItemId && (o.Outcome == LinkCheckOutcome.Passed || o.Outcome == LinkCheckOutcome.Findings))
                     .OrderByDescending(o => o.CheckedAt).ThenByDescending(o => o.Id).Select(o => o.Id).First())
             .Select(c => c.ResultJson).ToListAsync(cancellationToken);
-        if (specifications.Count == 0)
-        {
-            return new Dictionary<int, FunctionMatch>();
-        }
-
         var details = specifications.Select(LinkCheckDetails.FromJson).ToList();
-        return functions.ToDictionary(f => f.Id, f => FunctionOperations.Match(f.ApiOperation!, details));
+        return functions.Select(f => new FunctionMatchView(f.Id, f.Name, f.ApiOperation,
+            details.Count == 0 || string.IsNullOrWhiteSpace(f.ApiOperation) ? null : FunctionOperations.Match(f.ApiOperation, details))).ToList();
     }
 
     private static Task<bool> VisibleItemAsync(PortalDbContext db, Caller caller, int assessmentId, int evidenceId, CancellationToken cancellationToken) =>
