@@ -45,7 +45,7 @@ public sealed class LinkCheckBrowserTests(BrowserFixture browser)
         await page.GotoAsync($"/assessments/{id}/review?requirement=P.1");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.GetByText("Not checked yet:")).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Check OpenAPI 3.1 document of the API again" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check again: OpenAPI 3.1 document of the API" }).ClickAsync();
 
         var result = page.Locator(".link-check").First;
         await Assertions.Expect(result).ToContainTextAsync(new Regex("(Check passed|Checked, \\d+ findings?): OpenAPI 3\\.1 \""), new() { Timeout = 30_000 });
