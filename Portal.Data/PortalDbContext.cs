@@ -47,6 +47,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
 
     public DbSet<EvidenceItem> EvidenceItems => Set<EvidenceItem>();
 
+    public DbSet<LinkCheck> LinkChecks => Set<LinkCheck>();
+
     public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();
 
     public DbSet<RequirementComment> RequirementComments => Set<RequirementComment>();

@@ -48,3 +48,23 @@ internal sealed class EvidenceItemConfiguration : IEntityTypeConfiguration<Evide
         builder.HasOne<Assessment>().WithMany().HasForeignKey(e => e.AssessmentId).OnDelete(DeleteBehavior.NoAction);
     }
 }
+
+internal sealed class LinkCheckConfiguration : IEntityTypeConfiguration<LinkCheck>
+{
+    public void Configure(EntityTypeBuilder<LinkCheck> builder)
+    {
+        builder.Property(c => c.Outcome).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.Reason).HasMaxLength(20);
+        builder.Property(c => c.Summary).HasMaxLength(1000);
+        builder.Property(c => c.Sha256).HasMaxLength(64);
+        builder.Property(c => c.ContentType).HasMaxLength(150);
+        builder.Property(c => c.FinalUrl).HasMaxLength(2000);
+        builder.Property(c => c.Drift).HasMaxLength(500);
+        // The latest checks of an item (history, current result) and the queue (pending, unclaimed).
+        builder.HasIndex(c => new { c.EvidenceItemId, c.RequestedAt });
+        builder.HasIndex(c => new { c.AssessmentId, c.Outcome });
+        builder.HasIndex(c => new { c.Outcome, c.StartedAt });
+        builder.HasOne<EvidenceItem>().WithMany().HasForeignKey(c => c.EvidenceItemId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Assessment>().WithMany().HasForeignKey(c => c.AssessmentId).OnDelete(DeleteBehavior.NoAction);
+    }
+}

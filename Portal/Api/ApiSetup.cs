@@ -82,6 +82,7 @@ public static class ApiSetup
         api.MapAssessmentsApi();
         api.MapResponsesApi();
         api.MapEvidenceApi();
+        api.MapLinkChecksApi();
         api.MapReviewsApi();
         api.MapFollowUpsApi();
         api.MapScorecardsApi();

@@ -19,6 +19,16 @@ public static class FeatureRegistration
             services.Configure<Portal.Features.Audit.AuditOptions>(configuration.GetSection("Audit"));
             services.Configure<Portal.Features.Dashboards.ScoreOptions>(configuration.GetSection("Scores"));
             services.Configure<Portal.Features.Reminders.ReminderOptions>(configuration.GetSection("Reminders"));
+            services.Configure<Portal.Features.Evidence.LinkChecks.LinkCheckOptions>(configuration.GetSection("LinkChecks"));
+            // The demo's self-assessment checks the portal's own pages: only that exact origin may be on a private address.
+            // Seed:DemoData has the same default as where the demo is seeded (Hosting/DatabaseHosting.cs).
+            services.AddOptions<Portal.Features.Evidence.LinkChecks.LinkCheckOptions>().PostConfigure<IHostEnvironment>((o, environment) =>
+            {
+                if (configuration.GetValue("Seed:DemoData", environment.IsDevelopment()) && configuration.GetValue("Seed:SelfAssessment", true))
+                {
+                    o.AllowedPrivateOrigins.Add((configuration["Seed:PublicBaseUrl"] ?? "http://localhost:5080").TrimEnd('/'));
+                }
+            });
         }
 
         services.AddScoped<AdministrationService>();
@@ -56,6 +66,13 @@ public static class FeatureRegistration
         services.AddSingleton<Portal.Features.Reminders.ReminderWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<Portal.Features.Reminders.ReminderWorker>());
         Portal.Features.Mail.MailRegistration.AddPortalMail(services, configuration);
+        Portal.Features.Evidence.LinkChecks.SafeFetcher.Register(services);
+        services.AddSingleton<Portal.Features.Evidence.LinkChecks.LinkChecker>();
+        services.AddSingleton<Portal.Features.Evidence.LinkChecks.LinkCheckRunner>();
+        services.AddSingleton<Portal.Features.Evidence.LinkChecks.LinkCheckSignal>();
+        services.AddScoped<Portal.Features.Evidence.LinkChecks.LinkCheckService>();
+        services.AddSingleton<Portal.Features.Evidence.LinkChecks.LinkCheckWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<Portal.Features.Evidence.LinkChecks.LinkCheckWorker>());
         return services;
     }
 

@@ -471,6 +471,80 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.ToTable("EvidenceItems");
                 });
 
+            modelBuilder.Entity("Portal.Data.Evidence.LinkCheck", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AssessmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(150)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Drift")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EvidenceItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FinalUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RequestedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResultJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssessmentId", "Outcome");
+
+                    b.HasIndex("EvidenceItemId", "RequestedAt");
+
+                    b.HasIndex("Outcome", "StartedAt");
+
+                    b.ToTable("LinkChecks");
+                });
+
             modelBuilder.Entity("Portal.Data.Evidence.RequirementResponse", b =>
                 {
                     b.Property<int>("Id")
@@ -1555,6 +1629,21 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasOne("Portal.Data.Evidence.RequirementResponse", null)
                         .WithMany("Evidence")
                         .HasForeignKey("RequirementResponseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Evidence.LinkCheck", b =>
+                {
+                    b.HasOne("Portal.Data.Assessments.Assessment", null)
+                        .WithMany()
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Evidence.EvidenceItem", null)
+                        .WithMany()
+                        .HasForeignKey("EvidenceItemId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,125 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Assessments;
+using Portal.Data.Evidence;
+using Portal.Data.Users;
+using Portal.Features.Notifications;
+
+namespace Portal.Features.Evidence.LinkChecks;
+
+/// <summary>
+/// Runs one queued <see cref="LinkCheck"/>: claims it (one conditional UPDATE, so two instances never both run it),
+/// checks the link, stores what was found with any drift against earlier checks, and tells the assessment's procurement
+/// officers of new drift in the same save.
+/// </summary>
+public sealed class LinkCheckRunner(IDbContextFactory<PortalDbContext> contexts, LinkChecker checker, TimeProvider clock)
+{
+    /// <summary>A claim older than this belongs to an instance that died mid-check; the check is run again.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>Runs the check if it is still queued and unclaimed (or abandoned); false when someone else has it.</summary>
+    public async Task<bool> RunAsync(int checkId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var abandoned = now - AbandonedAfter;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var claimed = await db.LinkChecks
+            .Where(c => c.Id == checkId && c.Outcome == LinkCheckOutcome.Pending && (c.StartedAt == null || c.StartedAt < abandoned))
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.StartedAt, now), cancellationToken);
+        if (claimed == 0)
+        {
+            return false;
+        }
+
+        var check = await db.LinkChecks.SingleAsync(c => c.Id == checkId, cancellationToken);
+        var item = await db.EvidenceItems.AsNoTracking().Where(e => e.Id == check.EvidenceItemId)
+            .Select(e => new { e.Kind, e.Url, e.AssessmentId }).SingleOrDefaultAsync(cancellationToken);
+        CheckFindings found;
+        if (item?.Url is null || !LinkChecker.IsCheckable(item.Kind))
+        {
+            found = new CheckFindings(LinkCheckOutcome.Failed, "This evidence is not a link the portal checks.", new LinkCheckDetails(), null, null, null, null, null);
+        }
+        else
+        {
+            var specification = item.Kind == EvidenceItemKind.TestEnvironment ? await LatestSpecificationAsync(db, item.AssessmentId, cancellationToken) : null;
+            found = await checker.CheckAsync(item.Kind, item.Url, specification, cancellationToken);
+        }
+
+        var finished = clock.GetUtcNow().UtcDateTime;
+        var previous = await db.LinkChecks.AsNoTracking()
+            .Where(c => c.EvidenceItemId == check.EvidenceItemId && c.Id != check.Id && c.CheckedAt != null)
+            .OrderByDescending(c => c.CheckedAt).ThenByDescending(c => c.Id)
+            .Select(c => new { c.Drift, c.Sha256, c.ResultJson, c.CheckedAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        var details = found.Details;
+        if (item?.Kind == EvidenceItemKind.Documentation && previous?.Sha256 is { } before && found.Sha256 is { } after && before != after)
+        {
+            details.Facts.Add(new CheckFact("Content", $"changed since the check on {previous.CheckedAt:d MMM yyyy HH:mm} UTC"));
+        }
+
+        check.Outcome = found.Outcome;
+        check.CheckedAt = finished;
+        check.Summary = found.Summary.Length > 1000 ? found.Summary[..999] + "…" : found.Summary;
+        check.ResultJson = details.ToJson();
+        check.Sha256 = found.Sha256;
+        check.ContentType = found.ContentType is { Length: > 150 } type ? type[..150] : found.ContentType;
+        check.SizeBytes = found.SizeBytes;
+        check.HttpStatus = found.HttpStatus;
+        check.FinalUrl = found.FinalUrl is { Length: > 2000 } url ? url[..2000] : found.FinalUrl;
+        check.Drift = item is null ? null : await DriftAsync(db, item.Kind, item.AssessmentId, check, details, previous is null ? null : LinkCheckDetails.FromJson(previous.ResultJson), cancellationToken);
+        if (check.Drift is not null && check.Drift != previous?.Drift)
+        {
+            var assessment = await db.Assessments.AsNoTracking().Where(a => a.Id == check.AssessmentId)
+                .Select(a => new { a.NhsOrganisationId, a.SystemName }).SingleAsync(cancellationToken);
+            await NotificationService.NotifyAsync(db, finished, check.AssessmentId, $"{assessment.SystemName}: {check.Drift}",
+                $"/assessments/{check.AssessmentId}/review", assessment.NhsOrganisationId, null, [PortalRoles.ProcurementOfficer], null, cancellationToken,
+                NotificationKind.Update, $"linkcheck:drift:{check.Id}");
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>The assessment's latest OpenAPI check that read a document: the sandbox check tries one of its operations.</summary>
+    internal static async Task<LinkCheckDetails?> LatestSpecificationAsync(PortalDbContext db, int assessmentId, CancellationToken cancellationToken)
+    {
+        var json = await db.LinkChecks.AsNoTracking()
+            .Where(c => c.AssessmentId == assessmentId && (c.Outcome == LinkCheckOutcome.Passed || c.Outcome == LinkCheckOutcome.Findings)
+                && db.EvidenceItems.Any(e => e.Id == c.EvidenceItemId && e.Kind == EvidenceItemKind.OpenApiSpecification))
+            .OrderByDescending(c => c.CheckedAt)
+            .Select(c => c.ResultJson)
+            .FirstOrDefaultAsync(cancellationToken);
+        return json is null ? null : LinkCheckDetails.FromJson(json);
+    }
+
+    /// <summary>What got worse: documentation no longer public, a sandbox gone, a specification changed since sign-off.</summary>
+    private static async Task<string?> DriftAsync(
+        PortalDbContext db, EvidenceItemKind kind, int assessmentId, LinkCheck check, LinkCheckDetails now, LinkCheckDetails? before, CancellationToken cancellationToken)
+    {
+        switch (kind)
+        {
+            case EvidenceItemKind.Documentation when before?.IsPublic == true && now.IsPublic != true:
+                return $"Documentation stopped being public: {check.Summary}";
+            case EvidenceItemKind.TestEnvironment when before?.Answers == true && now.Answers != true:
+                return $"The sandbox stopped answering: {check.Summary}";
+            case EvidenceItemKind.OpenApiSpecification or EvidenceItemKind.FhirCapabilityStatement when check.Sha256 is not null:
+                var signedAt = await db.SignOffs.AsNoTracking()
+                    .Where(s => s.AssessmentId == assessmentId && !s.IsVoid
+                        && db.Assessments.Any(a => a.Id == assessmentId && (a.Status == AssessmentStatus.SignedOff || a.Status == AssessmentStatus.SignedOffWithConditions)))
+                    .OrderByDescending(s => s.SignedAt).Select(s => (DateTime?)s.SignedAt).FirstOrDefaultAsync(cancellationToken);
+                if (signedAt is null)
+                {
+                    return null;
+                }
+
+                var atSignOff = await db.LinkChecks.AsNoTracking()
+                    .Where(c => c.EvidenceItemId == check.EvidenceItemId && c.Id != check.Id && c.CheckedAt <= signedAt && c.Sha256 != null)
+                    .OrderByDescending(c => c.CheckedAt).Select(c => c.Sha256).FirstOrDefaultAsync(cancellationToken);
+                return atSignOff is not null && atSignOff != check.Sha256
+                    ? $"The specification changed since sign-off on {signedAt:d MMM yyyy}."
+                    : null;
+            default:
+                return null;
+        }
+    }
+}
