@@ -58,6 +58,23 @@ dotnet test Portal.sln --no-build --nologo \
 status=$?
 set -e
 
+# A C# client that Microsoft Kiota generates from the OpenAPI document the tests just wrote (never committed), driven
+# through a whole journey against a real portal (Portal.ApiClientTests, outside Portal.sln so the solution builds before
+# generation): if the document and the API disagree, it fails. Its results count with the others (api-client.trx).
+. scripts/generate-api-client.sh
+client_status=0
+set +e
+if generate_api_client; then
+  echo "Building and running the API client's journey..."
+  dotnet build Portal.ApiClientTests --nologo -v quiet -c Debug && \
+    dotnet test Portal.ApiClientTests --no-build --nologo \
+      --logger "trx;LogFileName=api-client.trx" --logger "console;verbosity=minimal" --results-directory "$results"
+  client_status=$?
+else
+  client_status=1
+fi
+set -e
+
 # The API's OpenAPI document (written by OpenApiDocumentTests from the running portal) must lint clean with Redocly's
 # recommended rules (redocly.yaml). Redocly CLI 2 needs Node 20.19 or later; an older Node (Debian's own) gets 1.34.
 lint_status=0
@@ -109,6 +126,10 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the run itself failed (a crash or a build problem) without a failed test to count
 fi
+if [ "$client_status" -ne 0 ] && ! grep -qs 'failed="[1-9]' "$results/api-client.trx"; then
+  echo "The API client was not generated, did not build or did not run (see above)."
+  failed=$((failed + 1))
+fi
 if [ "$lint_status" -ne 0 ]; then
   echo "The OpenAPI document has lint errors (see above)."
   failed=$((failed + 1))
@@ -118,4 +139,4 @@ if [ "$css_status" -ne 0 ]; then
   failed=$((failed + 1))
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$lint_status" -eq 0 ] && [ "$css_status" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$client_status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$lint_status" -eq 0 ] && [ "$css_status" -eq 0 ]

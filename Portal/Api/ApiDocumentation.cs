@@ -21,18 +21,26 @@ public static class ApiDocumentation
     public const string SignOffs = "Sign-off";
     public const string Scorecards = "Scorecards";
     public const string Audit = "Audit trail";
+    public const string AssessmentStart = "Assessment start";
+    public const string Invitations = "Invitations";
+    public const string Notifications = "Notifications";
+    public const string Administration = "Administration";
 
     private static readonly (string Name, string Description)[] Tags =
     [
         (Account, "Who the token belongs to."),
         (Catalogue, "The policy catalogue: frameworks, versions and their requirements. Administrators import and publish versions."),
         (Assessments, "Assessments of suppliers' systems, their details and scope."),
+        (AssessmentStart, "The guided start of a draft assessment: route, system, conditions, significant functions and scope."),
+        (Invitations, "Inviting a supplier to answer an assessment, and accepting the invitation."),
         (Responses, "The supplier's answer to each in-scope requirement."),
         (Evidence, "Links and documents that support the answers."),
         (Reviews, "The NHS review: a decision per requirement."),
         (SignOffs, "The CCIO sign-off of an assessment."),
         (Scorecards, "The result of an assessment as JSON, CSV or a PDF."),
         (Audit, "The tamper-evident record of everything that happened to an assessment."),
+        (Notifications, "What changed on the assessments you work on."),
+        (Administration, "People, NHS organisations and suppliers (administrators)."),
     ];
 
     /// <summary>What each error status means in this API; every operation's error responses say it.</summary>

@@ -22,9 +22,11 @@ public static class ApiOutcomes
         (await outcome).ToHttp(http, done);
 
     /// <summary>The If-Match header as the version the caller read: "*" is any, "unanswered" is a record not made yet.</summary>
-    public static ReadVersion ReadVersion(this HttpRequest request)
+    public static ReadVersion ReadVersion(this HttpRequest request) => ParseVersion(request.Headers.IfMatch.ToString());
+
+    /// <summary>An ETag (or If-Match list) as the version the caller read, for versions sent in a body (one per item of a bulk change).</summary>
+    public static ReadVersion ParseVersion(string? header)
     {
-        var header = request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(header))
         {
             return Features.ReadVersion.None;

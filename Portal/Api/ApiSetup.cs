@@ -87,6 +87,12 @@ public static class ApiSetup
         api.MapFollowUpsApi();
         api.MapScorecardsApi();
         api.MapTimelineApi();
+        // What the pages do, operation for operation (policy P.1): ApiParityTests keeps every service command here.
+        api.MapAssessmentStartApi();
+        api.MapInvitationsApi();
+        api.MapWorkflowApi();
+        api.MapNotificationsApi();
+        api.MapAdministrationApi();
         return app;
     }
 }

@@ -137,7 +137,7 @@ public static class AssessmentsApi
         r.Id, r.Reference, r.SystemName, r.SupplierName, r.OrganisationName, r.Status, r.Route, r.ResponseDueDate, r.ProcurementReference, r.InScope, r.Answered,
         r.Rag, r.NextDue);
 
-    private static AssessmentDetail Detail(AssessmentService.Overview o) => new(
+    internal static AssessmentDetail Detail(AssessmentService.Overview o) => new(
         Summary(o.Summary), o.FrameworkName, o.VersionId, o.VersionLabel, ApiPaging.Flags(o.Conditions), o.ProductName, o.ProductVersion, o.Description,
         o.ContractDate, o.StartConfirmed, o.OutOfScope,
         o.Functions.Select(f => new FunctionItem(f.Name, f.Description, f.ApiOperation, f.DocumentationUrl)).ToList(),

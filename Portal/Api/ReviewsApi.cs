@@ -73,7 +73,7 @@ public static class ReviewsApi
     private static Task<IResult> GetSignOffAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, SignOffService signOffs) =>
         signOffs.FindAsync(http.Caller(), assessmentId, http.RequestAborted).ToHttp(http, summary => new ApiJson<SignOffState>(Map(summary), ETags.Of(summary.Stamp)));
 
-    private static SignOffState Map(SignOffService.Summary summary)
+    internal static SignOffState Map(SignOffService.Summary summary)
     {
         var latest = summary.Latest;
         return new SignOffState(
