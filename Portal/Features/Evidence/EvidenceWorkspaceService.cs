@@ -25,7 +25,8 @@ public sealed partial class EvidenceWorkspaceService(
     IOptions<EvidenceOptions> options,
     TimeProvider clock,
     IMalwareScanner? scanner = null,
-    ILogger<EvidenceWorkspaceService>? logger = null)
+    ILogger<EvidenceWorkspaceService>? logger = null,
+    LinkChecks.LinkCheckSignal? linkChecks = null)
 {
     /// <summary>What clamd is told while it cannot be reached, or gives no verdict.</summary>
     public const string ScannerUnavailableMessage = "The virus scanner is not answering; your file was not added. Try again in a few minutes.";
@@ -678,6 +679,12 @@ public sealed partial class EvidenceWorkspaceService(
         if (await db.SaveCommandAsync($"The answer to {code} changed while you added the evidence. Look at it again, then add it.", cancellationToken) is { } stale)
         {
             return stale;
+        }
+
+        if (item.StoredName is null)
+        {
+            // A new link is checked now rather than at the link-check worker's next round.
+            linkChecks?.Raise();
         }
 
         var fresh = await FreshAsync(caller, assessmentId, code, cancellationToken);

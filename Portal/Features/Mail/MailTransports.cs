@@ -95,7 +95,9 @@ public sealed class NotifyMailTransport(NotifySettings settings) : IMailTranspor
         var client = _client.Value;
         var personalisation = content.Personalisation.ToDictionary(p => p.Key, p => (dynamic)p.Value);
         cancellationToken.ThrowIfCancellationRequested();
-        await client.SendEmailAsync(content.To, template, personalisation, reference);
+        // Notify's client 6 waits for its HTTP answer on the calling thread before its task returns: run it on the pool,
+        // so the sender's round (and a test's listener on the same thread) is not held while Notify answers.
+        await Task.Run(() => client.SendEmailAsync(content.To, template, personalisation, reference), cancellationToken);
     }
 
     public Task<string?> ProblemAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
