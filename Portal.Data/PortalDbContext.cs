@@ -170,8 +170,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
 }
 
 /// <summary>A check before commit (<see cref="PortalDbContext.ChecksBeforeCommit"/>) refused the save; nothing was saved.</summary>
-public sealed class SaveRefusedException(string message, string? field = null) : Exception(message)
+public sealed class SaveRefusedException(string message, string? field = null, bool stale = false) : Exception(message)
 {
+    /// <summary>Refused because someone else changed what the command read (answered as Stale, not Invalid).</summary>
+    public bool Stale { get; } = stale;
+
     /// <summary>The field at fault, for a form to show the message beside it; null for the request as a whole.</summary>
     public string? Field { get; } = field;
 }

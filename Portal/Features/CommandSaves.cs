@@ -25,7 +25,7 @@ public static class CommandSaves
         }
         catch (SaveRefusedException refused)
         {
-            return Outcome.Invalid(refused.Message, refused.Field);
+            return refused.Stale ? Outcome.Stale(refused.Message) : Outcome.Invalid(refused.Message, refused.Field);
         }
     }
 }

@@ -69,6 +69,44 @@ public sealed class FollowUpServiceTests : IAsyncLifetime
         (await FollowUps.ListAsync(caller, id)).Value!.Items.Single(i => i.Kind == kind && i.What.StartsWith(startsWith, StringComparison.Ordinal));
 
     [Fact]
+    public async Task Two_officers_deciding_at_once_one_accepting_one_sending_back_end_with_one_decision_and_the_other_told_it_changed()
+    {
+        var (id, _) = await SignedOffWithFollowUpsAsync();
+        var condition = await ItemAsync(_supplier, id, FollowUpKind.Condition, "Publish");
+        Assert.True((await FollowUps.MarkDoneAsync(_supplier, id, FollowUpKind.Condition, condition.Id, new("Published at the developer portal, version 1.", null))).Succeeded);
+
+        // Both have read "marked done" before either saves: the clock is asked between the read and the save, and it
+        // holds the first caller until the second arrives.
+        var together = new MeetingClock(callers: 2);
+        var service = new FollowUpService(_database, together);
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => service.AcceptAsync(_officer, id, FollowUpKind.Condition, condition.Id)),
+            Task.Run(() => service.SendBackAsync(_officer, id, FollowUpKind.Condition, condition.Id, "The catalogue does not list the 409 answers yet.")));
+
+        var done = Assert.Single(outcomes, o => o.Succeeded);
+        Assert.Equal(OutcomeKind.Stale, Assert.Single(outcomes, o => !o.Succeeded).Kind);
+        var now = await ItemAsync(_officer, id, FollowUpKind.Condition, "Publish");
+        Assert.Equal(done == outcomes[0] ? ClosureState.Accepted : ClosureState.Open, now.State);
+    }
+
+    /// <summary>Holds each of the first <c>callers</c> askers of the time until all of them have asked.</summary>
+    private sealed class MeetingClock(int callers) : TimeProvider
+    {
+        private readonly Barrier _meeting = new(callers);
+        private int _asked;
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (Interlocked.Increment(ref _asked) <= callers)
+            {
+                Assert.True(_meeting.SignalAndWait(TimeSpan.FromSeconds(30)), "The other caller never asked the time.");
+            }
+
+            return base.GetUtcNow();
+        }
+    }
+
+    [Fact]
     public async Task The_supplier_marks_its_condition_done_and_the_officer_accepts_it_audited_with_the_seal_still_valid()
     {
         var (id, _) = await SignedOffWithFollowUpsAsync();

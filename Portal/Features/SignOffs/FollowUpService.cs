@@ -134,6 +134,7 @@ public sealed class FollowUpService(IDbContextFactory<PortalDbContext> contexts,
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
+        GuardState(db, kind, id, item.ClosureState, name);
         item.ClosureState = ClosureState.MarkedDone;
         item.ClosureNote = note;
         item.ClosureLink = link;
@@ -149,6 +150,25 @@ public sealed class FollowUpService(IDbContextFactory<PortalDbContext> contexts,
         return await db.SaveCommandAsync($"{name} changed while you were saving. Look at it again.", cancellationToken)
             ?? Outcome.Done($"{name} is marked done. The procurement officer will accept it or send it back.");
     }
+
+    /// <summary>
+    /// Refuses the save as stale when someone else moved the condition or plan on since it was read: checked inside the
+    /// save, after the assessment's audit chain is locked, so of two officers accepting and sending back at once only the
+    /// first decides and the second is told it changed.
+    /// </summary>
+    private static void GuardState(PortalDbContext db, FollowUpKind kind, int id, ClosureState read, string name) =>
+        db.ChecksBeforeCommit.Add(async (saving, token) =>
+        {
+            var now = kind == FollowUpKind.Plan
+                ? await saving.RequirementResponses.AsNoTracking().Where(r => r.Id == id).Select(r => r.ClosureState).SingleAsync(token)
+                : await saving.Set<SignOffCondition>().AsNoTracking().Where(c => c.Id == id).Select(c => c.ClosureState).SingleAsync(token);
+            if (now != read)
+            {
+                throw new SaveRefusedException(
+                    $"{char.ToUpperInvariant(name[0])}{name[1..]} changed while you were deciding (it is now {StateText(now, null).ToLowerInvariant()}). Look at it again.",
+                    stale: true);
+            }
+        });
 
     /// <summary>The procurement officer accepts what the owner marked done; an accepted plan counts its requirement as met.</summary>
     public Task<Outcome> AcceptAsync(Caller caller, int assessmentId, FollowUpKind kind, int id, CancellationToken cancellationToken = default) =>
@@ -185,6 +205,7 @@ public sealed class FollowUpService(IDbContextFactory<PortalDbContext> contexts,
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
+        GuardState(db, kind, id, item.ClosureState, name);
         item.ClosureState = accept ? ClosureState.Accepted : ClosureState.Open;
         item.ClosureDecidedAt = now;
         item.ClosureDecidedBy = caller.DisplayName;
