@@ -266,6 +266,34 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         new("recalculate scores", HttpMethod.Post, _ => "/api/v1/scores/recalculate", null,
             p => p is Person.Supplier or Person.OtherSupplier ? HttpStatusCode.Forbidden : HttpStatusCode.OK),
         new("access tokens", HttpMethod.Get, _ => "/api/v1/account/tokens", null, _ => HttpStatusCode.OK),
+
+        // Mail: each person's own preference; failed mail for administrators (an empty list for anyone else).
+        new("mail preference", HttpMethod.Get, _ => "/api/v1/account/mail-preference", null, _ => HttpStatusCode.OK),
+        new("set mail preference", HttpMethod.Put, _ => "/api/v1/account/mail-preference", () => JsonContent.Create(new { delivery = "Immediate" }), _ => HttpStatusCode.OK),
+        new("failed mail", HttpMethod.Get, _ => "/api/v1/administration/mail", null, _ => HttpStatusCode.OK),
+        new("resend mail", HttpMethod.Post, _ => "/api/v1/administration/mail/999999/resend", null, AdministratorOnly(HttpStatusCode.NotFound)),
+
+        // Conditions and plans of A, which is not signed off: no condition or plan exists, so every decision is "not found".
+        new("follow-ups", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/follow-ups", null, VisibleRead),
+        new("mark condition done", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/follow-ups/conditions/999999/done",
+            () => JsonContent.Create(new { note = "Published the error catalogue." }), _ => HttpStatusCode.NotFound),
+        new("accept condition", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/follow-ups/conditions/999999/accept", null, _ => HttpStatusCode.NotFound),
+        new("send back condition", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/follow-ups/conditions/999999/send-back",
+            () => JsonContent.Create(new { reason = "The catalogue is not published yet." }), _ => HttpStatusCode.NotFound),
+        new("mark plan done", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/follow-ups/plans/999999/done",
+            () => JsonContent.Create(new { note = "Listed in the NHS API catalogue." }), _ => HttpStatusCode.NotFound),
+        new("accept plan", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/follow-ups/plans/999999/accept", null, _ => HttpStatusCode.NotFound),
+        new("send back plan", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/follow-ups/plans/999999/send-back",
+            () => JsonContent.Create(new { reason = "The listing is not live yet." }), _ => HttpStatusCode.NotFound),
+        new("link plan to contract date", HttpMethod.Put, p => $"/api/v1/assessments/{p.AssessmentA}/follow-ups/plans/999999/contract-date",
+            () => JsonContent.Create(new { linked = true }), _ => HttpStatusCode.NotFound),
+        new("reopen sign-off", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/follow-ups/reopen-sign-off",
+            () => JsonContent.Create(new { reason = "The plan is overdue." }), p => p == Person.Officer ? HttpStatusCode.Conflict : IsTrustStaff(p) || p == Person.Supplier ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound),
+
+        // Link checks of A's document: a document is not a link, so it has no checks and cannot be checked (400 says so).
+        new("link checks", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/evidence/{p.DocumentId}/checks", null, VisibleRead),
+        new("check link again", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/evidence/{p.DocumentId}/checks", null,
+            p => VisibleRead(p) == HttpStatusCode.OK ? HttpStatusCode.BadRequest : HttpStatusCode.NotFound),
         new("revoke access token", HttpMethod.Delete, _ => "/api/v1/account/tokens/999999", null, _ => HttpStatusCode.NotFound),
     ];
 
@@ -366,6 +394,9 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         .Replace("/account/tokens/999999", "/account/tokens/{tokenId}", StringComparison.Ordinal)
         .Replace("/scope/P.1/", "/scope/{code}/", StringComparison.Ordinal)
         .Replace($"/evidence/{portal.DocumentId}/", "/evidence/{evidenceId}/", StringComparison.Ordinal)
+        .Replace("/mail/999999/", "/mail/{id}/", StringComparison.Ordinal)
+        .Replace("/conditions/999999/", "/conditions/{id}/", StringComparison.Ordinal)
+        .Replace("/plans/999999/", "/plans/{id}/", StringComparison.Ordinal)
         .Replace("/requirements/P.1", "/requirements/{code}", StringComparison.Ordinal)
         .Replace("/responses/P.1", "/responses/{code}", StringComparison.Ordinal)
         .Replace("/responses/P.3/", "/responses/{code}/", StringComparison.Ordinal)

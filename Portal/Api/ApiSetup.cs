@@ -92,6 +92,7 @@ public static class ApiSetup
         api.MapInvitationsApi();
         api.MapWorkflowApi();
         api.MapNotificationsApi();
+        api.MapMailApi();
         api.MapAdministrationApi();
         return app;
     }

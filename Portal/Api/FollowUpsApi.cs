@@ -32,6 +32,10 @@ public static class FollowUpsApi
         [property: Description("What was done, at least 10 characters.")] string? Note,
         [property: Description("Optional: a web address (https://...) or a document reference.")] string? Link = null);
 
+    public sealed record ContractDateBody([property: Description("True to make the plan due on the assessment's contract date; false to use the plan's own date.")] bool Linked);
+
+    public sealed record ReopenBody([property: Description("Why the sign-off is reopened, for the audit trail and the CCIO.")] string? Reason);
+
     public sealed record SendBackBody([property: Description("Why it is sent back and what is still needed, at least 10 characters.")] string? Reason);
 
     public static void MapFollowUpsApi(this RouteGroupBuilder api)
@@ -43,7 +47,7 @@ public static class FollowUpsApi
         foreach (var (kind, path) in new[] { (FollowUpKind.Condition, "conditions"), (FollowUpKind.Plan, "plans") })
         {
             var noun = kind == FollowUpKind.Condition ? "sign-off condition" : "accepted plan";
-            group.MapPost($"/{path}/{{id}}/done", (int assessmentId, int id, DoneBody body, HttpContext http, FollowUpService followUps) =>
+            group.MapPost($"/{path}/{{id}}/done", ([Description("The assessment's id.")] int assessmentId, [Description("The condition's or plan's id, from the list of follow-ups.")] int id, DoneBody body, HttpContext http, FollowUpService followUps) =>
                     RunAsync(http, followUps, assessmentId, followUps.MarkDoneAsync(http.Caller(), assessmentId, kind, id, new(body.Note, body.Link), http.RequestAborted)))
                 .WithName($"Mark{kind}Done").Returns<FollowUpList>()
                 .WithSummary($"Mark a {noun} done ({(kind == FollowUpKind.Condition ? "its owner" : "the supplier")})")
@@ -51,7 +55,7 @@ public static class FollowUpsApi
                 .Accepts<DoneBody>("application/json")
                 .ValidationProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem().TooLargeProblem()
                 .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(16 * 1024));
-            group.MapPost($"/{path}/{{id}}/accept", (int assessmentId, int id, HttpContext http, FollowUpService followUps) =>
+            group.MapPost($"/{path}/{{id}}/accept", ([Description("The assessment's id.")] int assessmentId, [Description("The condition's or plan's id, from the list of follow-ups.")] int id, HttpContext http, FollowUpService followUps) =>
                     RunAsync(http, followUps, assessmentId, followUps.AcceptAsync(http.Caller(), assessmentId, kind, id, http.RequestAborted)))
                 .WithName($"Accept{kind}").Returns<FollowUpList>()
                 .WithSummary($"Accept a {noun} as done (procurement officers)")
@@ -59,7 +63,7 @@ public static class FollowUpsApi
                     ? "Accepts the work the supplier marked done: the requirement then counts as met on the scorecard."
                     : "Accepts what the owner marked done: the condition is closed, and the CCIO sees the record on the sign-off.")
                 .InvalidIdProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem();
-            group.MapPost($"/{path}/{{id}}/send-back", (int assessmentId, int id, SendBackBody body, HttpContext http, FollowUpService followUps) =>
+            group.MapPost($"/{path}/{{id}}/send-back", ([Description("The assessment's id.")] int assessmentId, [Description("The condition's or plan's id, from the list of follow-ups.")] int id, SendBackBody body, HttpContext http, FollowUpService followUps) =>
                     RunAsync(http, followUps, assessmentId, followUps.SendBackAsync(http.Caller(), assessmentId, kind, id, body.Reason, http.RequestAborted)))
                 .WithName($"SendBack{kind}").Returns<FollowUpList>()
                 .WithSummary($"Send a {noun} back with a reason (procurement officers)")
@@ -68,6 +72,23 @@ public static class FollowUpsApi
                 .ValidationProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem().TooLargeProblem()
                 .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(16 * 1024));
         }
+
+        group.MapPut("/plans/{id}/contract-date", ([Description("The assessment's id.")] int assessmentId, [Description("The plan's id, from the list of follow-ups.")] int id, ContractDateBody body, HttpContext http, FollowUpService followUps) =>
+                RunAsync(http, followUps, assessmentId, followUps.LinkPlanToContractDateAsync(http.Caller(), assessmentId, id, body.Linked, http.RequestAborted)))
+            .WithName("LinkPlanToContractDate").Returns<FollowUpList>()
+            .WithSummary("Link a plan's deadline to the contract date (procurement officers)")
+            .WithDescription("Makes the accepted plan due on the assessment's contract date (or, with linked false, on the plan's own date); reminders and the scorecard follow it.")
+            .Accepts<ContractDateBody>("application/json")
+            .ValidationProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem().TooLargeProblem()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(4 * 1024));
+        group.MapPost("/reopen-sign-off", ([Description("The assessment's id.")] int assessmentId, ReopenBody body, HttpContext http, FollowUpService followUps) =>
+                RunAsync(http, followUps, assessmentId, followUps.ReopenSignOffAsync(http.Caller(), assessmentId, body.Reason, http.RequestAborted)))
+            .WithName("ReopenSignOff").Returns<FollowUpList>()
+            .WithSummary("Reopen the sign-off because a condition or plan is overdue (procurement officers)")
+            .WithDescription("Voids the sign-off (its sealed record stays and still verifies) and returns the assessment to review, when a condition or plan is past its date.")
+            .Accepts<ReopenBody>("application/json")
+            .ValidationProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem().TooLargeProblem()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(16 * 1024));
     }
 
     private static Task<IResult> ListAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, FollowUpService followUps) =>
