@@ -65,7 +65,7 @@ public sealed class AssessmentJourneyBrowserTests(BrowserFixture browser)
         await Assertions.Expect(Heading(officer, "Electronic patient record")).ToBeVisibleAsync();
         await officer.GetByLabel("Account manager's e-mail address").FillAsync("sam.okafor@acme-clinical.example");
         await officer.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
-        await Assertions.Expect(officer.GetByText("Invitation created for sam.okafor@acme-clinical.example")).ToBeVisibleAsync();
+        await Assertions.Expect(officer.GetByText("Invitation e-mailed to sam.okafor@acme-clinical.example")).ToBeVisibleAsync();
         await Assertions.Expect(officer.GetByText("Awaiting supplier").First).ToBeVisibleAsync();
         await BrowserFixture.AssertAccessibleAsync(officer);
 

@@ -52,7 +52,7 @@ public sealed class ReviewAndSignOffBrowserTests(BrowserFixture browser)
         var id = Regex.Match(officer.Url, @"/assessments/(\d+)").Groups[1].Value;
         await officer.GetByLabel("Account manager's e-mail address").FillAsync("sam.okafor@acme-clinical.example");
         await officer.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
-        await Assertions.Expect(officer.GetByText("Invitation created for sam.okafor@acme-clinical.example")).ToBeVisibleAsync();
+        await Assertions.Expect(officer.GetByText("Invitation e-mailed to sam.okafor@acme-clinical.example")).ToBeVisibleAsync();
 
         // The supplier answers everything and submits.
         await GoAsync(supplier, $"/assessments/{id}/evidence");

@@ -53,7 +53,7 @@ public sealed class HealthAndTelemetryTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(
-            new Dictionary<string, string> { ["database"] = "Healthy", ["evidence store"] = "Healthy", ["key store"] = "Healthy" },
+            new Dictionary<string, string> { ["database"] = "Healthy", ["evidence store"] = "Healthy", ["key store"] = "Healthy", ["mail"] = "Healthy" },
             await ChecksAsync(ready));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_evidence));
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);

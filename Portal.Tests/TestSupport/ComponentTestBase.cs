@@ -35,6 +35,7 @@ public abstract class ComponentTestBase : BunitContext, IAsyncLifetime
         Services.AddScoped<CallerResolver>();
         Services.AddScoped<CurrentUser>();
         Services.AddPortalFeatures();
+        Services.AddDataProtection();
         Services.AddSingleton<Portal.Features.Evidence.IEvidenceStore>(new Portal.Features.Evidence.LocalFolderEvidenceStore(Path.Combine(Database.Directory, "evidence")));
     }
 

@@ -36,7 +36,7 @@ public static class MailApi
     }
 
     private static async Task<IResult> GetPreferenceAsync(HttpContext http, MailService mail) =>
-        new ApiJson<MailPreferenceBody>(new MailPreferenceBody(await mail.PreferenceAsync(http.Caller(), http.RequestAborted)));
+        new ApiJson<MailPreferenceBody>(new MailPreferenceBody(await mail.GetPreferenceAsync(http.Caller(), http.RequestAborted)));
 
     private static async Task<IResult> SetPreferenceAsync(MailPreferenceBody body, HttpContext http, MailService mail)
     {

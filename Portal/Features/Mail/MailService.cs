@@ -82,7 +82,7 @@ public sealed class MailService(IDbContextFactory<PortalDbContext> contexts, Tim
         return Outcome.Done($"The mail to {message.ToAddress} will be sent again.");
     }
 
-    public async Task<MailDelivery> PreferenceAsync(Caller caller, CancellationToken cancellationToken = default)
+    public async Task<MailDelivery> GetPreferenceAsync(Caller caller, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.MailPreferences.Where(p => p.UserId == caller.UserId).Select(p => (MailDelivery?)p.Delivery).FirstOrDefaultAsync(cancellationToken)
