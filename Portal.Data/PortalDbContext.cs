@@ -96,7 +96,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         {
             await AuditChain.LinkAsync(this, cancellationToken);
             await RunChecksBeforeCommitAsync(cancellationToken);
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            ChecksBeforeCommit.Clear();
+            return written;
         }
 
         // SQL Server retries transient failures; the whole transaction is retried, linking again from the chain's head.
@@ -120,6 +122,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
                 linked.Hash.Length > 0 && await AuditEvents.AsNoTracking().AnyAsync(e => e.Chain == linked.Chain && e.Hash == linked.Hash, token),
                 linked.Count),
             cancellationToken);
+        // The checks guarded this save; a later save on the same context brings its own (the quota check would now count
+        // its own document twice).
+        ChecksBeforeCommit.Clear();
         if (acceptAllChangesOnSuccess)
         {
             ChangeTracker.AcceptAllChanges();
