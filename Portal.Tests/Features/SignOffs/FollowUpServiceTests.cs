@@ -89,6 +89,21 @@ public sealed class FollowUpServiceTests : IAsyncLifetime
         Assert.Equal(done == outcomes[0] ? ClosureState.Accepted : ClosureState.Open, now.State);
     }
 
+    [Fact]
+    public async Task The_supplier_told_of_the_officers_decision_is_sent_to_a_page_it_may_open()
+    {
+        var (id, _) = await SignedOffWithFollowUpsAsync();
+        var condition = await ItemAsync(_supplier, id, FollowUpKind.Condition, "Publish");
+        Assert.True((await FollowUps.MarkDoneAsync(_supplier, id, FollowUpKind.Condition, condition.Id, new("Published at the developer portal, version 1.", null))).Succeeded);
+
+        Assert.True((await FollowUps.AcceptAsync(_officer, id, FollowUpKind.Condition, condition.Id)).Succeeded);
+
+        // The sign-off page is the NHS side's; the assessment page shows the supplier its conditions and plans.
+        await using var db = _database.CreateDbContext();
+        var told = await db.Notifications.Where(n => n.UserId == _supplier.UserId && n.AssessmentId == id && n.Text.Contains("accepted")).ToListAsync();
+        Assert.Equal($"/assessments/{id}", Assert.Single(told).Link);
+    }
+
     /// <summary>Holds each of the first <c>callers</c> askers of the time until all of them have asked.</summary>
     private sealed class MeetingClock(int callers) : TimeProvider
     {

@@ -215,7 +215,8 @@ public sealed class FollowUpService(IDbContextFactory<PortalDbContext> contexts,
             EntityId(assessment, kind, id), $"{caller.DisplayName} {verb} {name}{(why is null ? "" : $": {why}")}.", "Marked done", accept ? "Accepted" : "Open", assessment.Id);
         var text = $"{assessment.Reference} ({assessment.SystemName}): {name} was {verb} by {caller.DisplayName}{(why is null ? "." : $": {why}")}";
         var owners = await OwnersAsync(db, assessment, item, cancellationToken);
-        await NotificationService.NotifyUsersAsync(db, now, assessment.Id, text, Link(assessment), owners, cancellationToken);
+        // Owners may be the supplier, who may not open the sign-off page: the assessment page shows everyone its follow-ups.
+        await NotificationService.NotifyUsersAsync(db, now, assessment.Id, text, $"/assessments/{assessment.Id}", owners, cancellationToken);
         if (accept)
         {
             await NotificationService.NotifyAsync(db, now, assessment.Id, text, $"/assessments/{assessment.Id}/sign-off", assessment.NhsOrganisationId, null,
