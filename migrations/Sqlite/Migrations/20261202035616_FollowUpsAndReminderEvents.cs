@@ -74,11 +74,11 @@ namespace Portal.Migrations.Sqlite.Migrations
                 nullable: false,
                 defaultValue: "Organisation");
 
-            migrationBuilder.AddColumn<int>(
-                name: "OwnerUserId",
-                table: "SignOffCondition",
-                type: "INTEGER",
-                nullable: true);
+            // SQLite adds a column with its foreign key in place (the default is NULL); EF's AddForeignKey would rebuild the
+            // table outside the migration's transaction, which a killed process would leave half done.
+            migrationBuilder.Sql(
+                "ALTER TABLE \"SignOffCondition\" ADD COLUMN \"OwnerUserId\" INTEGER NULL " +
+                "CONSTRAINT \"FK_SignOffCondition_Users_OwnerUserId\" REFERENCES \"Users\" (\"Id\");");
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "ClosureDecidedAt",
@@ -160,12 +160,6 @@ namespace Portal.Migrations.Sqlite.Migrations
                 columns: new[] { "UserId", "EventKey" },
                 unique: true);
 
-            migrationBuilder.AddForeignKey(
-                name: "FK_SignOffCondition_Users_OwnerUserId",
-                table: "SignOffCondition",
-                column: "OwnerUserId",
-                principalTable: "Users",
-                principalColumn: "Id");
         }
 
         /// <inheritdoc />

@@ -20,6 +20,7 @@ public sealed partial class LinkCheckWorker(
     LinkCheckSignal signal,
     TimeProvider clock,
     IOptions<LinkCheckOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<LinkCheckWorker> logger) : BackgroundService
 {
     public const string Job = "link-checks";
@@ -96,6 +97,12 @@ public sealed partial class LinkCheckWorker(
             return;
         }
 
+        // Not before the portal listens: the demo's self-assessment checks the portal's own pages.
+        if (!await WhenStartedAsync(stoppingToken))
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -119,6 +126,21 @@ public sealed partial class LinkCheckWorker(
             {
                 return;
             }
+        }
+    }
+
+    private async Task<bool> WhenStartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        try
+        {
+            await started.Task.WaitAsync(stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

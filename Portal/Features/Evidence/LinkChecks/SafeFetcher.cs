@@ -69,7 +69,10 @@ public sealed class SafeFetcher(IHttpClientFactory clients, IOptions<LinkCheckOp
                 };
             })
             // The fetcher's own timeout covers the whole chain of redirects and the body.
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // A supplier's address that does not answer is a check result the officer sees, not a log entry with a stack
+            // trace; and the factory's logs would write every address fetched, query string included.
+            .RemoveAllLoggers();
     }
 
     /// <summary>Fetches <paramref name="url"/> with GET, reading the body only when <paramref name="readable"/> accepts its content type.</summary>
