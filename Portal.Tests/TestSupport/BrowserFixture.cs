@@ -103,7 +103,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// </summary>
     public static async Task WaitForInteractiveAsync(IPage page)
     {
-        await page.WaitForSelectorAsync("html[data-interactive='true']", new() { State = WaitForSelectorState.Attached });
+        // A page sent without a circuit ([ExcludeFromInteractiveRouting], its layout marked data-static-page) is ready
+        // when it has loaded: nothing will take it over.
+        await page.WaitForSelectorAsync("html[data-interactive='true'], [data-static-page]", new() { State = WaitForSelectorState.Attached });
         await page.WaitForFunctionAsync(
             "() => !document.querySelector(\"[aria-label^='Loading'], [aria-label='Checking your sign-in']\")");
     }

@@ -101,3 +101,43 @@ window.portal = {
     // Escape would hide the dialog over a page that cannot work until it is back.
     dialog.addEventListener('cancel', event => event.preventDefault());
 })();
+
+// Pages sent as plain HTML with no circuit behind them (MainLayout marks their layout data-static-page): the menu
+// button opens and closes the navigation drawer here, as the live layout does on the other pages. Until the person
+// chooses, the drawer is open on a wide screen and closed on a narrow one (app.css); Escape closes it over the page.
+(() => {
+    const narrow = matchMedia('(max-width: 959.98px)');
+    const isOpen = layout => layout.dataset.drawer ? layout.dataset.drawer === 'open' : !narrow.matches;
+    const say = layout => layout.querySelectorAll('[data-portal-drawer-toggle]')
+        .forEach(button => button.setAttribute('aria-expanded', String(isOpen(layout))));
+    const sayAll = () => document.querySelectorAll('[data-static-page]').forEach(say);
+    const set = (layout, open) => {
+        layout.dataset.drawer = open ? 'open' : 'closed';
+        say(layout);
+    };
+    document.addEventListener('click', event => {
+        const toggle = event.target instanceof Element ? event.target.closest('[data-portal-drawer-toggle]') : null;
+        const layout = toggle?.closest('[data-static-page]');
+        if (!layout) {
+            return;
+        }
+        const open = !isOpen(layout);
+        set(layout, open);
+        if (open && narrow.matches) {
+            layout.querySelector('#portal-drawer a')?.focus();
+        }
+    });
+    document.addEventListener('keydown', event => {
+        const layout = document.querySelector('[data-static-page]');
+        if (event.key === 'Escape' && layout && narrow.matches && isOpen(layout)) {
+            set(layout, false);
+            layout.querySelector('[data-portal-drawer-toggle]')?.focus();
+        }
+    });
+    narrow.addEventListener('change', sayAll);
+    document.addEventListener('DOMContentLoaded', () => {
+        sayAll();
+        // Enhanced navigation brings a new static page without a load event.
+        window.Blazor?.addEventListener?.('enhancedload', sayAll);
+    });
+})();

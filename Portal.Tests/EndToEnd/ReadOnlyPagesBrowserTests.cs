@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Portal.Data;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.EndToEnd;
+
+/// <summary>
+/// Pages that only show (the scorecard, the bid comparison, the dashboard, how scores are worked out, a requirement of the policy) are
+/// sent as plain HTML with no live connection behind them ([ExcludeFromInteractiveRouting]): no WebSocket opens, and
+/// what a person can do there still works, by keyboard and at 320 px, with the navigation drawer worked by app.js.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Pages_that_only_show_open_no_live_connection_and_pass_axe()
+    {
+        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
+        var supplier = await TestCallers.ForAsync(contexts, TestCallers.Supplier);
+        var journey = new TestJourney(contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "read-only-pages-evidence"));
+        var assessment = await journey.AwaitingSignOffAsync(officer, supplier);
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        var sockets = new List<string>();
+        page.WebSocket += (_, socket) => sockets.Add(socket.Url);
+
+        // The control: a page where a person acts opens its live connection, so the check below can see one.
+        await page.GotoAsync($"/assessments/{assessment}");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        Assert.Contains(sockets, url => url.Contains("/_blazor", StringComparison.Ordinal));
+
+        foreach (var path in new[] { $"/assessments/{assessment}/scorecard", "/procurements/compare", "/dashboard", "/scorecards/how-scores-are-worked-out", "/policy/requirements/P.1" })
+        {
+            sockets.Clear();
+            await page.GotoAsync(path);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            Assert.True(await page.Locator("[data-static-page]").CountAsync() == 1, $"{path} is sent without a circuit.");
+            Assert.True(sockets.Count == 0, $"{path} opened a live connection: {string.Join(", ", sockets)}");
+            await BrowserFixture.AssertAccessibleAsync(page);
+        }
+    }
+
+    [Fact]
+    public async Task The_scorecard_is_reached_from_the_assessment_and_its_menu_works_by_keyboard_at_320_pixels()
+    {
+        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
+        var supplier = await TestCallers.ForAsync(contexts, TestCallers.Supplier);
+        var journey = new TestJourney(contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "read-only-pages-evidence"));
+        var assessment = await journey.AwaitingSignOffAsync(officer, supplier);
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        await page.SetViewportSizeAsync(320, 640);
+
+        // From a live page to one without a circuit and back: each arrives whole.
+        await page.GotoAsync($"/assessments/{assessment}");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Scorecard", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync($"**/assessments/{assessment}/scorecard");
+        await Assertions.Expect(page.Locator("[data-static-page]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Scorecard");
+
+        // The drawer starts closed on a narrow screen and says so.
+        var menu = page.GetByRole(AriaRole.Button, new() { Name = "Show or hide the navigation menu" });
+        var navigation = page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+
+        // By keyboard: open it, land in it, close it with Escape and be back on the button.
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
+        await Assertions.Expect(navigation).ToBeVisibleAsync();
+        await Assertions.Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Home" })).ToBeFocusedAsync();
+        // Every group is open where nothing could open it: the API guides are reachable.
+        await Assertions.Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Getting started" })).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "static-scorecard-320-menu-open.png");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToBeFocusedAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+
+        // And on to a live page from the static one's menu: its circuit starts.
+        await menu.ClickAsync();
+        await navigation.GetByRole(AriaRole.Link, new() { Name = "Assessments" }).ClickAsync();
+        await page.WaitForURLAsync("**/assessments");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("html[data-interactive='true']")).ToHaveCountAsync(1);
+    }
+}
