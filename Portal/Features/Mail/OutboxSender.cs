@@ -11,7 +11,7 @@ namespace Portal.Features.Mail;
 /// same row), sends it, and records the attempt. A failure waits longer each time (exponential back-off) and is
 /// dead-lettered after Mail:MaxAttempts. A sender killed mid-send leaves its claim to lapse, and the mail is sent by
 /// the next round: nothing is lost, and nothing is sent twice unless the process dies between the relay accepting a
-/// mail and the row recording it.
+/// mail and the row recording it. So the one mail in flight at a kill is delivered at least once (KilledSenderTests).
 /// </summary>
 public sealed partial class OutboxSender(
     IDbContextFactory<PortalDbContext> contexts,

@@ -139,8 +139,10 @@ public sealed partial class ReminderWorker(
             var owners = c.OwnerUserId is { } ownerId && people.IsActive(ownerId) ? [ownerId]
                 : c.OwnerParty == FollowUpParty.Supplier ? people.Suppliers(c.SupplierId) : people.Officers(c.NhsOrganisationId);
             var what = $"{Reference(c.AssessmentId)} ({c.SystemName}): sign-off condition \"{Shorten(c.Text)}\"";
+            // The supplier may not open the sign-off page: the assessment page shows it the conditions it owns.
+            var ownersLink = c.OwnerParty == FollowUpParty.Supplier ? $"/assessments/{c.AssessmentId}" : $"/assessments/{c.AssessmentId}/sign-off";
             list.AddRange(Schedule($"condition-due:{c.Id}:{c.DueDate:yyyy-MM-dd}", c.AssessmentId, what, c.DueDate, today,
-                $"/assessments/{c.AssessmentId}/sign-off", owners, c.NhsOrganisationId, people, settings));
+                ownersLink, owners, c.NhsOrganisationId, people, settings, $"/assessments/{c.AssessmentId}/sign-off"));
         }
 
         var plans = await db.RequirementResponses.AsNoTracking()
@@ -159,7 +161,9 @@ public sealed partial class ReminderWorker(
             var link = $"/assessments/{p.AssessmentId}/scorecard";
             var what = $"{Reference(p.AssessmentId)} ({p.SystemName}): the accepted plan for {p.Code}";
             var key = $"plan-due:{Reference(p.AssessmentId)}:{p.Code}:{due:yyyy-MM-dd}";
-            list.AddRange(Schedule(key, p.AssessmentId, what, due, today, link, people.Suppliers(p.SupplierId), p.NhsOrganisationId, people, settings));
+            // A passed plan escalates to the officers and the CCIO at once (below), not again on the overdue schedule.
+            list.AddRange(Schedule(key, p.AssessmentId, what, due, today, link, people.Suppliers(p.SupplierId), p.NhsOrganisationId, people, settings)
+                .Where(d => d.Kind != NotificationKind.Escalation));
             if (due < today)
             {
                 list.Add(new Due($"escalation:{key}:officers-and-ccio", p.AssessmentId,
@@ -186,13 +190,14 @@ public sealed partial class ReminderWorker(
     }
 
     /// <summary>The reminder stage reached before <paramref name="due"/>, or the overdue notices after it.</summary>
+    /// <param name="escalationLink">Where officers and the CCIO are sent when it escalates, if not where the owners are.</param>
     private IEnumerable<Due> Schedule(
         string key, int assessmentId, string what, DateOnly due, DateOnly today, string link, IReadOnlyCollection<int> owners,
-        int organisationId, People people, ReminderOptions settings)
+        int organisationId, People people, ReminderOptions settings, string? escalationLink = null)
     {
         if (due < today)
         {
-            return Overdue(key, assessmentId, what, due, today, link, owners, organisationId, people, settings);
+            return Overdue(key, assessmentId, what, due, today, link, owners, organisationId, people, settings, escalationLink);
         }
 
         var left = due.DayNumber - today.DayNumber;
@@ -203,10 +208,11 @@ public sealed partial class ReminderWorker(
 
     private IEnumerable<Due> Overdue(
         string key, int assessmentId, string what, DateOnly due, DateOnly today, string link, IReadOnlyCollection<int> owners,
-        int organisationId, People people, ReminderOptions settings)
+        int organisationId, People people, ReminderOptions settings, string? escalationLink = null)
     {
         yield return new Due($"overdue:{key}", assessmentId, $"{what}: overdue since {Date(due)}.", link, NotificationKind.Overdue, owners);
         var late = workingDays.Between(due, today);
+        link = escalationLink ?? link;
         if (late >= settings.EscalateToOfficersAfterWorkingDays)
         {
             yield return new Due($"escalation:{key}:officers", assessmentId, $"{what}: overdue since {Date(due)} ({Words(late, "working day")} late).",
