@@ -238,7 +238,7 @@ public sealed class LinkCheckWorkerTests : IAsyncLifetime
 
         Assert.Equal(before.Card.OverallPercent, report.Card.OverallPercent);
         Assert.Equal(before.Card.StatusName, report.Card.StatusName);
-        Assert.Equal([DocumentationCode, SpecificationCode], report.Drift.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([SpecificationCode, DocumentationCode], report.Drift.Keys.Order(StringComparer.Ordinal));
         var changed = $"Specification changed since sign-off on {signedAt:d MMM yyyy}.";
         Assert.Equal(changed, report.DriftOf(SpecificationCode).Single().Text);
         Assert.StartsWith("Documentation no longer public.", report.DriftOf(DocumentationCode).Single().Text, StringComparison.Ordinal);
