@@ -260,7 +260,13 @@ public sealed class LinkCheckWorkerTests : IAsyncLifetime
         Assert.Contains("Requirements with evidence drift", texts);
         Assert.Contains(texts, t => t.StartsWith(changed, StringComparison.Ordinal));
 
-        using (var pdf = PdfDocument.Open(ScorecardPdf.Render(report, verificationCode: null)))
+        var rendered = ScorecardPdf.Render(report, verificationCode: null);
+        if (Environment.GetEnvironmentVariable("PORTAL_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(folder, "scorecard-drift.pdf"), rendered);
+        }
+
+        using (var pdf = PdfDocument.Open(rendered))
         {
             var text = string.Join(" ", pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
             Assert.Contains($"{ScorecardPdf.DriftTitle} (2)", text, StringComparison.Ordinal);
