@@ -13,11 +13,11 @@ public static class ScorecardsApi
         var group = api.MapGroup("/assessments/{assessmentId}").WithTags(ApiDocumentation.Scorecards);
         group.MapGet("/scorecard", JsonAsync).WithName("GetScorecard").WithSummary("Get the scorecard as JSON")
             .WithDescription("The scorecard in the documented scorecard-v1 shape: RAG status and reason, overall, Must and Should percentages, a score per section, "
-                + "every requirement's claim, decision, result and credit, and the sign-off. Its SHA-256 is the verification code of a PDF issued at the same moment.")
+                + "every requirement's claim, decision, result and credit, drift found by the latest link checks of its evidence (driftCount, requirements[].drift), and the sign-off. Its SHA-256 is the verification code of a PDF issued at the same moment.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .InvalidIdProblem().NotFoundProblem();
         group.MapGet("/scorecard.csv", CsvAsync).WithName("GetScorecardCsv").WithSummary("Get the scorecard as CSV")
-            .WithDescription("A row per requirement: assessment, framework, version, generated_at, id, section, title, obligation, weight, claim, decision, result, credit, explanation.")
+            .WithDescription("A row per requirement: assessment, framework, version, generated_at, id, section, title, obligation, weight, claim, decision, result, credit, explanation, drift (what the latest link checks of its evidence found worse, empty when nothing).")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .InvalidIdProblem().NotFoundProblem();
         group.MapGet("/scorecard.pdf", PreviewAsync).WithName("GetScorecardPdf").WithSummary("Preview the scorecard as a PDF")

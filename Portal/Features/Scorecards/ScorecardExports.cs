@@ -16,8 +16,11 @@ public static class ScorecardExports
     /// <summary>The columns of a row per requirement, shared by the CSV and the workbook's Requirements sheet.</summary>
     internal static readonly string[] RequirementColumns =
     [
-        "assessment", "framework", "version", "generated_at", "id", "section", "title", "obligation", "weight", "claim", "decision", "result", "credit", "explanation",
+        "assessment", "framework", "version", "generated_at", "id", "section", "title", "obligation", "weight", "claim", "decision", "result", "credit", "explanation", "drift",
     ];
+
+    /// <summary>A requirement's drift markers as one cell: empty when its evidence's latest checks found none.</summary>
+    internal static string DriftCell(ScorecardService.Report report, string code) => string.Join("; ", report.DriftOf(code).Select(d => d.Marker));
 
     public static string Csv(ScorecardService.Report report)
     {
@@ -32,7 +35,7 @@ public static class ScorecardExports
                     report.Reference, report.FrameworkName, report.VersionLabel, report.GeneratedAt.ToString("O", CultureInfo.InvariantCulture),
                     r.Input.Code, report.SectionTitles.GetValueOrDefault(r.Input.SectionCode, r.Input.SectionCode), r.Input.Title, r.Input.Obligation.ToString(),
                     r.Weight.ToString(CultureInfo.InvariantCulture), r.Input.Claim?.ToString() ?? string.Empty, r.Input.Decision?.ToString() ?? string.Empty,
-                    r.Result.ToString(), r.Credit.ToString("0.0", CultureInfo.InvariantCulture), r.Explanation,
+                    r.Result.ToString(), r.Credit.ToString("0.0", CultureInfo.InvariantCulture), r.Explanation, DriftCell(report, r.Input.Code),
                 ]);
             }
 
@@ -83,6 +86,8 @@ public static class ScorecardExports
             }
 
             json.WriteEndArray();
+            // Drift is marked, never scored: the link checks' latest findings, beside the result they do not change.
+            json.WriteNumber("driftCount", report.Drift.Count);
             json.WriteNumber("overallPercent", card.OverallPercent);
             json.WriteNumber("mustPercent", card.MustPercent);
             json.WriteNumber("shouldPercent", card.ShouldPercent);
@@ -112,6 +117,18 @@ public static class ScorecardExports
                 json.WriteString("result", r.Result.ToString());
                 json.WriteNumber("credit", r.Credit);
                 json.WriteString("explanation", r.Explanation);
+                json.WriteStartArray("drift");
+                foreach (var d in report.DriftOf(r.Input.Code))
+                {
+                    json.WriteStartObject();
+                    json.WriteString("evidence", d.EvidenceTitle);
+                    json.WriteString("kind", d.Kind.ToString());
+                    json.WriteString("text", d.Text);
+                    json.WriteString("checkedAt", d.CheckedAt.ToString("O", CultureInfo.InvariantCulture));
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
                 json.WriteEndObject();
             }
 

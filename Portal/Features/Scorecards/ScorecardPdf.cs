@@ -17,6 +17,9 @@ namespace Portal.Features.Scorecards;
 /// </summary>
 public static class ScorecardPdf
 {
+    /// <summary>The heading of the requirements whose evidence drifted, on the page and in the PDF.</summary>
+    public const string DriftTitle = "Evidence drift found by the latest link checks";
+
     /// <summary>What a preview says where an issued scorecard gives its verification code.</summary>
     public const string PreviewNotice = "Preview, not issued: it has no verification code and cannot be verified. Issue the scorecard in the portal for a copy to share.";
 
@@ -80,6 +83,7 @@ public static class ScorecardPdf
             ("\"Should\" score", Percent(card.ShouldPercent)),
             ("Weights", $"must {report.Rules.MustWeight}, should {report.Rules.ShouldWeight}; \"should\" threshold {report.Rules.ShouldThresholdPercent}%"),
             ("Requirements in scope", $"{card.Requirements.Count} ({card.Requirements.Count(r => r.Counted)} counted in the score)"),
+            ("Evidence drift", report.DriftSummary),
         ]);
 
         pdf.Heading(2, "Sign-off");
@@ -135,6 +139,19 @@ public static class ScorecardPdf
 
         pdf.Heading(2, "Evidence past its valid-until date");
         ResultTable(pdf, card.Expired.ToList(), "No evidence has expired.");
+
+        pdf.Heading(2, $"{DriftTitle} ({report.Drift.Count})");
+        if (report.Drift.Count == 0)
+        {
+            pdf.Paragraph(report.DriftSummary);
+        }
+        else
+        {
+            pdf.Paragraph("Marked, not scored: the result of each requirement is as it was reviewed.", pdf.Small);
+            pdf.Table(["ID", "Requirement", "What the latest check found"], [1, 3.4, 5.6],
+                card.Requirements.Where(r => report.Drift.ContainsKey(r.Input.Code)).Select(r => (IReadOnlyList<string>)
+                    [r.Input.Code, r.Input.Title, string.Join("\n", report.DriftOf(r.Input.Code).Select(d => d.Marker))]));
+        }
     }
 
     private static void Functions(TaggedPdfWriter pdf, ScorecardService.Report report)
@@ -156,7 +173,7 @@ public static class ScorecardPdf
         foreach (var r in report.Card.Requirements)
         {
             pdf.Heading(3, $"{r.Input.Code} {r.Input.Title}");
-            pdf.Paragraph(string.Join('\n', RequirementLines(r, report.Answers.GetValueOrDefault(r.Input.Code))), after: 6);
+            pdf.Paragraph(string.Join('\n', RequirementLines(r, report.Answers.GetValueOrDefault(r.Input.Code), report.DriftOf(r.Input.Code))), after: 6);
         }
     }
 
@@ -165,10 +182,15 @@ public static class ScorecardPdf
     /// paragraph per piece of evidence cost a structure element (an object in the file) each, which for sixty
     /// requirements doubled the file's size and the time to make it for no gain in meaning.
     /// </summary>
-    private static IEnumerable<string> RequirementLines(ScoredRequirement r, ScorecardService.AnswerDetail? answer)
+    private static IEnumerable<string> RequirementLines(ScoredRequirement r, ScorecardService.AnswerDetail? answer, IReadOnlyList<ScorecardService.DriftLine> drift)
     {
         yield return $"{r.Input.Obligation} (weight {r.Weight}) · claim: {ClaimName(r.Input.Claim)} · decision: {DecisionName(r.Input.Decision)} · " +
             $"result: {ScorecardService.ResultName(r.Result)}, credit {r.Credit.ToString("0.0", CultureInfo.InvariantCulture)}. {r.Explanation}";
+        foreach (var d in drift)
+        {
+            yield return $"Drift: {d.Marker}";
+        }
+
         if (!string.IsNullOrWhiteSpace(answer?.Narrative))
         {
             yield return $"Supplier's account: {answer.Narrative}";

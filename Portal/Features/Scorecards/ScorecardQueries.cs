@@ -25,6 +25,9 @@ internal static class ScorecardQueries
 
     public sealed record Input(int AssessmentId, int Order, ScoringInput Scoring);
 
+    /// <summary>Drift the latest finished check of one evidence link found, with the requirement the evidence is for.</summary>
+    public sealed record DriftRow(string Code, string EvidenceTitle, Data.Evidence.EvidenceItemKind Kind, string Text, DateTime CheckedAt);
+
     /// <summary>Assessments whose start has chosen a route, which is all a scorecard needs.</summary>
     public static IQueryable<Heading> Headings(IQueryable<Assessment> assessments) =>
         assessments
@@ -67,4 +70,19 @@ internal static class ScorecardQueries
                         && db.RequirementResponses.Any(x => x.Id == e.RequirementResponseId && x.AssessmentRequirementId == r.Id))
                     .Min(e => e.ValidUntil),
                 db.RequirementResponses.Any(x => x.AssessmentRequirementId == r.Id && x.ClosureState == Data.SignOffs.ClosureState.Accepted))));
+
+    /// <summary>
+    /// In one SQL query, the evidence links of an assessment whose latest finished check found drift (documentation no
+    /// longer public, a sandbox gone, a specification changed since sign-off). A later check that no longer finds it
+    /// is the latest, so the drift is no longer listed.
+    /// </summary>
+    public static IQueryable<DriftRow> Drift(PortalDbContext db, int assessmentId) =>
+        db.LinkChecks
+            .Where(c => c.AssessmentId == assessmentId && c.Drift != null
+                && c.Id == db.LinkChecks.Where(o => o.EvidenceItemId == c.EvidenceItemId && o.CheckedAt != null)
+                    .OrderByDescending(o => o.CheckedAt).ThenByDescending(o => o.Id).Select(o => o.Id).First())
+            .Join(db.EvidenceItems, c => c.EvidenceItemId, e => e.Id, (c, e) => new { Check = c, Evidence = e })
+            .Join(db.RequirementResponses, x => x.Evidence.RequirementResponseId, r => r.Id, (x, r) => new { x.Check, x.Evidence, r.AssessmentRequirementId })
+            .Join(db.AssessmentRequirements, x => x.AssessmentRequirementId, q => q.Id,
+                (x, q) => new DriftRow(q.Code, x.Evidence.Title, x.Evidence.Kind, x.Check.Drift!, x.Check.CheckedAt!.Value));
 }

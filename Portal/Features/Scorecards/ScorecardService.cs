@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data;
@@ -24,6 +25,13 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
 
     public sealed record EvidenceLine(EvidenceItemKind Kind, string Title, string? Url, string? FileName, string? Sha256, DateOnly EvidenceDate, DateOnly? ValidUntil);
 
+    /// <summary>Drift the latest check of one evidence link found: what got worse, on which evidence, and when that check ran (UTC).</summary>
+    public sealed record DriftLine(string EvidenceTitle, EvidenceItemKind Kind, string Text, DateTime CheckedAt)
+    {
+        /// <summary>The marker in words, as every surface shows it.</summary>
+        public string Marker => $"{Text.TrimEnd()} (evidence \"{EvidenceTitle}\", checked {CheckedAt.ToString("d MMM yyyy", CultureInfo.InvariantCulture)})";
+    }
+
     /// <summary>What the supplier gave for one requirement; only the PDF needs it, so it is loaded on request.</summary>
     public sealed record AnswerDetail(string? Narrative, string? NotApplicableJustification, string? Plan, IReadOnlyList<EvidenceLine> Evidence);
 
@@ -44,7 +52,23 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
         SignOffBlock? SignOff,
         IReadOnlyList<ConditionLine> Conditions,
         IReadOnlyDictionary<string, AnswerDetail> Answers,
-        Scorecard Card);
+        Scorecard Card,
+        IReadOnlyDictionary<string, IReadOnlyList<DriftLine>> Drift)
+    {
+        /// <summary>The drift markers of one requirement's evidence; none when its latest checks found none.</summary>
+        public IReadOnlyList<DriftLine> DriftOf(string code) => Drift.GetValueOrDefault(code) ?? [];
+
+        /// <summary>How many requirements have evidence with drift, in words: the scorecard summary on every surface.</summary>
+        public string DriftSummary => DriftWords(Drift.Count);
+    }
+
+    /// <summary>"None found by the latest link checks", "1 requirement has evidence whose latest link check found drift", ...</summary>
+    public static string DriftWords(int requirements) => requirements switch
+    {
+        0 => "None found by the latest link checks.",
+        1 => "1 requirement has evidence whose latest link check found drift.",
+        _ => $"{requirements} requirements have evidence whose latest link check found drift.",
+    };
 
     /// <summary>The scorecard, or null when the caller may not see the assessment (or its start is unfinished).</summary>
     public Task<Report?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default) =>
@@ -88,11 +112,22 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
             .Select(c => new ConditionLine(c.Text, c.Owner, c.DueDate))
             .ToListAsync(cancellationToken);
         var answers = withAnswers ? await AnswersAsync(db, assessmentId, cancellationToken) : new Dictionary<string, AnswerDetail>();
+        var drift = await ScorecardQueries.Drift(db, assessmentId).ToListAsync(cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var card = ScorecardCalculator.Calculate(inputs.ConvertAll(r => r.Scoring), a.Route, a.Rules, DateOnly.FromDateTime(now));
         return new Report(a.Id, $"OAP-{a.Id:D5}", a.SystemName, a.Organisation, a.Supplier!, a.Route, a.Status, a.Framework, a.Version, now, a.Rules,
-            sections, functions, signOff, conditions, answers, card);
+            sections, functions, signOff, conditions, answers, card, DriftByRequirement(drift, card));
+    }
+
+    /// <summary>Drift markers by requirement, for the requirements in scope only (the ones the scorecard lists).</summary>
+    private static Dictionary<string, IReadOnlyList<DriftLine>> DriftByRequirement(List<ScorecardQueries.DriftRow> rows, Scorecard card)
+    {
+        var inScope = card.Requirements.Select(r => r.Input.Code).ToHashSet(StringComparer.Ordinal);
+        return rows.Where(d => inScope.Contains(d.Code))
+            .GroupBy(d => d.Code, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<DriftLine>)g.OrderBy(d => d.EvidenceTitle, StringComparer.Ordinal)
+                .Select(d => new DriftLine(d.EvidenceTitle, d.Kind, d.Text, d.CheckedAt)).ToList(), StringComparer.Ordinal);
     }
 
     private static async Task<Dictionary<string, AnswerDetail>> AnswersAsync(PortalDbContext db, int assessmentId, CancellationToken cancellationToken)

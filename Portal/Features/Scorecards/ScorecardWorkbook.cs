@@ -30,7 +30,7 @@ public static class ScorecardWorkbook
             workbook.Workbook = new Workbook(new Sheets());
             workbook.AddNewPart<WorkbookStylesPart>().Stylesheet = Styles();
             AddSheet(workbook, "Summary", [34, 100], SummaryRows(report));
-            AddSheet(workbook, "Requirements", [12, 26, 10, 22, 10, 30, 60, 11, 8, 16, 22, 16, 8, 70], RequirementRows(report));
+            AddSheet(workbook, "Requirements", [12, 26, 10, 22, 10, 30, 60, 11, 8, 16, 22, 16, 8, 70, 70], RequirementRows(report));
         }
 
         return buffer.ToArray();
@@ -52,6 +52,7 @@ public static class ScorecardWorkbook
         yield return ["RAG status", card.StatusName];
         yield return ["RAG reason", card.StatusReason];
         yield return [Scorecard.UnmetMustTitle, card.UnmetMust.Count];
+        yield return ["Requirements with evidence drift", report.Drift.Count];
         yield return ["Overall score (%)", card.OverallPercent];
         yield return ["\"Must\" score (%)", card.MustPercent];
         yield return ["\"Should\" score (%)", card.ShouldPercent];
@@ -95,7 +96,7 @@ public static class ScorecardWorkbook
             [
                 report.Reference, report.FrameworkName, report.VersionLabel, report.GeneratedAt, r.Input.Code,
                 report.SectionTitles.GetValueOrDefault(r.Input.SectionCode, r.Input.SectionCode), r.Input.Title, r.Input.Obligation.ToString(),
-                r.Weight, r.Input.Claim?.ToString(), r.Input.Decision?.ToString(), r.Result.ToString(), r.Credit, r.Explanation,
+                r.Weight, r.Input.Claim?.ToString(), r.Input.Decision?.ToString(), r.Result.ToString(), r.Credit, r.Explanation, ScorecardExports.DriftCell(report, r.Input.Code),
             ];
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Assessments;
@@ -33,11 +34,21 @@ public sealed class LinkCheckRunner(IDbContextFactory<PortalDbContext> contexts,
 
         var check = await db.LinkChecks.SingleAsync(c => c.Id == checkId, cancellationToken);
         var item = await db.EvidenceItems.AsNoTracking().Where(e => e.Id == check.EvidenceItemId)
-            .Select(e => new { e.Kind, e.Url, e.AssessmentId }).SingleOrDefaultAsync(cancellationToken);
+            .Select(e => new
+            {
+                e.Kind, e.Url, e.AssessmentId,
+                Withdrawn = db.Assessments.Any(a => a.Id == e.AssessmentId && a.Status == AssessmentStatus.Withdrawn),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
         CheckFindings found;
         if (item?.Url is null || !LinkChecker.IsCheckable(item.Kind))
         {
             found = new CheckFindings(LinkCheckOutcome.Failed, "This evidence is not a link the portal checks.", new LinkCheckDetails(), null, null, null, null, null);
+        }
+        else if (item.Withdrawn)
+        {
+            // Queued before the assessment was withdrawn: closed without fetching anything, and with no drift to tell.
+            found = new CheckFindings(LinkCheckOutcome.Failed, NotCheckedWithdrawn, new LinkCheckDetails(), null, null, null, null, null);
         }
         else
         {
@@ -66,8 +77,12 @@ public sealed class LinkCheckRunner(IDbContextFactory<PortalDbContext> contexts,
         check.SizeBytes = found.SizeBytes;
         check.HttpStatus = found.HttpStatus;
         check.FinalUrl = found.FinalUrl is { Length: > 2000 } url ? url[..2000] : found.FinalUrl;
-        check.Drift = item is null ? null : await DriftAsync(db, item.Kind, item.AssessmentId, check, details, previous is null ? null : LinkCheckDetails.FromJson(previous.ResultJson), cancellationToken);
-        if (check.Drift is not null && check.Drift != previous?.Drift)
+        check.Drift = item is null || item.Withdrawn
+            ? null
+            : Shorten(await DriftAsync(db, item.Kind, item.AssessmentId, check, details,
+                previous is null ? null : LinkCheckDetails.FromJson(previous.ResultJson), previous?.Drift, cancellationToken), 500);
+        // Told once when drift begins; a later check that still finds it (or finds it in other words) tells nobody again.
+        if (check.Drift is not null && previous?.Drift is null)
         {
             var assessment = await db.Assessments.AsNoTracking().Where(a => a.Id == check.AssessmentId)
                 .Select(a => new { a.NhsOrganisationId, a.SystemName }).SingleAsync(cancellationToken);
@@ -92,17 +107,26 @@ public sealed class LinkCheckRunner(IDbContextFactory<PortalDbContext> contexts,
         return json is null ? null : LinkCheckDetails.FromJson(json);
     }
 
-    /// <summary>What got worse: documentation no longer public, a sandbox gone, a specification changed since sign-off.</summary>
+    /// <summary>What a check of a withdrawn assessment's link says: nothing was fetched.</summary>
+    public const string NotCheckedWithdrawn = "Not checked: the assessment was withdrawn.";
+
+    /// <summary>
+    /// What is worse now than it was: documentation that was public and is not, a sandbox that answered and does not, a
+    /// specification whose content is not what it was when the assessment was signed off (or can no longer be read).
+    /// Drift stays while a later check still finds it (documentation still not public after the check that first saw
+    /// it) and clears when a check no longer does (public again; back to the signed-off content).
+    /// </summary>
     private static async Task<string?> DriftAsync(
-        PortalDbContext db, EvidenceItemKind kind, int assessmentId, LinkCheck check, LinkCheckDetails now, LinkCheckDetails? before, CancellationToken cancellationToken)
+        PortalDbContext db, EvidenceItemKind kind, int assessmentId, LinkCheck check, LinkCheckDetails now, LinkCheckDetails? before, string? driftBefore,
+        CancellationToken cancellationToken)
     {
         switch (kind)
         {
-            case EvidenceItemKind.Documentation when before?.IsPublic == true && now.IsPublic != true:
-                return $"Documentation stopped being public: {check.Summary}";
-            case EvidenceItemKind.TestEnvironment when before?.Answers == true && now.Answers != true:
-                return $"The sandbox stopped answering: {check.Summary}";
-            case EvidenceItemKind.OpenApiSpecification or EvidenceItemKind.FhirCapabilityStatement when check.Sha256 is not null:
+            case EvidenceItemKind.Documentation when now.IsPublic != true && (before?.IsPublic == true || driftBefore is not null):
+                return $"Documentation no longer public. {check.Summary}";
+            case EvidenceItemKind.TestEnvironment when now.Answers != true && (before?.Answers == true || driftBefore is not null):
+                return $"Sandbox no longer answers. {check.Summary}";
+            case EvidenceItemKind.OpenApiSpecification or EvidenceItemKind.FhirCapabilityStatement:
                 var signedAt = await db.SignOffs.AsNoTracking()
                     .Where(s => s.AssessmentId == assessmentId && !s.IsVoid
                         && db.Assessments.Any(a => a.Id == assessmentId && (a.Status == AssessmentStatus.SignedOff || a.Status == AssessmentStatus.SignedOffWithConditions)))
@@ -112,14 +136,27 @@ public sealed class LinkCheckRunner(IDbContextFactory<PortalDbContext> contexts,
                     return null;
                 }
 
+                // What was signed off is the content the last check before sign-off read (a failed read has no content to compare).
                 var atSignOff = await db.LinkChecks.AsNoTracking()
-                    .Where(c => c.EvidenceItemId == check.EvidenceItemId && c.Id != check.Id && c.CheckedAt <= signedAt && c.Sha256 != null)
-                    .OrderByDescending(c => c.CheckedAt).Select(c => c.Sha256).FirstOrDefaultAsync(cancellationToken);
-                return atSignOff is not null && atSignOff != check.Sha256
-                    ? $"The specification changed since sign-off on {signedAt:d MMM yyyy}."
-                    : null;
+                    .Where(c => c.EvidenceItemId == check.EvidenceItemId && c.Id != check.Id && c.CheckedAt <= signedAt && c.Sha256 != null
+                        && (c.Outcome == LinkCheckOutcome.Passed || c.Outcome == LinkCheckOutcome.Findings))
+                    .OrderByDescending(c => c.CheckedAt).ThenByDescending(c => c.Id).Select(c => c.Sha256).FirstOrDefaultAsync(cancellationToken);
+                if (atSignOff is null)
+                {
+                    return null;
+                }
+
+                var on = signedAt.Value.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+                if (check.Outcome is not (LinkCheckOutcome.Passed or LinkCheckOutcome.Findings))
+                {
+                    return $"Specification no longer readable since sign-off on {on}. {check.Summary}";
+                }
+
+                return atSignOff != check.Sha256 ? $"Specification changed since sign-off on {on}." : null;
             default:
                 return null;
         }
     }
+
+    private static string? Shorten(string? text, int length) => text is { } t && t.Length > length ? t[..(length - 1)] + "…" : text;
 }
