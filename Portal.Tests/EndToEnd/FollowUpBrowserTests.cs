@@ -57,7 +57,7 @@ public sealed class FollowUpBrowserTests(BrowserFixture browser)
         await officer.SetViewportSizeAsync(320, 800);
         await officer.GotoAsync($"/assessments/{id}");
         await BrowserFixture.WaitForInteractiveAsync(officer);
-        var plan = officer.Locator("li.follow-up").Filter(new() { HasTextString = "Plan:" });
+        var plan = officer.Locator("li.follow-up").Filter(new() { HasTextString = "Plan for " });
         await plan.GetByRole(AriaRole.Button, new() { Name = "Make it due on the contract date" }).ClickAsync();
         await Assertions.Expect(officer.Locator(".follow-up-message")).ToContainTextAsync("is now due on the contract date.");
         await Assertions.Expect(officer.Locator(".follow-up-message")).ToBeFocusedAsync();

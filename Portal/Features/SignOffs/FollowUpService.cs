@@ -95,7 +95,7 @@ public sealed class FollowUpService(IDbContextFactory<PortalDbContext> contexts,
         {
             var due = PlanDeadline.Of(p.Response.PlannedDate, p.Response.PlanDueOnContractDate, assessment.ContractDate);
             var r = p.Response;
-            items.Add(new FollowUpView(FollowUpKind.Plan, r.Id, $"{p.Code}: {p.Title}. Plan: {r.Plan}", "Supplier", due, r.ClosureState,
+            items.Add(new FollowUpView(FollowUpKind.Plan, r.Id, $"{p.Code} {p.Title}: {r.Plan}", "Supplier", due, r.ClosureState,
                 r.ClosureState != ClosureState.Accepted && due < today, r.ClosureNote, r.ClosureLink, r.ClosureMarkedAt, r.ClosureMarkedBy,
                 r.ClosureDecidedAt, r.ClosureDecidedBy, r.ClosureSentBackReason,
                 r.ClosureState == ClosureState.Open && AssessmentVisibility.IsSupplierOf(caller, assessment), officer && r.ClosureState == ClosureState.MarkedDone,
