@@ -247,6 +247,8 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         new("send for sign-off", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentB}/review/send-for-sign-off", null, OfficerTransition),
         new("sign off", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentB}/sign-off", () => JsonContent.Create(new { decision = "Approve", attested = true }),
             p => p == Person.Ccio ? HttpStatusCode.Conflict : IsTrustStaff(p) || p == Person.Supplier ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound, IfMatchAny: true),
+        new("condition owners", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentB}/sign-off/condition-owners", null,
+            p => p == Person.Ccio ? HttpStatusCode.Conflict : IsTrustStaff(p) || p == Person.Supplier ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound),
 
         new("notifications", HttpMethod.Get, _ => "/api/v1/notifications", null, _ => HttpStatusCode.OK),
         new("mark notifications read", HttpMethod.Post, _ => "/api/v1/notifications/read", () => JsonContent.Create(new { ids = new[] { 1L, 2L } }), _ => HttpStatusCode.OK),

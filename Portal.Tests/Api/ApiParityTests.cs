@@ -54,6 +54,7 @@ public sealed class ApiParityTests(SharedPortal portal) : IClassFixture<SharedPo
         ["ReviewService.CommentAsync"] = "AddComment",
         ["SignOffService.FindAsync"] = "GetSignOff",
         ["SignOffService.DecideAsync"] = "SignOff",
+        ["SignOffService.ListConditionOwnersAsync"] = "ListConditionOwners",
         ["NotificationService.MarkReadAsync"] = "MarkNotificationsRead",
         ["IssuedScorecardService.IssueAsync"] = "IssueScorecardPdf",
         ["DashboardService.RecalculateAsync"] = "RecalculateScores",

@@ -53,6 +53,37 @@ public sealed class AdministrationBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task An_administrator_sees_failed_mail_with_why_and_a_send_again_button_named_as_it_reads_at_320_pixels()
+    {
+        var contexts = browser.App.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Data.PortalDbContext>>();
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            db.Add(new Portal.Data.Mail.OutboxMessage
+            {
+                Key = $"browser-failed-mail-{Guid.NewGuid()}", ToAddress = "failed.mail@acme-clinical.example", Subject = "Reminder: answers due in 3 days",
+                Text = "Your answers are due in 3 days.", Status = Portal.Data.Mail.OutboxStatus.DeadLettered, Attempts = 8,
+                CreatedAt = DateTime.UtcNow, NextAttemptAt = DateTime.UtcNow, LastError = "SMTP 550 5.1.1: Recipient address rejected: User unknown",
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var page = await browser.SignedInPageAsync("Ada Price");
+        await page.GotoAsync("/admin/users");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Tab).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^Mail") }).ClickAsync();
+
+        var failed = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "failed.mail@acme-clinical.example" });
+        await Assertions.Expect(failed).ToContainTextAsync("Recipient address rejected");
+        // WCAG 2.5.3: a person who says "Send again" to voice control reaches the button, so its name starts with what it shows.
+        await Assertions.Expect(failed.GetByRole(AriaRole.Button, new() { Name = "Send again: the mail to failed.mail@acme-clinical.example" })).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await page.SetViewportSizeAsync(320, 640);
+        await NarrowScreen.AssertNoSidewaysScrollAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "failed-mail-320.png", fullPage: true);
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
     public async Task An_administrator_imports_a_malformed_catalogue_and_is_told_each_problem_with_its_line()
     {
         var page = await browser.SignedInPageAsync("Ada Price");

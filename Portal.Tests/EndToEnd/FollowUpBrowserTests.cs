@@ -46,6 +46,26 @@ public sealed class FollowUpBrowserTests(BrowserFixture browser)
         await Assertions.Expect(toDecide.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(officer, "follow-ups-officer.png", fullPage: true);
         await BrowserFixture.AssertAccessibleAsync(officer);
+
+        // The officer makes the supplier's plan due on the contract date, on the assessment page at 320 px.
+        var contract = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60);
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            await db.Assessments.Where(a => a.Id == id).ExecuteUpdateAsync(a => a.SetProperty(x => x.ContractDate, contract));
+        }
+
+        await officer.SetViewportSizeAsync(320, 800);
+        await officer.GotoAsync($"/assessments/{id}");
+        await BrowserFixture.WaitForInteractiveAsync(officer);
+        var plan = officer.Locator("li.follow-up").Filter(new() { HasTextString = "Plan for " });
+        await plan.GetByRole(AriaRole.Button, new() { Name = "Make it due on the contract date" }).ClickAsync();
+        await Assertions.Expect(officer.Locator(".follow-up-message")).ToContainTextAsync("is now due on the contract date.");
+        await Assertions.Expect(officer.Locator(".follow-up-message")).ToBeFocusedAsync();
+        await Assertions.Expect(plan).ToContainTextAsync("(linked to the contract date; the plan's own date is");
+        await Assertions.Expect(plan.GetByRole(AriaRole.Button, new() { Name = "Make it due on its own date" })).ToBeVisibleAsync();
+        Assert.True(await officer.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The page scrolls sideways at 320 px.");
+        await BrowserFixture.ScreenshotAsync(officer, "follow-ups-officer-linked-320.png", fullPage: true);
+        await BrowserFixture.AssertAccessibleAsync(officer);
     }
 
     private static ILocator Item(IPage page) =>

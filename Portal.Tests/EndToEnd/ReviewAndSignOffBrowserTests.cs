@@ -108,13 +108,15 @@ public sealed class ReviewAndSignOffBrowserTests(BrowserFixture browser)
         await BrowserFixture.ChooseAsync(ccio.GetByRole(AriaRole.Radio, new() { Name = "Approve with conditions" }));
         await ccio.GetByLabel("Condition 1", new() { Exact = true }).FillAsync("Publish the interface change log");
         await ccio.GetByLabel("Owner of condition 1").FillAsync("Acme integration lead");
+        await BrowserFixture.ChooseAsync(ccio.GetByRole(AriaRole.Radio, new() { Name = "The supplier, Acme Clinical Systems Ltd" }));
+        await ccio.GetByLabel("Named person for condition 1 (optional)").SelectOptionAsync(new SelectOptionValue { Label = "Sam Okafor, Supplier account manager" });
         await ccio.GetByLabel("Due date of condition 1").FillAsync(DateTime.UtcNow.AddDays(90).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         await ccio.GetByRole(AriaRole.Button, new() { Name = "Record my decision" }).ClickAsync();
         await Assertions.Expect(ccio.GetByText("Confirm the attestation statement to record your decision.")).ToBeVisibleAsync();
         await BrowserFixture.ChooseAsync(ccio.GetByRole(AriaRole.Checkbox, new() { NameRegex = new Regex("^I have reviewed this assessment") }));
         await ccio.GetByRole(AriaRole.Button, new() { Name = "Record my decision" }).ClickAsync();
         await Assertions.Expect(ccio.GetByText("Approved with conditions", new() { Exact = true })).ToBeVisibleAsync();
-        await Assertions.Expect(ccio.GetByText("Publish the interface change log (owner: Acme integration lead")).ToBeVisibleAsync();
+        await Assertions.Expect(ccio.GetByText("Publish the interface change log (owner: Acme integration lead (supplier: Sam Okafor); due")).ToBeVisibleAsync();
         await BrowserFixture.AssertAccessibleAsync(ccio);
 
         // Everyone can see the scorecard; with every answer accepted as met it is Green, and it carries the sign-off.

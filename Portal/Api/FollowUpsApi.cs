@@ -23,10 +23,14 @@ public static class FollowUpsApi
         DateTime? MarkedDoneAt, string? MarkedDoneBy, DateTime? DecidedAt, string? DecidedBy,
         [property: Description("Why the procurement officer sent it back, while it is open again.")] string? SentBackReason,
         [property: Description("Whether you may mark it done now.")] bool CanMarkDone,
-        [property: Description("Whether you may accept it or send it back now.")] bool CanDecide);
+        [property: Description("Whether you may accept it or send it back now.")] bool CanDecide,
+        [property: Description("Whether a plan is due on the assessment's contract date (linked by a procurement officer) rather than on its own date.")] bool DueOnContractDate,
+        [property: Description("A plan's own date, whether or not it is linked to the contract date.")] DateOnly? PlannedOn,
+        [property: Description("Whether you (a procurement officer) may link the plan to the contract date or unlink it now.")] bool CanLinkToContractDate);
 
     public sealed record FollowUpList(int AssessmentId, string Reference, IReadOnlyList<FollowUp> Items,
-        [property: Description("Whether you (a procurement officer) may reopen the sign-off because a follow-up is overdue.")] bool CanReopenSignOff);
+        [property: Description("Whether you (a procurement officer) may reopen the sign-off because a follow-up is overdue.")] bool CanReopenSignOff,
+        [property: Description("The assessment's contract date, which a plan may be linked to; null when it has none.")] DateOnly? ContractDate);
 
     public sealed record DoneBody(
         [property: Description("What was done, at least 10 characters.")] string? Note,
@@ -104,6 +108,6 @@ public static class FollowUpsApi
 
     private static FollowUpList Map(FollowUpService.FollowUps list) => new(list.AssessmentId, list.Reference,
         list.Items.Select(i => new FollowUp(i.Kind, i.Id, i.What, i.Owner, i.DueOn, i.State, i.IsOverdue, i.Note, i.Link, i.MarkedAt, i.MarkedBy,
-            i.DecidedAt, i.DecidedBy, i.SentBackReason, i.CanMarkDone, i.CanDecide)).ToList(),
-        list.CanReopenSignOff);
+            i.DecidedAt, i.DecidedBy, i.SentBackReason, i.CanMarkDone, i.CanDecide, i.DueOnContractDate, i.PlannedOn, i.CanLinkToContractDate)).ToList(),
+        list.CanReopenSignOff, list.ContractDate);
 }

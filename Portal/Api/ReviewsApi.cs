@@ -29,7 +29,16 @@ public static class ReviewsApi
         [property: Description("Accepted, ClarificationRequested or Rejected.")] ReviewOutcome Outcome,
         [property: Description("The question for the supplier (ClarificationRequested) or the reason (Rejected); shared with the supplier.")] string? Note = null);
 
-    public sealed record Condition(string Text, string Owner, DateOnly DueDate);
+    public sealed record Condition(string Text, string Owner, DateOnly DueDate,
+        [property: Description("Which side owns it: Organisation (the NHS organisation) or Supplier.")] FollowUpParty Party = FollowUpParty.Organisation,
+        [property: Description("The named person who owns it; null when none was named.")] string? OwnerName = null);
+
+    public sealed record OwnerChoice(
+        [property: Description("The person's id, to send as a condition's ownerUserId.")] int UserId, string Name, string Role);
+
+    public sealed record ConditionOwners(string OrganisationName, string? SupplierName,
+        [property: Description("Active people of the assessing organisation.")] IReadOnlyList<OwnerChoice> Organisation,
+        [property: Description("Active people of the assessment's supplier.")] IReadOnlyList<OwnerChoice> Supplier);
 
     public sealed record SignOffRecord(
         SignOffDecision Decision, string SignedBy, string Role, DateTime SignedAt, string? HazardLogReference, string? Reasons,
@@ -61,7 +70,18 @@ public static class ReviewsApi
         group.MapGet("/sign-off", GetSignOffAsync).WithTags(ApiDocumentation.SignOffs).WithName("GetSignOff").Returns<SignOffState>().WithSummary("Get the sign-off state (NHS staff)")
             .WithDescription("Counts, unmet Must requirements, the latest sign-off with its seal and conditions, and whether you may sign it off. Signing off is done in the portal.")
             .InvalidIdProblem().ForbiddenProblem().NotFoundProblem();
+        group.MapGet("/sign-off/condition-owners", ListConditionOwnersAsync).WithTags(ApiDocumentation.SignOffs).WithName("ListConditionOwners").Returns<ConditionOwners>()
+            .WithSummary("List who may be named as a condition's owner (CCIO sign-off reviewers)")
+            .WithDescription("The active people of the assessing organisation and of the assessment's supplier, by name, for a condition's ownerUserId when you "
+                + "sign off with conditions. Only for a CCIO sign-off reviewer who may sign off this assessment now.")
+            .InvalidIdProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem();
     }
+
+    private static Task<IResult> ListConditionOwnersAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, SignOffService signOffs) =>
+        signOffs.ListConditionOwnersAsync(http.Caller(), assessmentId, http.RequestAborted).ToHttp(http, owners => new ApiJson<ConditionOwners>(new(
+            owners.OrganisationName, owners.SupplierName,
+            owners.Organisation.Select(p => new OwnerChoice(p.UserId, p.Name, p.Role)).ToList(),
+            owners.Supplier.Select(p => new OwnerChoice(p.UserId, p.Name, p.Role)).ToList())));
 
     private static Task<IResult> GetReviewAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, ReviewService reviews) =>
         reviews.FindAsync(http.Caller(), assessmentId, http.RequestAborted).ToHttp(http, view => new ApiJson<Review>(Map(view), ETags.Of(view.Stamp)));
@@ -81,7 +101,7 @@ public static class ReviewsApi
             summary.Card.StatusName,
             summary.UnmetMust.Select(u => $"{u.Code}: {u.Result}. {u.Why}").ToList(),
             latest is null ? null : new SignOffRecord(latest.Decision, latest.SignedBy, latest.Role, latest.SignedAt, latest.HazardLogReference, latest.Reasons,
-                latest.Seal, latest.IsVoid, latest.VoidedAt, latest.VoidReason, latest.Conditions.Select(c => new Condition(c.Text, c.Owner, c.DueDate)).ToList(),
+                latest.Seal, latest.IsVoid, latest.VoidedAt, latest.VoidReason, latest.Conditions.Select(c => new Condition(c.Text, c.Owner, c.DueDate, c.Party, c.OwnerName)).ToList(),
                 latest.RedApprovalReason),
             summary.CanSignOff, summary.WhyNot);
     }

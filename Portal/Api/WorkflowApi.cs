@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Portal.Data.SignOffs;
 using Portal.Features.Assessments;
 using Portal.Features.Evidence;
 using Portal.Features.Reviews;
@@ -48,7 +49,10 @@ public static class WorkflowApi
         [property: Description("The comment (up to 4,000 characters).")] string? Text,
         [property: Description("True for an internal note NHS staff only see; suppliers cannot write them.")] bool Internal = false);
 
-    public sealed record ConditionBody(string? Text, string? Owner, DateOnly? DueDate);
+    public sealed record ConditionBody(string? Text,
+        [property: Description("The owner in words (a team or role).")] string? Owner, DateOnly? DueDate,
+        [property: Description("Which side owns it: Organisation (the NHS organisation, the default) or Supplier.")] FollowUpParty Party = FollowUpParty.Organisation,
+        [property: Description("Optional: the named person who owns it, an id from GET .../sign-off/condition-owners of the side that owns it.")] int? OwnerUserId = null);
 
     public sealed record SignOffBody(
         [property: Description("Approve, ApproveWithConditions, Reject or ReturnToReviewer.")] SignOffService.Choice? Decision,
@@ -152,7 +156,7 @@ public static class WorkflowApi
     private static async Task<IResult> SignOffAsync([Description("The assessment's id.")] int assessmentId, SignOffBody body, HttpContext http, SignOffService signOffs)
     {
         var input = new SignOffService.Input(body.Decision, body.Attested, body.HazardLogReference, body.ClinicalSafetyNotes, body.Reasons,
-            (body.Conditions ?? []).Select(c => new SignOffService.ConditionInput(c.Text, c.Owner, c.DueDate)).ToList(), body.RedAcknowledged, body.RedApprovalReason);
+            (body.Conditions ?? []).Select(c => new SignOffService.ConditionInput(c.Text, c.Owner, c.DueDate, c.Party, c.OwnerUserId)).ToList(), body.RedAcknowledged, body.RedApprovalReason);
         var outcome = await signOffs.DecideAsync(http.Caller(), assessmentId, input, http.Request.ReadVersion(), http.RequestAborted);
         return outcome.Succeeded
             ? await signOffs.FindAsync(http.Caller(), assessmentId, http.RequestAborted).ToHttp(http, summary => new ApiJson<ReviewsApi.SignOffState>(ReviewsApi.Map(summary), ETags.Of(summary.Stamp)))

@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Portal.Data.SignOffs;
 using Portal.Features.SignOffs;
 using Portal.Tests.Features.Dashboards;
@@ -49,7 +50,7 @@ public sealed class FollowUpListTests : ComponentTestBase
         Assert.Contains("Supplier's integration lead (supplier)", condition.TextContent, StringComparison.Ordinal);
         Assert.Equal("Open", condition.QuerySelector(".follow-up-state")!.TextContent.Trim());
         Assert.Equal(["Mark done…"], Buttons(condition));
-        Assert.Equal(["Mark done…"], Buttons(Item(cut, "Plan:")));
+        Assert.Equal(["Mark done…"], Buttons(Item(cut, "Plan for ")));
 
         Button(condition, "Mark done…").Click();
         Item(cut, FollowUpJourney.SupplierCondition).QuerySelector("textarea")!.Change("done");
@@ -84,7 +85,7 @@ public sealed class FollowUpListTests : ComponentTestBase
         var condition = Item(cut, FollowUpJourney.SupplierCondition);
         Assert.Equal(["Accept", "Send back…"], Buttons(condition));
         Assert.Equal(["Mark done…"], Buttons(Item(cut, FollowUpJourney.TrustCondition)));
-        Assert.Empty(Buttons(Item(cut, "Plan:")));
+        Assert.Equal(["Make it due on the contract date"], Buttons(Item(cut, "Plan for ")).Select(b => b[..b.IndexOf(" (", StringComparison.Ordinal)]));
         Button(condition, "Send back…").Click();
         Button(Item(cut, FollowUpJourney.SupplierCondition), "Send back").Click();
         cut.WaitForAssertion(() => Assert.Contains("Say why you send it back", Item(cut, FollowUpJourney.SupplierCondition).TextContent, StringComparison.Ordinal));
@@ -142,6 +143,53 @@ public sealed class FollowUpListTests : ComponentTestBase
 
         cut.WaitForAssertion(() => Assert.Contains("is reopened", cut.Find(".follow-up-message").TextContent, StringComparison.Ordinal));
         Assert.DoesNotContain(cut.FindAll("button"), b => b.TextContent.Contains("Reopen", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_officer_links_the_plan_to_the_contract_date_and_back_and_the_list_says_which_date_applies()
+    {
+        var id = await SignedOffAsync();
+        var contract = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60);
+        await using (var db = Database.CreateDbContext())
+        {
+            await db.Assessments.Where(a => a.Id == id).ExecuteUpdateAsync(a => a.SetProperty(x => x.ContractDate, contract));
+        }
+
+        await SignInAsync(TestCallers.Officer);
+        var cut = Render(id);
+        var own = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(20);
+
+        Button(Item(cut, "Plan for "), $"Make it due on the contract date ({contract:d MMM yyyy})").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("is now due on the contract date", cut.Find(".follow-up-message").TextContent, StringComparison.Ordinal));
+        var plan = Item(cut, "Plan for ");
+        Assert.Contains($"{contract:d MMMM yyyy} (linked to the contract date; the plan's own date is {own:d MMMM yyyy})", plan.TextContent, StringComparison.Ordinal);
+        Button(plan, $"Make it due on its own date ({own:d MMM yyyy})").Click();
+        cut.WaitForAssertion(() => Assert.Contains("is now due on its own date", cut.Find(".follow-up-message").TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain("linked to the contract date", Item(cut, "Plan for ").TextContent, StringComparison.Ordinal);
+        Assert.Contains(own.ToString("d MMMM yyyy"), Item(cut, "Plan for ").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_contract_date_the_officer_is_told_why_the_plan_cannot_be_linked_and_the_supplier_is_offered_nothing()
+    {
+        var id = await SignedOffAsync();
+        await using (var db = Database.CreateDbContext())
+        {
+            await db.Assessments.Where(a => a.Id == id).ExecuteUpdateAsync(a => a.SetProperty(x => x.ContractDate, (DateOnly?)null));
+        }
+
+        await SignInAsync(TestCallers.Officer);
+
+        var cut = Render(id);
+
+        var plan = Item(cut, "Plan for ");
+        Assert.Equal(FollowUpService.NoContractDate, plan.QuerySelector(".contract-date-note")!.TextContent.Trim());
+        Assert.Empty(Buttons(plan));
+        await SignInAsync(TestCallers.Supplier);
+        var supplier = Render(id, providers: false);
+        Assert.Empty(supplier.FindAll(".contract-date-note"));
+        Assert.Equal(["Mark done…"], Buttons(Item(supplier, "Plan for ")));
     }
 
     [Fact]

@@ -32,17 +32,23 @@ public sealed class FollowUpService(IDbContextFactory<PortalDbContext> contexts,
 {
     public const int MinimumNote = 10;
 
+    /// <summary>Why a plan cannot be linked: the contract date is recorded only while the assessment is drafted.</summary>
+    public const string NoContractDate =
+        "This assessment has no contract date (it is recorded when the assessment is started), so the plan stays due on its own date.";
+
     public sealed record DoneInput(string? Note, string? Link);
 
     public sealed record FollowUpView(
         FollowUpKind Kind, int Id, string What, string Owner, DateOnly? DueOn, ClosureState State, bool IsOverdue,
         string? Note, string? Link, DateTime? MarkedAt, string? MarkedBy, DateTime? DecidedAt, string? DecidedBy, string? SentBackReason,
-        bool CanMarkDone, bool CanDecide, bool DueOnContractDate = false)
+        bool CanMarkDone, bool CanDecide, bool DueOnContractDate = false, DateOnly? PlannedOn = null, bool CanLinkToContractDate = false)
     {
         public string StateName => StateText(State, SentBackReason);
     }
 
-    public sealed record FollowUps(int AssessmentId, string Reference, AssessmentStatus Status, IReadOnlyList<FollowUpView> Items, bool CanReopenSignOff);
+    /// <param name="ContractDate">The assessment's contract date, which the officer may make a plan due on; null when it has none.</param>
+    public sealed record FollowUps(int AssessmentId, string Reference, AssessmentStatus Status, IReadOnlyList<FollowUpView> Items, bool CanReopenSignOff,
+        DateOnly? ContractDate = null);
 
     public static string StateText(ClosureState state, string? sentBackReason) => state switch
     {
@@ -71,10 +77,15 @@ public sealed class FollowUpService(IDbContextFactory<PortalDbContext> contexts,
         var conditions = await db.SignOffs.AsNoTracking().Where(s => s.AssessmentId == assessmentId && !s.IsVoid)
             .SelectMany(s => s.Conditions).OrderBy(c => c.DueDate).ThenBy(c => c.Id).ToListAsync(cancellationToken);
         var plans = await Plans(db, assessmentId).ToListAsync(cancellationToken);
+        var shown = conditions.Where(c => nhs || c.OwnerParty == FollowUpParty.Supplier).ToList();
+        var ownerIds = shown.Where(c => c.OwnerUserId is not null).Select(c => c.OwnerUserId!.Value).Distinct().ToList();
+        var ownerNames = ownerIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
         var items = new List<FollowUpView>();
-        foreach (var c in conditions.Where(c => nhs || c.OwnerParty == FollowUpParty.Supplier))
+        foreach (var c in shown)
         {
-            items.Add(new FollowUpView(FollowUpKind.Condition, c.Id, c.Text, OwnerText(c), c.DueDate, c.ClosureState,
+            var owner = OwnerText(c.Owner, c.OwnerParty, c.OwnerUserId is { } ownerId ? ownerNames.GetValueOrDefault(ownerId) : null);
+            items.Add(new FollowUpView(FollowUpKind.Condition, c.Id, c.Text, owner, c.DueDate, c.ClosureState,
                 c.ClosureState != ClosureState.Accepted && c.DueDate < today, c.ClosureNote, c.ClosureLink, c.ClosureMarkedAt, c.ClosureMarkedBy,
                 c.ClosureDecidedAt, c.ClosureDecidedBy, c.ClosureSentBackReason,
                 c.ClosureState == ClosureState.Open && MayMarkDone(caller, assessment, c), officer && c.ClosureState == ClosureState.MarkedDone));
@@ -84,15 +95,16 @@ public sealed class FollowUpService(IDbContextFactory<PortalDbContext> contexts,
         {
             var due = PlanDeadline.Of(p.Response.PlannedDate, p.Response.PlanDueOnContractDate, assessment.ContractDate);
             var r = p.Response;
-            items.Add(new FollowUpView(FollowUpKind.Plan, r.Id, $"{p.Code}: {p.Title}. Plan: {r.Plan}", "Supplier", due, r.ClosureState,
+            items.Add(new FollowUpView(FollowUpKind.Plan, r.Id, $"{p.Code} {p.Title}: {r.Plan}", "Supplier", due, r.ClosureState,
                 r.ClosureState != ClosureState.Accepted && due < today, r.ClosureNote, r.ClosureLink, r.ClosureMarkedAt, r.ClosureMarkedBy,
                 r.ClosureDecidedAt, r.ClosureDecidedBy, r.ClosureSentBackReason,
                 r.ClosureState == ClosureState.Open && AssessmentVisibility.IsSupplierOf(caller, assessment), officer && r.ClosureState == ClosureState.MarkedDone,
-                r.PlanDueOnContractDate && assessment.ContractDate is not null));
+                r.PlanDueOnContractDate && assessment.ContractDate is not null, r.PlannedDate,
+                officer && r.ClosureState != ClosureState.Accepted && assessment.Status is not (AssessmentStatus.Withdrawn or AssessmentStatus.Rejected)));
         }
 
         var canReopen = officer && IsSignedOff(assessment.Status) && items.Any(i => i.IsOverdue);
-        return Outcome.Done(new FollowUps(assessmentId, assessment.Reference, assessment.Status, items, canReopen));
+        return Outcome.Done(new FollowUps(assessmentId, assessment.Reference, assessment.Status, items, canReopen, assessment.ContractDate));
     }
 
     /// <summary>The owner marks a condition or plan done, with a note saying what was done and optionally a link or document reference.</summary>
@@ -248,7 +260,7 @@ public sealed class FollowUpService(IDbContextFactory<PortalDbContext> contexts,
 
         if (linked && assessment.ContractDate is null)
         {
-            return Outcome.Invalid("The assessment has no contract date yet: add it to the assessment's details first.", "linked");
+            return Outcome.Invalid(NoContractDate, "linked");
         }
 
         var plan = (RequirementResponse)item;
@@ -333,8 +345,9 @@ public sealed class FollowUpService(IDbContextFactory<PortalDbContext> contexts,
             : AssessmentVisibility.IsNhsStaffOf(caller, assessment.NhsOrganisationId)
                 && (caller.IsInRole(PortalRoles.ProcurementOfficer) || caller.IsInRole(PortalRoles.CcioReviewer)));
 
-    private static string OwnerText(SignOffCondition c) =>
-        $"{c.Owner} ({(c.OwnerParty == FollowUpParty.Supplier ? "supplier" : "NHS organisation")})";
+    /// <summary>A condition's owner in words: as the CCIO described it, the side that owns it and the named person, if any.</summary>
+    public static string OwnerText(string owner, FollowUpParty party, string? ownerName) =>
+        $"{owner} ({(party == FollowUpParty.Supplier ? "supplier" : "NHS organisation")}{(ownerName is null ? "" : $": {ownerName}")})";
 
     private static async Task<IReadOnlyCollection<int>> OwnersAsync(PortalDbContext db, Assessment assessment, IClosable item, CancellationToken cancellationToken)
     {

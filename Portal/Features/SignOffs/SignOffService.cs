@@ -47,7 +47,20 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
 
     public sealed record UnmetItem(string Code, string Title, string Result, string Why);
 
-    public sealed record ConditionView(string Text, string Owner, DateOnly DueDate);
+    /// <summary>A condition as signed: its owner in words, the side that owns it and the named person (null when none was named).</summary>
+    public sealed record ConditionView(string Text, string Owner, DateOnly DueDate, FollowUpParty Party = FollowUpParty.Organisation, string? OwnerName = null)
+    {
+        public string OwnerText => FollowUpService.OwnerText(Owner, Party, OwnerName);
+    }
+
+    /// <summary>Someone who may be named as a condition's owner: an active person of the assessing organisation or of the assessment's supplier.</summary>
+    public sealed record OwnerChoice(int UserId, string Name, string Role);
+
+    /// <summary>The people of each side of one assessment, by name, for the CCIO to name a condition's owner.</summary>
+    public sealed record ConditionOwners(string OrganisationName, string? SupplierName, IReadOnlyList<OwnerChoice> Organisation, IReadOnlyList<OwnerChoice> Supplier)
+    {
+        public IReadOnlyList<OwnerChoice> Of(FollowUpParty party) => party == FollowUpParty.Supplier ? Supplier : Organisation;
+    }
 
     public sealed record SignOffView(
         SignOffDecision Decision, string SignedBy, string Role, DateTime SignedAt, string? HazardLogReference, string? ClinicalSafetyNotes,
@@ -107,20 +120,10 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
         var unmet = card.UnmetMust.Select(r => new UnmetItem(r.Input.Code, r.Input.Title, ScorecardService.ResultName(r.Result), r.Explanation)).ToList();
         var latest = await db.SignOffs.AsNoTracking().Include(s => s.Conditions)
             .Where(s => s.AssessmentId == assessmentId).OrderByDescending(s => s.SignedAt).FirstOrDefaultAsync(cancellationToken);
-        var reviewed = await HasReviewedAsync(db, caller, assessmentId, cancellationToken);
-        Refusal? whyNot = null;
-        if (!caller.IsInRole(PortalRoles.CcioReviewer))
-        {
-            whyNot = Outcome.Forbidden("Only a CCIO sign-off reviewer can sign off an assessment.");
-        }
-        else if (assessment.Status != AssessmentStatus.AwaitingSignOff)
-        {
-            whyNot = Outcome.Conflict($"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}, not awaiting sign-off.");
-        }
-        else if (reviewed)
-        {
-            whyNot = Outcome.Forbidden("You reviewed this assessment, so another CCIO sign-off reviewer must sign it off (segregation of duties).");
-        }
+        var whyNot = await WhyNotAsync(db, caller, assessment, cancellationToken);
+        var ownerIds = latest?.Conditions.Where(c => c.OwnerUserId is not null).Select(c => c.OwnerUserId!.Value).ToList() ?? [];
+        var ownerNames = ownerIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
 
         return (Outcome.Done(new Summary(
             assessmentId, assessment.Reference, assessment.SystemName, assessment.Supplier?.Name ?? string.Empty, assessment.Status,
@@ -129,11 +132,69 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
             assessment.Functions.OrderBy(f => f.Order).Select(f => (f.Name, f.ApiOperation)).ToList(),
             latest is null ? null : new SignOffView(latest.Decision, latest.SignedByName, latest.SignedByRole, latest.SignedAt, latest.HazardLogReference,
                 latest.ClinicalSafetyNotes, latest.Reasons, latest.Seal, latest.IsVoid, latest.VoidedAt, latest.VoidReason,
-                latest.Conditions.Select(c => new ConditionView(c.Text, c.Owner, c.DueDate)).ToList(), latest.RedApprovalReason),
+                latest.Conditions.Select(c => new ConditionView(c.Text, c.Owner, c.DueDate, c.OwnerParty,
+                    c.OwnerUserId is { } ownerId ? ownerNames.GetValueOrDefault(ownerId) : null)).ToList(), latest.RedApprovalReason),
             whyNot is null,
             whyNot?.Message,
             card,
             assessment.ConcurrencyStamp)), whyNot);
+    }
+
+    /// <summary>
+    /// Who the CCIO may name as a condition's owner: the active people of the assessing organisation and of the
+    /// assessment's supplier, by name. Only for a caller who may sign off this assessment now, so nobody else learns who
+    /// works where; never anyone of another organisation or supplier.
+    /// </summary>
+    public async Task<Outcome<ConditionOwners>> ListConditionOwnersAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var assessment = await db.Assessments.AsNoTracking().VisibleTo(caller).SingleOrDefaultAsync(a => a.Id == assessmentId, cancellationToken);
+        if (assessment is null)
+        {
+            return Outcome.NotFound($"There is no assessment {assessmentId} of your organisation to sign off.");
+        }
+
+        if (!AssessmentVisibility.IsNhsStaffOf(caller, assessment.NhsOrganisationId))
+        {
+            return Outcome.Forbidden("Only NHS staff of the assessing organisation see the sign-off.");
+        }
+
+        if (await WhyNotAsync(db, caller, assessment, cancellationToken) is { } whyNot)
+        {
+            return whyNot;
+        }
+
+        var supplierId = assessment.SupplierId;
+        var people = await db.Users.AsNoTracking()
+            .Where(u => u.IsActive && (u.NhsOrganisationId == assessment.NhsOrganisationId || (supplierId != null && u.SupplierId == supplierId)))
+            .OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+            .Select(u => new { u.Id, u.DisplayName, u.Role, u.SupplierId, u.NhsOrganisationId })
+            .ToListAsync(cancellationToken);
+        var names = await db.Assessments.AsNoTracking().Where(a => a.Id == assessmentId)
+            .Select(a => new { Organisation = a.NhsOrganisation!.Name, Supplier = a.Supplier == null ? null : a.Supplier.Name })
+            .SingleAsync(cancellationToken);
+        OwnerChoice Choice(int id, string name, string? role) => new(id, name, PortalRoles.DisplayName(role));
+        return Outcome.Done(new ConditionOwners(names.Organisation, names.Supplier,
+            people.Where(u => u.NhsOrganisationId == assessment.NhsOrganisationId).Select(u => Choice(u.Id, u.DisplayName, u.Role)).ToList(),
+            people.Where(u => supplierId != null && u.SupplierId == supplierId).Select(u => Choice(u.Id, u.DisplayName, u.Role)).ToList()));
+    }
+
+    /// <summary>Why this NHS caller may not sign off the assessment now, or null when they may.</summary>
+    private static async Task<Refusal?> WhyNotAsync(PortalDbContext db, Caller caller, Assessment assessment, CancellationToken cancellationToken)
+    {
+        if (!caller.IsInRole(PortalRoles.CcioReviewer))
+        {
+            return Outcome.Forbidden("Only a CCIO sign-off reviewer can sign off an assessment.");
+        }
+
+        if (assessment.Status != AssessmentStatus.AwaitingSignOff)
+        {
+            return Outcome.Conflict($"The assessment is {AssessmentWorkflow.StatusName(assessment.Status).ToLowerInvariant()}, not awaiting sign-off.");
+        }
+
+        return await HasReviewedAsync(db, caller, assessment.Id, cancellationToken)
+            ? Outcome.Forbidden("You reviewed this assessment, so another CCIO sign-off reviewer must sign it off (segregation of duties).")
+            : null;
     }
 
     /// <summary>Records the CCIO's decision, sealed over a snapshot of the assessment as it was decided on.</summary>
@@ -198,7 +259,7 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var conditions = input.Conditions.Where(c => !string.IsNullOrWhiteSpace(c.Text) || !string.IsNullOrWhiteSpace(c.Owner) || c.DueDate is not null).ToList();
+        var conditions = input.Conditions.Where(c => !string.IsNullOrWhiteSpace(c.Text) || !string.IsNullOrWhiteSpace(c.Owner) || c.DueDate is not null || c.OwnerUserId is not null).ToList();
         if (choice == Choice.ApproveWithConditions)
         {
             if (conditions.Count == 0)
@@ -216,17 +277,9 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
                 return Outcome.Invalid("A condition's due date cannot be in the past.", "conditions");
             }
 
-            foreach (var named in conditions.Where(c => c.OwnerUserId is not null))
+            if (await OwnerRefusalAsync(assessmentId, input.Conditions, cancellationToken) is { } badOwner)
             {
-                await using var people = await contexts.CreateDbContextAsync(cancellationToken);
-                var sides = await people.Assessments.Where(a => a.Id == assessmentId).Select(a => new { a.NhsOrganisationId, a.SupplierId }).SingleAsync(cancellationToken);
-                var (organisationId, supplierId) = (sides.NhsOrganisationId, sides.SupplierId);
-                var ownerFits = await people.Users.AnyAsync(u => u.Id == named.OwnerUserId && u.IsActive
-                    && (named.Party == FollowUpParty.Supplier ? u.SupplierId == supplierId : u.NhsOrganisationId == organisationId), cancellationToken);
-                if (!ownerFits)
-                {
-                    return Outcome.Invalid("A condition's named owner must be an active person of the side that owns it.", "conditions");
-                }
+                return badOwner;
             }
         }
 
@@ -297,6 +350,50 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
         return await db.SaveCommandAsync($"{assessment.Reference} changed while you were deciding, so your decision was not recorded. Look at it again before you decide.", cancellationToken)
             ?? Outcome.Done($"{assessment.Reference} is {moved.Value!.ToName.ToLowerInvariant()}.");
     }
+
+    /// <summary>
+    /// Each condition's side must be one of the two, and its named person (if any) an active person of that side of this
+    /// assessment: the id comes from the client, so it is checked here, in one query, and never trusted.
+    /// </summary>
+    private async Task<Refusal?> OwnerRefusalAsync(int assessmentId, IReadOnlyList<ConditionInput> conditions, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < conditions.Count; i++)
+        {
+            if (!Enum.IsDefined(conditions[i].Party))
+            {
+                return Outcome.Invalid($"Condition {i + 1}: choose who owns it, the NHS organisation or the supplier.", ConditionField(i, "party"));
+            }
+        }
+
+        var named = conditions.Select((c, i) => (Condition: c, Index: i)).Where(c => c.Condition.OwnerUserId is not null).ToList();
+        if (named.Count == 0)
+        {
+            return null;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var sides = await db.Assessments.AsNoTracking().Where(a => a.Id == assessmentId).Select(a => new { a.NhsOrganisationId, a.SupplierId }).SingleAsync(cancellationToken);
+        var ids = named.Select(c => c.Condition.OwnerUserId!.Value).Distinct().ToList();
+        var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && u.IsActive)
+            .Select(u => new { u.Id, u.NhsOrganisationId, u.SupplierId }).ToDictionaryAsync(u => u.Id, cancellationToken);
+        foreach (var (condition, index) in named)
+        {
+            var fits = people.TryGetValue(condition.OwnerUserId!.Value, out var person) && (condition.Party == FollowUpParty.Supplier
+                ? sides.SupplierId != null && person.SupplierId == sides.SupplierId
+                : person.NhsOrganisationId == sides.NhsOrganisationId);
+            if (!fits)
+            {
+                return Outcome.Invalid(
+                    $"Condition {index + 1}: the named person must be an active person of {(condition.Party == FollowUpParty.Supplier ? "the supplier" : "the NHS organisation")} that owns it. Choose someone from the list, or no one.",
+                    ConditionField(index, "ownerUserId"));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The field of one condition's refusal, as the API's JSON names it (conditions[0].ownerUserId).</summary>
+    public static string ConditionField(int index, string name) => $"conditions[{index}].{name}";
 
     private static Refusal Stale(string reference, AssessmentStatus status) => Outcome.Stale(
         $"{reference} changed since you opened it (it is now {AssessmentWorkflow.StatusName(status).ToLowerInvariant()}), so your decision was not recorded. "
