@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Xml.Linq;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +15,7 @@ namespace Portal.Tests.Features.Evidence.LinkChecks;
 
 /// <summary>
 /// Each kind of check against real documents served by a local server: the portal's own OpenAPI document (from a test
-/// host), a FHIR CapabilityStatement made and serialised by the Firely SDK, broken and truncated copies of both,
+/// host), the CapabilityStatement the FHIR specification publishes and one made and serialised by the Firely SDK, broken and truncated copies of both,
 /// documentation behind a sign-in redirect, a sandbox that wants credentials, a dead port and a redirect inside.
 /// </summary>
 public sealed class LinkCheckerTests(LinkCheckerTests.Documents documents) : IClassFixture<LinkCheckerTests.Documents>
@@ -24,6 +25,13 @@ public sealed class LinkCheckerTests(LinkCheckerTests.Documents documents) : ICl
         public string PortalOpenApi { get; private set; } = "";
 
         public string FhirStatement { get; } = FirelyCapabilityStatement();
+
+        /// <summary>
+        /// The CapabilityStatement the FHIR R4 specification itself publishes ("base", the full base statement for all
+        /// resources) as the specification's own file holds it (profiles-resources.xml in the specification.zip that
+        /// Firely ships as Hl7.Fhir.Specification.Data.R4), read by the SDK and served as FHIR JSON, as a server would.
+        /// </summary>
+        public string PublishedFhirStatement { get; } = PublishedCapabilityStatement("base");
 
         public LinkTestServer Server { get; private set; } = default!;
 
@@ -47,6 +55,7 @@ public sealed class LinkCheckerTests(LinkCheckerTests.Documents documents) : ICl
                 app.MapGet("/not-openapi.json", () => Results.Text("{\"hello\": \"world\"}", "application/json"));
                 app.MapGet("/bare.yaml", () => Results.Text(BareSwaggerYaml, "application/yaml"));
                 app.MapGet("/metadata", () => Results.Text(FhirStatement, "application/fhir+json"));
+                app.MapGet("/published-metadata", () => Results.Text(PublishedFhirStatement, "application/fhir+json"));
                 app.MapGet("/metadata-truncated", () => Results.Text(FhirStatement[..(FhirStatement.Length / 2)], "application/fhir+json"));
                 app.MapGet("/Patient/1", () => Results.Text(new Patient { Id = "1", Active = true }.ToJson(), "application/fhir+json"));
                 app.MapGet("/docs", () => Results.Text("<!doctype html><title>API guide</title><h1>API guide</h1>", "text/html"));
@@ -65,6 +74,25 @@ public sealed class LinkCheckerTests(LinkCheckerTests.Documents documents) : ICl
         {
             await Services.DisposeAsync();
             await Server.DisposeAsync();
+        }
+
+        private static string PublishedCapabilityStatement(string id)
+        {
+            var zip = Path.Combine(AppContext.BaseDirectory, "specification.zip");
+            using var archive = System.IO.Compression.ZipFile.OpenRead(zip);
+            using var stream = archive.GetEntry("profiles-resources.xml")!.Open();
+            using var reader = System.Xml.XmlReader.Create(stream);
+            XNamespace fhir = "http://hl7.org/fhir";
+            while (reader.ReadToFollowing("CapabilityStatement", fhir.NamespaceName))
+            {
+                var element = (XElement)XNode.ReadFrom(reader);
+                if (element.Element(fhir + "id")?.Attribute("value")?.Value == id)
+                {
+                    return new FhirXmlDeserializer().DeserializeResource(element.ToString()).ToJson();
+                }
+            }
+
+            throw new InvalidOperationException($"The FHIR specification's profiles-resources.xml has no CapabilityStatement '{id}'.");
         }
 
         /// <summary>A CapabilityStatement the Firely SDK makes from its own model of three R4 resources and serialises.</summary>
@@ -176,6 +204,23 @@ public sealed class LinkCheckerTests(LinkCheckerTests.Documents documents) : ICl
         Assert.Equal("FHIR 4.0.1 CapabilityStatement: 3 resources, 6 interactions, 3 UK Core profiles.", found.Summary);
         Assert.Contains(new CheckFact("Resources", "Patient: read, search-type; Observation: read, search-type; Encounter: read, search-type"), found.Details.Facts);
         Assert.Contains(found.Details.Operations, o => o.Method == "Patient" && o.Path == "read");
+    }
+
+    [Fact]
+    public async Task The_CapabilityStatement_the_FHIR_specification_publishes_is_read_with_every_resource_and_no_UK_Core()
+    {
+        var found = await CheckAsync(EvidenceItemKind.FhirCapabilityStatement, "/published-metadata");
+
+        // The base statement names every R4 resource; it is no NHS server's, so the UK Core finding is right.
+        Assert.Equal(LinkCheckOutcome.Findings, found.Outcome);
+        Assert.StartsWith("FHIR 4.0.1 CapabilityStatement: ", found.Summary, StringComparison.Ordinal);
+        Assert.Contains(found.Details.Findings, f => f.StartsWith("No UK Core profiles", StringComparison.Ordinal));
+        var resources = found.Details.Facts.Single(f => f.Name == "Resources").Value;
+        Assert.Contains("Patient: ", resources, StringComparison.Ordinal);
+        Assert.Contains("CapabilityStatement: ", resources, StringComparison.Ordinal);
+        Assert.True(found.Details.Operations.Select(o => o.Method).Distinct().Count() > 100,
+            $"The base statement covers every R4 resource; read {found.Details.Operations.Select(o => o.Method).Distinct().Count()}.");
+        Assert.DoesNotContain(found.Details.Findings, f => f.StartsWith("The Firely SDK found", StringComparison.Ordinal));
     }
 
     [Fact]
