@@ -141,3 +141,15 @@ window.portal = {
         window.Blazor?.addEventListener?.('enhancedload', sayAll);
     });
 })();
+
+// A form posted back to a page without a circuit (data-enhance): its button says it is working and cannot be pressed
+// twice while the post is under way (the page that comes back replaces it).
+document.addEventListener('submit', event => {
+    const button = event.target instanceof HTMLFormElement ? event.target.querySelector('button[type="submit"][data-busy-text]') : null;
+    if (button && !button.disabled) {
+        button.disabled = true;
+        button.setAttribute('aria-busy', 'true');
+        const label = button.querySelector('.mud-button-label') ?? button;
+        label.textContent = button.dataset.busyText;
+    }
+});
