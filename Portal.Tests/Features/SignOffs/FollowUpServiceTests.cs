@@ -251,6 +251,21 @@ public sealed class FollowUpServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_plan_already_accepted_as_met_cannot_be_re_dated_through_the_service_as_the_page_and_API_say()
+    {
+        var (id, code) = await SignedOffWithFollowUpsAsync();
+        var plan = await ItemAsync(_officer, id, FollowUpKind.Plan, code);
+        Assert.True((await FollowUps.MarkDoneAsync(_supplier, id, FollowUpKind.Plan, plan.Id, new("Listed in the NHS API catalogue.", "https://digital.nhs.uk/developer/api-catalogue"))).Succeeded);
+        Assert.True((await FollowUps.AcceptAsync(_officer, id, FollowUpKind.Plan, plan.Id)).Succeeded);
+        Assert.False((await ItemAsync(_officer, id, FollowUpKind.Plan, code)).CanLinkToContractDate);
+
+        var relinked = await FollowUps.LinkPlanToContractDateAsync(_officer, id, plan.Id, linked: true);
+
+        Assert.Equal(OutcomeKind.Conflict, relinked.Kind);
+        Assert.False((await ItemAsync(_officer, id, FollowUpKind.Plan, code)).DueOnContractDate);
+    }
+
+    [Fact]
     public async Task The_officer_can_reopen_the_sign_off_once_a_follow_up_is_overdue_and_the_seal_stays_valid()
     {
         var (id, _) = await SignedOffWithFollowUpsAsync();

@@ -264,6 +264,12 @@ public sealed class FollowUpService(IDbContextFactory<PortalDbContext> contexts,
         }
 
         var plan = (RequirementResponse)item;
+        // What the list offers (CanLinkToContractDate) is what the service allows: an accepted plan is met, its date settled.
+        if (plan.ClosureState == ClosureState.Accepted)
+        {
+            return Outcome.Conflict($"{name} was accepted as met, so its date no longer changes.");
+        }
+
         if (plan.PlanDueOnContractDate == linked)
         {
             return Outcome.Done(linked ? $"{name} is already due on the contract date." : $"{name} is already due on its own date.");
