@@ -87,7 +87,7 @@ public sealed class InvitationMailBrowserTests(BrowserFixture browser)
     private async Task<IPage> SignedInAsync(PortalAppFactory app, string name)
     {
         var context = await browser.Browser.NewContextAsync(new() { BaseURL = app.BaseAddress, Locale = "en-GB" });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserTimeouts.Default);
         await context.AddInitScriptAsync(BrowserFixture.ViolationCollector);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/sign-in");

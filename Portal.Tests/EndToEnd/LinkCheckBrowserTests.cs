@@ -36,7 +36,7 @@ public sealed class LinkCheckBrowserTests(BrowserFixture browser)
         }
 
         await using var context = await browser.Browser.NewContextAsync(new() { BaseURL = portal.BaseAddress, Locale = "en-GB" });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(BrowserTimeouts.Default);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/sign-in");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Olivia Hart,", Exact = false }).ClickAsync();
@@ -48,7 +48,7 @@ public sealed class LinkCheckBrowserTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Check again: OpenAPI 3.1 document of the API" }).ClickAsync();
 
         var result = page.Locator(".link-check").First;
-        await Assertions.Expect(result).ToContainTextAsync(new Regex("(Check passed|Checked, \\d+ findings?): OpenAPI 3\\.1 \""), new() { Timeout = 30_000 });
+        await Assertions.Expect(result).ToContainTextAsync(new Regex("(Check passed|Checked, \\d+ findings?): OpenAPI 3\\.1 \""), new() { Timeout = BrowserTimeouts.Default });
         await Assertions.Expect(result).ToContainTextAsync("checked just now");
         await page.GetByText("What the check found").First.ClickAsync();
         await Assertions.Expect(result).ToContainTextAsync("Security schemes");

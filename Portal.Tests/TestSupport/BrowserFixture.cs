@@ -58,7 +58,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         // A 2-core CI machine runs the other test classes alongside: give the page time rather than fail on load.
-        Assertions.SetDefaultExpectTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(BrowserTimeouts.Default);
         App.StartOnKestrel();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumArguments });
@@ -77,7 +77,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = App.BaseAddress, Locale = "en-GB" });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserTimeouts.Default);
         var violations = _policyViolations.GetOrAdd(context, _ => new ConcurrentQueue<string>());
         await context.ExposeFunctionAsync("portalCspViolation", (string violation) => violations.Enqueue(violation));
         await context.AddInitScriptAsync(ViolationCollector);

@@ -79,7 +79,7 @@ public sealed class EntraIdSignInFixture : IAsyncLifetime
                 $"Chromium is not at {chromium}. Run the tests with ./scripts/test.sh, which installs Debian's chromium, or set PORTAL_CHROMIUM.");
         }
 
-        Assertions.SetDefaultExpectTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(BrowserTimeouts.Default);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = BrowserFixture.ChromiumArguments });
     }
@@ -105,7 +105,7 @@ public sealed class EntraIdSignInFixture : IAsyncLifetime
     {
         // The portal's certificate is made by the fixture for 127.0.0.1; this browser accepts it.
         var context = await Browser.NewContextAsync(new() { BaseURL = App.BaseAddress, Locale = "en-GB", IgnoreHTTPSErrors = true });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserTimeouts.Default);
         await context.ExposeFunctionAsync("portalCspViolation", (string violation) => _policyViolations.Enqueue(violation));
         await context.AddInitScriptAsync(BrowserFixture.ViolationCollector);
         return await context.NewPageAsync();

@@ -47,7 +47,7 @@ public sealed class TwoInstancesBehindProxy : IAsyncLifetime
             throw new InvalidOperationException($"Chromium is not at {chromium}. Run the tests with ./scripts/test.sh, which installs Debian's chromium, or set PORTAL_CHROMIUM.");
         }
 
-        Assertions.SetDefaultExpectTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(BrowserTimeouts.Default);
         // The first instance migrates and seeds; the second starts on the database the first prepared.
         _instances[0] = await PortalProcess.StartAsync(DatabasePath, _directory, PortalProxy.InstanceName(0), Settings);
         _instances[1] = await PortalProcess.StartAsync(DatabasePath, _directory, PortalProxy.InstanceName(1), Settings);
@@ -83,7 +83,7 @@ public sealed class TwoInstancesBehindProxy : IAsyncLifetime
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = Proxy.Address.ToString().TrimEnd('/'), Locale = "en-GB" });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserTimeouts.Default);
         await context.AddInitScriptAsync(BrowserFixture.ViolationCollector);
         return await context.NewPageAsync();
     }
