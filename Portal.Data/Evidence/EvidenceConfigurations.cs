@@ -62,6 +62,8 @@ internal sealed class LinkCheckConfiguration : IEntityTypeConfiguration<LinkChec
         builder.Property(c => c.Drift).HasMaxLength(500);
         // The latest checks of an item (history, current result) and the queue (pending, unclaimed).
         builder.HasIndex(c => new { c.EvidenceItemId, c.RequestedAt });
+        // The latest finished checks of an item: drift is worked out against them on every check.
+        builder.HasIndex(c => new { c.EvidenceItemId, c.CheckedAt });
         builder.HasIndex(c => new { c.AssessmentId, c.Outcome });
         builder.HasIndex(c => new { c.Outcome, c.StartedAt });
         builder.HasOne<EvidenceItem>().WithMany().HasForeignKey(c => c.EvidenceItemId).OnDelete(DeleteBehavior.Cascade);

@@ -561,6 +561,8 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("AssessmentId", "Outcome");
 
+                    b.HasIndex("EvidenceItemId", "CheckedAt");
+
                     b.HasIndex("EvidenceItemId", "RequestedAt");
 
                     b.HasIndex("Outcome", "StartedAt");

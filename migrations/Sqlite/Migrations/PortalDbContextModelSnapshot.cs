@@ -538,6 +538,8 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AssessmentId", "Outcome");
 
+                    b.HasIndex("EvidenceItemId", "CheckedAt");
+
                     b.HasIndex("EvidenceItemId", "RequestedAt");
 
                     b.HasIndex("Outcome", "StartedAt");

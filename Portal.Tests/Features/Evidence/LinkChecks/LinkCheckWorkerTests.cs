@@ -52,6 +52,9 @@ public sealed class LinkCheckWorkerTests : IAsyncLifetime
     private volatile bool _documentationPublic = true;
     private volatile string _specification = Specification("1.0.0");
 
+    // A server having a bad moment: answers 503 Service Unavailable to every link on the site.
+    private volatile bool _siteUnavailable;
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
@@ -61,6 +64,17 @@ public sealed class LinkCheckWorkerTests : IAsyncLifetime
         _journey = new TestJourney(_database);
         _site = await LinkTestServer.StartAsync(app =>
         {
+            app.Use(async (context, next) =>
+            {
+                if (_siteUnavailable)
+                {
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    await context.Response.WriteAsync("<!doctype html><title>Down for maintenance</title><p>Back soon.</p>");
+                    return;
+                }
+
+                await next();
+            });
             app.MapGet("/docs", () => _documentationPublic
                 ? Results.Text("<!doctype html><title>API guide</title><h1>API guide</h1>", "text/html")
                 : Results.Redirect("/account/login?returnUrl=%2Fdocs"));
@@ -185,9 +199,14 @@ public sealed class LinkCheckWorkerTests : IAsyncLifetime
         await _sandbox!.DisposeAsync();
         _sandbox = null;
         await DayLaterRoundAsync();
+        var once = await LatestAsync(id, SandboxCode);
+        await DayLaterRoundAsync();
         var gone = await LatestAsync(id, SandboxCode);
         await DayLaterRoundAsync();
 
+        // One check without an answer may be a blip (a restart, a network hiccup): shown as failed, not yet drift.
+        Assert.Equal(LinkCheckOutcome.Failed, once.Outcome);
+        Assert.Null(once.Drift);
         Assert.Equal(LinkCheckOutcome.Failed, gone.Outcome);
         Assert.StartsWith("Sandbox no longer answers. The sandbox does not answer", gone.Drift, StringComparison.Ordinal);
         Assert.Equal(gone.Drift, (await LatestAsync(id, SandboxCode)).Drift);
@@ -217,6 +236,70 @@ public sealed class LinkCheckWorkerTests : IAsyncLifetime
         _specification = Specification("1.1.0");
         await DayLaterRoundAsync();
         Assert.Null((await LatestAsync(id, SpecificationCode)).Drift);
+    }
+
+    [Fact]
+    public async Task Documentation_that_fails_to_answer_once_is_not_drift_and_tells_nobody_but_failing_on_the_next_check_too_is()
+    {
+        var id = await SubmittedWithLinksAsync((DocumentationCode, EvidenceItemKind.Documentation, "/docs"));
+        await _worker.RunOnceAsync();
+
+        _siteUnavailable = true;
+        await DayLaterRoundAsync();
+        var blip = await LatestAsync(id, DocumentationCode);
+        _siteUnavailable = false;
+        await DayLaterRoundAsync();
+        var back = await LatestAsync(id, DocumentationCode);
+
+        Assert.Equal(LinkCheckOutcome.Failed, blip.Outcome);
+        Assert.Null(blip.Drift);
+        Assert.Null(back.Drift);
+        // The error page's bytes are not the documentation: reading the real page again is not "content changed".
+        Assert.DoesNotContain(back.Details.Facts, f => f.Name == "Content" && f.Value.StartsWith("changed", StringComparison.Ordinal));
+        await AssertNobodyToldAsync(id);
+
+        _siteUnavailable = true;
+        await DayLaterRoundAsync();
+        await DayLaterRoundAsync();
+        Assert.StartsWith("Documentation no longer public. It answered HTTP 503", (await LatestAsync(id, DocumentationCode)).Drift, StringComparison.Ordinal);
+        await AssertOfficersToldOnceAsync(id, "Documentation no longer public");
+    }
+
+    [Fact]
+    public async Task A_signed_off_specification_that_cannot_be_read_once_is_not_drift_and_a_change_in_what_the_drift_is_is_told_again()
+    {
+        var id = await SubmittedWithLinksAsync((SpecificationCode, EvidenceItemKind.OpenApiSpecification, "/openapi.json"));
+        await _worker.RunOnceAsync();
+        var signedAt = await SignOffAsync(id);
+        _clock.Set(signedAt.AddMinutes(1));
+
+        _siteUnavailable = true;
+        await DayLaterRoundAsync();
+        Assert.Null((await LatestAsync(id, SpecificationCode)).Drift);
+        _siteUnavailable = false;
+        await DayLaterRoundAsync();
+        Assert.Null((await LatestAsync(id, SpecificationCode)).Drift);
+        await AssertNobodyToldAsync(id);
+
+        _siteUnavailable = true;
+        await DayLaterRoundAsync();
+        await DayLaterRoundAsync();
+        Assert.StartsWith("Specification no longer readable since sign-off", (await LatestAsync(id, SpecificationCode)).Drift, StringComparison.Ordinal);
+
+        // Readable again, but not what was signed off: a different drift, so the officers hear of it.
+        _siteUnavailable = false;
+        _specification = Specification("2.0.0");
+        await DayLaterRoundAsync();
+        // Changed again: still the same drift, told once already.
+        _specification = Specification("2.1.0");
+        await DayLaterRoundAsync();
+
+        Assert.Equal($"Specification changed since sign-off on {signedAt:d MMM yyyy}.", (await LatestAsync(id, SpecificationCode)).Drift);
+        await AssertOfficersToldOnceAsync(id, "Specification no longer readable since sign-off");
+        await AssertOfficersToldOnceAsync(id, "Specification changed since sign-off");
+        await using var db = _database.CreateDbContext();
+        var links = await db.Notifications.Where(n => n.AssessmentId == id && n.Text.Contains("since sign-off")).Select(n => n.Link).Distinct().ToListAsync();
+        Assert.Equal([$"/assessments/{id}/review?requirement={SpecificationCode}"], links);
     }
 
     [Fact]
@@ -382,6 +465,12 @@ public sealed class LinkCheckWorkerTests : IAsyncLifetime
             .Select(u => u.Id).OrderBy(u => u).ToListAsync();
         Assert.Contains(_officer.UserId, officers);
         Assert.Equal(officers, told);
+    }
+
+    private async Task AssertNobodyToldAsync(int id)
+    {
+        await using var db = _database.CreateDbContext();
+        Assert.Empty(await db.Notifications.Where(n => n.AssessmentId == id && (n.Text.Contains("no longer") || n.Text.Contains("since sign-off"))).Select(n => n.Text).ToListAsync());
     }
 
     private static List<string[]> Rows(string csv)

@@ -57,15 +57,18 @@ public sealed class LinkCheckRunner(IDbContextFactory<PortalDbContext> contexts,
         }
 
         var finished = clock.GetUtcNow().UtcDateTime;
-        var previous = await db.LinkChecks.AsNoTracking()
+        var earlier = db.LinkChecks.AsNoTracking()
             .Where(c => c.EvidenceItemId == check.EvidenceItemId && c.Id != check.Id && c.CheckedAt != null)
-            .OrderByDescending(c => c.CheckedAt).ThenByDescending(c => c.Id)
-            .Select(c => new { c.Drift, c.Sha256, c.ResultJson, c.CheckedAt })
-            .FirstOrDefaultAsync(cancellationToken);
+            .OrderByDescending(c => c.CheckedAt).ThenByDescending(c => c.Id);
+        var previous = await earlier.Select(c => new { c.Drift, c.Outcome, c.HttpStatus }).FirstOrDefaultAsync(cancellationToken);
+        // What the link was last known to be: the latest check that got a real answer, not a blip's error page.
+        var known = await earlier.Where(NotInconclusive)
+            .Select(c => new { c.Outcome, c.Sha256, c.ResultJson, c.CheckedAt }).FirstOrDefaultAsync(cancellationToken);
         var details = found.Details;
-        if (item?.Kind == EvidenceItemKind.Documentation && previous?.Sha256 is { } before && found.Sha256 is { } after && before != after)
+        if (item?.Kind == EvidenceItemKind.Documentation && known is { Outcome: LinkCheckOutcome.Passed or LinkCheckOutcome.Findings, Sha256: { } before }
+            && found.Sha256 is { } after && before != after && !IsInconclusive(found.Outcome, found.HttpStatus))
         {
-            details.Facts.Add(new CheckFact("Content", $"changed since the check on {previous.CheckedAt:d MMM yyyy HH:mm} UTC"));
+            details.Facts.Add(new CheckFact("Content", $"changed since the check on {known.CheckedAt:d MMM yyyy HH:mm} UTC"));
         }
 
         check.Outcome = found.Outcome;
@@ -77,17 +80,34 @@ public sealed class LinkCheckRunner(IDbContextFactory<PortalDbContext> contexts,
         check.SizeBytes = found.SizeBytes;
         check.HttpStatus = found.HttpStatus;
         check.FinalUrl = found.FinalUrl is { Length: > 2000 } url ? url[..2000] : found.FinalUrl;
+        // A failure that says nothing about the link yet (no answer, or "try later") keeps what the last check said:
+        // one blip neither starts drift nor clears it. The same failure on the next check too is believed.
+        var blip = IsInconclusive(found.Outcome, found.HttpStatus) && (previous is null || !IsInconclusive(previous.Outcome, previous.HttpStatus));
         check.Drift = item is null || item.Withdrawn
             ? null
-            : Shorten(await DriftAsync(db, item.Kind, item.AssessmentId, check, details,
-                previous is null ? null : LinkCheckDetails.FromJson(previous.ResultJson), previous?.Drift, cancellationToken), 500);
-        // Told once when drift begins; a later check that still finds it (or finds it in other words) tells nobody again.
-        if (check.Drift is not null && previous?.Drift is null)
+            : blip
+                ? previous?.Drift
+                : Shorten(await DriftAsync(db, item.Kind, item.AssessmentId, check, details,
+                    known is null ? null : LinkCheckDetails.FromJson(known.ResultJson), previous?.Drift, cancellationToken), 500);
+        // Told when drift begins or becomes a different drift (unreadable, then changed); a later check that finds the
+        // same drift (in the same or other words) tells nobody again.
+        if (check.Drift is { } drift && DriftKind(drift) != DriftKind(previous?.Drift))
         {
             var assessment = await db.Assessments.AsNoTracking().Where(a => a.Id == check.AssessmentId)
-                .Select(a => new { a.NhsOrganisationId, a.SystemName }).SingleAsync(cancellationToken);
-            await NotificationService.NotifyAsync(db, finished, check.AssessmentId, $"{assessment.SystemName}: {check.Drift}",
-                $"/assessments/{check.AssessmentId}/review", assessment.NhsOrganisationId, null, [PortalRoles.ProcurementOfficer], null, cancellationToken,
+                .Select(a => new
+                {
+                    a.NhsOrganisationId, a.SystemName,
+                    Code = db.EvidenceItems.Where(e => e.Id == check.EvidenceItemId)
+                        .SelectMany(e => db.RequirementResponses.Where(r => r.Id == e.RequirementResponseId))
+                        .SelectMany(r => db.AssessmentRequirements.Where(q => q.Id == r.AssessmentRequirementId))
+                        .Select(q => q.Code).FirstOrDefault(),
+                }).SingleAsync(cancellationToken);
+            // To the requirement on the review page, where the check's result and the evidence are shown together.
+            var link = assessment.Code is { } code
+                ? $"/assessments/{check.AssessmentId}/review?requirement={Uri.EscapeDataString(code)}"
+                : $"/assessments/{check.AssessmentId}/review";
+            await NotificationService.NotifyAsync(db, finished, check.AssessmentId, $"{assessment.SystemName}: {drift}",
+                link, assessment.NhsOrganisationId, null, [PortalRoles.ProcurementOfficer], null, cancellationToken,
                 NotificationKind.Update, $"linkcheck:drift:{check.Id}");
         }
 
@@ -107,6 +127,26 @@ public sealed class LinkCheckRunner(IDbContextFactory<PortalDbContext> contexts,
         return json is null ? null : LinkCheckDetails.FromJson(json);
     }
 
+    /// <summary>
+    /// A failed check that says nothing yet about the link itself: no HTTP answer at all (a timeout, a refused
+    /// connection, a name that did not resolve) or an answer meaning "try later" (408, 429, any 5xx).
+    /// </summary>
+    internal static bool IsInconclusive(LinkCheckOutcome outcome, int? httpStatus) =>
+        outcome == LinkCheckOutcome.Failed && httpStatus is null or 408 or 429 or >= 500;
+
+    private static readonly System.Linq.Expressions.Expression<Func<LinkCheck, bool>> NotInconclusive = c =>
+        c.Outcome != LinkCheckOutcome.Failed || (c.HttpStatus != null && c.HttpStatus != 408 && c.HttpStatus != 429 && c.HttpStatus < 500);
+
+    private const string DocumentationNotPublic = "Documentation no longer public.";
+    private const string SandboxGone = "Sandbox no longer answers.";
+    private const string SpecificationUnreadable = "Specification no longer readable since sign-off";
+    private const string SpecificationChanged = "Specification changed since sign-off";
+
+    /// <summary>Which drift a text states (its fixed opening), so a change of wording alone is not news.</summary>
+    internal static string? DriftKind(string? drift) =>
+        drift is null ? null : new[] { DocumentationNotPublic, SandboxGone, SpecificationUnreadable, SpecificationChanged }
+            .FirstOrDefault(kind => drift.StartsWith(kind, StringComparison.Ordinal)) ?? drift;
+
     /// <summary>What a check of a withdrawn assessment's link says: nothing was fetched.</summary>
     public const string NotCheckedWithdrawn = "Not checked: the assessment was withdrawn.";
 
@@ -123,9 +163,9 @@ public sealed class LinkCheckRunner(IDbContextFactory<PortalDbContext> contexts,
         switch (kind)
         {
             case EvidenceItemKind.Documentation when now.IsPublic != true && (before?.IsPublic == true || driftBefore is not null):
-                return $"Documentation no longer public. {check.Summary}";
+                return $"{DocumentationNotPublic} {check.Summary}";
             case EvidenceItemKind.TestEnvironment when now.Answers != true && (before?.Answers == true || driftBefore is not null):
-                return $"Sandbox no longer answers. {check.Summary}";
+                return $"{SandboxGone} {check.Summary}";
             case EvidenceItemKind.OpenApiSpecification or EvidenceItemKind.FhirCapabilityStatement:
                 var signedAt = await db.SignOffs.AsNoTracking()
                     .Where(s => s.AssessmentId == assessmentId && !s.IsVoid
@@ -149,10 +189,10 @@ public sealed class LinkCheckRunner(IDbContextFactory<PortalDbContext> contexts,
                 var on = signedAt.Value.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
                 if (check.Outcome is not (LinkCheckOutcome.Passed or LinkCheckOutcome.Findings))
                 {
-                    return $"Specification no longer readable since sign-off on {on}. {check.Summary}";
+                    return $"{SpecificationUnreadable} on {on}. {check.Summary}";
                 }
 
-                return atSignOff != check.Sha256 ? $"Specification changed since sign-off on {on}." : null;
+                return atSignOff != check.Sha256 ? $"{SpecificationChanged} on {on}." : null;
             default:
                 return null;
         }
