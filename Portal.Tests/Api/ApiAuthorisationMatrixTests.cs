@@ -274,6 +274,8 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         new("set mail preference", HttpMethod.Put, _ => "/api/v1/account/mail-preference", () => JsonContent.Create(new { delivery = "Immediate" }), _ => HttpStatusCode.OK),
         new("failed mail", HttpMethod.Get, _ => "/api/v1/administration/mail", null, _ => HttpStatusCode.OK),
         new("resend mail", HttpMethod.Post, _ => "/api/v1/administration/mail/999999/resend", null, AdministratorOnly(HttpStatusCode.NotFound)),
+        new("waiting mail", HttpMethod.Get, _ => "/api/v1/administration/mail/waiting", null, _ => HttpStatusCode.OK),
+        new("resend stopped mail", HttpMethod.Post, _ => "/api/v1/administration/mail/resend-stopped", null, AdministratorOnly(HttpStatusCode.OK)),
 
         // Conditions and plans of A, which is not signed off: no condition or plan exists, so every decision is "not found".
         new("follow-ups", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/follow-ups", null, VisibleRead),
@@ -299,7 +301,7 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         new("revoke access token", HttpMethod.Delete, _ => "/api/v1/account/tokens/999999", null, _ => HttpStatusCode.NotFound),
     ];
 
-    private static readonly string[] AdministratorsSeeEveryone = ["people", "suppliers", "organisations"];
+    private static readonly string[] AdministratorsSeeEveryone = ["people", "suppliers", "organisations", "failed mail", "waiting mail"];
 
     /// <summary>The trust officer's own draft: other trust staff see it but may not change it; nobody else knows it exists.</summary>
     private static HttpStatusCode OfficerWrite(Person p, HttpStatusCode success) =>

@@ -67,6 +67,7 @@ public sealed class ApiParityTests(SharedPortal portal) : IClassFixture<SharedPo
         ["LinkCheckService.ListHistoryAsync"] = "ListEvidenceLinkChecks",
         ["LinkCheckService.CheckAgainAsync"] = "CheckEvidenceLinkAgain",
         ["MailService.ResendAsync"] = "ResendMail",
+        ["MailService.ResendStoppedAsync"] = "ResendStoppedMail",
         ["MailService.SetPreferenceAsync"] = "SetMailPreference",
     };
 

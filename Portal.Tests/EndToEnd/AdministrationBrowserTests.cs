@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Portal.Data.Policy.Catalogue;
 using Portal.Data.Seed;
@@ -80,6 +81,52 @@ public sealed class AdministrationBrowserTests(BrowserFixture browser)
         await page.SetViewportSizeAsync(320, 640);
         await NarrowScreen.AssertNoSidewaysScrollAsync(page);
         await BrowserFixture.ScreenshotAsync(page, "failed-mail-320.png", fullPage: true);
+        await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
+    public async Task After_a_mail_outage_an_administrator_pages_through_the_failed_mail_and_sends_every_stopped_one_again_by_keyboard()
+    {
+        var contexts = browser.App.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Data.PortalDbContext>>();
+        var outage = $"outage{Guid.NewGuid():N}"[..14];
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            db.AddRange(Enumerable.Range(1, 30).Select(i => new Portal.Data.Mail.OutboxMessage
+            {
+                Key = $"browser-{outage}-{i}", ToAddress = $"person{i}@{outage}.example", Subject = $"Update {i}", Text = "Something changed.",
+                Status = Portal.Data.Mail.OutboxStatus.DeadLettered, Attempts = 8, CreatedAt = DateTime.UtcNow, NextAttemptAt = DateTime.UtcNow,
+                LastError = "Connection refused by the mail server",
+            }));
+            await db.SaveChangesAsync();
+        }
+
+        var page = await browser.SignedInPageAsync("Ada Price");
+        await page.GotoAsync("/admin/users");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Tab).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^Mail \\(\\d+ failed\\)") }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex("^Showing 1 to 25 of \\d+ failed$"))).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("td[data-label='To']").Filter(new() { HasText = outage })).ToHaveCountAsync(25);
+        var pages = page.Locator("[aria-label='Pages of failed mail']");
+        await pages.GetByRole(AriaRole.Button, new() { Name = "Next page" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex("^Showing 26 to \\d+ of \\d+ failed$"))).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("td[data-label='To']").Filter(new() { HasText = outage })).Not.ToHaveCountAsync(0);
+        await BrowserFixture.AssertAccessibleAsync(page);
+
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Send all \\d+ stopped again$") }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^\\d+ stopped mails will be sent again\\.$") })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Send all") })).ToHaveCountAsync(0);
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            Assert.Equal(0, await db.OutboxMessages.CountAsync(m => m.Key.StartsWith($"browser-{outage}-") && m.Status == Portal.Data.Mail.OutboxStatus.DeadLettered));
+        }
+
+        await page.SetViewportSizeAsync(320, 640);
+        await NarrowScreen.AssertNoSidewaysScrollAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "mail-resent-320.png", fullPage: true);
         await BrowserFixture.AssertAccessibleAsync(page);
     }
 

@@ -14,34 +14,98 @@ public sealed class MailService(IDbContextFactory<PortalDbContext> contexts, Tim
         long Id, string ToAddress, string Subject, MailKind Kind, OutboxStatus Status, int Attempts, DateTime CreatedAt, DateTime NextAttemptAt,
         string? LastError, DateTime? SentAt);
 
-    /// <summary>Mail that failed at least once and is not yet sent, dead letters first.</summary>
-    public async Task<IReadOnlyList<MailRow>> ListProblemsAsync(Caller caller, CancellationToken cancellationToken = default)
+    /// <summary>One page of a list of mail, with how many there are in all.</summary>
+    public sealed record MailPage(IReadOnlyList<MailRow> Rows, int Total, int Page, int PageSize)
     {
-        if (!caller.IsInRole(PortalRoles.Administrator))
-        {
-            return [];
-        }
+        public static readonly MailPage Empty = new([], 0, 1, MailService.PageSize);
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await Rows(db.OutboxMessages.AsNoTracking()
-                .Where(m => m.Status == OutboxStatus.DeadLettered || (m.Status != OutboxStatus.Sent && m.LastError != null))
-                .OrderBy(m => m.Status == OutboxStatus.DeadLettered ? 0 : 1).ThenByDescending(m => m.Id))
-            .Take(100).ToListAsync(cancellationToken);
+        public int First => Total == 0 ? 0 : ((Page - 1) * PageSize) + 1;
+
+        public int Last => First == 0 ? 0 : First + Rows.Count - 1;
+
+        public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
     }
 
-    /// <summary>Mail not yet sent: with no way to send configured (development), this is where it is kept.</summary>
-    public async Task<IReadOnlyList<MailRow>> ListWaitingAsync(Caller caller, CancellationToken cancellationToken = default)
+    public const int PageSize = 25;
+
+    /// <summary>
+    /// Mail that failed at least once and is not yet sent, dead letters first, a page at a time (after an outage there
+    /// can be thousands); a page past the end is the last page.
+    /// </summary>
+    public async Task<MailPage> ListProblemsAsync(Caller caller, int page = 1, int pageSize = PageSize, CancellationToken cancellationToken = default) =>
+        await PageAsync(caller, m => m.Status == OutboxStatus.DeadLettered || (m.Status != OutboxStatus.Sent && m.LastError != null),
+            q => q.OrderBy(m => m.Status == OutboxStatus.DeadLettered ? 0 : 1).ThenByDescending(m => m.Id), page, pageSize, cancellationToken);
+
+    /// <summary>Mail not yet sent, newest first: with no way to send configured (development), this is where it is kept.</summary>
+    public async Task<MailPage> ListWaitingAsync(Caller caller, int page = 1, int pageSize = PageSize, CancellationToken cancellationToken = default) =>
+        await PageAsync(caller, m => m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Sending || m.Status == OutboxStatus.HeldForDigest,
+            q => q.OrderByDescending(m => m.Id), page, pageSize, cancellationToken);
+
+    /// <summary>How many mails stopped after their last attempt (dead letters), for "Send all stopped again".</summary>
+    public async Task<int> CountStoppedAsync(Caller caller, CancellationToken cancellationToken = default)
     {
         if (!caller.IsInRole(PortalRoles.Administrator))
         {
-            return [];
+            return 0;
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await Rows(db.OutboxMessages.AsNoTracking()
-                .Where(m => m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Sending || m.Status == OutboxStatus.HeldForDigest)
-                .OrderByDescending(m => m.Id))
-            .Take(50).ToListAsync(cancellationToken);
+        return await db.OutboxMessages.CountAsync(m => m.Status == OutboxStatus.DeadLettered, cancellationToken);
+    }
+
+    private async Task<MailPage> PageAsync(
+        Caller caller, System.Linq.Expressions.Expression<Func<OutboxMessage, bool>> which, Func<IQueryable<OutboxMessage>, IQueryable<OutboxMessage>> order,
+        int page, int pageSize, CancellationToken cancellationToken)
+    {
+        if (!caller.IsInRole(PortalRoles.Administrator))
+        {
+            return MailPage.Empty;
+        }
+
+        pageSize = Math.Clamp(pageSize, 1, 100);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var matching = db.OutboxMessages.AsNoTracking().Where(which);
+        var total = await matching.CountAsync(cancellationToken);
+        var last = Math.Max(1, (total + pageSize - 1) / pageSize);
+        var number = Math.Clamp(page, 1, last);
+        var rows = await Rows(order(matching).Skip((number - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
+        return new MailPage(rows, total, number, pageSize);
+    }
+
+    /// <summary>
+    /// Sends every dead-lettered mail again, from now, with a fresh count of attempts: what an administrator does once a
+    /// mail server that was down is back. Mail being sent, waiting or sent is left alone. One audit event says how many.
+    /// </summary>
+    public async Task<Outcome<int>> ResendStoppedAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        if (!caller.IsInRole(PortalRoles.Administrator))
+        {
+            return Outcome.Forbidden("Only an administrator can send mail again.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var resent = 0;
+        // The update and its audit event commit together; SQL Server's retrying strategy runs the whole unit again.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            resent = await db.OutboxMessages
+                .Where(m => m.Status == OutboxStatus.DeadLettered)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(m => m.Status, OutboxStatus.Pending)
+                    .SetProperty(m => m.Attempts, 0)
+                    .SetProperty(m => m.NextAttemptAt, now), cancellationToken);
+            if (resent > 0)
+            {
+                AuditTrail.Record(db, caller, now, "MailResent", "Mail", "stopped", $"{caller.DisplayName} sent {Mails(resent)} again.");
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        });
+        return Outcome.Done(resent, resent == 0 ? "No mail had stopped: there was nothing to send again." : $"{Mails(resent)} will be sent again.");
     }
 
     /// <summary>Sends a dead-lettered or failing mail again, from now, with a fresh count of attempts.</summary>
@@ -117,6 +181,8 @@ public sealed class MailService(IDbContextFactory<PortalDbContext> contexts, Tim
             _ => "Saved: updates and reminders will be e-mailed as they happen.",
         });
     }
+
+    private static string Mails(int count) => count == 1 ? "1 stopped mail" : $"{count} stopped mails";
 
     private static IQueryable<MailRow> Rows(IQueryable<OutboxMessage> messages) => messages.Select(m =>
         new MailRow(m.Id, m.ToAddress, m.Subject, m.Kind, m.Status, m.Attempts, m.CreatedAt, m.NextAttemptAt, m.LastError, m.SentAt));
