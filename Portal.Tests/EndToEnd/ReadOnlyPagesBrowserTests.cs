@@ -88,4 +88,100 @@ public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.Locator("html[data-interactive='true']")).ToHaveCountAsync(1);
     }
+
+    [Fact]
+    public async Task The_open_drawer_at_320_pixels_lies_over_the_page_and_closes_by_backdrop_escape_or_focus_leaving_it()
+    {
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        await page.SetViewportSizeAsync(320, 640);
+        // The dashboard: links in its content follow the drawer's in the tab order.
+        await page.GotoAsync("/dashboard");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-static-page]")).ToHaveCountAsync(1);
+        var menu = page.GetByRole(AriaRole.Button, new() { Name = "Show or hide the navigation menu" });
+        var navigation = page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
+        var backdrop = page.Locator("[data-portal-drawer-backdrop]");
+        await Assertions.Expect(backdrop).ToBeHiddenAsync();
+
+        // Open by keyboard: a backdrop lies over the page, as MudDrawer's does.
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
+        await Assertions.Expect(backdrop).ToBeVisibleAsync();
+        await Assertions.Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Home" })).ToBeFocusedAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "static-drawer-320-backdrop.png");
+
+        // Tab past the drawer's last link: the drawer closes, so what now has focus is not hidden under it.
+        var links = navigation.GetByRole(AriaRole.Link);
+        var count = await links.CountAsync();
+        for (var i = 1; i < count; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await Assertions.Expect(links.Last).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(backdrop).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+        Assert.True(await page.EvaluateAsync<bool>(
+            "() => { const r = document.activeElement.getBoundingClientRect(); const e = document.elementFromPoint(Math.min(r.left + r.width / 2, innerWidth - 1), Math.min(r.top + r.height / 2, innerHeight - 1)); return !!e && (document.activeElement.contains(e) || e.contains(document.activeElement)); }"),
+            "The element focused after the drawer is seen, not covered.");
+
+        // Shift+Tab out of its first link closes it too.
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Home" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+
+        // A click on the backdrop (beside the drawer) closes it and returns to the menu button.
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(backdrop).ToBeVisibleAsync();
+        await backdrop.ClickAsync(new() { Position = new() { X = 300, Y = 400 } });
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToBeFocusedAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+    }
+
+    [Fact]
+    public async Task A_drawer_closed_on_a_wide_screen_stays_closed_on_the_next_page_without_a_circuit()
+    {
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        await page.SetViewportSizeAsync(1280, 800);
+        await page.GotoAsync("/scorecards/how-scores-are-worked-out");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        var menu = page.GetByRole(AriaRole.Button, new() { Name = "Show or hide the navigation menu" });
+        var navigation = page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
+        await Assertions.Expect(navigation).ToBeVisibleAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
+
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+
+        // On to another page without a circuit (enhanced navigation) and a reload: still closed, and said so.
+        await page.EvaluateAsync("() => Blazor.navigateTo('/dashboard')");
+        await page.WaitForURLAsync("**/dashboard");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Dashboard");
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+        await BrowserFixture.AssertAccessibleAsync(page);
+
+        // Opened again, it stays open.
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(navigation).ToBeVisibleAsync();
+        await page.GotoAsync("/scorecards/how-scores-are-worked-out");
+        await Assertions.Expect(navigation).ToBeVisibleAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
+    }
 }
