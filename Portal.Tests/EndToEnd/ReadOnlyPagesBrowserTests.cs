@@ -6,7 +6,7 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.EndToEnd;
 
 /// <summary>
-/// Pages that only show (the scorecard, the bid comparison, the dashboard, how scores are worked out, a requirement of the policy) are
+/// Pages that only show (the scorecard, the bid comparison, the dashboard, how scores are worked out, a requirement of the policy, an assessment's timeline, the API guides) are
 /// sent as plain HTML with no live connection behind them ([ExcludeFromInteractiveRouting]): no WebSocket opens, and
 /// what a person can do there still works, by keyboard and at 320 px, with the navigation drawer worked by app.js.
 /// </summary>
@@ -30,12 +30,23 @@ public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
         await BrowserFixture.WaitForInteractiveAsync(page);
         Assert.Contains(sockets, url => url.Contains("/_blazor", StringComparison.Ordinal));
 
-        foreach (var path in new[] { $"/assessments/{assessment}/scorecard", "/procurements/compare", "/dashboard", "/scorecards/how-scores-are-worked-out", "/policy/requirements/P.1" })
+        foreach (var path in new[] { $"/assessments/{assessment}/scorecard", "/procurements/compare", "/dashboard", "/scorecards/how-scores-are-worked-out", "/policy/requirements/P.1", $"/assessments/{assessment}/timeline" })
         {
             sockets.Clear();
             await page.GotoAsync(path);
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             Assert.True(await page.Locator("[data-static-page]").CountAsync() == 1, $"{path} is sent without a circuit.");
+            Assert.True(sockets.Count == 0, $"{path} opened a live connection: {string.Join(", ", sockets)}");
+            await BrowserFixture.AssertAccessibleAsync(page);
+        }
+
+        // The API guides, in the public layout (no navigation drawer), are plain HTML too.
+        foreach (var path in new[] { "/api/getting-started", "/api/changelog" })
+        {
+            sockets.Clear();
+            await page.GotoAsync(path);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            Assert.True(await page.Locator("html[data-interactive]").CountAsync() == 0, $"{path} is sent without a circuit.");
             Assert.True(sockets.Count == 0, $"{path} opened a live connection: {string.Join(", ", sockets)}");
             await BrowserFixture.AssertAccessibleAsync(page);
         }
@@ -94,8 +105,8 @@ public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
     {
         var page = await browser.SignedInPageAsync("Olivia Hart");
         await page.SetViewportSizeAsync(320, 640);
-        // The dashboard: links in its content follow the drawer's in the tab order.
-        await page.GotoAsync("/dashboard");
+        // A requirement of the policy: links in its content follow the drawer's in the tab order.
+        await page.GotoAsync("/policy/requirements/P.1");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.Locator("[data-static-page]")).ToHaveCountAsync(1);
         var menu = page.GetByRole(AriaRole.Button, new() { Name = "Show or hide the navigation menu" });
@@ -183,5 +194,54 @@ public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
         await page.GotoAsync("/scorecards/how-scores-are-worked-out");
         await Assertions.Expect(navigation).ToBeVisibleAsync();
         await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
+    }
+
+    [Fact]
+    public async Task The_timeline_is_reached_from_the_assessment_and_searches_verifies_and_leads_back_without_a_circuit_at_320_pixels()
+    {
+        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
+        var supplier = await TestCallers.ForAsync(contexts, TestCallers.Supplier);
+        var journey = new TestJourney(contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "read-only-pages-evidence"));
+        var assessment = await journey.AwaitingSignOffAsync(officer, supplier);
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        await page.SetViewportSizeAsync(320, 640);
+        var sockets = new List<string>();
+        page.WebSocket += (_, socket) => sockets.Add(socket.Url);
+
+        await page.GotoAsync($"/assessments/{assessment}");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        sockets.Clear();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Timeline", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync($"**/assessments/{assessment}/timeline");
+        await Assertions.Expect(page.Locator("[data-static-page]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Timeline");
+
+        // By keyboard: type a search and press Enter; the label stays above what was typed.
+        var search = page.GetByLabel("Find events", new() { Exact = true });
+        await search.FocusAsync();
+        await page.Keyboard.TypeAsync("submitted");
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.Locator(".timeline-search .mud-input.mud-shrink")).ToHaveCountAsync(1);
+        await search.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("search=submitted"));
+        await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex("matching “submitted”, newest first\\.$"))).ToBeVisibleAsync();
+
+        // Verify integrity is a form posted back to the page: the result shows, the search stays.
+        var verify = page.GetByRole(AriaRole.Button, new() { Name = "Verify integrity" });
+        await verify.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex("^The audit trail is intact"))).ToBeVisibleAsync();
+        await Assertions.Expect(search).ToHaveValueAsync("submitted");
+        Assert.True(sockets.Count == 0, $"The timeline opened a live connection: {string.Join(", ", sockets)}");
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "static-timeline-320-verified.png", fullPage: true);
+
+        // Back to the live assessment page: its circuit starts.
+        await page.GetByRole(AriaRole.Link, new() { Name = $"OAP-{assessment:D5}" }).ClickAsync();
+        await page.WaitForURLAsync($"**/assessments/{assessment}");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("html[data-interactive='true']")).ToHaveCountAsync(1);
     }
 }

@@ -184,3 +184,10 @@ document.addEventListener('submit', event => {
         label.textContent = button.dataset.busyText;
     }
 });
+
+// A MudBlazor text field on a page without a circuit (a GET search form): its label moves above what is typed, as the
+// live field's does when the circuit tells it, rather than lying over the text once focus has moved on.
+document.addEventListener('input', event => {
+    const input = event.target instanceof HTMLInputElement ? event.target : null;
+    input?.closest('[data-static-page] .mud-input')?.classList.toggle('mud-shrink', input.value !== '');
+});
