@@ -6,7 +6,7 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.EndToEnd;
 
 /// <summary>
-/// Pages that only show (the scorecard, the bid comparison, the dashboard, how scores are worked out, a requirement of the policy) are
+/// Pages that only show (the scorecard, the bid comparison, the dashboard, how scores are worked out, a requirement of the policy, an assessment's timeline, the API guides) are
 /// sent as plain HTML with no live connection behind them ([ExcludeFromInteractiveRouting]): no WebSocket opens, and
 /// what a person can do there still works, by keyboard and at 320 px, with the navigation drawer worked by app.js.
 /// </summary>
@@ -30,12 +30,23 @@ public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
         await BrowserFixture.WaitForInteractiveAsync(page);
         Assert.Contains(sockets, url => url.Contains("/_blazor", StringComparison.Ordinal));
 
-        foreach (var path in new[] { $"/assessments/{assessment}/scorecard", "/procurements/compare", "/dashboard", "/scorecards/how-scores-are-worked-out", "/policy/requirements/P.1" })
+        foreach (var path in new[] { $"/assessments/{assessment}/scorecard", "/procurements/compare", "/dashboard", "/scorecards/how-scores-are-worked-out", "/policy/requirements/P.1", $"/assessments/{assessment}/timeline" })
         {
             sockets.Clear();
             await page.GotoAsync(path);
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             Assert.True(await page.Locator("[data-static-page]").CountAsync() == 1, $"{path} is sent without a circuit.");
+            Assert.True(sockets.Count == 0, $"{path} opened a live connection: {string.Join(", ", sockets)}");
+            await BrowserFixture.AssertAccessibleAsync(page);
+        }
+
+        // The API guides, in the public layout (no navigation drawer), are plain HTML too.
+        foreach (var path in new[] { "/api/getting-started", "/api/changelog" })
+        {
+            sockets.Clear();
+            await page.GotoAsync(path);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            Assert.True(await page.Locator("html[data-interactive]").CountAsync() == 0, $"{path} is sent without a circuit.");
             Assert.True(sockets.Count == 0, $"{path} opened a live connection: {string.Join(", ", sockets)}");
             await BrowserFixture.AssertAccessibleAsync(page);
         }
@@ -85,6 +96,151 @@ public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
         await menu.ClickAsync();
         await navigation.GetByRole(AriaRole.Link, new() { Name = "Assessments" }).ClickAsync();
         await page.WaitForURLAsync("**/assessments");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("html[data-interactive='true']")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task The_open_drawer_at_320_pixels_lies_over_the_page_and_closes_by_backdrop_escape_or_focus_leaving_it()
+    {
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        await page.SetViewportSizeAsync(320, 640);
+        // A requirement of the policy: links in its content follow the drawer's in the tab order.
+        await page.GotoAsync("/policy/requirements/P.1");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-static-page]")).ToHaveCountAsync(1);
+        var menu = page.GetByRole(AriaRole.Button, new() { Name = "Show or hide the navigation menu" });
+        var navigation = page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
+        var backdrop = page.Locator("[data-portal-drawer-backdrop]");
+        await Assertions.Expect(backdrop).ToBeHiddenAsync();
+
+        // Open by keyboard: a backdrop lies over the page, as MudDrawer's does.
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
+        await Assertions.Expect(backdrop).ToBeVisibleAsync();
+        await Assertions.Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Home" })).ToBeFocusedAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "static-drawer-320-backdrop.png");
+
+        // Tab past the drawer's last link: the drawer closes, so what now has focus is not hidden under it.
+        var links = navigation.GetByRole(AriaRole.Link);
+        var count = await links.CountAsync();
+        for (var i = 1; i < count; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await Assertions.Expect(links.Last).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(backdrop).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+        Assert.True(await page.EvaluateAsync<bool>(
+            "() => { const r = document.activeElement.getBoundingClientRect(); const e = document.elementFromPoint(Math.min(r.left + r.width / 2, innerWidth - 1), Math.min(r.top + r.height / 2, innerHeight - 1)); return !!e && (document.activeElement.contains(e) || e.contains(document.activeElement)); }"),
+            "The element focused after the drawer is seen, not covered.");
+
+        // Shift+Tab out of its first link closes it too.
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Home" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+
+        // A click on the backdrop (beside the drawer) closes it and returns to the menu button.
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(backdrop).ToBeVisibleAsync();
+        await backdrop.ClickAsync(new() { Position = new() { X = 300, Y = 400 } });
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToBeFocusedAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+    }
+
+    [Fact]
+    public async Task A_drawer_closed_on_a_wide_screen_stays_closed_on_the_next_page_without_a_circuit()
+    {
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        await page.SetViewportSizeAsync(1280, 800);
+        await page.GotoAsync("/scorecards/how-scores-are-worked-out");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        var menu = page.GetByRole(AriaRole.Button, new() { Name = "Show or hide the navigation menu" });
+        var navigation = page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
+        await Assertions.Expect(navigation).ToBeVisibleAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
+
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+
+        // On to another page without a circuit (enhanced navigation) and a reload: still closed, and said so.
+        await page.EvaluateAsync("() => Blazor.navigateTo('/dashboard')");
+        await page.WaitForURLAsync("**/dashboard");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Dashboard");
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(navigation).ToBeHiddenAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+        await BrowserFixture.AssertAccessibleAsync(page);
+
+        // Opened again, it stays open.
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(navigation).ToBeVisibleAsync();
+        await page.GotoAsync("/scorecards/how-scores-are-worked-out");
+        await Assertions.Expect(navigation).ToBeVisibleAsync();
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
+    }
+
+    [Fact]
+    public async Task The_timeline_is_reached_from_the_assessment_and_searches_verifies_and_leads_back_without_a_circuit_at_320_pixels()
+    {
+        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
+        var supplier = await TestCallers.ForAsync(contexts, TestCallers.Supplier);
+        var journey = new TestJourney(contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "read-only-pages-evidence"));
+        var assessment = await journey.AwaitingSignOffAsync(officer, supplier);
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        await page.SetViewportSizeAsync(320, 640);
+        var sockets = new List<string>();
+        page.WebSocket += (_, socket) => sockets.Add(socket.Url);
+
+        await page.GotoAsync($"/assessments/{assessment}");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        sockets.Clear();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Timeline", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync($"**/assessments/{assessment}/timeline");
+        await Assertions.Expect(page.Locator("[data-static-page]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Timeline");
+
+        // By keyboard: type a search and press Enter; the label stays above what was typed.
+        var search = page.GetByLabel("Find events", new() { Exact = true });
+        await search.FocusAsync();
+        await page.Keyboard.TypeAsync("submitted");
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.Locator(".timeline-search .mud-input.mud-shrink")).ToHaveCountAsync(1);
+        await search.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("search=submitted"));
+        await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex("matching “submitted”, newest first\\.$"))).ToBeVisibleAsync();
+
+        // Verify integrity is a form posted back to the page: the result shows, the search stays.
+        var verify = page.GetByRole(AriaRole.Button, new() { Name = "Verify integrity" });
+        await verify.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex("^The audit trail is intact"))).ToBeVisibleAsync();
+        await Assertions.Expect(search).ToHaveValueAsync("submitted");
+        Assert.True(sockets.Count == 0, $"The timeline opened a live connection: {string.Join(", ", sockets)}");
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "static-timeline-320-verified.png", fullPage: true);
+
+        // Back to the live assessment page: its circuit starts.
+        await page.GetByRole(AriaRole.Link, new() { Name = $"OAP-{assessment:D5}" }).ClickAsync();
+        await page.WaitForURLAsync($"**/assessments/{assessment}");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.Locator("html[data-interactive='true']")).ToHaveCountAsync(1);
     }

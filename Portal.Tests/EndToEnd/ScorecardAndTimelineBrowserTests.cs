@@ -124,7 +124,7 @@ public sealed class ScorecardAndTimelineBrowserTests(BrowserFixture browser)
         await page.ReloadAsync();
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.GetByLabel("Find events", new() { Exact = true })).ToHaveValueAsync("submitted");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show every event" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Show every event" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("search=", StringComparison.Ordinal));
         await Assertions.Expect(page.GetByText(new Regex("^Showing 1 to \\d+ of \\d+ events, newest first\\.$"))).ToBeVisibleAsync();
     }

@@ -40,6 +40,9 @@ public sealed partial class CompressedAssetsTests(CompressedAssetsTests.Producti
         Assert.Contains(linked, url => url.StartsWith("app.", StringComparison.Ordinal) && url.EndsWith(".js", StringComparison.Ordinal) && url != "app.js");
         Assert.Contains(linked, url => url.StartsWith("_content/MudBlazor/MudBlazor.min.", StringComparison.Ordinal) && url.EndsWith(".css", StringComparison.Ordinal));
         Assert.Contains(linked, url => url.StartsWith("_content/MudBlazor/MudBlazor.min.", StringComparison.Ordinal) && url.EndsWith(".js", StringComparison.Ordinal));
+        // The theme's variables are a stylesheet like the rest, not a style element built into every page.
+        Assert.Contains(linked, url => url.StartsWith("theme.", StringComparison.Ordinal) && url.EndsWith(".css", StringComparison.Ordinal) && url != "theme.css");
+        Assert.DoesNotContain("mud-theme-provider", html, StringComparison.Ordinal);
         foreach (var url in linked)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/" + url);

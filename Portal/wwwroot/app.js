@@ -104,34 +104,65 @@ window.portal = {
 
 // Pages sent as plain HTML with no circuit behind them (MainLayout marks their layout data-static-page): the menu
 // button opens and closes the navigation drawer here, as the live layout does on the other pages. Until the person
-// chooses, the drawer is open on a wide screen and closed on a narrow one (app.css); Escape closes it over the page.
+// chooses, the drawer is open on a wide screen and closed on a narrow one (app.css). On a narrow screen the open drawer
+// lies over the page, as MudDrawer's does: a backdrop under it closes it when clicked, and so do Escape and focus
+// leaving the drawer (Tab past its last link), so nothing a person reaches is hidden beneath it. A choice made on a
+// wide screen is kept for the session (a cookie MainLayout reads), so the next page arrives as the person left it.
 (() => {
     const narrow = matchMedia('(max-width: 959.98px)');
     const isOpen = layout => layout.dataset.drawer ? layout.dataset.drawer === 'open' : !narrow.matches;
     const say = layout => layout.querySelectorAll('[data-portal-drawer-toggle]')
         .forEach(button => button.setAttribute('aria-expanded', String(isOpen(layout))));
     const sayAll = () => document.querySelectorAll('[data-static-page]').forEach(say);
+    const remember = open => {
+        document.cookie = open ? 'portal-drawer=; path=/; max-age=0; samesite=lax' : 'portal-drawer=closed; path=/; samesite=lax';
+    };
     const set = (layout, open) => {
         layout.dataset.drawer = open ? 'open' : 'closed';
         say(layout);
     };
+    const closeOverPage = (layout, returnFocus) => {
+        set(layout, false);
+        if (returnFocus) {
+            layout.querySelector('[data-portal-drawer-toggle]')?.focus();
+        }
+    };
+    const overPage = layout => layout && narrow.matches && isOpen(layout);
     document.addEventListener('click', event => {
-        const toggle = event.target instanceof Element ? event.target.closest('[data-portal-drawer-toggle]') : null;
+        const target = event.target instanceof Element ? event.target : null;
+        const backdrop = target?.closest('[data-portal-drawer-backdrop]');
+        const backdropLayout = backdrop?.closest('[data-static-page]');
+        if (overPage(backdropLayout)) {
+            closeOverPage(backdropLayout, true);
+            return;
+        }
+        const toggle = target?.closest('[data-portal-drawer-toggle]');
         const layout = toggle?.closest('[data-static-page]');
         if (!layout) {
             return;
         }
         const open = !isOpen(layout);
         set(layout, open);
-        if (open && narrow.matches) {
-            layout.querySelector('#portal-drawer a')?.focus();
+        if (narrow.matches) {
+            if (open) {
+                layout.querySelector('#portal-drawer a')?.focus();
+            }
+        } else {
+            remember(open);
         }
     });
     document.addEventListener('keydown', event => {
         const layout = document.querySelector('[data-static-page]');
-        if (event.key === 'Escape' && layout && narrow.matches && isOpen(layout)) {
-            set(layout, false);
-            layout.querySelector('[data-portal-drawer-toggle]')?.focus();
+        if (event.key === 'Escape' && overPage(layout)) {
+            closeOverPage(layout, true);
+        }
+    });
+    // Focus that leaves the open drawer for the page beneath it closes the drawer, so what now has focus is seen.
+    document.addEventListener('focusout', event => {
+        const drawer = event.target instanceof Element ? event.target.closest('#portal-drawer') : null;
+        const layout = drawer?.closest('[data-static-page]');
+        if (overPage(layout) && event.relatedTarget instanceof Node && !drawer.contains(event.relatedTarget)) {
+            closeOverPage(layout, false);
         }
     });
     narrow.addEventListener('change', sayAll);
@@ -152,4 +183,11 @@ document.addEventListener('submit', event => {
         const label = button.querySelector('.mud-button-label') ?? button;
         label.textContent = button.dataset.busyText;
     }
+});
+
+// A MudBlazor text field on a page without a circuit (a GET search form): its label moves above what is typed, as the
+// live field's does when the circuit tells it, rather than lying over the text once focus has moved on.
+document.addEventListener('input', event => {
+    const input = event.target instanceof HTMLInputElement ? event.target : null;
+    input?.closest('[data-static-page] .mud-input')?.classList.toggle('mud-shrink', input.value !== '');
 });
