@@ -110,12 +110,15 @@ public sealed class PackTestBed : IAsyncDisposable
     }
 
     /// <summary>An assessment by <paramref name="officer"/>'s organisation of Acme's system, naming the version, waiting for the supplier.</summary>
-    public async Task<int> AssessmentAsync(Caller officer, int? versionId)
+    public Task<int> AssessmentAsync(Caller officer, int? versionId) => AssessmentAsync(Database, officer, Supplier, versionId);
+
+    /// <summary>The same, on any database (a browser test's running portal).</summary>
+    public static async Task<int> AssessmentAsync(IDbContextFactory<PortalDbContext> database, Caller officer, Caller supplier, int? versionId)
     {
-        var start = new AssessmentStartService(Database, TimeProvider.System);
+        var start = new AssessmentStartService(database, TimeProvider.System);
         var id = (await start.CreateDraftAsync(officer)).Value!.Summary.Id;
         int acme;
-        await using (var db = Database.CreateDbContext())
+        await using (var db = await database.CreateDbContextAsync())
         {
             acme = await db.Suppliers.Where(s => s.Name == "Acme Clinical Systems Ltd").Select(s => s.Id).SingleAsync();
         }
@@ -126,7 +129,7 @@ public sealed class PackTestBed : IAsyncDisposable
             DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(90)));
         if (versionId is not null)
         {
-            var chosen = await Products.ChooseVersionAsync(officer, id, versionId);
+            var chosen = await new ProductService(database, TimeProvider.System).ChooseVersionAsync(officer, id, versionId);
             Assert.True(chosen.Succeeded, chosen.Message);
         }
 
@@ -135,8 +138,8 @@ public sealed class PackTestBed : IAsyncDisposable
         await start.ConfirmScopeAsync(officer, id);
         var confirmed = await start.ConfirmAsync(officer, id);
         Assert.True(confirmed.Succeeded, confirmed.Message);
-        var invited = await new InvitationService(Database, TimeProvider.System, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider())
-            .InviteAsync(officer, id, Supplier.Email);
+        var invited = await new InvitationService(database, TimeProvider.System, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider())
+            .InviteAsync(officer, id, supplier.Email);
         Assert.True(invited.Succeeded, invited.Message);
         return id;
     }
