@@ -6,6 +6,8 @@ using Portal.Data.AccessTokens;
 using Portal.Data.Assessments;
 using Portal.Data.Audit;
 using Portal.Data.Evidence;
+using Portal.Data.EvidencePacks;
+using Portal.Data.Products;
 using Portal.Data.Mail;
 using Portal.Data.Notifications;
 using Portal.Data.Reviews;
@@ -62,6 +64,18 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<Product> Products => Set<Product>();
+
+    public DbSet<ProductVersion> ProductVersions => Set<ProductVersion>();
+
+    public DbSet<EvidencePack> EvidencePacks => Set<EvidencePack>();
+
+    public DbSet<EvidencePackAnswer> EvidencePackAnswers => Set<EvidencePackAnswer>();
+
+    public DbSet<EvidencePackItem> EvidencePackItems => Set<EvidencePackItem>();
+
+    public DbSet<EvidencePackShare> EvidencePackShares => Set<EvidencePackShare>();
 
     public DbSet<AssessmentScore> AssessmentScores => Set<AssessmentScore>();
 

@@ -46,6 +46,9 @@ public class Assessment
 
     public string? ProductVersion { get; set; }
 
+    /// <summary>The supplier's product version the assessment is about, when the officer chose one (older assessments have none).</summary>
+    public int? ProductVersionId { get; set; }
+
     public string? Description { get; set; }
 
     /// <summary>Groups the assessments of competing bids in one procurement.</summary>

@@ -47,5 +47,14 @@ public class EvidenceItem
 
     public int AddedByUserId { get; set; }
 
+    /// <summary>The evidence pack this was copied from, when it was (kept if the pack is later removed: provenance, not a link).</summary>
+    public int? CopiedFromPackId { get; set; }
+
+    /// <summary>The pack's revision when copied.</summary>
+    public int? CopiedFromPackRevision { get; set; }
+
+    /// <summary>When that revision of the pack was made.</summary>
+    public DateTime? CopiedFromPackRevisedAt { get; set; }
+
     public bool IsDocument => StoredName is not null;
 }

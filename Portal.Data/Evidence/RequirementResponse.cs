@@ -65,6 +65,15 @@ public class RequirementResponse : IClosable
 
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
 
+    /// <summary>The evidence pack this was copied from, when it was (kept if the pack is later removed: provenance, not a link).</summary>
+    public int? CopiedFromPackId { get; set; }
+
+    /// <summary>The pack's revision when copied.</summary>
+    public int? CopiedFromPackRevision { get; set; }
+
+    /// <summary>When that revision of the pack was made.</summary>
+    public DateTime? CopiedFromPackRevisedAt { get; set; }
+
     public List<EvidenceItem> Evidence { get; set; } = [];
 
     /// <summary>

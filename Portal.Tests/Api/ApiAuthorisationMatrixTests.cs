@@ -56,6 +56,16 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         /// <summary>A significant function of assessment A, for the supplier's API operation.</summary>
         public int FunctionA { get; private set; }
 
+        /// <summary>Acme's product "Matrix PAS" and its version 1.0, whose evidence pack is shared with the trust (not the ICB).</summary>
+        public int ProductId { get; private set; }
+
+        public int ProductVersionId { get; private set; }
+
+        public int PackId { get; private set; }
+
+        /// <summary>A document in the pack, for its download.</summary>
+        public int PackDocumentId { get; private set; }
+
         /// <summary>The trust officer's user id, for the administrators' operations on people.</summary>
         public int OfficerUserId { get; private set; }
 
@@ -102,6 +112,21 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
             DraftC = draft.Value!.Summary.Id;
             FunctionA = (await workspace.GetAsync(supplier, AssessmentA))!.Functions[0].Id;
             OfficerUserId = officer.UserId;
+
+            var products = scope.ServiceProvider.GetRequiredService<global::Portal.Features.Products.ProductService>();
+            var packs = scope.ServiceProvider.GetRequiredService<global::Portal.Features.EvidencePacks.EvidencePackService>();
+            ProductId = (await products.AddProductAsync(supplier, new("Matrix PAS", null))).Value!.Id;
+            ProductVersionId = (await products.AddVersionAsync(supplier, ProductId, new("1.0", null, null))).Value!.Id;
+            PackId = (await packs.CreateAsync(supplier, new(ProductVersionId, null))).Value!.Id;
+            using (var pdf = new MemoryStream(SampleDocuments.Pdf()))
+            {
+                var pack = (await packs.AddDocumentAsync(supplier, PackId, "P.2",
+                    new EvidenceInput(EvidenceItemKind.Documentation, "Pack specification", null, DateOnly.FromDateTime(DateTime.UtcNow), null), "pack-spec.pdf", pdf,
+                    new ReadVersion(null, Any: true))).Value!;
+                PackDocumentId = pack.Requirements.Single(r => r.Code == "P.2").Answer!.Evidence.Single().Id;
+            }
+
+            Assert.True((await packs.ShareAsync(supplier, PackId, "XDV")).Succeeded);
 
             foreach (var (person, demoObjectId) in People)
             {
@@ -299,6 +324,36 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         new("check link again", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/evidence/{p.DocumentId}/checks", null,
             p => VisibleRead(p) == HttpStatusCode.OK ? HttpStatusCode.BadRequest : HttpStatusCode.NotFound),
         new("revoke access token", HttpMethod.Delete, _ => "/api/v1/account/tokens/999999", null, _ => HttpStatusCode.NotFound),
+
+        // Products and evidence packs: Acme keeps them; the trust, which the pack is shared with, may read it; nobody else knows it exists.
+        // Invalid bodies and ids, so no test here adds a product, a second pack or a share.
+        new("products", HttpMethod.Get, _ => "/api/v1/products", null, _ => HttpStatusCode.OK),
+        new("add product", HttpMethod.Post, _ => "/api/v1/products", () => JsonContent.Create(new { name = "" }),
+            p => p is Person.Supplier or Person.OtherSupplier ? HttpStatusCode.BadRequest : HttpStatusCode.Forbidden),
+        new("add product version", HttpMethod.Post, p => $"/api/v1/products/{p.ProductId}/versions", () => JsonContent.Create(new { label = "" }),
+            p => p == Person.Supplier ? HttpStatusCode.BadRequest : p == Person.OtherSupplier ? HttpStatusCode.NotFound : HttpStatusCode.Forbidden),
+        new("product versions of a draft", HttpMethod.Get, p => $"/api/v1/assessments/{p.DraftC}/product-versions", null, _ => HttpStatusCode.OK),
+        new("choose product version", HttpMethod.Put, p => $"/api/v1/assessments/{p.DraftC}/product-version", () => JsonContent.Create(new { productVersionId = (int?)null }),
+            p => OfficerWrite(p, HttpStatusCode.NoContent)),
+        new("evidence packs", HttpMethod.Get, _ => "/api/v1/evidence-packs", null, _ => HttpStatusCode.OK),
+        new("start evidence pack", HttpMethod.Post, _ => "/api/v1/evidence-packs", () => JsonContent.Create(new { productVersionId = 0 }),
+            p => p is Person.Supplier or Person.OtherSupplier ? HttpStatusCode.NotFound : HttpStatusCode.Forbidden),
+        new("evidence pack", HttpMethod.Get, p => $"/api/v1/evidence-packs/{p.PackId}", null, VisibleRead),
+        new("save pack answer", HttpMethod.Put, p => $"/api/v1/evidence-packs/{p.PackId}/answers/P.1",
+            () => JsonContent.Create(new { claim = "Meets", narrative = "Through our FHIR API." }), p => SupplierWrite(p, HttpStatusCode.OK), IfMatchAny: true),
+        new("add pack link", HttpMethod.Post, p => $"/api/v1/evidence-packs/{p.PackId}/answers/P.3/evidence/links",
+            () => JsonContent.Create(new { kind = "Documentation", title = "API reference", url = "https://example.org/api", evidenceDate = DateOnly.FromDateTime(DateTime.UtcNow) }),
+            p => SupplierWrite(p, HttpStatusCode.Created), IfMatchAny: true),
+        new("add pack document", HttpMethod.Post, p => $"/api/v1/evidence-packs/{p.PackId}/answers/P.4/evidence/documents", DocumentForm,
+            p => SupplierWrite(p, HttpStatusCode.Created), IfMatchAny: true),
+        new("remove pack evidence", HttpMethod.Delete, p => $"/api/v1/evidence-packs/{p.PackId}/evidence/999999", null,
+            p => SupplierWrite(p, HttpStatusCode.NotFound), IfMatchAny: true),
+        new("download pack document", HttpMethod.Get, p => $"/api/v1/evidence-packs/evidence/{p.PackDocumentId}/content", null, VisibleRead),
+        new("share pack", HttpMethod.Post, p => $"/api/v1/evidence-packs/{p.PackId}/shares", () => JsonContent.Create(new { odsCode = "ZZZ9" }),
+            p => SupplierWrite(p, HttpStatusCode.BadRequest)),
+        new("withdraw pack share", HttpMethod.Delete, p => $"/api/v1/evidence-packs/{p.PackId}/shares/XDS", null, p => SupplierWrite(p, HttpStatusCode.NotFound)),
+        // A names no product version, so Acme gets as far as that (409).
+        new("fill from pack", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/fill-from-pack", null, p => SupplierWrite(p, HttpStatusCode.Conflict)),
     ];
 
     private static readonly string[] AdministratorsSeeEveryone = ["people", "suppliers", "organisations", "failed mail", "waiting mail"];
@@ -389,6 +444,14 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
     private static readonly string[] NotInMatrix = ["POST /api/v1/versions/{versionId}/publish", "DELETE /api/v1/assessments/{assessmentId}/evidence/{evidenceId}"];
 
     private string Template(string path) => path
+        .Replace($"/evidence-packs/evidence/{portal.PackDocumentId}/", "/evidence-packs/evidence/{evidenceId}/", StringComparison.Ordinal)
+        .Replace($"/evidence-packs/{portal.PackId}", "/evidence-packs/{packId}", StringComparison.Ordinal)
+        .Replace("/evidence-packs/{packId}/evidence/999999", "/evidence-packs/{packId}/evidence/{evidenceId}", StringComparison.Ordinal)
+        .Replace("/shares/XDS", "/shares/{odsCode}", StringComparison.Ordinal)
+        .Replace("/answers/P.1", "/answers/{code}", StringComparison.Ordinal)
+        .Replace("/answers/P.3/", "/answers/{code}/", StringComparison.Ordinal)
+        .Replace("/answers/P.4/", "/answers/{code}/", StringComparison.Ordinal)
+        .Replace($"/products/{portal.ProductId}/", "/products/{productId}/", StringComparison.Ordinal)
         .Replace($"/versions/{portal.VersionId}", "/versions/{versionId}", StringComparison.Ordinal)
         .Replace($"/assessments/{portal.AssessmentA}", "/assessments/{assessmentId}", StringComparison.Ordinal)
         .Replace($"/assessments/{portal.AssessmentB}", "/assessments/{assessmentId}", StringComparison.Ordinal)

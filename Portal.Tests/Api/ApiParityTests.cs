@@ -69,6 +69,17 @@ public sealed class ApiParityTests(SharedPortal portal) : IClassFixture<SharedPo
         ["MailService.ResendAsync"] = "ResendMail",
         ["MailService.ResendStoppedAsync"] = "ResendStoppedMail",
         ["MailService.SetPreferenceAsync"] = "SetMailPreference",
+        ["ProductService.AddProductAsync"] = "AddProduct",
+        ["ProductService.AddVersionAsync"] = "AddProductVersion",
+        ["ProductService.ChooseVersionAsync"] = "ChooseAssessmentProductVersion",
+        ["EvidencePackService.CreateAsync"] = "StartEvidencePack",
+        ["EvidencePackService.SaveAnswerAsync"] = "SaveEvidencePackAnswer",
+        ["EvidencePackService.AddLinkAsync"] = "AddEvidencePackLink",
+        ["EvidencePackService.AddDocumentAsync"] = "AddEvidencePackDocument",
+        ["EvidencePackService.RemoveEvidenceAsync"] = "RemoveEvidencePackEvidence",
+        ["EvidencePackService.ShareAsync"] = "ShareEvidencePack",
+        ["EvidencePackService.WithdrawShareAsync"] = "WithdrawEvidencePackShare",
+        ["PackFillService.FillAsync"] = "FillAssessmentFromPack",
     };
 
     /// <summary>Commands the API deliberately does not offer, each with why.</summary>

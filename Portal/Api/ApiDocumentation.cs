@@ -25,6 +25,7 @@ public static class ApiDocumentation
     public const string Invitations = "Invitations";
     public const string Notifications = "Notifications";
     public const string Administration = "Administration";
+    public const string Packs = "Products and evidence packs";
 
     private static readonly (string Name, string Description)[] Tags =
     [
@@ -41,6 +42,7 @@ public static class ApiDocumentation
         (Audit, "The tamper-evident record of everything that happened to an assessment."),
         (Notifications, "What changed on the assessments you work on."),
         (Administration, "People, NHS organisations and suppliers (administrators)."),
+        (Packs, "A supplier's products and versions, its evidence packs, sharing them with NHS organisations, and filling an assessment from a shared pack."),
     ];
 
     /// <summary>What each error status means in this API; every operation's error responses say it.</summary>

@@ -94,6 +94,8 @@ public static class ApiSetup
         api.MapNotificationsApi();
         api.MapMailApi();
         api.MapAdministrationApi();
+        api.MapProductsApi();
+        api.MapEvidencePacksApi();
         return app;
     }
 }

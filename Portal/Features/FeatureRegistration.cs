@@ -50,6 +50,9 @@ public static class FeatureRegistration
         services.AddScoped<Portal.Features.Scorecards.IssuedScorecardService>();
         services.AddScoped<Portal.Features.Comparisons.ComparisonService>();
         services.AddScoped<Portal.Features.Dashboards.DashboardService>();
+        services.AddScoped<Portal.Features.Products.ProductService>();
+        services.AddScoped<Portal.Features.EvidencePacks.EvidencePackService>();
+        services.AddScoped<Portal.Features.EvidencePacks.PackFillService>();
         services.AddEvidenceStore(configuration);
         services.AddSingleton<IMalwareScanner, ClamAvScanner>();
         services.AddSingleton<EvidenceSweep>();

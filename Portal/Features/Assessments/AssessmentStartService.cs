@@ -207,6 +207,12 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         SaveStepAsync(caller, assessmentId, StartStep.System, rescope: false, a =>
         {
             a.SystemName = TypedText.Tidy(details.SystemName, 200) ?? string.Empty;
+            if (a.SupplierId != details.SupplierId)
+            {
+                // A product version belongs to one supplier: another supplier's assessment names none until chosen again.
+                a.ProductVersionId = null;
+            }
+
             a.SupplierId = details.SupplierId;
             a.ProductName = TypedText.Tidy(details.ProductName, 200);
             a.ProductVersion = TypedText.Tidy(details.ProductVersion, 50);

@@ -22,6 +22,18 @@ public static class EvidenceDownloadEndpoints
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return Results.File(document.Content, document.ContentType, document.FileName, enableRangeProcessing: false);
         }).RequireAuthorization();
+        endpoints.MapGet("/packs/evidence/{evidenceId:int}/download", async (int evidenceId, HttpContext http, CallerResolver callers, EvidencePacks.EvidencePackService packs) =>
+        {
+            var caller = await callers.ResolveAsync(http.User, http.RequestAborted);
+            var document = caller is null ? null : await packs.OpenDocumentAsync(caller, evidenceId, http.RequestAborted);
+            if (document is null)
+            {
+                return Results.NotFound();
+            }
+
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.File(document.Content, document.ContentType, document.FileName, enableRangeProcessing: false);
+        }).RequireAuthorization();
         return endpoints;
     }
 }

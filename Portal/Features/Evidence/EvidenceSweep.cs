@@ -36,12 +36,13 @@ public sealed partial class EvidenceSweep(
         // commits after the rows are read was pending when listed, and is younger than the grace period.
         var entries = await ListAsync(cancellationToken);
         var named = await StoredNamesAsync(null, cancellationToken);
+        var inPacks = await PackStoredNamesAsync(cancellationToken);
 
         int removed = 0, promoted = 0;
         long removedBytes = 0;
         foreach (var entry in entries)
         {
-            if (named.ContainsKey(entry.StoredName))
+            if (named.ContainsKey(entry.StoredName) || inPacks.Contains(entry.StoredName))
             {
                 if (entry.Pending)
                 {
@@ -93,6 +94,14 @@ public sealed partial class EvidenceSweep(
         }
 
         return entries;
+    }
+
+    /// <summary>The stored names of evidence packs' documents, which have rows too (a supplier's pack, not an assessment's).</summary>
+    private async Task<HashSet<string>> PackStoredNamesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var names = await db.EvidencePackItems.AsNoTracking().Where(e => e.StoredName != null).Select(e => e.StoredName!).ToListAsync(cancellationToken);
+        return names.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Evidence ids by stored name: every document row, or only those named in <paramref name="only"/>.</summary>

@@ -321,11 +321,7 @@ public sealed partial class EvidenceWorkspaceService(
         var limits = options.Value;
         var cleanName = DocumentTypes.CleanFileName(fileName);
         var type = DocumentTypes.ForFileName(cleanName);
-        var refusal = type is null ? $"{cleanName} is not a type the portal accepts. Upload one of: {DocumentTypes.AllowedExtensions}."
-            : content.Length > limits.MaxFileBytes ? $"{cleanName} is {Megabytes(content.Length)}; a document may be at most {Megabytes(limits.MaxFileBytes)}."
-            : !DocumentTypes.ContentMatches(type, content) ? $"{cleanName} is named as a {type.Name} but its contents are not one. Upload the real document."
-            : DocumentInspector.Inspect(type, content) is { Accepted: false } verdict ? $"{cleanName} was not accepted. {verdict.Reason}"
-            : null;
+        var refusal = DocumentRefusal(cleanName, type, content, limits);
         if (refusal is not null || type is null)
         {
             return await RefuseDocumentAsync(caller, assessmentId, code, cleanName, content, refusal!, cancellationToken);
@@ -405,6 +401,17 @@ public sealed partial class EvidenceWorkspaceService(
 
         return added;
     }
+
+    /// <summary>
+    /// Why a document may not be evidence (its type by name and by bytes, its size, what it holds), or null when it may:
+    /// one rule for every place a supplier uploads a document.
+    /// </summary>
+    internal static string? DocumentRefusal(string cleanName, DocumentType? type, Stream content, EvidenceOptions limits) =>
+        type is null ? $"{cleanName} is not a type the portal accepts. Upload one of: {DocumentTypes.AllowedExtensions}."
+            : content.Length > limits.MaxFileBytes ? $"{cleanName} is {Megabytes(content.Length)}; a document may be at most {Megabytes(limits.MaxFileBytes)}."
+            : !DocumentTypes.ContentMatches(type, content) ? $"{cleanName} is named as a {type.Name} but its contents are not one. Upload the real document."
+            : DocumentInspector.Inspect(type, content) is { Accepted: false } verdict ? $"{cleanName} was not accepted. {verdict.Reason}"
+            : null;
 
     /// <summary>
     /// Audits a document the scanner refused, or could not give a verdict on, in a unit of work of its own (the upload's
@@ -785,10 +792,11 @@ public sealed partial class EvidenceWorkspaceService(
 
     private static ResponseView View(RequirementResponse r) => new(
         r.Claim, r.Narrative, r.NotApplicableJustification, r.PlannedDate, r.Plan, r.UpdatedAt, r.UpdatedByName, r.ConcurrencyStamp, r.IsAnswered,
-        r.Evidence.OrderBy(e => e.AddedAt).Select(e => new EvidenceView(e.Id, e.Kind, e.Title, e.Url, e.FileName, e.SizeBytes, e.Sha256, e.EvidenceDate, e.ValidUntil)).ToList());
+        r.Evidence.OrderBy(e => e.AddedAt).Select(e => new EvidenceView(e.Id, e.Kind, e.Title, e.Url, e.FileName, e.SizeBytes, e.Sha256, e.EvidenceDate, e.ValidUntil)).ToList(),
+        EvidencePacks.PackProvenance.Text(r.CopiedFromPackRevision, r.CopiedFromPackRevisedAt));
 
     private static bool IsWebAddress(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && !string.IsNullOrEmpty(uri.Host);
 
-    private static string Megabytes(long bytes) => $"{bytes / 1024d / 1024d:0.#} MB";
+    internal static string Megabytes(long bytes) => $"{bytes / 1024d / 1024d:0.#} MB";
 }

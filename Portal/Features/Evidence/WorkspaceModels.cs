@@ -20,7 +20,8 @@ public sealed record ResponseView(
     string UpdatedBy,
     Guid ConcurrencyStamp,
     bool IsAnswered,
-    IReadOnlyList<EvidenceView> Evidence);
+    IReadOnlyList<EvidenceView> Evidence,
+    string? CopiedFrom = null);
 
 public sealed record WorkspaceRequirement(
     string Code,

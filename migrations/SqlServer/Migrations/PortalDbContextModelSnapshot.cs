@@ -143,6 +143,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("nvarchar(50)");
 
+                    b.Property<int?>("ProductVersionId")
+                        .HasColumnType("int");
+
                     b.Property<DateOnly?>("ResponseDueDate")
                         .HasColumnType("date");
 
@@ -184,6 +187,8 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.HasIndex("FrameworkVersionId");
 
                     b.HasIndex("ProcurementReference");
+
+                    b.HasIndex("ProductVersionId");
 
                     b.HasIndex("NhsOrganisationId", "Status");
 
@@ -445,6 +450,15 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasMaxLength(150)
                         .HasColumnType("nvarchar(150)");
 
+                    b.Property<int?>("CopiedFromPackId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("CopiedFromPackRevisedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int?>("CopiedFromPackRevision")
+                        .HasColumnType("int");
+
                     b.Property<DateOnly>("EvidenceDate")
                         .HasColumnType("date");
 
@@ -625,6 +639,15 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<int?>("CopiedFromPackId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("CopiedFromPackRevisedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int?>("CopiedFromPackRevision")
+                        .HasColumnType("int");
+
                     b.Property<string>("Narrative")
                         .HasMaxLength(8000)
                         .HasColumnType("nvarchar(max)");
@@ -662,6 +685,199 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.HasIndex("AssessmentId", "Claim", "PlannedDate");
 
                     b.ToTable("RequirementResponses");
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePack", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<Guid>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("FrameworkVersionId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ProductVersionId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("RevisedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FrameworkVersionId");
+
+                    b.HasIndex("ProductVersionId", "FrameworkVersionId")
+                        .IsUnique();
+
+                    b.ToTable("EvidencePacks");
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackAnswer", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Claim")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<int>("EvidencePackId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Narrative")
+                        .HasMaxLength(8000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("NotApplicableJustification")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("Plan")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<DateOnly?>("PlannedDate")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("UpdatedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EvidencePackId", "Code")
+                        .IsUnique();
+
+                    b.ToTable("EvidencePackAnswers");
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackItem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("AddedByUserId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(150)
+                        .HasColumnType("nvarchar(150)");
+
+                    b.Property<DateOnly>("EvidenceDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("EvidencePackAnswerId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("EvidencePackId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long?>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StoredName")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateOnly?>("ValidUntil")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EvidencePackAnswerId");
+
+                    b.HasIndex("EvidencePackId");
+
+                    b.HasIndex("StoredName");
+
+                    b.ToTable("EvidencePackItems");
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackShare", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("EvidencePackId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("NhsOrganisationId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("SharedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("SharedByUserId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int?>("WithdrawnByUserId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EvidencePackId", "NhsOrganisationId");
+
+                    b.HasIndex("NhsOrganisationId", "WithdrawnAt");
+
+                    b.ToTable("EvidencePackShares");
                 });
 
             modelBuilder.Entity("Portal.Data.Mail.MailPreference", b =>
@@ -1142,6 +1358,79 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     b.ToTable("PolicySections");
+                });
+
+            modelBuilder.Entity("Portal.Data.Products.Product", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<Guid>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("SupplierId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SupplierId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("Products");
+                });
+
+            modelBuilder.Entity("Portal.Data.Products.ProductVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<Guid>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly?>("ReleaseDate")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId", "Label")
+                        .IsUnique();
+
+                    b.ToTable("ProductVersions");
                 });
 
             modelBuilder.Entity("Portal.Data.Reviews.RequirementComment", b =>
@@ -1627,6 +1916,11 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Portal.Data.Products.ProductVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ProductVersionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Portal.Data.Organisations.Supplier", "Supplier")
                         .WithMany()
                         .HasForeignKey("SupplierId")
@@ -1721,6 +2015,60 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePack", b =>
+                {
+                    b.HasOne("Portal.Data.Policy.FrameworkVersion", "FrameworkVersion")
+                        .WithMany()
+                        .HasForeignKey("FrameworkVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Products.ProductVersion", "ProductVersion")
+                        .WithMany()
+                        .HasForeignKey("ProductVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("FrameworkVersion");
+
+                    b.Navigation("ProductVersion");
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackAnswer", b =>
+                {
+                    b.HasOne("Portal.Data.EvidencePacks.EvidencePack", null)
+                        .WithMany("Answers")
+                        .HasForeignKey("EvidencePackId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackItem", b =>
+                {
+                    b.HasOne("Portal.Data.EvidencePacks.EvidencePackAnswer", null)
+                        .WithMany("Evidence")
+                        .HasForeignKey("EvidencePackAnswerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackShare", b =>
+                {
+                    b.HasOne("Portal.Data.EvidencePacks.EvidencePack", null)
+                        .WithMany("Shares")
+                        .HasForeignKey("EvidencePackId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Organisations.NhsOrganisation", "NhsOrganisation")
+                        .WithMany()
+                        .HasForeignKey("NhsOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("NhsOrganisation");
+                });
+
             modelBuilder.Entity("Portal.Data.Mail.MailPreference", b =>
                 {
                     b.HasOne("Portal.Data.Users.PortalUser", null)
@@ -1774,6 +2122,28 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasForeignKey("FrameworkVersionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Products.Product", b =>
+                {
+                    b.HasOne("Portal.Data.Organisations.Supplier", "Supplier")
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Supplier");
+                });
+
+            modelBuilder.Entity("Portal.Data.Products.ProductVersion", b =>
+                {
+                    b.HasOne("Portal.Data.Products.Product", "Product")
+                        .WithMany("Versions")
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Product");
                 });
 
             modelBuilder.Entity("Portal.Data.Reviews.RequirementComment", b =>
@@ -1882,6 +2252,18 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Navigation("Evidence");
                 });
 
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePack", b =>
+                {
+                    b.Navigation("Answers");
+
+                    b.Navigation("Shares");
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackAnswer", b =>
+                {
+                    b.Navigation("Evidence");
+                });
+
             modelBuilder.Entity("Portal.Data.Mail.OutboxMessage", b =>
                 {
                     b.Navigation("AttemptLog");
@@ -1895,6 +2277,11 @@ namespace Portal.Migrations.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("Portal.Data.Policy.PolicyFramework", b =>
+                {
+                    b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Portal.Data.Products.Product", b =>
                 {
                     b.Navigation("Versions");
                 });

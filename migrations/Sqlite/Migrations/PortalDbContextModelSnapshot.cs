@@ -132,6 +132,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ProductVersionId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly?>("ResponseDueDate")
                         .HasColumnType("TEXT");
 
@@ -173,6 +176,8 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasIndex("FrameworkVersionId");
 
                     b.HasIndex("ProcurementReference");
+
+                    b.HasIndex("ProductVersionId");
 
                     b.HasIndex("NhsOrganisationId", "Status");
 
@@ -424,6 +429,15 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasMaxLength(150)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("CopiedFromPackId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CopiedFromPackRevisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CopiedFromPackRevision")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly>("EvidenceDate")
                         .HasColumnType("TEXT");
 
@@ -600,6 +614,15 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("CopiedFromPackId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CopiedFromPackRevisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CopiedFromPackRevision")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Narrative")
                         .HasMaxLength(8000)
                         .HasColumnType("TEXT");
@@ -637,6 +660,191 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasIndex("AssessmentId", "Claim", "PlannedDate");
 
                     b.ToTable("RequirementResponses");
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePack", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FrameworkVersionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProductVersionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RevisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FrameworkVersionId");
+
+                    b.HasIndex("ProductVersionId", "FrameworkVersionId")
+                        .IsUnique();
+
+                    b.ToTable("EvidencePacks");
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackAnswer", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Claim")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EvidencePackId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Narrative")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NotApplicableJustification")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Plan")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("PlannedDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EvidencePackId", "Code")
+                        .IsUnique();
+
+                    b.ToTable("EvidencePackAnswers");
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackItem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AddedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(150)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("EvidenceDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EvidencePackAnswerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EvidencePackId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StoredName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ValidUntil")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EvidencePackAnswerId");
+
+                    b.HasIndex("EvidencePackId");
+
+                    b.HasIndex("StoredName");
+
+                    b.ToTable("EvidencePackItems");
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackShare", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EvidencePackId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NhsOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SharedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SharedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("WithdrawnByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EvidencePackId", "NhsOrganisationId");
+
+                    b.HasIndex("NhsOrganisationId", "WithdrawnAt");
+
+                    b.ToTable("EvidencePackShares");
                 });
 
             modelBuilder.Entity("Portal.Data.Mail.MailPreference", b =>
@@ -1098,6 +1306,75 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("PolicySections");
+                });
+
+            modelBuilder.Entity("Portal.Data.Products.Product", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SupplierId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SupplierId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("Products");
+                });
+
+            modelBuilder.Entity("Portal.Data.Products.ProductVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("ReleaseDate")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId", "Label")
+                        .IsUnique();
+
+                    b.ToTable("ProductVersions");
                 });
 
             modelBuilder.Entity("Portal.Data.Reviews.RequirementComment", b =>
@@ -1571,6 +1848,11 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Portal.Data.Products.ProductVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ProductVersionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Portal.Data.Organisations.Supplier", "Supplier")
                         .WithMany()
                         .HasForeignKey("SupplierId")
@@ -1665,6 +1947,60 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePack", b =>
+                {
+                    b.HasOne("Portal.Data.Policy.FrameworkVersion", "FrameworkVersion")
+                        .WithMany()
+                        .HasForeignKey("FrameworkVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Products.ProductVersion", "ProductVersion")
+                        .WithMany()
+                        .HasForeignKey("ProductVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("FrameworkVersion");
+
+                    b.Navigation("ProductVersion");
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackAnswer", b =>
+                {
+                    b.HasOne("Portal.Data.EvidencePacks.EvidencePack", null)
+                        .WithMany("Answers")
+                        .HasForeignKey("EvidencePackId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackItem", b =>
+                {
+                    b.HasOne("Portal.Data.EvidencePacks.EvidencePackAnswer", null)
+                        .WithMany("Evidence")
+                        .HasForeignKey("EvidencePackAnswerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackShare", b =>
+                {
+                    b.HasOne("Portal.Data.EvidencePacks.EvidencePack", null)
+                        .WithMany("Shares")
+                        .HasForeignKey("EvidencePackId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Organisations.NhsOrganisation", "NhsOrganisation")
+                        .WithMany()
+                        .HasForeignKey("NhsOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("NhsOrganisation");
+                });
+
             modelBuilder.Entity("Portal.Data.Mail.MailPreference", b =>
                 {
                     b.HasOne("Portal.Data.Users.PortalUser", null)
@@ -1718,6 +2054,28 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasForeignKey("FrameworkVersionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Products.Product", b =>
+                {
+                    b.HasOne("Portal.Data.Organisations.Supplier", "Supplier")
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Supplier");
+                });
+
+            modelBuilder.Entity("Portal.Data.Products.ProductVersion", b =>
+                {
+                    b.HasOne("Portal.Data.Products.Product", "Product")
+                        .WithMany("Versions")
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Product");
                 });
 
             modelBuilder.Entity("Portal.Data.Reviews.RequirementComment", b =>
@@ -1826,6 +2184,18 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Navigation("Evidence");
                 });
 
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePack", b =>
+                {
+                    b.Navigation("Answers");
+
+                    b.Navigation("Shares");
+                });
+
+            modelBuilder.Entity("Portal.Data.EvidencePacks.EvidencePackAnswer", b =>
+                {
+                    b.Navigation("Evidence");
+                });
+
             modelBuilder.Entity("Portal.Data.Mail.OutboxMessage", b =>
                 {
                     b.Navigation("AttemptLog");
@@ -1839,6 +2209,11 @@ namespace Portal.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Portal.Data.Policy.PolicyFramework", b =>
+                {
+                    b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Portal.Data.Products.Product", b =>
                 {
                     b.Navigation("Versions");
                 });

@@ -1,0 +1,287 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data.Evidence;
+using Portal.Data.Reviews;
+using Portal.Features;
+using Portal.Features.Evidence;
+using Portal.Features.SignOffs;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Features.EvidencePacks;
+
+public sealed class EvidencePackServiceTests : IAsyncLifetime
+{
+    private PackTestBed _bed = default!;
+
+    public async Task InitializeAsync() => _bed = await PackTestBed.CreateAsync();
+
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
+
+    [Fact]
+    public async Task A_supplier_keeps_its_own_products_and_versions_and_nobody_else_can_add_to_them()
+    {
+        var added = await _bed.Products.AddProductAsync(_bed.Supplier, new("CarePAS", null));
+        var twice = await _bed.Products.AddProductAsync(_bed.Supplier, new(" CarePAS ", null));
+        var byOfficer = await _bed.Products.AddProductAsync(_bed.OfficerA, new("Officer's product", null));
+        var versionByOther = await _bed.Products.AddVersionAsync(_bed.OtherSupplier, added.Value!.Id, new("1.0", null, null));
+        var version = await _bed.Products.AddVersionAsync(_bed.Supplier, added.Value.Id, new("5.2", new DateOnly(2026, 3, 12), "Spring release"));
+        var versionTwice = await _bed.Products.AddVersionAsync(_bed.Supplier, added.Value.Id, new("5.2", null, null));
+
+        Assert.Equal(OutcomeKind.Done, added.Kind);
+        Assert.Equal((OutcomeKind.Invalid, "name"), (twice.Kind, twice.Field));
+        Assert.Equal(OutcomeKind.Forbidden, byOfficer.Kind);
+        Assert.Equal(OutcomeKind.NotFound, versionByOther.Kind);
+        Assert.Equal(OutcomeKind.Done, version.Kind);
+        Assert.Equal((OutcomeKind.Invalid, "label"), (versionTwice.Kind, versionTwice.Field));
+        Assert.Equal("5.2", Assert.Single(Assert.Single(await _bed.Products.ListAsync(_bed.Supplier)).Versions).Label);
+        Assert.Empty(await _bed.Products.ListAsync(_bed.OtherSupplier));
+    }
+
+    [Fact]
+    public async Task An_officer_can_name_only_a_version_of_the_assessed_supplier_and_only_for_their_own_draft()
+    {
+        var acmeVersion = await _bed.VersionAsync();
+        var brightwater = await _bed.Products.AddProductAsync(_bed.OtherSupplier, new("Brightwater EPR", null));
+        var otherVersion = (await _bed.Products.AddVersionAsync(_bed.OtherSupplier, brightwater.Value!.Id, new("1.0", null, null))).Value!.Id;
+        var start = new Portal.Features.Assessments.AssessmentStartService(_bed.Database, TimeProvider.System);
+        var draft = (await start.CreateDraftAsync(_bed.OfficerA)).Value!.Summary.Id;
+        await using (var db = _bed.Db())
+        {
+            var acme = await db.Suppliers.Where(s => s.Name == "Acme Clinical Systems Ltd").Select(s => s.Id).SingleAsync();
+            await start.SaveSystemAsync(_bed.OfficerA, draft, new(null, acme, null, null, null, null, null, null));
+        }
+
+        var other = await _bed.Products.ChooseVersionAsync(_bed.OfficerA, draft, otherVersion);
+        var byTrustB = await _bed.Products.ChooseVersionAsync(_bed.OfficerB, draft, acmeVersion);
+        var chosen = await _bed.Products.ChooseVersionAsync(_bed.OfficerA, draft, acmeVersion);
+
+        Assert.Equal((OutcomeKind.Invalid, "productVersionId"), (other.Kind, other.Field));
+        Assert.Equal(OutcomeKind.NotFound, byTrustB.Kind);
+        Assert.Equal(OutcomeKind.Done, chosen.Kind);
+        Assert.Equal(["CarePAS 5.2"], (await _bed.Products.ListVersionsForAssessmentAsync(_bed.OfficerA, draft)).Select(v => v.Name));
+        Assert.Empty(await _bed.Products.ListVersionsForAssessmentAsync(_bed.OfficerB, draft));
+        await using var read = _bed.Db();
+        var saved = await read.Assessments.SingleAsync(a => a.Id == draft);
+        Assert.Equal((acmeVersion, "CarePAS", "5.2"), (saved.ProductVersionId!.Value, saved.ProductName!, saved.ProductVersion!));
+    }
+
+    [Fact]
+    public async Task Filling_copies_answers_and_evidence_with_their_provenance_and_lists_what_the_pack_lacks()
+    {
+        var version = await _bed.VersionAsync();
+        var assessment = await _bed.AssessmentAsync(_bed.OfficerA, version);
+        var inScope = await _bed.InScopeAsync(assessment);
+        var lacking = inScope.Last();
+        var pack = await _bed.PackAsync(version, lacking);
+        await _bed.ShareAsync(pack.Id, PackTestBed.TrustA);
+
+        var filled = await _bed.Fill.FillAsync(_bed.Supplier, assessment);
+
+        Assert.True(filled.Succeeded, filled.Message);
+        var result = filled.Value!;
+        Assert.Equal(inScope.Count - 1, result.Filled.Count);
+        Assert.Equal(lacking, Assert.Single(result.ToAnswer).Code);
+        var packRevision = (await _bed.Packs.GetAsync(_bed.Supplier, pack.Id))!;
+        Assert.StartsWith($"Filled {inScope.Count - 1} requirements from pack v{packRevision.Revision}, ", filled.Message);
+        Assert.EndsWith($"1 needs an answer: {lacking}.", filled.Message);
+        var workspace = (await _bed.Journey.Workspace.GetAsync(_bed.Supplier, assessment))!;
+        var p1 = workspace.Requirements.Single(r => r.Code == "P.1").Response!;
+        Assert.Equal(("Pack answer to P.1", ComplianceClaim.Meets), (p1.Narrative!, p1.Claim!.Value));
+        Assert.StartsWith($"from pack v{packRevision.Revision}, ", p1.CopiedFrom);
+        Assert.Equal("https://developer.acme.example/api", Assert.Single(p1.Evidence).Url);
+        Assert.Null(workspace.Requirements.Single(r => r.Code == lacking).Response);
+
+        // The document is the assessment's own copy: the same bytes under another stored name, opened through the usual checks.
+        var copied = Assert.Single(workspace.Requirements.Single(r => r.Code == "P.2").Response!.Evidence);
+        var download = (await _bed.Journey.Workspace.OpenDocumentAsync(_bed.Supplier, copied.Id))!;
+        using (var reader = new StreamReader(download.Content))
+        {
+            Assert.Equal("CarePAS interface specification, version 5.2", await reader.ReadToEndAsync());
+        }
+
+        await using var db = _bed.Db();
+        var packStored = await db.EvidencePackItems.Where(e => e.StoredName != null).Select(e => e.StoredName).SingleAsync();
+        var assessmentItem = await db.EvidenceItems.SingleAsync(e => e.Id == copied.Id);
+        Assert.NotEqual(packStored, assessmentItem.StoredName);
+        Assert.Equal((pack.Id, packRevision.Revision), (assessmentItem.CopiedFromPackId!.Value, assessmentItem.CopiedFromPackRevision!.Value));
+        Assert.True(await db.AuditEvents.AnyAsync(e => e.AssessmentId == assessment && e.Action == "AssessmentFilledFromPack"));
+
+        // Still the supplier's to change, over the version they read.
+        var changed = await _bed.Journey.Workspace.SaveResponseAsync(_bed.Supplier, assessment, "P.1",
+            new ResponseDraft(ComplianceClaim.Meets, "Our own words for this trust.", null, null, null), ReadVersion.Of(p1.ConcurrencyStamp));
+        Assert.Equal(OutcomeKind.Done, changed.Kind);
+    }
+
+    [Fact]
+    public async Task Filling_keeps_answers_the_supplier_already_gave_and_says_so()
+    {
+        var version = await _bed.VersionAsync();
+        var assessment = await _bed.AssessmentAsync(_bed.OfficerA, version);
+        var pack = await _bed.PackAsync(version);
+        await _bed.ShareAsync(pack.Id, PackTestBed.TrustA);
+        await _bed.Journey.Workspace.SaveResponseAsync(_bed.Supplier, assessment, "P.1",
+            new ResponseDraft(ComplianceClaim.PartiallyMeets, "Typed for this trust before the fill.", null, null, null), ReadVersion.None);
+
+        var filled = await _bed.Fill.FillAsync(_bed.Supplier, assessment);
+
+        Assert.Equal(["P.1"], filled.Value!.Kept);
+        Assert.Contains("1 answer you had already given was kept, not overwritten", filled.Message);
+        var p1 = (await _bed.Journey.Workspace.GetAsync(_bed.Supplier, assessment))!.Requirements.Single(r => r.Code == "P.1").Response!;
+        Assert.Equal(("Typed for this trust before the fill.", (string?)null), (p1.Narrative!, p1.CopiedFrom));
+        Assert.Empty(p1.Evidence);
+    }
+
+    [Fact]
+    public async Task A_pack_shared_with_trust_A_is_invisible_to_trust_B_and_cannot_fill_trust_Bs_assessment()
+    {
+        var version = await _bed.VersionAsync();
+        var assessmentB = await _bed.AssessmentAsync(_bed.OfficerB, version);
+        var pack = await _bed.PackAsync(version);
+        await _bed.ShareAsync(pack.Id, PackTestBed.TrustA);
+        var documentId = pack.Requirements.Single(r => r.Code == "P.2").Answer!.Evidence.Single().Id;
+
+        var seenByA = await _bed.Packs.GetAsync(_bed.OfficerA, pack.Id);
+        var fillB = await _bed.Fill.FillAsync(_bed.Supplier, assessmentB);
+
+        Assert.NotNull(seenByA);
+        Assert.Empty(seenByA.Shares);
+        Assert.False(seenByA.CanEdit);
+        Assert.Null(await _bed.Packs.GetAsync(_bed.OfficerB, pack.Id));
+        Assert.Empty(await _bed.Packs.ListAsync(_bed.OfficerB));
+        Assert.Null(await _bed.Packs.OpenDocumentAsync(_bed.OfficerB, documentId));
+        Assert.NotNull(await _bed.Packs.OpenDocumentAsync(_bed.OfficerA, documentId));
+        Assert.Equal(OutcomeKind.Conflict, fillB.Kind);
+        Assert.Contains("No evidence pack for this product version is shared with NHS Demo Shire Integrated Care Board", fillB.Message);
+        Assert.All((await _bed.Journey.Workspace.GetAsync(_bed.Supplier, assessmentB))!.Requirements, r => Assert.Null(r.Response));
+    }
+
+    [Fact]
+    public async Task Withdrawal_takes_effect_at_once_and_both_acts_are_audited()
+    {
+        var version = await _bed.VersionAsync();
+        var assessment = await _bed.AssessmentAsync(_bed.OfficerA, version);
+        var pack = await _bed.PackAsync(version);
+        await _bed.ShareAsync(pack.Id, PackTestBed.TrustA);
+
+        var withdrawn = await _bed.Packs.WithdrawShareAsync(_bed.Supplier, pack.Id, "xdv");
+        var fill = await _bed.Fill.FillAsync(_bed.Supplier, assessment);
+
+        Assert.Equal(OutcomeKind.Done, withdrawn.Kind);
+        Assert.Null(await _bed.Packs.GetAsync(_bed.OfficerA, pack.Id));
+        Assert.Null(await _bed.Fill.FindOfferAsync(_bed.Supplier, assessment));
+        Assert.Equal(OutcomeKind.Conflict, fill.Kind);
+        Assert.Contains("a share may have been withdrawn", fill.Message);
+        Assert.All((await _bed.Journey.Workspace.GetAsync(_bed.Supplier, assessment))!.Requirements, r => Assert.Null(r.Response));
+        await using var db = _bed.Db();
+        var actions = await db.AuditEvents.Where(e => e.EntityType == "EvidencePack").Select(e => e.Action).ToListAsync();
+        Assert.Contains("EvidencePackShared", actions);
+        Assert.Contains("EvidencePackShareWithdrawn", actions);
+        var share = await db.EvidencePackShares.SingleAsync();
+        Assert.NotNull(share.WithdrawnAt);
+    }
+
+    [Fact]
+    public async Task Sharing_names_an_organisation_that_exists_or_says_it_does_not()
+    {
+        var pack = (await _bed.Packs.CreateAsync(_bed.Supplier, new(await _bed.VersionAsync(), null))).Value!;
+
+        var unknown = await _bed.Packs.ShareAsync(_bed.Supplier, pack.Id, "ZZZ9");
+        var empty = await _bed.Packs.ShareAsync(_bed.Supplier, pack.Id, " ");
+
+        Assert.Equal((OutcomeKind.Invalid, "odsCode"), (unknown.Kind, unknown.Field));
+        Assert.Equal("No NHS organisation in the portal has the ODS code ZZZ9. Check the code with the organisation.", unknown.Message);
+        Assert.Equal((OutcomeKind.Invalid, "odsCode"), (empty.Kind, empty.Field));
+        await using var db = _bed.Db();
+        Assert.False(await db.EvidencePackShares.AnyAsync());
+    }
+
+    [Fact]
+    public async Task Two_people_editing_a_pack_at_once_the_second_is_told_it_is_stale_and_nothing_of_theirs_is_saved()
+    {
+        var pack = (await _bed.Packs.CreateAsync(_bed.Supplier, new(await _bed.VersionAsync(), null))).Value!;
+        var read = ReadVersion.Of(pack.ConcurrencyStamp);
+
+        var first = await _bed.Packs.SaveAnswerAsync(_bed.Supplier, pack.Id, "P.1", new(ComplianceClaim.Meets, "First person's answer.", null, null, null), read);
+        var second = await _bed.Packs.SaveAnswerAsync(_bed.Supplier, pack.Id, "P.3", new(ComplianceClaim.Meets, "Second person's answer.", null, null, null), read);
+        var blind = await _bed.Packs.SaveAnswerAsync(_bed.Supplier, pack.Id, "P.3", new(ComplianceClaim.Meets, "Blind write.", null, null, null), ReadVersion.None);
+
+        Assert.Equal(OutcomeKind.Done, first.Kind);
+        Assert.Equal(OutcomeKind.Stale, second.Kind);
+        Assert.Equal(OutcomeKind.Stale, blind.Kind);
+        var now = (await _bed.Packs.GetAsync(_bed.Supplier, pack.Id))!;
+        Assert.Null(now.Requirements.Single(r => r.Code == "P.3").Answer);
+        Assert.Equal(2, now.Revision);
+    }
+
+    [Fact]
+    public async Task Hostile_ids_are_refused_as_not_found_another_suppliers_pack_and_another_suppliers_assessment()
+    {
+        var version = await _bed.VersionAsync();
+        var assessment = await _bed.AssessmentAsync(_bed.OfficerA, version);
+        var pack = await _bed.PackAsync(version);
+        await _bed.ShareAsync(pack.Id, PackTestBed.TrustA);
+
+        Assert.Null(await _bed.Packs.GetAsync(_bed.OtherSupplier, pack.Id));
+        Assert.Equal(OutcomeKind.NotFound, (await _bed.Packs.SaveAnswerAsync(_bed.OtherSupplier, pack.Id, "P.1", new(ComplianceClaim.DoesNotMeet, null, null, null, null), TestVersions.Any)).Kind);
+        Assert.Equal(OutcomeKind.NotFound, (await _bed.Packs.ShareAsync(_bed.OtherSupplier, pack.Id, PackTestBed.TrustB)).Kind);
+        Assert.Equal(OutcomeKind.NotFound, (await _bed.Packs.WithdrawShareAsync(_bed.OtherSupplier, pack.Id, PackTestBed.TrustA)).Kind);
+        Assert.Equal(OutcomeKind.NotFound, (await _bed.Packs.CreateAsync(_bed.OtherSupplier, new(version, null))).Kind);
+        Assert.Equal(OutcomeKind.NotFound, (await _bed.Fill.FillAsync(_bed.OtherSupplier, assessment)).Kind);
+        Assert.Equal(OutcomeKind.Forbidden, (await _bed.Packs.ShareAsync(_bed.OfficerA, pack.Id, PackTestBed.TrustB)).Kind);
+        Assert.Equal(OutcomeKind.NotFound, (await _bed.Packs.ShareAsync(_bed.OfficerB, pack.Id, PackTestBed.TrustB)).Kind);
+        Assert.Equal(OutcomeKind.Forbidden, (await _bed.Fill.FillAsync(_bed.OfficerA, assessment)).Kind);
+        Assert.Equal(OutcomeKind.NotFound, (await _bed.Packs.SaveAnswerAsync(_bed.Supplier, pack.Id, "Z.99", new(ComplianceClaim.Meets, null, null, null, null), TestVersions.Any)).Kind);
+        await using var db = _bed.Db();
+        Assert.Equal(1, await db.EvidencePackShares.CountAsync());
+    }
+
+    [Fact]
+    public async Task Trust_As_review_notes_and_sign_off_never_reach_the_pack_or_trust_B()
+    {
+        const string ReviewNote = "Trust A private review note";
+        const string Comment = "Trust A internal comment";
+        const string Condition = "Trust A condition on the ADT feed";
+        var version = await _bed.VersionAsync();
+        var pack = await _bed.PackAsync(version);
+        await _bed.ShareAsync(pack.Id, PackTestBed.TrustA);
+        await _bed.ShareAsync(pack.Id, PackTestBed.TrustB);
+        var assessmentA = await _bed.AssessmentAsync(_bed.OfficerA, version);
+        Assert.True((await _bed.Fill.FillAsync(_bed.Supplier, assessmentA)).Succeeded);
+        var workspaceA = (await _bed.Journey.Workspace.GetAsync(_bed.Supplier, assessmentA))!;
+        foreach (var function in workspaceA.Functions)
+        {
+            await _bed.Journey.Workspace.SaveFunctionAsync(_bed.Supplier, assessmentA, function.Id, "POST /Patient", null, ReadVersion.Of(function.ConcurrencyStamp));
+        }
+
+        Assert.True((await _bed.Journey.Workspace.SubmitAsync(_bed.Supplier, assessmentA)).Succeeded);
+        var reviews = _bed.Journey.Reviews;
+        Assert.True((await reviews.StartAsync(_bed.OfficerA, assessmentA)).Succeeded);
+        Assert.True((await reviews.DecideAsync(_bed.OfficerA, assessmentA, await _bed.InScopeAsync(assessmentA), ReviewOutcome.Accepted, ReviewNote, TestVersions.Any)).Succeeded);
+        Assert.True((await reviews.CommentAsync(_bed.OfficerA, assessmentA, "P.1", Comment, isInternal: true)).Succeeded);
+        Assert.True((await reviews.SendForSignOffAsync(_bed.OfficerA, assessmentA)).Succeeded);
+        var signed = await _bed.Journey.SignOffs.DecideAsync(_bed.CcioA, assessmentA, new(SignOffService.Choice.ApproveWithConditions, true, "HL-7", null, null,
+            [new(Condition, "Clinical safety officer", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), Portal.Data.SignOffs.FollowUpParty.Organisation)],
+            RedAcknowledged: true, RedApprovalReason: "Agreed."), TestVersions.Any);
+        Assert.True(signed.Succeeded, signed.Message);
+
+        var assessmentB = await _bed.AssessmentAsync(_bed.OfficerB, version);
+        Assert.True((await _bed.Fill.FillAsync(_bed.Supplier, assessmentB)).Succeeded);
+
+        var everythingBCanRead = JsonSerializer.Serialize(new object?[]
+        {
+            await _bed.Packs.GetAsync(_bed.OfficerB, pack.Id),
+            await _bed.Packs.ListAsync(_bed.OfficerB),
+            await _bed.Journey.Workspace.GetAsync(_bed.OfficerB, assessmentB),
+            await _bed.Packs.GetAsync(_bed.Supplier, pack.Id),
+        });
+        Assert.DoesNotContain(ReviewNote, everythingBCanRead);
+        Assert.DoesNotContain(Comment, everythingBCanRead);
+        Assert.DoesNotContain(Condition, everythingBCanRead);
+        Assert.DoesNotContain("Dr Chris Morgan", everythingBCanRead);
+        Assert.Null(await _bed.Journey.Workspace.GetAsync(_bed.OfficerB, assessmentA));
+        await using var db = _bed.Db();
+        Assert.False(await db.ReviewDecisions.AnyAsync(d => d.AssessmentId == assessmentB));
+        Assert.False(await db.RequirementComments.AnyAsync(c => c.AssessmentId == assessmentB));
+        Assert.False(await db.SignOffs.AnyAsync(s => s.AssessmentId == assessmentB));
+    }
+}
