@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portal.Data.AccessTokens;
 using Portal.Data.Assessments;
 using Portal.Data.Audit;
+using Portal.Data.Dashboards;
 using Portal.Data.Evidence;
 using Portal.Data.Mail;
 using Portal.Data.Notifications;
@@ -64,6 +65,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AssessmentScore> AssessmentScores => Set<AssessmentScore>();
+
+    public DbSet<OrganisationDashboard> OrganisationDashboards => Set<OrganisationDashboard>();
 
     public DbSet<WorkerLease> WorkerLeases => Set<WorkerLease>();
 
