@@ -61,7 +61,7 @@ public sealed record BenchSettings(
                 Number("organisations", 200),
                 Number("suppliers", 300),
                 Number("assessments", 10_000),
-                Number("demo-trust-assessments", 1_000),
+                Number("demo-trust-assessments", 5_000),
                 Number("requirements", 60)),
             Number("clients", 20),
             TimeSpan.FromSeconds(Number("seconds", 20)),

@@ -100,9 +100,10 @@ await sections.RunAsync("The portal and its pages", async () =>
     await Measure("API: assessments, by status, pages 1-4", n => $"/api/v1/assessments?status={statuses[n % 3]}&page={1 + n / 3 % 4}", pageGoal: false, api);
     await sections.RunAsync("Dashboard aggregates", async () =>
     {
-        Console.WriteLine("Dashboard: every score worked out once, then one visit after another...");
+        Console.WriteLine("Dashboard: a visit before the score worker's round, the round, then one visit after another...");
         var dashboard = await DashboardTiming.MeasureAsync(database, data.OfficerUserId, settings.DashboardVisits, token);
-        result.Dashboard = new(dashboard, new Goal("median <= 50 ms", dashboard.Visits.Median <= 50));
+        result.Dashboard = new(dashboard, new Goal("median and first visits <= 50 ms",
+            dashboard.Visits.Median <= 50 && dashboard.FirstVisitMs <= 50 && dashboard.BeforeWorkerMs <= 50));
         foreach (var command in dashboard.Commands ?? [])
         {
             Console.WriteLine($"  {command.MedianMs,8:N1} ms  {command.Sql.ReplaceLineEndings(" ")[..Math.Min(160, command.Sql.ReplaceLineEndings(" ").Length)]}");
