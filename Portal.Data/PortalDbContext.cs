@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portal.Data.AccessTokens;
 using Portal.Data.Assessments;
 using Portal.Data.Audit;
+using Portal.Data.Dashboards;
 using Portal.Data.Evidence;
 using Portal.Data.EvidencePacks;
 using Portal.Data.Products;
@@ -78,6 +79,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<EvidencePackShare> EvidencePackShares => Set<EvidencePackShare>();
 
     public DbSet<AssessmentScore> AssessmentScores => Set<AssessmentScore>();
+
+    public DbSet<OrganisationDashboard> OrganisationDashboards => Set<OrganisationDashboard>();
 
     public DbSet<WorkerLease> WorkerLeases => Set<WorkerLease>();
 

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 . scripts/debian-packages.sh
 need_package chromium chromium "the benchmark's memory per circuit"
+need_package redis-server redis-server "the benchmark's fair-use limit across two instances"
 
 echo "Restoring and building Release..."
 dotnet restore scripts/bench/Portal.Benchmarks.csproj --nologo -v quiet
@@ -36,6 +37,12 @@ if [ ! -x "$lighthouse/node_modules/.bin/lighthouse" ]; then
 fi
 export PORTAL_LIGHTHOUSE="$PWD/$lighthouse/node_modules/.bin/lighthouse"
 
+# The fair-use limit across two instances needs the Redis they share: Debian's redis-server on a free loopback port,
+# in memory only, started as the test command starts it and stopped when the benchmark ends however it ends.
+. scripts/test-redis.sh
+trap 'stop_test_redis' EXIT
+start_test_redis
+
 export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-$(command -v chromium)}"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-exec dotnet scripts/bench/bin/Release/net10.0/Portal.Benchmarks.dll --commit "$commit" "$@"
+dotnet scripts/bench/bin/Release/net10.0/Portal.Benchmarks.dll --commit "$commit" "$@"

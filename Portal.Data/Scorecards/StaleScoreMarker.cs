@@ -6,12 +6,16 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Portal.Data.Assessments;
 using Portal.Data.Evidence;
 using Portal.Data.Reviews;
+using Portal.Data.SignOffs;
 
 namespace Portal.Data.Scorecards;
 
 /// <summary>
 /// Marks an assessment's stored score stale, in the same save, whenever something the scorecard is worked out from
-/// changes: a claim or plan date, evidence or its "valid until", a review decision, the scope or the route. It
+/// changes: a claim or plan date, evidence or its "valid until", a review decision, the scope or the route; and
+/// whenever something the organisation's dashboard lists (<see cref="Dashboards.OrganisationDashboard"/>) are worked out
+/// from changes: the assessment's status, response due date, system or supplier, evidence titles, sign-offs and their
+/// conditions. The score worker then recalculates the score and, after it, the organisation's lists. It
 /// watches the change tracker rather than the feature services, so a new way of changing these cannot forget it.
 /// A new assessment gets its (stale) score row here too. Once such a save is committed, it raises the
 /// <see cref="StaleScoreSignal"/> (when there is one) so the score worker refreshes promptly; reads never refresh.
@@ -99,6 +103,7 @@ public sealed class StaleScoreMarker(StaleScoreSignal? signal = null) : SaveChan
     {
         var added = false;
         var changed = new HashSet<int>();
+        var signOffs = new HashSet<int>();
         foreach (var entry in db.ChangeTracker.Entries().ToList())
         {
             switch (entry.Entity)
@@ -113,14 +118,31 @@ public sealed class StaleScoreMarker(StaleScoreSignal? signal = null) : SaveChan
                 case Assessment when entry.State == EntityState.Modified && entry.Property(nameof(Assessment.ContractDate)).IsModified:
                     Note(changed, entry, nameof(Assessment.Id));
                     break;
+                case Assessment when entry.State == EntityState.Modified && Changed(entry, nameof(Assessment.Status), nameof(Assessment.ResponseDueDate), nameof(Assessment.SystemName), nameof(Assessment.SupplierId)):
+                    Note(changed, entry, nameof(Assessment.Id));
+                    break;
+                case SignOff when Changed(entry, nameof(SignOff.IsVoid)):
+                    Note(changed, entry, nameof(SignOff.AssessmentId));
+                    break;
+                case SignOffCondition condition when Changed(entry, nameof(SignOffCondition.DueDate), nameof(SignOffCondition.ClosureState),
+                    nameof(SignOffCondition.Text), nameof(SignOffCondition.Owner)) && !entry.Property(nameof(SignOffCondition.SignOffId)).IsTemporary:
+                    signOffs.Add(condition.SignOffId);
+                    break;
                 case RequirementResponse when Changed(entry, nameof(RequirementResponse.Claim), nameof(RequirementResponse.PlannedDate),
                     nameof(RequirementResponse.PlanDueOnContractDate), nameof(RequirementResponse.ClosureState)):
-                case EvidenceItem when Changed(entry, nameof(EvidenceItem.ValidUntil), nameof(EvidenceItem.RequirementResponseId)):
+                case EvidenceItem when Changed(entry, nameof(EvidenceItem.ValidUntil), nameof(EvidenceItem.RequirementResponseId), nameof(EvidenceItem.Title)):
                 case ReviewDecision when Changed(entry, nameof(ReviewDecision.Outcome)):
                 case AssessmentRequirement when Changed(entry, nameof(AssessmentRequirement.InScope), nameof(AssessmentRequirement.PolicyRequirementId)):
                     Note(changed, entry, nameof(RequirementResponse.AssessmentId));
                     break;
             }
+        }
+
+        if (signOffs.Count > 0)
+        {
+            // A condition of a sign-off added in this same save has a temporary key and its sign-off is noted above.
+            var signOffIds = signOffs.ToList();
+            changed.UnionWith(await db.SignOffs.Where(s => signOffIds.Contains(s.Id)).Select(s => s.AssessmentId).ToListAsync(cancellationToken));
         }
 
         if (changed.Count == 0)

@@ -69,6 +69,9 @@ public sealed class BenchResult
 
     public ChainResult? Chains { get; set; }
 
+    /// <summary>The API's fair-use limit measured through one instance and through two counting in one Redis.</summary>
+    public List<FairUseResult> FairUse { get; } = [];
+
     public List<UploadResult> Uploads { get; } = [];
 
     public List<PageBytesResult> Bytes { get; } = [];
@@ -100,6 +103,9 @@ public sealed class BenchResult
 
     /// <param name="Bare">The bare Blazor Server app's page measured in the same run, where there is one.</param>
     public sealed record PageBytesResult(PageBytesFigures Figures, PageBytesFigures? Bare, Goal FirstVisit, Goal RepeatVisit);
+
+    /// <param name="Baseline">The same measure through one instance, in the same run; null for that one itself.</param>
+    public sealed record FairUseResult(FairUseFigures Figures, FairUseFigures? Baseline, Goal Goal);
 
     public sealed record ChainResult(int EventsChecked, int ChainsChecked, int DigestsChecked, string? Problem, Goal Goal);
 
@@ -148,11 +154,21 @@ public sealed class BenchResult
                 chains.Goal.Met == true ? "yes" : "no", "", "", "", chains.Problem ?? "", chains.Goal.Text, Verdict(chains.Goal)]);
         }
 
+        foreach (var fairUse in FairUse)
+        {
+            var f = fairUse.Figures;
+            var other = f.Other > 0 ? $", {f.Other} other answers" : string.Empty;
+            var beside = fairUse.Baseline is { } b ? $"1 instance: {b.Admitted} admitted of {b.Sent} for {b.PermitLimit}" : string.Empty;
+            rows.Add([$"API fair use, one token, {f.Setup}: admitted of {f.Sent} sent (limit {f.PermitLimit}; {f.Refused} x 429{other})",
+                $"{f.Admitted} ({f.PercentOff.ToString("+0;-0;0", CultureInfo.InvariantCulture)}%)", "", "", "", beside, fairUse.Goal.Text, Verdict(fairUse.Goal)]);
+        }
+
         if (Dashboard is { } dashboard)
         {
             var d = dashboard.Figures;
-            rows.Add([$"Dashboard aggregates, one visit after another ({d.Assessments:N0} assessments)", Ms(d.Visits.Median), Ms(d.Visits.P95), "", "",
-                $"scoring them all once, by the worker: {Ms(d.FirstVisitMs)}", dashboard.Goal.Text, Verdict(dashboard.Goal)]);
+            rows.Add([$"Dashboard, one visit after another ({d.Assessments:N0} assessments)", Ms(d.Visits.Median), Ms(d.Visits.P95), "", "",
+                $"first visit {Ms(d.FirstVisitMs)}; before the worker's round {Ms(d.BeforeWorkerMs)}; the round (scores and lists, by the worker) {Ms(d.WorkerMs)}",
+                dashboard.Goal.Text, Verdict(dashboard.Goal)]);
         }
 
         if (Pdf is { } pdf)

@@ -6,10 +6,17 @@ namespace Portal.Benchmarks;
 /// The run then prints every figure it has, lists the failures and exits non-zero: never silence, never a partial
 /// table that looks complete.
 /// </summary>
-public sealed class BenchSections(BenchResult result)
+public sealed class BenchSections(BenchResult result, Func<string, bool>? runs = null)
 {
-    public async Task RunAsync(string name, Func<Task> part)
+    /// <param name="holdsOthers">A part that only starts what the parts inside it need: it runs whenever any of them may.</param>
+    public async Task RunAsync(string name, Func<Task> part, bool holdsOthers = false)
     {
+        if (!holdsOthers && runs is not null && !runs(name))
+        {
+            Console.WriteLine($"Skipped (not in --only): {name}");
+            return;
+        }
+
         try
         {
             await part();

@@ -16,8 +16,15 @@ public sealed record BenchSettings(
     int Circuits,
     int PdfRenders,
     int DashboardVisits,
-    int Writers)
+    int Writers,
+    IReadOnlyList<string> Only)
 {
+    /// <summary>
+    /// Whether the part called <paramref name="name"/> runs: every part, unless <c>--only</c> named some (a comma list of
+    /// words found in the parts' names, e.g. <c>--only dashboard,pdf</c>) to look at them again without the whole run.
+    /// </summary>
+    public bool Runs(string name) => Only.Count == 0 || Only.Any(o => name.Contains(o, StringComparison.OrdinalIgnoreCase));
+
     public static BenchSettings Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -38,7 +45,7 @@ public sealed record BenchSettings(
             }
             else
             {
-                throw new ArgumentException($"Unknown argument '{args[i]}'. Use --assessments N, --seconds N, --clients N, --writers N, --circuits N or --quick.");
+                throw new ArgumentException($"Unknown argument '{args[i]}'. Use --assessments N, --seconds N, --clients N, --writers N, --circuits N, --only part,part or --quick.");
             }
         }
 
@@ -54,7 +61,7 @@ public sealed record BenchSettings(
                 Number("organisations", 200),
                 Number("suppliers", 300),
                 Number("assessments", 10_000),
-                Number("demo-trust-assessments", 1_000),
+                Number("demo-trust-assessments", 5_000),
                 Number("requirements", 60)),
             Number("clients", 20),
             TimeSpan.FromSeconds(Number("seconds", 20)),
@@ -62,7 +69,8 @@ public sealed record BenchSettings(
             Number("circuits", 100),
             Number("pdf-renders", 200),
             Number("dashboard-visits", 100),
-            Number("writers", 40));
+            Number("writers", 40),
+            values.GetValueOrDefault("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? []);
     }
 
     private static string FindRoot(string from)

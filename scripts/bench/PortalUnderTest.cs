@@ -31,7 +31,9 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <param name="name">Names the instance's log (<c>{name}.log</c>) and its audit digest file, so two instances on one database keep their own.</param>
-    public static async Task<PortalUnderTest> StartAsync(string portalDll, string databasePath, string workDirectory, string name, CancellationToken cancellationToken)
+    /// <param name="settings">Settings (environment variables) that differ from the benchmark's usual ones, e.g. a fair-use limit.</param>
+    public static async Task<PortalUnderTest> StartAsync(string portalDll, string databasePath, string workDirectory, string name, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreeLoopbackPort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -58,6 +60,10 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
         start.Environment["Seed__SelfAssessment"] = "false";
         // Development otherwise serves every static asset no-cache (for hot reload); a repeat visit is measured as in production.
         start.Environment["EnableStaticAssetsDevelopmentCaching"] = "true";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         var log = new StreamWriter(Path.Combine(workDirectory, $"{name}.log")) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start the portal.");

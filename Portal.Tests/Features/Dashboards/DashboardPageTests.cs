@@ -67,6 +67,7 @@ public sealed class DashboardPageTests : ComponentTestBase
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var id = await journey.SubmittedAsync(officer, supplier, beforeSubmit: id => journey.Workspace.AddLinkAsync(supplier, id, "P.3",
             new EvidenceInput(EvidenceItemKind.TestEnvironment, "Sandbox certificate", "https://sandbox.acme.example", today.AddDays(-90), today.AddDays(-2))));
+        await TestScoreWorker.For(Database).RunOnceAsync();
 
         var cut = RenderWithProviders<DashboardPage>();
 
@@ -75,6 +76,21 @@ public sealed class DashboardPageTests : ComponentTestBase
         Assert.Contains($"OAP-{id:D5}", link.TextContent, StringComparison.Ordinal);
         Assert.Contains("Sandbox certificate (P.3, Acme Clinical Systems Ltd)", cut.Markup, StringComparison.Ordinal);
         Assert.Contains("2 days ago", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Before_the_worker_has_worked_out_the_lists_the_page_says_so_instead_of_saying_nothing_is_overdue()
+    {
+        var officer = await SignInAsync(TestCallers.Officer);
+        await TestAssessments.InvitedAsync(Database, officer);
+
+        var cut = RenderWithProviders<DashboardPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("[role='status']"),
+            status => status.TextContent.Contains("are being worked out for the first time", StringComparison.Ordinal)));
+        Assert.Contains("Supplier answers past their due date (0)", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("Not yet worked out.", cut.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain("No supplier is late with its answers.", cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

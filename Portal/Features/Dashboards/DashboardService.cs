@@ -33,7 +33,10 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
         public string Reference => $"OAP-{AssessmentId:D5}";
     }
 
-    public sealed record DueList(int Total, IReadOnlyList<DueItem> Shown);
+    public sealed record DueList(int Total, IReadOnlyList<DueItem> Shown)
+    {
+        public static DueList None { get; } = new(0, []);
+    }
 
     public sealed record Dashboard(
         string OrganisationName,
@@ -48,6 +51,15 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
     {
         public int Total => Breakdown.Sum(b => b.Count);
 
+        /// <summary>When the score worker last worked out the lists (overdue items, expiring evidence); null before it first has.</summary>
+        public DateTime? ListsAsOf { get; init; }
+
+        /// <summary>
+        /// The lists may not be current: something changed since the worker last worked them out (or it has not yet),
+        /// and it is doing so; the page says so beside them.
+        /// </summary>
+        public bool ListsUpdating { get; init; }
+
         /// <summary>The statuses the organisation has assessments in, in workflow order.</summary>
         public IReadOnlyList<AssessmentStatus> Statuses => Breakdown.Select(b => b.Status).Distinct().Order().ToList();
 
@@ -58,28 +70,10 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
         public int CountOf(AssessmentStatus status, RagStatus? rag) => Breakdown.Where(b => b.Status == status && b.Rag == rag).Sum(b => b.Count);
     }
 
-    /// <summary>Evidence with a "valid until" date; set by initialiser so that queries can still filter and sort on it.</summary>
-    private sealed class EvidenceRow
-    {
-        public int Id { get; init; }
-
-        public string SystemName { get; init; } = string.Empty;
-
-        public string Supplier { get; init; } = string.Empty;
-
-        public int ResponseId { get; init; }
-
-        public string Title { get; init; } = string.Empty;
-
-        public DateOnly ValidUntil { get; init; }
-    }
-
     /// <summary>The RAG columns, worst first, with "not yet scored" (null) last.</summary>
     public static IReadOnlyList<RagStatus?> RagColumns { get; } = [RagStatus.Red, RagStatus.Amber, RagStatus.Green, null];
 
     public static string RagName(RagStatus? rag) => rag?.ToString() ?? "Not yet scored";
-
-    private sealed record Totals(int LateResponses, int LateConditions, int LatePlans, int ExpiringEvidence, int ExpiredEvidence, int ScoresUpdating);
 
     public async Task<Dashboard> GetAsync(Caller caller, CancellationToken cancellationToken = default)
     {
@@ -89,80 +83,44 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
         }
 
         var organisationId = caller.NhsOrganisationId!.Value;
-        var now = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
-        var soon = today.AddDays(ExpiryWindowDays);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
         // The visibility rule, plus the organisation spelt out so the database can use its (organisation, status) index.
         var own = db.Assessments.AsNoTracking().VisibleTo(caller).Where(a => a.NhsOrganisationId == organisationId);
-        // Reads never write: a score the worker has not yet recalculated is counted as stored, and said to be updating.
-        var updating = own.Where(StoredScores.IsStale(today));
-
-        var breakdown = await own
-            .GroupBy(a => new { a.Status, a.Score!.Rag })
-            .Select(g => new StatusRagCount(g.Key.Status, g.Key.Rag, g.Count()))
+        // Counting the organisation's assessments by status and RAG reads one small row each (thousands, not the
+        // hundreds of thousands of answers and evidence behind the lists), so these are always counted live, in one
+        // pass. Reads never write: a score the worker has not yet recalculated is counted as stored, and said to be updating.
+        var counts = await own.Select(StoredScores.State(today))
+            .GroupBy(a => new { a.Status, a.Rag })
+            .Select(g => new { g.Key.Status, g.Key.Rag, Count = g.Count(), Updating = g.Count(a => a.Stale), LatestScore = g.Max(a => a.CalculatedAt) })
             .ToListAsync(cancellationToken);
-
-        // Withdrawn and rejected assessments need nothing more from anyone.
-        var live = own.Where(a => a.Status != AssessmentStatus.Withdrawn && a.Status != AssessmentStatus.Rejected);
-        var lateResponses = own.Where(a => (a.Status == AssessmentStatus.AwaitingSupplier || a.Status == AssessmentStatus.ClarificationRequested)
-            && a.ResponseDueDate < today);
-        var lateConditions =
-            from a in own.Where(a => a.Status == AssessmentStatus.SignedOffWithConditions)
-            join s in db.SignOffs.Where(s => !s.IsVoid) on a.Id equals s.AssessmentId
-            from c in s.Conditions
-            where c.DueDate < today && c.ClosureState != Data.SignOffs.ClosureState.Accepted
-            select new { a.Id, a.SystemName, c.Text, c.Owner, c.DueDate };
-        // Answers and evidence exist only for in-scope requirements (scope is settled before the supplier is invited),
-        // so these read the answers' and evidence's own (assessment, ...) indexes and never the whole scope.
-        var latePlans =
-            from a in live
-            join r in db.RequirementResponses on a.Id equals r.AssessmentId
-            let due = r.PlanDueOnContractDate && a.ContractDate != null ? a.ContractDate : r.PlannedDate
-            where r.Claim == ComplianceClaim.WillMeetByDate && due < today && r.ClosureState != Data.SignOffs.ClosureState.Accepted
-                && db.ReviewDecisions.Any(d => d.AssessmentRequirementId == r.AssessmentRequirementId && d.Outcome == ReviewOutcome.Accepted)
-            select new { a.Id, a.SystemName, Supplier = a.Supplier!.Name, r.AssessmentRequirementId, PlannedDate = due!.Value };
-        var evidence =
-            from a in live
-            join e in db.EvidenceItems on a.Id equals e.AssessmentId
-            where e.ValidUntil != null
-            select new EvidenceRow { Id = a.Id, SystemName = a.SystemName, Supplier = a.Supplier!.Name, ResponseId = e.RequirementResponseId, Title = e.Title, ValidUntil = e.ValidUntil!.Value };
-        var expiring = evidence.Where(e => e.ValidUntil >= today && e.ValidUntil <= soon);
-        var expired = evidence.Where(e => e.ValidUntil < today);
-
-        var totals = await db.NhsOrganisations.Where(o => o.Id == organisationId)
-            .Select(o => new Totals(lateResponses.Count(), lateConditions.Count(), latePlans.Count(), expiring.Count(), expired.Count(), updating.Count()))
-            .SingleAsync(cancellationToken);
-
-        var responseItems = await lateResponses.OrderBy(a => a.ResponseDueDate).ThenBy(a => a.Id).Take(ListLength)
-            .Select(a => new { a.Id, a.SystemName, Supplier = a.Supplier!.Name, Due = a.ResponseDueDate!.Value })
-            .ToListAsync(cancellationToken);
-        var conditionItems = await lateConditions.OrderBy(c => c.DueDate).ThenBy(c => c.Id).Take(ListLength).ToListAsync(cancellationToken);
-        var planItems = await latePlans.OrderBy(p => p.PlannedDate).ThenBy(p => p.Id).Take(ListLength)
-            .Select(p => new { p.Id, p.SystemName, p.Supplier, p.PlannedDate, Code = db.AssessmentRequirements.Where(q => q.Id == p.AssessmentRequirementId).Select(q => q.Code).First() })
-            .ToListAsync(cancellationToken);
-        var expiringItems = await EvidenceItemsAsync(db, expiring.OrderBy(e => e.ValidUntil).ThenBy(e => e.Id), cancellationToken);
-        var expiredItems = await EvidenceItemsAsync(db, expired.OrderByDescending(e => e.ValidUntil).ThenBy(e => e.Id), cancellationToken);
+        var breakdown = counts.Select(c => new StatusRagCount(c.Status, c.Rag, c.Count)).ToList();
+        var scores = new { Updating = counts.Sum(c => c.Updating), LatestScore = counts.Max(c => c.LatestScore) };
+        var stored = await DashboardLists.ReadAsync(db, organisationId, cancellationToken);
+        var listsCurrent = breakdown.Count == 0 || (stored is not null && stored.CalculatedFor == today && scores.Updating == 0
+            && (scores.LatestScore is null || scores.LatestScore <= stored.CalculatedAt));
+        var lists = breakdown.Count == 0 ? DashboardLists.Lists.Empty : stored?.Lists ?? DashboardLists.Lists.Empty;
 
         return new Dashboard(
             caller.NhsOrganisationName ?? "Your organisation",
             today,
             breakdown,
-            new DueList(totals.LateResponses, responseItems
-                .Select(a => new DueItem(a.Id, a.SystemName, $"Answers from {a.Supplier}", a.Due, $"/assessments/{a.Id}")).ToList()),
-            new DueList(totals.LateConditions, conditionItems
-                .Select(c => new DueItem(c.Id, c.SystemName, $"Condition: {c.Text} (owner: {c.Owner})", c.DueDate, $"/assessments/{c.Id}/sign-off")).ToList()),
-            new DueList(totals.LatePlans, planItems
-                .Select(p => new DueItem(p.Id, p.SystemName, $"{p.Code}: {p.Supplier}'s accepted plan", p.PlannedDate, $"/assessments/{p.Id}/scorecard")).ToList()),
-            new DueList(totals.ExpiringEvidence, expiringItems),
-            new DueList(totals.ExpiredEvidence, expiredItems),
-            totals.ScoresUpdating);
+            lists.LateResponses,
+            lists.LateConditions,
+            lists.LatePlans,
+            lists.ExpiringEvidence,
+            lists.ExpiredEvidence,
+            scores.Updating)
+        {
+            ListsAsOf = stored?.CalculatedAt,
+            ListsUpdating = !listsCurrent,
+        };
     }
 
     /// <summary>
-    /// Recalculates the organisation's stale and due scores now, when a person asks (the dashboard's "Recalculate
-    /// scores"), rather than waiting for the worker. Done with how many were recalculated.
+    /// Recalculates the organisation's stale and due scores now, and then its lists, when a person asks (the
+    /// dashboard's "Recalculate scores"), rather than waiting for the worker. Done with how many scores were recalculated.
     /// </summary>
     public async Task<Outcome<int>> RecalculateAsync(Caller caller, CancellationToken cancellationToken = default)
     {
@@ -175,21 +133,9 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var own = db.Assessments.AsNoTracking().VisibleTo(caller).Where(a => a.NhsOrganisationId == organisationId);
         var count = await StoredScores.RefreshAsync(db, own, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        await DashboardLists.RefreshAsync(db, clock.GetUtcNow().UtcDateTime, organisationId, cancellationToken);
         return Outcome.Done(count, count == 0
             ? "Every score was already up to date."
             : $"Recalculated {Counted.Of(count, "score")}.");
     }
-
-    /// <summary>The first of these evidence rows, with the requirement each is for (found by key, only for the rows shown).</summary>
-    private static async Task<IReadOnlyList<DueItem>> EvidenceItemsAsync(PortalDbContext db, IQueryable<EvidenceRow> rows, CancellationToken cancellationToken) =>
-        (await rows.Take(ListLength)
-            .Select(e => new
-            {
-                Row = e,
-                Code = db.RequirementResponses.Where(r => r.Id == e.ResponseId)
-                    .Join(db.AssessmentRequirements, r => r.AssessmentRequirementId, q => q.Id, (r, q) => q.Code).First(),
-            })
-            .ToListAsync(cancellationToken))
-        .Select(e => new DueItem(e.Row.Id, e.Row.SystemName, $"{e.Row.Title} ({e.Code}, {e.Row.Supplier})", e.Row.ValidUntil, $"/assessments/{e.Row.Id}/evidence"))
-        .ToList();
 }

@@ -22,7 +22,8 @@ public sealed class ScoreOptions
 }
 
 /// <summary>
-/// Keeps stored scores up to date so that no reader has to: recalculates every stale or due score (as
+/// Keeps stored scores, and after them each organisation's dashboard lists (<see cref="DashboardLists"/>), up to date
+/// so that no reader has to: recalculates every stale or due score (as
 /// <see cref="StoredScores"/> defines them) promptly after a save on this instance makes one stale
 /// (<see cref="StaleScoreSignal"/>), and every <see cref="ScoreOptions.RefreshIntervalSeconds"/> for changes made on other
 /// instances and for review dates that come round. Only the instance holding the "scores" <see cref="JobLease"/> runs it.
@@ -54,7 +55,10 @@ public sealed partial class ScoreRefreshWorker(
     private async Task<int> RefreshAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await StoredScores.RefreshAsync(db, db.Assessments.AsNoTracking(), clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var stored = await StoredScores.RefreshAsync(db, db.Assessments.AsNoTracking(), clock.GetUtcNow().UtcDateTime, cancellationToken);
+        // Then each organisation's dashboard lists that a recalculated score, a new day or having none yet calls for.
+        await DashboardLists.RefreshAsync(db, clock.GetUtcNow().UtcDateTime, organisationId: null, cancellationToken);
+        return stored;
     }
 
     private static string Describe(int stored) => stored switch

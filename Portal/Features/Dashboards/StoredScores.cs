@@ -39,6 +39,30 @@ public static class StoredScores
     public static System.Linq.Expressions.Expression<Func<Assessment, bool>> IsStale(DateOnly today) =>
         a => a.Score == null || a.Score.CalculatedFromStamp != a.Score.InputsStamp || a.Score.ReviewOn <= today;
 
+    /// <summary>What a dashboard counts of one assessment; set by initialiser so that queries can still group and count on it.</summary>
+    public sealed class ScoreState
+    {
+        public AssessmentStatus Status { get; init; }
+
+        public RagStatus? Rag { get; init; }
+
+        /// <summary>The same test as <see cref="IsStale"/>.</summary>
+        public bool Stale { get; init; }
+
+        public DateTime? CalculatedAt { get; init; }
+    }
+
+    /// <summary>Each assessment's status, stored RAG, staleness and when its score was calculated, for one GROUP BY to count.</summary>
+    public static System.Linq.Expressions.Expression<Func<Assessment, ScoreState>> State(DateOnly today) =>
+        a => new ScoreState
+        {
+            Status = a.Status,
+            Rag = a.Score!.Rag,
+            // Word for word IsStale above: the worker recalculates what that finds, the dashboard counts with this.
+            Stale = a.Score == null || a.Score.CalculatedFromStamp != a.Score.InputsStamp || a.Score.ReviewOn <= today,
+            CalculatedAt = a.Score!.CalculatedAt,
+        };
+
     /// <summary>Recalculates every stale or due score among <paramref name="assessments"/>; returns how many it stored.</summary>
     public static async Task<int> RefreshAsync(PortalDbContext db, IQueryable<Assessment> assessments, DateTime now, CancellationToken cancellationToken)
     {

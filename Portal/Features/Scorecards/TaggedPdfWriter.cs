@@ -81,8 +81,27 @@ public sealed class TaggedPdfWriter : IDisposable
 
     private double ContentBottom => _pageHeight - Margin - FooterHeight;
 
+    /// <summary>
+    /// One font per size and weight for the whole process, made once: the same few serve every document (an XFont
+    /// holds no document), so no document pays for resolving its typeface again, heading by heading.
+    /// </summary>
     public static XFont Font(double size, bool bold = false) =>
-        new(ScorecardFonts.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, Unicode);
+        Fonts.GetOrAdd((size, bold), key => new XFont(ScorecardFonts.Family, key.Size, key.Bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, Unicode));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double Size, bool Bold), XFont> Fonts = new();
+
+    /// <summary>
+    /// Each font's advance width of each character below <see cref="MeasuredCharacters"/>, in points, measured once for
+    /// the process: a line's width is the sum of its characters' (PDFsharp measures without kerning), so wrapping sixty
+    /// requirements' text needs no call into PDFsharp per word. NaN until a character is first measured.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<XFont, double[]> Advances = new();
+
+    private const int MeasuredCharacters = 0x2500;
+
+    private static readonly Lock MeasureGate = new();
+
+    private static readonly XSolidBrush[] Brushes = [new(XColors.Black), new(NhsBlue)];
 
     public void Heading(int level, string text)
     {
@@ -215,7 +234,7 @@ public sealed class TaggedPdfWriter : IDisposable
                         structure.End();
                         break;
                     case Text text:
-                        gfx!.DrawString(text.Value, text.Font, new XSolidBrush(text.Colour), text.X, text.Baseline);
+                        gfx!.DrawString(text.Value, text.Font, BrushOf(text.Colour), text.X, text.Baseline);
                         break;
                     case Artifact artifact:
                         structure.BeginArtifact();
@@ -414,7 +433,52 @@ public sealed class TaggedPdfWriter : IDisposable
         return text[..length] + "…";
     }
 
+    private static XSolidBrush BrushOf(XColor colour) =>
+        Array.Find(Brushes, b => b.Color == colour) ?? new XSolidBrush(colour);
+
     private double Measure(string text, XFont font)
+    {
+        var advances = Advances.GetOrAdd(font, _ => CreateUnmeasured());
+        var width = 0d;
+        foreach (var c in text)
+        {
+            if (c >= MeasuredCharacters || char.IsSurrogate(c))
+            {
+                return MeasureWhole(text, font);
+            }
+
+            var advance = Volatile.Read(ref advances[c]);
+            if (double.IsNaN(advance))
+            {
+                advance = MeasureCharacter(c, font, advances);
+            }
+
+            width += advance;
+        }
+
+        return width;
+    }
+
+    private static double[] CreateUnmeasured()
+    {
+        var advances = new double[MeasuredCharacters];
+        Array.Fill(advances, double.NaN);
+        return advances;
+    }
+
+    private double MeasureCharacter(char c, XFont font, double[] advances)
+    {
+        // A measuring context is not safe to share between threads; each writer has its own, and the table is only filled.
+        var advance = _measure.MeasureString(c.ToString(), font).Width;
+        lock (MeasureGate)
+        {
+            advances[c] = advance;
+        }
+
+        return advance;
+    }
+
+    private double MeasureWhole(string text, XFont font)
     {
         if (!_widths.TryGetValue((font, text), out var width))
         {

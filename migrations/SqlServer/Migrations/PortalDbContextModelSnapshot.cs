@@ -429,6 +429,26 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.ToTable("AuditEvents");
                 });
 
+            modelBuilder.Entity("Portal.Data.Dashboards.OrganisationDashboard", b =>
+                {
+                    b.Property<int>("NhsOrganisationId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CalculatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateOnly>("CalculatedFor")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Lists")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("NhsOrganisationId");
+
+                    b.ToTable("OrganisationDashboards");
+                });
+
             modelBuilder.Entity("Portal.Data.Evidence.EvidenceItem", b =>
                 {
                     b.Property<int>("Id")
@@ -1968,6 +1988,17 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsRequired();
 
                     b.Navigation("Assessment");
+                });
+
+            modelBuilder.Entity("Portal.Data.Dashboards.OrganisationDashboard", b =>
+                {
+                    b.HasOne("Portal.Data.Organisations.NhsOrganisation", "NhsOrganisation")
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Dashboards.OrganisationDashboard", "NhsOrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("NhsOrganisation");
                 });
 
             modelBuilder.Entity("Portal.Data.Evidence.EvidenceItem", b =>

@@ -410,6 +410,26 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.ToTable("AuditEvents");
                 });
 
+            modelBuilder.Entity("Portal.Data.Dashboards.OrganisationDashboard", b =>
+                {
+                    b.Property<int>("NhsOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CalculatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("CalculatedFor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Lists")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NhsOrganisationId");
+
+                    b.ToTable("OrganisationDashboards");
+                });
+
             modelBuilder.Entity("Portal.Data.Evidence.EvidenceItem", b =>
                 {
                     b.Property<int>("Id")
@@ -1900,6 +1920,17 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Assessment");
+                });
+
+            modelBuilder.Entity("Portal.Data.Dashboards.OrganisationDashboard", b =>
+                {
+                    b.HasOne("Portal.Data.Organisations.NhsOrganisation", "NhsOrganisation")
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Dashboards.OrganisationDashboard", "NhsOrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("NhsOrganisation");
                 });
 
             modelBuilder.Entity("Portal.Data.Evidence.EvidenceItem", b =>
