@@ -110,6 +110,9 @@ public sealed class EvidencePackServiceTests : IAsyncLifetime
         var changed = await _bed.Journey.Workspace.SaveResponseAsync(_bed.Supplier, assessment, "P.1",
             new ResponseDraft(ComplianceClaim.Meets, "Our own words for this trust.", null, null, null), ReadVersion.Of(p1.ConcurrencyStamp));
         Assert.Equal(OutcomeKind.Done, changed.Kind);
+        // Their own words now: the reviewer is no longer told the answer came from the pack.
+        var own = (await _bed.Journey.Workspace.GetAsync(_bed.Supplier, assessment))!.Requirements.Single(r => r.Code == "P.1").Response!;
+        Assert.Null(own.CopiedFrom);
     }
 
     [Fact]
@@ -178,6 +181,47 @@ public sealed class EvidencePackServiceTests : IAsyncLifetime
         Assert.Contains("EvidencePackShareWithdrawn", actions);
         var share = await db.EvidencePackShares.SingleAsync();
         Assert.NotNull(share.WithdrawnAt);
+    }
+
+    [Fact]
+    public async Task Two_shares_with_one_trust_at_once_leave_one_active_share_that_can_be_withdrawn()
+    {
+        var pack = await _bed.PackAsync(await _bed.VersionAsync());
+
+        var shares = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _bed.Packs.ShareAsync(_bed.Supplier, pack.Id, PackTestBed.TrustA)));
+
+        Assert.Equal(1, shares.Count(s => s.Succeeded));
+        Assert.All(shares.Where(s => !s.Succeeded), s => Assert.Contains(s.Kind, new[] { OutcomeKind.Stale, OutcomeKind.Conflict }));
+        await using (var db = _bed.Db())
+        {
+            Assert.Equal(1, await db.EvidencePackShares.CountAsync(s => s.EvidencePackId == pack.Id && s.WithdrawnAt == null));
+        }
+
+        Assert.Equal(OutcomeKind.Done, (await _bed.Packs.WithdrawShareAsync(_bed.Supplier, pack.Id, PackTestBed.TrustA)).Kind);
+        Assert.Null(await _bed.Packs.GetAsync(_bed.OfficerA, pack.Id));
+    }
+
+    [Fact]
+    public async Task Another_suppliers_pack_is_never_offered_or_filled_into_an_assessment_whatever_set_its_product_version()
+    {
+        // The other supplier's product, version and pack, shared with trust A.
+        var product = (await _bed.Products.AddProductAsync(_bed.OtherSupplier, new("RivalPAS", "Patient administration"))).Value!;
+        var rivalVersion = (await _bed.Products.AddVersionAsync(_bed.OtherSupplier, product.Id, new("1.0", new DateOnly(2026, 1, 5), null))).Value!.Id;
+        var rivalPack = (await _bed.Packs.CreateAsync(_bed.OtherSupplier, new(rivalVersion, null))).Value!;
+        var answered = await _bed.Packs.SaveAnswerAsync(_bed.OtherSupplier, rivalPack.Id, "P.1",
+            new ResponseDraft(ComplianceClaim.Meets, "Rival's own answer", null, null, null), ReadVersion.Of(rivalPack.ConcurrencyStamp));
+        Assert.True(answered.Succeeded, answered.Message);
+        Assert.True((await _bed.Packs.ShareAsync(_bed.OtherSupplier, rivalPack.Id, PackTestBed.TrustA)).Succeeded);
+        var acmes = await _bed.AssessmentAsync(_bed.OfficerA, null);
+        await using (var db = _bed.Db())
+        {
+            // As a data fix or a future import might: Acme's assessment names the rival's version without the officer's checks.
+            await db.Assessments.Where(a => a.Id == acmes).ExecuteUpdateAsync(set => set.SetProperty(a => a.ProductVersionId, rivalVersion));
+        }
+
+        Assert.Null(await _bed.Fill.FindOfferAsync(_bed.Supplier, acmes));
+        Assert.NotEqual(OutcomeKind.Done, (await _bed.Fill.FillAsync(_bed.Supplier, acmes)).Kind);
+        Assert.All((await _bed.Journey.Workspace.GetAsync(_bed.Supplier, acmes))!.Requirements, r => Assert.Null(r.Response));
     }
 
     [Fact]

@@ -158,6 +158,14 @@ public sealed partial class EvidenceWorkspaceService(
         response.NotApplicableJustification = TypedText.Tidy(draft.NotApplicableJustification, 4000);
         response.PlannedDate = draft.PlannedDate;
         response.Plan = TypedText.Tidy(draft.Plan, 4000);
+        if (changed.Count > 0 || before != draft.Claim)
+        {
+            // The answer is the supplier's own now, not what the pack said: "copied from pack" would mislead the reviewer.
+            response.CopiedFromPackId = null;
+            response.CopiedFromPackRevision = null;
+            response.CopiedFromPackRevisedAt = null;
+        }
+
         response.Touch(now, caller.UserId, caller.DisplayName);
         // Before and after name the claim only when it changed; a changed narrative is said in words, so the trail
         // never shows "Meets" becoming "Meets".

@@ -214,7 +214,17 @@ public sealed class EvidencePackService(
         }
         catch
         {
-            await DiscardAsync(pending);
+            // Cancelled or failed after the row was saved (the pack is reloaded after its save): the pack lists the
+            // document, so it is kept and promoted; only a document no row names is discarded.
+            if (pending is not null && await IsListedAsync(pending))
+            {
+                await store.PromoteAsync(pending, CancellationToken.None);
+            }
+            else
+            {
+                await DiscardAsync(pending);
+            }
+
             throw;
         }
 
@@ -295,6 +305,9 @@ public sealed class EvidencePackService(
 
         var share = new EvidencePackShare { NhsOrganisationId = organisation.Id, SharedAt = now, SharedByUserId = caller.UserId };
         pack.Shares.Add(share);
+        // Two shares with the same organisation at once (a client retrying after a timeout) must not both insert: the
+        // pack's stamp is its concurrency token, so the second save finds it changed and is answered Stale.
+        pack.ConcurrencyStamp = Guid.NewGuid();
         var name = await PackNameAsync(db, pack, cancellationToken);
         AuditTrail.Record(db, caller, now, "EvidencePackShared", nameof(EvidencePack), $"{name}/{code}",
             $"{caller.SupplierName} shared the evidence pack for {name} (v{pack.Revision}) with {organisation.Name} ({code}).", after: code);
@@ -315,15 +328,21 @@ public sealed class EvidencePackService(
             return refusal;
         }
 
-        var share = await db.EvidencePackShares.Include(s => s.NhsOrganisation)
-            .SingleOrDefaultAsync(s => s.EvidencePackId == packId && s.WithdrawnAt == null && s.NhsOrganisation!.OdsCode == code, cancellationToken);
-        if (share is null)
+        // Every active share with the organisation, should there ever be more than one: withdrawal must never fail on that.
+        var shares = await db.EvidencePackShares.Include(s => s.NhsOrganisation)
+            .Where(s => s.EvidencePackId == packId && s.WithdrawnAt == null && s.NhsOrganisation!.OdsCode == code).ToListAsync(cancellationToken);
+        if (shares.Count == 0)
         {
             return Outcome.NotFound($"The pack is not shared with an organisation whose ODS code is {code}.");
         }
 
-        share.WithdrawnAt = now;
-        share.WithdrawnByUserId = caller.UserId;
+        foreach (var withdrawn in shares)
+        {
+            withdrawn.WithdrawnAt = now;
+            withdrawn.WithdrawnByUserId = caller.UserId;
+        }
+
+        var share = shares[0];
         var name = await PackNameAsync(db, pack!, cancellationToken);
         AuditTrail.Record(db, caller, now, "EvidencePackShareWithdrawn", nameof(EvidencePack), $"{name}/{code}",
             $"{caller.SupplierName} withdrew the evidence pack for {name} from {share.NhsOrganisation!.Name} ({code}).", before: code);
@@ -545,6 +564,12 @@ public sealed class EvidencePackService(
 
     private static async Task<string> PackNameAsync(PortalDbContext db, EvidencePack pack, CancellationToken cancellationToken) =>
         await db.ProductVersions.Where(v => v.Id == pack.ProductVersionId).Select(v => v.Product!.Name + " " + v.Label).SingleAsync(cancellationToken);
+
+    private async Task<bool> IsListedAsync(string storedName)
+    {
+        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+        return await db.EvidencePackItems.AnyAsync(e => e.StoredName == storedName, CancellationToken.None);
+    }
 
     private async Task DiscardAsync(string? storedName)
     {

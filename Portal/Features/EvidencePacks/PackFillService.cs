@@ -247,6 +247,8 @@ public sealed class PackFillService(
             ? null
             : await db.EvidencePacks.AsNoTracking()
                 .Where(p => p.ProductVersionId == assessment.ProductVersionId
+                    // Only the assessment's own supplier's pack, whatever route set the product version.
+                    && p.ProductVersion!.Product!.SupplierId == assessment.SupplierId
                     && p.Shares.Any(s => s.NhsOrganisationId == assessment.NhsOrganisationId && s.WithdrawnAt == null))
                 .OrderByDescending(p => p.FrameworkVersionId == assessment.FrameworkVersionId).ThenByDescending(p => p.RevisedAt)
                 .Select(p => new FillOffer(p.Id, p.ProductVersion!.Product!.Name + " " + p.ProductVersion.Label, p.Revision, p.RevisedAt,
