@@ -28,6 +28,8 @@ public sealed partial class AssessmentListBrowserTests(BrowserFixture browser)
 
         await page.WaitForURLAsync(new Regex("status=Draft"));
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = draft, Exact = true })).ToBeVisibleAsync();
+        // The new draft is also on the unfiltered list: wait until the rows are the filtered ones, not read them mid-change.
+        await Assertions.Expect(page.Locator(".status-chip").Filter(new() { HasNotTextRegex = new Regex(@"^\s*Draft\s*$") })).ToHaveCountAsync(0);
         var statuses = await page.Locator(".status-chip").AllInnerTextsAsync();
         Assert.NotEmpty(statuses);
         Assert.All(statuses, s => Assert.Equal("Draft", s.Trim()));

@@ -49,6 +49,34 @@ public sealed class DashboardListsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lists_worked_out_from_an_earlier_reading_never_replace_lists_from_a_later_one()
+    {
+        var id = await LateAnswersAsync();
+        var later = _clock.GetUtcNow().UtcDateTime;
+        var earlier = later.AddDays(-1);
+        await using (var db = _database.CreateDbContext())
+        {
+            Assert.Equal(1, await DashboardLists.RefreshAsync(db, later, _officer.NhsOrganisationId, CancellationToken.None));
+        }
+
+        // A round that read the database a day earlier (it finishes last, as an overlapping round may) is due, being
+        // for another day, but must leave the later lists alone.
+        await using (var db = _database.CreateDbContext())
+        {
+            await DashboardLists.RefreshAsync(db, earlier, _officer.NhsOrganisationId, CancellationToken.None);
+        }
+
+        await using (var db = _database.CreateDbContext())
+        {
+            var stored = await db.OrganisationDashboards.SingleAsync(d => d.NhsOrganisationId == _officer.NhsOrganisationId);
+            Assert.Equal(later, stored.CalculatedAt);
+            Assert.Equal(DateOnly.FromDateTime(later), stored.CalculatedFor);
+        }
+
+        Assert.Contains(id, (await Dashboards.GetAsync(_officer)).LateResponses.Shown.Select(i => i.AssessmentId));
+    }
+
+    [Fact]
     public async Task Before_the_worker_has_worked_them_out_a_visit_says_so_and_works_nothing_out()
     {
         await LateAnswersAsync();

@@ -63,20 +63,27 @@ public static class DashboardLists
             if (organisation.Stored is null)
             {
                 db.Add(row);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateException)
+                {
+                    // Another instance's worker (or a person's recalculation) stored this organisation's first lists at
+                    // the same moment: theirs are as current as these.
+                }
             }
             else
             {
-                db.Update(row);
-            }
-
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                // Another instance's worker (or a person's recalculation) stored this organisation's first lists at the
-                // same moment: theirs are as current as these.
+                // Only over older lists: a worker round and a recalculation that overlap may finish in either order, and
+                // the lists worked out from a later reading must not be replaced by those from an earlier one (an equal
+                // reading, a clock that did not move, still writes: the score may have changed at that same moment).
+                await db.OrganisationDashboards
+                    .Where(d => d.NhsOrganisationId == organisation.Id && d.CalculatedAt <= now)
+                    .ExecuteUpdateAsync(set => set
+                        .SetProperty(d => d.CalculatedFor, today)
+                        .SetProperty(d => d.CalculatedAt, now)
+                        .SetProperty(d => d.Lists, row.Lists), cancellationToken);
             }
 
             db.ChangeTracker.Clear();
