@@ -328,4 +328,163 @@ public sealed class EvidencePackServiceTests : IAsyncLifetime
         Assert.False(await db.RequirementComments.AnyAsync(c => c.AssessmentId == assessmentB));
         Assert.False(await db.SignOffs.AnyAsync(s => s.AssessmentId == assessmentB));
     }
+
+    [Fact]
+    public async Task A_withdrawal_while_a_fill_copies_the_packs_documents_stops_the_fill_and_leaves_nothing_behind()
+    {
+        var version = await _bed.VersionAsync();
+        var assessment = await _bed.AssessmentAsync(_bed.OfficerA, version);
+        var pack = await _bed.PackAsync(version);
+        await _bed.ShareAsync(pack.Id, PackTestBed.TrustA);
+        // The supplier withdraws the share while the fill is copying P.2's document through the store.
+        var store = new WhileOpening(_bed.Store, async () => Assert.True((await _bed.Packs.WithdrawShareAsync(_bed.Supplier, pack.Id, PackTestBed.TrustA)).Succeeded));
+        var fill = new Portal.Features.EvidencePacks.PackFillService(_bed.Database, store, Microsoft.Extensions.Options.Options.Create(_bed.Limits), TimeProvider.System);
+
+        var filled = await fill.FillAsync(_bed.Supplier, assessment);
+
+        Assert.Equal(1, store.Opened);
+        Assert.Equal(OutcomeKind.Stale, filled.Kind);
+        Assert.Contains("nothing was filled", filled.Message);
+        await using (var db = _bed.Db())
+        {
+            Assert.False(await db.RequirementResponses.AnyAsync(r => r.AssessmentId == assessment && r.Claim != null));
+            Assert.False(await db.EvidenceItems.AnyAsync(e => e.AssessmentId == assessment));
+            Assert.False(await db.AuditEvents.AnyAsync(e => e.AssessmentId == assessment && e.Action == "AssessmentFilledFromPack"));
+        }
+
+        // Only the pack's own document is left in the store: the copy made before the refusal was removed.
+        var stored = new List<string>();
+        await foreach (var entry in _bed.Store.ListAsync(CancellationToken.None))
+        {
+            stored.Add(entry.StoredName);
+        }
+
+        Assert.Single(stored);
+        var again = await _bed.Fill.FillAsync(_bed.Supplier, assessment);
+        Assert.Equal(OutcomeKind.Conflict, again.Kind);
+    }
+
+    [Fact]
+    public async Task Filling_again_after_the_supplier_cleared_an_answer_does_not_copy_its_evidence_twice()
+    {
+        var version = await _bed.VersionAsync();
+        var assessment = await _bed.AssessmentAsync(_bed.OfficerA, version);
+        var pack = await _bed.PackAsync(version);
+        await _bed.ShareAsync(pack.Id, PackTestBed.TrustA);
+        Assert.True((await _bed.Fill.FillAsync(_bed.Supplier, assessment)).Succeeded);
+        var p1 = (await _bed.Journey.Workspace.GetAsync(_bed.Supplier, assessment))!.Requirements.Single(r => r.Code == "P.1").Response!;
+        var cleared = await _bed.Journey.Workspace.SaveResponseAsync(_bed.Supplier, assessment, "P.1", new ResponseDraft(null, null, null, null, null), ReadVersion.Of(p1.ConcurrencyStamp));
+        Assert.True(cleared.Succeeded, cleared.Message);
+
+        var again = await _bed.Fill.FillAsync(_bed.Supplier, assessment);
+
+        Assert.Equal(["P.1"], again.Value!.Filled);
+        var refilled = (await _bed.Journey.Workspace.GetAsync(_bed.Supplier, assessment))!.Requirements.Single(r => r.Code == "P.1").Response!;
+        Assert.Equal("Pack answer to P.1", refilled.Narrative);
+        Assert.Equal("https://developer.acme.example/api", Assert.Single(refilled.Evidence).Url);
+    }
+
+    [Fact]
+    public async Task The_supplier_sees_their_own_fill_on_the_assessment_timeline()
+    {
+        var version = await _bed.VersionAsync();
+        var assessment = await _bed.AssessmentAsync(_bed.OfficerA, version);
+        var pack = await _bed.PackAsync(version);
+        await _bed.ShareAsync(pack.Id, PackTestBed.TrustA);
+        Assert.True((await _bed.Fill.FillAsync(_bed.Supplier, assessment)).Succeeded);
+
+        var timeline = new Portal.Features.Audit.TimelineService(_bed.Database, new Portal.Features.Audit.AuditDigests(_bed.Database,
+            new Portal.Features.Audit.AppendOnlyFileDigestStore(Path.Combine(_bed.Database.Directory, "digests.jsonl")), TimeProvider.System));
+
+        Assert.Contains((await timeline.GetAsync(_bed.Supplier, assessment))!, e => e.Action == "AssessmentFilledFromPack");
+        Assert.Contains((await timeline.GetAsync(_bed.OfficerA, assessment))!, e => e.Action == "AssessmentFilledFromPack");
+    }
+
+    [Fact]
+    public async Task A_pack_document_the_scanner_gives_no_verdict_on_is_refused_and_audited()
+    {
+        var version = await _bed.VersionAsync();
+        var pack = (await _bed.Packs.CreateAsync(_bed.Supplier, new(version, null))).Value!;
+        // A real scanner client aimed at a port nobody listens on: no verdict, so the document must not be kept.
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var limits = new EvidenceOptions { MaxFileBytes = _bed.Limits.MaxFileBytes, AssessmentQuotaBytes = _bed.Limits.AssessmentQuotaBytes };
+        limits.Scanning.ClamAv.Host = "127.0.0.1";
+        limits.Scanning.ClamAv.Port = port;
+        limits.Scanning.ClamAv.TimeoutSeconds = 5;
+        var scanned = new Portal.Features.EvidencePacks.EvidencePackService(_bed.Database, _bed.Store, Microsoft.Extensions.Options.Options.Create(limits), TimeProvider.System,
+            new ClamAvScanner(Microsoft.Extensions.Options.Options.Create(limits)));
+        using var document = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("CarePAS interface specification"));
+
+        var added = await scanned.AddDocumentAsync(_bed.Supplier, pack.Id, "P.2",
+            new EvidenceInput(EvidenceItemKind.OpenApiSpecification, "Interface specification", null, new DateOnly(2026, 3, 1), null), "spec.txt", document,
+            ReadVersion.Of(pack.ConcurrencyStamp));
+
+        Assert.Equal(OutcomeKind.Unavailable, added.Kind);
+        await using var db = _bed.Db();
+        Assert.False(await db.EvidencePackItems.AnyAsync(e => e.EvidencePackId == pack.Id));
+        var audited = await db.AuditEvents.SingleAsync(e => e.Action == "DocumentRefused");
+        Assert.Equal("CarePAS 5.2/P.2", audited.EntityId);
+        Assert.Contains("the virus scanner gave no verdict", audited.Summary);
+    }
+
+    [Fact]
+    public async Task Saving_the_system_step_after_a_version_is_chosen_keeps_the_chosen_product_and_version()
+    {
+        var version = await _bed.VersionAsync();
+        var start = new Portal.Features.Assessments.AssessmentStartService(_bed.Database, TimeProvider.System);
+        var draft = (await start.CreateDraftAsync(_bed.OfficerA)).Value!.Summary.Id;
+        int acme;
+        await using (var db = _bed.Db())
+        {
+            acme = await db.Suppliers.Where(s => s.Name == "Acme Clinical Systems Ltd").Select(s => s.Id).SingleAsync();
+        }
+
+        await start.SaveSystemAsync(_bed.OfficerA, draft, new("EPR", acme, "Typed product", "0.9", null, null, null, null));
+        Assert.True((await _bed.Products.ChooseVersionAsync(_bed.OfficerA, draft, version)).Succeeded);
+
+        // The page's autosave of another field still carries the text it had before the choice.
+        await start.SaveSystemAsync(_bed.OfficerA, draft, new("EPR", acme, "Typed product", "0.9", "Now with a description", null, null, null));
+
+        await using (var read = _bed.Db())
+        {
+            var saved = await read.Assessments.SingleAsync(a => a.Id == draft);
+            Assert.Equal((version, "CarePAS", "5.2", "Now with a description"), (saved.ProductVersionId!.Value, saved.ProductName!, saved.ProductVersion!, saved.Description!));
+        }
+
+        // Another supplier: the version goes, and the typed text is the officer's again.
+        var other = await start.SaveSystemAsync(_bed.OfficerA, draft, new("EPR", null, "Typed product", "0.9", null, null, null, null));
+        Assert.True(other.Succeeded, other.Message);
+        await using var after = _bed.Db();
+        var cleared = await after.Assessments.SingleAsync(a => a.Id == draft);
+        Assert.Equal(((int?)null, "Typed product", "0.9"), (cleared.ProductVersionId, cleared.ProductName, cleared.ProductVersion));
+    }
+
+    /// <summary>The real store, running an act of someone else's the first time a document is opened (mid-fill).</summary>
+    private sealed class WhileOpening(IEvidenceStore inner, Func<Task> act) : IEvidenceStore
+    {
+        public int Opened { get; private set; }
+
+        public string Description => inner.Description;
+
+        public Task<StoredDocument> SaveAsync(Stream content, CancellationToken cancellationToken) => inner.SaveAsync(content, cancellationToken);
+
+        public Task PromoteAsync(string storedName, CancellationToken cancellationToken) => inner.PromoteAsync(storedName, cancellationToken);
+
+        public async Task<Stream> OpenAsync(string storedName, string sha256, CancellationToken cancellationToken)
+        {
+            if (Opened++ == 0)
+            {
+                await act();
+            }
+
+            return await inner.OpenAsync(storedName, sha256, cancellationToken);
+        }
+
+        public Task DeleteAsync(string storedName, CancellationToken cancellationToken) => inner.DeleteAsync(storedName, cancellationToken);
+
+        public IAsyncEnumerable<StoreEntry> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+    }
 }

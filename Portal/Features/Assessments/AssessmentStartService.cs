@@ -214,8 +214,14 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             }
 
             a.SupplierId = details.SupplierId;
-            a.ProductName = TypedText.Tidy(details.ProductName, 200);
-            a.ProductVersion = TypedText.Tidy(details.ProductVersion, 50);
+            if (a.ProductVersionId is null)
+            {
+                // With a product version chosen, the product and version shown follow that choice; an autosave of
+                // the step's other fields (sent with the text the page had before the choice) must not overwrite them.
+                a.ProductName = TypedText.Tidy(details.ProductName, 200);
+                a.ProductVersion = TypedText.Tidy(details.ProductVersion, 50);
+            }
+
             a.Description = TypedText.Tidy(details.Description, 4000);
             a.ProcurementReference = TypedText.Tidy(details.ProcurementReference, 100);
             a.ResponseDueDate = details.ResponseDueDate;

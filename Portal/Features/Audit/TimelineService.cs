@@ -14,7 +14,7 @@ public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts,
     public sealed record Entry(long Sequence, DateTime OccurredAt, string Actor, string? Role, string Action, string Summary, string? Before, string? After);
 
     private static readonly string[] SupplierEntityTypes = [nameof(RequirementResponse), nameof(EvidenceItem), nameof(Data.Assessments.SignificantFunction)];
-    private static readonly string[] SupplierActions = ["AssessmentSubmitted", "InvitationAccepted"];
+    private static readonly string[] SupplierActions = ["AssessmentSubmitted", "InvitationAccepted", "AssessmentFilledFromPack"];
 
     /// <summary>One page of a timeline, newest first, and how many events match in all.</summary>
     public sealed record Page(IReadOnlyList<Entry> Entries, int Total, int PageNumber, int PageSize)

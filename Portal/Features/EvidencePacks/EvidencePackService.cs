@@ -174,6 +174,7 @@ public sealed class EvidencePackService(
         }
 
         string? pending = null;
+        (ScanVerdict Verdict, string Sha256)? scanRefusal = null;
         Outcome<PackView> added;
         try
         {
@@ -193,6 +194,11 @@ public sealed class EvidencePackService(
                 {
                     content.Position = 0;
                     var verdict = await scanner.ScanAsync(content, cancellationToken);
+                    if (verdict.Result != ScanResult.Clean)
+                    {
+                        scanRefusal = (verdict, stored.Sha256);
+                    }
+
                     if (verdict.Result == ScanResult.Infected)
                     {
                         return Outcome.Invalid($"{cleanName} was not added: the virus scanner found {verdict.Finding} in it. Check the file with your own anti-virus software, then upload a clean copy.", "file");
@@ -240,7 +246,29 @@ public sealed class EvidencePackService(
             }
         }
 
+        if (scanRefusal is { } refused)
+        {
+            await AuditScanRefusalAsync(caller, packId, code, cleanName, refused.Verdict, refused.Sha256, cancellationToken);
+        }
+
         return added;
+    }
+
+    /// <summary>
+    /// Records a document the scanner refused or gave no verdict on, in a unit of work of its own (the upload's is
+    /// abandoned), as an assessment's upload does: an infected file offered to a pack is a security event too.
+    /// </summary>
+    private async Task AuditScanRefusalAsync(Caller caller, int packId, string code, string fileName, ScanVerdict verdict, string sha256, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var pack = await db.EvidencePacks.AsNoTracking().SingleAsync(p => p.Id == packId, cancellationToken);
+        var name = await PackNameAsync(db, pack, cancellationToken);
+        AuditTrail.Record(db, caller, clock.GetUtcNow().UtcDateTime, "DocumentRefused", nameof(EvidencePack), $"{name}/{code}",
+            verdict.Result == ScanResult.Infected
+                ? $"Refused the document {fileName} for {code} of the evidence pack for {name}: the virus scanner found {verdict.Finding}."
+                : $"Refused the document {fileName} for {code} of the evidence pack for {name}: the virus scanner gave no verdict ({verdict.Finding}).",
+            after: sha256);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task<Outcome<PackView>> RemoveEvidenceAsync(Caller caller, int packId, int evidenceId, ReadVersion read, CancellationToken cancellationToken = default)
@@ -341,6 +369,9 @@ public sealed class EvidencePackService(
             withdrawn.WithdrawnAt = now;
             withdrawn.WithdrawnByUserId = caller.UserId;
         }
+
+        // A fill in progress checks the pack's stamp as it saves, so withdrawal stops it rather than letting it finish.
+        pack!.ConcurrencyStamp = Guid.NewGuid();
 
         var share = shares[0];
         var name = await PackNameAsync(db, pack!, cancellationToken);

@@ -5,6 +5,7 @@ using Portal.Components.Shared;
 using Portal.Data;
 using Portal.Data.Assessments;
 using Portal.Data.Evidence;
+using Portal.Data.EvidencePacks;
 using Portal.Features.Assessments;
 using Portal.Features.Audit;
 using Portal.Features.Evidence;
@@ -32,7 +33,7 @@ public sealed class PackFillService(
             return null;
         }
 
-        return await SharedPackAsync(db, assessment, cancellationToken);
+        return (await SharedPackAsync(db, assessment, cancellationToken))?.Offer;
     }
 
     /// <summary>
@@ -65,12 +66,14 @@ public sealed class PackFillService(
             return Outcome.Conflict($"{assessment.Reference} does not name a product version, so no evidence pack applies. Ask the procurement officer which version it is about.");
         }
 
-        var offer = await SharedPackAsync(db, assessment, cancellationToken);
-        if (offer is null)
+        var shared = await SharedPackAsync(db, assessment, cancellationToken);
+        if (shared is null)
         {
             var organisation = await db.NhsOrganisations.Where(o => o.Id == assessment.NhsOrganisationId).Select(o => o.Name).SingleAsync(cancellationToken);
             return Outcome.Conflict($"No evidence pack for this product version is shared with {organisation} (a share may have been withdrawn). Share the pack with them first; nothing was filled.");
         }
+
+        var offer = shared.Offer;
 
         var requirements = await db.AssessmentRequirements.AsNoTracking()
             .Where(r => r.AssessmentId == assessmentId && r.InScope).OrderBy(r => r.Order)
@@ -81,7 +84,7 @@ public sealed class PackFillService(
             .ToDictionaryAsync(r => r.Code, r => r.Statement, StringComparer.Ordinal, cancellationToken);
         var answers = await db.EvidencePackAnswers.AsNoTracking().Where(a => a.EvidencePackId == offer.PackId && a.Claim != null).Include(a => a.Evidence)
             .ToDictionaryAsync(a => a.Code, StringComparer.Ordinal, cancellationToken);
-        var responses = await db.RequirementResponses.Where(r => r.AssessmentId == assessmentId)
+        var responses = await db.RequirementResponses.Where(r => r.AssessmentId == assessmentId).Include(r => r.Evidence)
             .ToDictionaryAsync(r => r.AssessmentRequirementId, cancellationToken);
 
         var filled = new List<string>();
@@ -121,6 +124,14 @@ public sealed class PackFillService(
             response.Touch(now, caller.UserId, caller.DisplayName);
             foreach (var evidence in answer.Evidence.OrderBy(e => e.AddedAt).ThenBy(e => e.Id))
             {
+                // An answer cleared and filled again keeps the evidence it still has: the pack's copy is not added twice.
+                if (response.Evidence.Any(e => e.Kind == evidence.Kind && (evidence.StoredName is null
+                        ? e.StoredName is null && string.Equals(e.Url, evidence.Url, StringComparison.Ordinal)
+                        : e.StoredName is not null && string.Equals(e.Sha256, evidence.Sha256, StringComparison.OrdinalIgnoreCase))))
+                {
+                    continue;
+                }
+
                 var item = new EvidenceItem
                 {
                     AssessmentId = assessmentId,
@@ -181,6 +192,13 @@ public sealed class PackFillService(
                 to.StoredName = stored.StoredName;
             }
 
+            // The pack and its share are read above and the copy takes a while (documents go through the store): a
+            // withdrawal or a change to the pack in between must stop the fill, or a withdrawn pack would still fill
+            // and the provenance name a revision the copy did not come from. Writing the pack's stamp back unchanged
+            // makes the save's transaction check it: withdrawal, sharing and every revision change the stamp.
+            var packCheck = new EvidencePack { Id = offer.PackId, ConcurrencyStamp = shared.Stamp };
+            db.EvidencePacks.Attach(packCheck);
+            db.Entry(packCheck).Property(p => p.ConcurrencyStamp).IsModified = true;
             AuditTrail.Record(db, caller, now, "AssessmentFilledFromPack", nameof(Assessment), assessment.Reference,
                 $"{caller.DisplayName} filled {Counted.Of(filled.Count, "requirement")} of {assessment.Reference} from the evidence pack for {offer.Name}, {offer.RevisionText}"
                 + $"{(kept.Count == 0 ? "" : $"; kept {Counted.Of(kept.Count, "answer")} already given")}; {toAnswer.Count} still to answer.",
@@ -188,11 +206,11 @@ public sealed class PackFillService(
             Refusal? stale;
             try
             {
-                stale = await db.SaveCommandAsync($"Answers in {assessment.Reference} changed while the pack was being copied; nothing was filled. Try again.", cancellationToken);
+                stale = await db.SaveCommandAsync(FillStaleMessage(assessment.Reference), cancellationToken);
             }
             catch (DbUpdateException)
             {
-                stale = Outcome.Stale($"Answers in {assessment.Reference} changed while the pack was being copied; nothing was filled. Try again.");
+                stale = Outcome.Stale(FillStaleMessage(assessment.Reference));
             }
 
             if (stale is not null)
@@ -235,6 +253,9 @@ public sealed class PackFillService(
         return $"{filled}{gaps}{kept}.";
     }
 
+    private static string FillStaleMessage(string reference) =>
+        $"The answers in {reference}, the evidence pack or its sharing changed while the pack was being copied; nothing was filled. Try again.";
+
     private static bool HasAnswer(RequirementResponse r) =>
         r.Claim is not null || r.Narrative is not null || r.NotApplicableJustification is not null || r.PlannedDate is not null || r.Plan is not null;
 
@@ -242,7 +263,7 @@ public sealed class PackFillService(
     /// The pack of the assessment's product version shared now with its organisation: the one on the assessment's own
     /// catalogue version if there is one, else the most recently revised.
     /// </summary>
-    private static async Task<FillOffer?> SharedPackAsync(PortalDbContext db, Assessment assessment, CancellationToken cancellationToken) =>
+    private static async Task<SharedPack?> SharedPackAsync(PortalDbContext db, Assessment assessment, CancellationToken cancellationToken) =>
         assessment.ProductVersionId is null
             ? null
             : await db.EvidencePacks.AsNoTracking()
@@ -251,8 +272,8 @@ public sealed class PackFillService(
                     && p.ProductVersion!.Product!.SupplierId == assessment.SupplierId
                     && p.Shares.Any(s => s.NhsOrganisationId == assessment.NhsOrganisationId && s.WithdrawnAt == null))
                 .OrderByDescending(p => p.FrameworkVersionId == assessment.FrameworkVersionId).ThenByDescending(p => p.RevisedAt)
-                .Select(p => new FillOffer(p.Id, p.ProductVersion!.Product!.Name + " " + p.ProductVersion.Label, p.Revision, p.RevisedAt,
-                    p.FrameworkVersionId == assessment.FrameworkVersionId))
+                .Select(p => new SharedPack(new FillOffer(p.Id, p.ProductVersion!.Product!.Name + " " + p.ProductVersion.Label, p.Revision, p.RevisedAt,
+                    p.FrameworkVersionId == assessment.FrameworkVersionId), p.ConcurrencyStamp))
                 .FirstOrDefaultAsync(cancellationToken);
 
     private async Task DiscardAsync(IEnumerable<string> names)
@@ -269,6 +290,8 @@ public sealed class PackFillService(
             }
         }
     }
+
+    private sealed record SharedPack(FillOffer Offer, Guid Stamp);
 
     private sealed record EvidencePackItemCopy(string StoredName, string Sha256);
 }
