@@ -67,6 +67,53 @@ public sealed class MailOutboxAdministrationTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Sending, rows[sending[0]].Status);
         var audit = Assert.Single(await db.AuditEvents.Where(e => e.Action == "MailResent").ToListAsync());
         Assert.Contains("3 stopped mails", audit.Summary, StringComparison.Ordinal);
+        Assert.Equal($"mail {string.Join(", ", dead)}", audit.After);
+    }
+
+    [Fact]
+    public async Task Sending_every_stopped_mail_again_leaves_mail_to_turned_off_accounts_and_closed_invitations_stopped()
+    {
+        var admin = await TestCallers.ForAsync(_database, TestCallers.Administrator);
+        var supplier = await TestCallers.ForAsync(_database, TestCallers.Supplier);
+        var officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
+        var assessment = await TestAssessments.InvitedAsync(_database, officer, supplier.Email, supplier.SupplierName!);
+        await using (var setup = _database.CreateDbContext())
+        {
+            var person = await setup.Users.SingleAsync(u => u.Id == supplier.UserId);
+            person.IsActive = false;
+            var invitation = await setup.SupplierInvitations.FirstAsync(i => i.AssessmentId == assessment);
+            invitation.Status = Portal.Data.Assessments.InvitationStatus.Revoked;
+            setup.SupplierInvitations.Add(new Portal.Data.Assessments.SupplierInvitation
+            {
+                AssessmentId = assessment, Email = "new.manager@acme-clinical.example", TokenHash = "open-invitation", InvitedAt = DateTime.UtcNow,
+                InvitedByUserId = officer.UserId,
+            });
+            await setup.SaveChangesAsync();
+            var now = DateTime.UtcNow;
+            setup.OutboxMessages.AddRange(
+                Dead("toInactive", MailKind.Update, supplier.UserId),
+                Dead($"invitation:{invitation.TokenHash}", MailKind.Invitation, null),
+                Dead("invitation:open-invitation", MailKind.Invitation, null),
+                Dead("toNobodyInParticular", MailKind.Update, null));
+            await setup.SaveChangesAsync();
+        }
+
+        var resent = await _mail.ResendStoppedAsync(admin);
+
+        Assert.Equal(2, resent.Value);
+        Assert.Equal("2 stopped mails will be sent again. 2 stopped mails were left stopped: the recipient's account is turned off or the invitation is no longer open.", resent.Message);
+        await using var db = _database.CreateDbContext();
+        var statuses = await db.OutboxMessages.Where(m => m.ToAddress.EndsWith("@example.nhs.uk")).ToDictionaryAsync(m => m.Key, m => m.Status);
+        Assert.Equal(OutboxStatus.DeadLettered, statuses["toInactive"]);
+        Assert.Equal(OutboxStatus.Pending, statuses["invitation:open-invitation"]);
+        Assert.Equal(OutboxStatus.Pending, statuses["toNobodyInParticular"]);
+        Assert.Equal(1, statuses.Count(s => s.Key.StartsWith("invitation:", StringComparison.Ordinal) && s.Value == OutboxStatus.DeadLettered));
+
+        static OutboxMessage Dead(string key, MailKind kind, int? userId) => new()
+        {
+            Key = key, ToAddress = $"{key}@example.nhs.uk", UserId = userId, Kind = kind, Subject = key, Text = "Something changed.",
+            Status = OutboxStatus.DeadLettered, Attempts = 8, CreatedAt = DateTime.UtcNow, NextAttemptAt = DateTime.UtcNow, LastError = "550 Mailbox unavailable",
+        };
     }
 
     [Fact]

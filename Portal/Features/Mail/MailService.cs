@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data;
+using Portal.Data.Assessments;
 using Portal.Data.Mail;
 using Portal.Data.Users;
 using Portal.Features.Audit;
@@ -86,26 +87,52 @@ public sealed class MailService(IDbContextFactory<PortalDbContext> contexts, Tim
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var resent = 0;
+        var left = 0;
         // The update and its audit event commit together; SQL Server's retrying strategy runs the whole unit again.
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            resent = await db.OutboxMessages
-                .Where(m => m.Status == OutboxStatus.DeadLettered)
-                .ExecuteUpdateAsync(set => set
-                    .SetProperty(m => m.Status, OutboxStatus.Pending)
-                    .SetProperty(m => m.Attempts, 0)
-                    .SetProperty(m => m.NextAttemptAt, now), cancellationToken);
+            var stopped = db.OutboxMessages.Where(m => m.Status == OutboxStatus.DeadLettered);
+            // A mail to someone whose account was turned off, or an invitation no longer open (accepted or withdrawn),
+            // stays stopped: sending it now would reach a person who should no longer hear from the portal.
+            var ids = await stopped
+                .Where(m => m.UserId == null || db.Users.Any(u => u.Id == m.UserId && u.IsActive))
+                .Where(m => m.Kind != MailKind.Invitation
+                    || db.SupplierInvitations.Any(i => "invitation:" + i.TokenHash == m.Key && i.Status == InvitationStatus.Pending))
+                .OrderBy(m => m.Id).Select(m => m.Id).ToListAsync(cancellationToken);
+            left = await stopped.CountAsync(cancellationToken) - ids.Count;
+            resent = 0;
+            foreach (var chunk in ids.Chunk(500))
+            {
+                resent += await db.OutboxMessages
+                    .Where(m => chunk.Contains(m.Id) && m.Status == OutboxStatus.DeadLettered)
+                    .ExecuteUpdateAsync(set => set
+                        .SetProperty(m => m.Status, OutboxStatus.Pending)
+                        .SetProperty(m => m.Attempts, 0)
+                        .SetProperty(m => m.NextAttemptAt, now), cancellationToken);
+            }
+
             if (resent > 0)
             {
-                AuditTrail.Record(db, caller, now, "MailResent", "Mail", "stopped", $"{caller.DisplayName} sent {Mails(resent)} again.");
+                AuditTrail.Record(db, caller, now, "MailResent", "Mail", "stopped",
+                    $"{caller.DisplayName} sent {Mails(resent)} again{(left == 0 ? "" : $"; {left} left stopped (recipient inactive or invitation no longer open)")}.",
+                    after: MailIds(ids));
                 await db.SaveChangesAsync(cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
         });
-        return Outcome.Done(resent, resent == 0 ? "No mail had stopped: there was nothing to send again." : $"{Mails(resent)} will be sent again.");
+        var leftText = left == 0 ? "" : $" {Mails(left)} {(left == 1 ? "was" : "were")} left stopped: the recipient's account is turned off or the invitation is no longer open.";
+        return Outcome.Done(resent, (resent > 0 ? $"{Mails(resent)} will be sent again." : left > 0 ? "No stopped mail could be sent again." : "No mail had stopped: there was nothing to send again.") + leftText);
+    }
+
+    /// <summary>The mails an act touched, for its audit event: every id up to a sane length, then how many more.</summary>
+    private static string MailIds(List<long> ids)
+    {
+        const int shown = 200;
+        var list = "mail " + string.Join(", ", ids.Take(shown));
+        return ids.Count > shown ? $"{list} and {ids.Count - shown} more" : list;
     }
 
     /// <summary>Sends a dead-lettered or failing mail again, from now, with a fresh count of attempts.</summary>
