@@ -117,7 +117,7 @@ public sealed class AdministrationBrowserTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Send all \\d+ stopped again$") }).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^\\d+ stopped mails will be sent again\\.$") })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^\\d+ stopped mails will be sent again\\.") })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Send all") })).ToHaveCountAsync(0);
         await using (var db = await contexts.CreateDbContextAsync())
         {
