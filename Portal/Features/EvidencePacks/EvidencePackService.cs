@@ -248,7 +248,8 @@ public sealed class EvidencePackService(
 
         if (scanRefusal is { } refused)
         {
-            await AuditScanRefusalAsync(caller, packId, code, cleanName, refused.Verdict, refused.Sha256, cancellationToken);
+            // A security event is recorded even when the person has gone (their request cancelled).
+            await AuditScanRefusalAsync(caller, packId, code, cleanName, refused.Verdict, refused.Sha256, CancellationToken.None);
         }
 
         return added;
