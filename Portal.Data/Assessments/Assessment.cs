@@ -51,6 +51,12 @@ public class Assessment
 
     public string? Description { get; set; }
 
+    /// <summary>The signed-off assessment this one reassesses (an upgrade or a new product version), when it does.</summary>
+    public int? ReassessesAssessmentId { get; set; }
+
+    /// <summary>When the reassessed assessment's answers were carried forward (or reopened) into this one; set once.</summary>
+    public DateTime? CarriedForwardAt { get; set; }
+
     /// <summary>Groups the assessments of competing bids in one procurement.</summary>
     public string? ProcurementReference { get; set; }
 
