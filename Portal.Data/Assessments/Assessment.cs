@@ -89,7 +89,10 @@ public class Assessment
     /// <summary>The stored score that dashboards count by; the scorecard itself is always worked out afresh.</summary>
     public AssessmentScore? Score { get; set; }
 
-    public string Reference => $"OAP-{Id:D5}";
+    public string Reference => ReferenceOf(Id);
+
+    /// <summary>The reference of the assessment with this id, for one only its id is known of (provenance).</summary>
+    public static string ReferenceOf(int id) => $"OAP-{id:D5}";
 
     /// <summary>Sets the status and touches the stamp. Call it only through AssessmentTransitions in the portal.</summary>
     internal void MoveTo(AssessmentStatus status, DateTime now)
