@@ -46,10 +46,10 @@ public static class ReassessmentsApi
     }
 
     private static async Task<IResult> SourcesAsync([Description("Only this supplier's assessments.")] int? supplierId, HttpContext http, ReassessmentService reassessments) =>
-        new ApiJson<IReadOnlyList<ReassessmentSource>>(await reassessments.SourcesAsync(http.Caller(), supplierId, http.RequestAborted));
+        new ApiJson<IReadOnlyList<ReassessmentSource>>(await reassessments.ListSourcesAsync(http.Caller(), supplierId, http.RequestAborted));
 
     private static async Task<IResult> VersionsAsync([Description("The signed-off assessment's id.")] int assessmentId, HttpContext http, ReassessmentService reassessments) =>
-        new ApiJson<IReadOnlyList<ReassessmentVersion>>(await reassessments.VersionsAsync(http.Caller(), assessmentId, http.RequestAborted));
+        new ApiJson<IReadOnlyList<ReassessmentVersion>>(await reassessments.ListVersionsAsync(http.Caller(), assessmentId, http.RequestAborted));
 
     private static Task<IResult> StartAsync([Description("The signed-off assessment's id.")] int assessmentId, StartBody? body, HttpContext http, ReassessmentService reassessments) =>
         reassessments.StartAsync(http.Caller(), assessmentId, body?.ProductVersionId, http.RequestAborted).ToHttp(http, id =>

@@ -207,8 +207,8 @@ public sealed class ReassessmentServiceTests(ReassessmentFixture fixture) : ICla
         Assert.Equal(OutcomeKind.Forbidden, ccio.Kind);
         Assert.Equal(OutcomeKind.Forbidden, supplier.Kind);
         Assert.Equal(OutcomeKind.NotFound, missing.Kind);
-        Assert.Empty(await fixture.Service.SourcesAsync(fixture.OtherOfficer));
-        Assert.Empty(await fixture.Service.VersionsAsync(fixture.OtherOfficer, fixture.SourceId));
+        Assert.Empty(await fixture.Service.ListSourcesAsync(fixture.OtherOfficer));
+        Assert.Empty(await fixture.Service.ListVersionsAsync(fixture.OtherOfficer, fixture.SourceId));
         await using var db = fixture.Database.CreateDbContext();
         Assert.False(await db.Assessments.AnyAsync(a => a.ReassessesAssessmentId == fixture.SourceId));
     }

@@ -42,7 +42,7 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
     private const string OfficersOnly = "Only a procurement officer of the assessing NHS organisation can start a reassessment.";
 
     /// <summary>The caller's organisation's signed-off assessments, newest sign-off first; of one supplier when given.</summary>
-    public async Task<IReadOnlyList<ReassessmentSource>> SourcesAsync(Caller caller, int? supplierId = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ReassessmentSource>> ListSourcesAsync(Caller caller, int? supplierId = null, CancellationToken cancellationToken = default)
     {
         if (!IsOfficer(caller))
         {
@@ -65,7 +65,7 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
     }
 
     /// <summary>The product versions of the signed-off assessment's supplier a reassessment can name; empty when the caller may not start one.</summary>
-    public async Task<IReadOnlyList<ReassessmentVersion>> VersionsAsync(Caller caller, int sourceId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ReassessmentVersion>> ListVersionsAsync(Caller caller, int sourceId, CancellationToken cancellationToken = default)
     {
         if (!IsOfficer(caller))
         {
@@ -82,7 +82,7 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
     }
 
     /// <summary>What the assessment carried forward, for its organisation's NHS staff; null when it reassesses nothing or the caller may not see it.</summary>
-    public async Task<CarryForwardSummary?> SummaryAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
+    public async Task<CarryForwardSummary?> GetSummaryAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var assessment = await db.Assessments.AsNoTracking().VisibleTo(caller).Where(a => a.Id == assessmentId && a.ReassessesAssessmentId != null)
