@@ -51,6 +51,12 @@ public class Assessment
 
     public string? Description { get; set; }
 
+    /// <summary>The signed-off assessment this one reassesses (an upgrade or a new product version), when it does.</summary>
+    public int? ReassessesAssessmentId { get; set; }
+
+    /// <summary>When the reassessed assessment's answers were carried forward (or reopened) into this one; set once.</summary>
+    public DateTime? CarriedForwardAt { get; set; }
+
     /// <summary>Groups the assessments of competing bids in one procurement.</summary>
     public string? ProcurementReference { get; set; }
 
@@ -83,7 +89,10 @@ public class Assessment
     /// <summary>The stored score that dashboards count by; the scorecard itself is always worked out afresh.</summary>
     public AssessmentScore? Score { get; set; }
 
-    public string Reference => $"OAP-{Id:D5}";
+    public string Reference => ReferenceOf(Id);
+
+    /// <summary>The reference of the assessment with this id, for one only its id is known of (provenance).</summary>
+    public static string ReferenceOf(int id) => $"OAP-{id:D5}";
 
     /// <summary>Sets the status and touches the stamp. Call it only through AssessmentTransitions in the portal.</summary>
     internal void MoveTo(AssessmentStatus status, DateTime now)

@@ -26,6 +26,7 @@ internal sealed class AssessmentConfiguration : IEntityTypeConfiguration<Assessm
         builder.HasIndex(a => new { a.NhsOrganisationId, a.Status });
         builder.HasIndex(a => new { a.SupplierId, a.Status });
         builder.HasIndex(a => a.ProcurementReference);
+        builder.HasOne<Assessment>().WithMany().HasForeignKey(a => a.ReassessesAssessmentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Products.ProductVersion>().WithMany().HasForeignKey(a => a.ProductVersionId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -21,6 +21,7 @@ internal sealed class RequirementResponseConfiguration : IEntityTypeConfiguratio
         builder.Property(r => r.ClosureMarkedBy).HasMaxLength(200);
         builder.Property(r => r.ClosureDecidedBy).HasMaxLength(200);
         builder.Property(r => r.ClosureSentBackReason).HasMaxLength(2000);
+        builder.Property(r => r.ReopenedReason).HasMaxLength(2000);
         builder.Property(r => r.ConcurrencyStamp).IsConcurrencyToken();
         builder.HasIndex(r => r.AssessmentRequirementId).IsUnique();
         // Also finds an organisation's plans whose date has passed (the dashboard) without reading every answer.

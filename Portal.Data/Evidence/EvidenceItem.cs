@@ -56,5 +56,8 @@ public class EvidenceItem
     /// <summary>When that revision of the pack was made.</summary>
     public DateTime? CopiedFromPackRevisedAt { get; set; }
 
+    /// <summary>The signed-off assessment this was carried forward from, when it was (provenance, not a link).</summary>
+    public int? CarriedFromAssessmentId { get; set; }
+
     public bool IsDocument => StoredName is not null;
 }

@@ -74,6 +74,18 @@ public class RequirementResponse : IClosable
     /// <summary>When that revision of the pack was made.</summary>
     public DateTime? CopiedFromPackRevisedAt { get; set; }
 
+    /// <summary>The signed-off assessment this answer was carried forward (or reopened) from, when it was (provenance, not a link).</summary>
+    public int? CarriedFromAssessmentId { get; set; }
+
+    /// <summary>When that assessment was signed off.</summary>
+    public DateTime? CarriedFromSignedOffAt { get; set; }
+
+    /// <summary>
+    /// Why a requirement of a reassessment was reopened rather than carried forward (evidence changed or expired, wording
+    /// changed); shown to the supplier, the reviewer and the CCIO. Null when carried forward or not from a reassessment.
+    /// </summary>
+    public string? ReopenedReason { get; set; }
+
     public List<EvidenceItem> Evidence { get; set; } = [];
 
     /// <summary>

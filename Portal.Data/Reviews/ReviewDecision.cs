@@ -26,4 +26,10 @@ public class ReviewDecision
     public required string DecidedByName { get; set; }
 
     public DateTime DecidedAt { get; set; }
+
+    /// <summary>
+    /// The signed-off assessment whose decision this was carried forward from (a reassessment); null once a reviewer of
+    /// this assessment decides again.
+    /// </summary>
+    public int? CarriedFromAssessmentId { get; set; }
 }

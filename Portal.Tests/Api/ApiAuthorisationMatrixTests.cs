@@ -352,6 +352,13 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         new("share pack", HttpMethod.Post, p => $"/api/v1/evidence-packs/{p.PackId}/shares", () => JsonContent.Create(new { odsCode = "ZZZ9" }),
             p => SupplierWrite(p, HttpStatusCode.BadRequest)),
         new("withdraw pack share", HttpMethod.Delete, p => $"/api/v1/evidence-packs/{p.PackId}/shares/XDS", null, p => SupplierWrite(p, HttpStatusCode.NotFound)),
+        // Reassessment: A is not signed off, so the officer gets as far as that (409); draft C reassesses nothing, which is the officer's to say.
+        new("reassessment sources", HttpMethod.Get, _ => "/api/v1/reassessment-sources", null, _ => HttpStatusCode.OK),
+        new("reassessment versions", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/reassessment-versions", null, _ => HttpStatusCode.OK),
+        new("start reassessment", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/reassessments", () => JsonContent.Create(new { productVersionId = (int?)null }),
+            OfficerTransition),
+        new("choose reassessed assessment", HttpMethod.Put, p => $"/api/v1/assessments/{p.DraftC}/reassesses", () => JsonContent.Create(new { sourceId = (int?)null }),
+            p => OfficerWrite(p, HttpStatusCode.NoContent)),
         // A names no product version, so Acme gets as far as that (409).
         new("fill from pack", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/fill-from-pack", null, p => SupplierWrite(p, HttpStatusCode.Conflict)),
     ];

@@ -72,6 +72,8 @@ public sealed class ApiParityTests(SharedPortal portal) : IClassFixture<SharedPo
         ["ProductService.AddProductAsync"] = "AddProduct",
         ["ProductService.AddVersionAsync"] = "AddProductVersion",
         ["ProductService.ChooseVersionAsync"] = "ChooseAssessmentProductVersion",
+        ["ReassessmentService.StartAsync"] = "StartReassessment",
+        ["ReassessmentService.ChooseSourceAsync"] = "ChooseReassessedAssessment",
         ["EvidencePackService.CreateAsync"] = "StartEvidencePack",
         ["EvidencePackService.SaveAnswerAsync"] = "SaveEvidencePackAnswer",
         ["EvidencePackService.AddLinkAsync"] = "AddEvidencePackLink",

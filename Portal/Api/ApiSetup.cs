@@ -95,6 +95,7 @@ public static class ApiSetup
         api.MapMailApi();
         api.MapAdministrationApi();
         api.MapProductsApi();
+        api.MapReassessmentsApi();
         api.MapEvidencePacksApi();
         return app;
     }

@@ -49,7 +49,8 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         StartStep StepReached,
         bool Confirmed,
         IReadOnlyList<SupplierOption> Suppliers,
-        IReadOnlyList<(StartStep Step, string Message)> Outstanding);
+        IReadOnlyList<(StartStep Step, string Message)> Outstanding,
+        int? ReassessesAssessmentId = null);
 
     /// <summary>Starts a draft on the current catalogue version; gives back its overview, as the caller now sees it.</summary>
     public async Task<Outcome<AssessmentService.Overview>> CreateDraftAsync(Caller caller, CancellationToken cancellationToken = default)
@@ -190,7 +191,8 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             (StartStep)Math.Max(assessment.StartStepReached, 1),
             assessment.StartConfirmedAt is not null,
             suppliers,
-            AssessmentStartRules.AllProblems(assessment, today));
+            AssessmentStartRules.AllProblems(assessment, today),
+            assessment.ReassessesAssessmentId);
     }
 
     public Task<Outcome<StepCheck>> SaveRouteAsync(Caller caller, int assessmentId, AssessmentRoute route, CancellationToken cancellationToken = default) =>
@@ -209,8 +211,10 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             a.SystemName = TypedText.Tidy(details.SystemName, 200) ?? string.Empty;
             if (a.SupplierId != details.SupplierId)
             {
-                // A product version belongs to one supplier: another supplier's assessment names none until chosen again.
+                // A product version belongs to one supplier: another supplier's assessment names none until chosen again,
+                // and reassesses none of the first supplier's assessments.
                 a.ProductVersionId = null;
+                a.ReassessesAssessmentId = null;
             }
 
             a.SupplierId = details.SupplierId;
@@ -283,7 +287,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
     /// the officer's earlier exclusions (with their justification) and additions are kept where still relevant.
     /// Part of the save that changed the route or conditions, so the scope never lags behind them.
     /// </summary>
-    private static async Task ApplyScopeAsync(PortalDbContext db, Assessment assessment, CancellationToken cancellationToken)
+    internal static async Task ApplyScopeAsync(PortalDbContext db, Assessment assessment, CancellationToken cancellationToken)
     {
         if (assessment.Route is not { } route)
         {

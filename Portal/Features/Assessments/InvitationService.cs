@@ -118,6 +118,7 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         var notice = new TransitionNotice(
             $"{caller.NhsOrganisationName} invites {assessment.Supplier.Name} to answer {assessment.Reference} ({assessment.SystemName}).",
             "/assessments", null, assessment.SupplierId, Notifications.NotificationService.Suppliers);
+        Reassessments.CarryForwardResult? carried = null;
         if (assessment.Status == AssessmentStatus.Draft)
         {
             // Nothing the officer read can be lost by inviting, so no version is asked for; the status is checked above and again here.
@@ -127,6 +128,9 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
             {
                 return moved.AsRefusal();
             }
+
+            // The scope is final once the draft goes to the supplier, so a reassessment carries forward now, in this save.
+            carried = await Reassessments.ReassessmentService.CarryForwardAsync(db, caller, assessment, now, cancellationToken);
         }
         else
         {
@@ -155,7 +159,8 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
             return stale;
         }
 
-        return Outcome.Done(new Invitation(invitation.Id, address, link), $"Invitation e-mailed to {address}.");
+        return Outcome.Done(new Invitation(invitation.Id, address, link), $"Invitation e-mailed to {address}."
+            + (carried is null ? "" : $" {carried.CarriedForward.Count} carried forward, {carried.Reopened.Count} reopened, {carried.New.Count} new."));
     }
 
     /// <summary>Invitations waiting for the signed-in person, matched by their e-mail address.</summary>

@@ -164,6 +164,7 @@ public sealed partial class EvidenceWorkspaceService(
             response.CopiedFromPackId = null;
             response.CopiedFromPackRevision = null;
             response.CopiedFromPackRevisedAt = null;
+            await StopCarryingForwardAsync(db, response, cancellationToken);
         }
 
         response.Touch(now, caller.UserId, caller.DisplayName);
@@ -529,6 +530,7 @@ public sealed partial class EvidenceWorkspaceService(
 
         var storedName = item.StoredName;
         db.EvidenceItems.Remove(item);
+        await StopCarryingForwardAsync(db, response, cancellationToken);
         response.Touch(now, caller.UserId, caller.DisplayName);
         AuditTrail.Record(db, caller, now, "EvidenceRemoved", nameof(EvidenceItem), $"{assessment.Reference}/{item.Id}",
             $"Removed evidence '{item.Title}'.", item.Sha256 ?? item.Url, assessmentId: assessmentId);
@@ -540,8 +542,12 @@ public sealed partial class EvidenceWorkspaceService(
 
         // The document goes with its row. Nothing in the portal could open it again, and a kept file that no longer
         // counts against the quota is how upload-and-remove filled the disk; the audit trail keeps its name and SHA-256.
-        // A kill before this line leaves a file without a row, which the sweep removes.
-        await DiscardAsync(storedName);
+        // A kill before this line leaves a file without a row, which the sweep removes. A document carried forward into a
+        // reassessment shares its file with the assessment it came from, so the file stays while any row names it.
+        if (storedName is not null && !await db.EvidenceItems.AnyAsync(e => e.StoredName == storedName, CancellationToken.None))
+        {
+            await DiscardAsync(storedName);
+        }
         return Outcome.Done(new EvidenceChange(await FreshAsync(caller, assessmentId, code, cancellationToken), null), $"Removed '{item.Title}'.");
     }
 
@@ -685,6 +691,7 @@ public sealed partial class EvidenceWorkspaceService(
         }
 
         response.Evidence.Add(item);
+        await StopCarryingForwardAsync(db, response, cancellationToken);
         // Evidence is part of the answer: its stamp (the API's ETag) changes, so nobody saves over an answer they have not seen whole.
         response.Touch(now, caller.UserId, caller.DisplayName);
         AuditTrail.Record(db, caller, now, "EvidenceAdded", nameof(EvidenceItem), $"{assessment!.Reference}/{code}",
@@ -798,10 +805,35 @@ public sealed partial class EvidenceWorkspaceService(
     private static WorkspaceFunction FunctionView(SignificantFunction f) =>
         new(f.Id, f.Name, f.Description, f.ApiOperation, f.DocumentationUrl, f.ConcurrencyStamp);
 
+    /// <summary>
+    /// A carried-forward answer the supplier changes is theirs now: it is no longer "carried forward", and the review
+    /// outcome carried with it goes, so the reviewer decides on what was changed. A reopened answer keeps its reason.
+    /// </summary>
+    private static async Task StopCarryingForwardAsync(PortalDbContext db, RequirementResponse response, CancellationToken cancellationToken)
+    {
+        if (response.CarriedFromAssessmentId is null)
+        {
+            return;
+        }
+
+        if (response.ReopenedReason is null)
+        {
+            response.CarriedFromAssessmentId = null;
+            response.CarriedFromSignedOffAt = null;
+        }
+
+        db.ReviewDecisions.RemoveRange(await db.ReviewDecisions
+            .Where(d => d.AssessmentRequirementId == response.AssessmentRequirementId && d.CarriedFromAssessmentId != null).ToListAsync(cancellationToken));
+    }
+
     private static ResponseView View(RequirementResponse r) => new(
         r.Claim, r.Narrative, r.NotApplicableJustification, r.PlannedDate, r.Plan, r.UpdatedAt, r.UpdatedByName, r.ConcurrencyStamp, r.IsAnswered,
         r.Evidence.OrderBy(e => e.AddedAt).Select(e => new EvidenceView(e.Id, e.Kind, e.Title, e.Url, e.FileName, e.SizeBytes, e.Sha256, e.EvidenceDate, e.ValidUntil)).ToList(),
-        EvidencePacks.PackProvenance.Text(r.CopiedFromPackRevision, r.CopiedFromPackRevisedAt));
+        EvidencePacks.PackProvenance.Text(r.CopiedFromPackRevision, r.CopiedFromPackRevisedAt),
+        r.CarriedFromAssessmentId is { } from && r.ReopenedReason is null
+            ? "Carried forward " + Reassessments.CarryForwardRules.Provenance(Assessment.ReferenceOf(from), r.CarriedFromSignedOffAt)
+            : null,
+        r.ReopenedReason);
 
     private static bool IsWebAddress(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && !string.IsNullOrEmpty(uri.Host);

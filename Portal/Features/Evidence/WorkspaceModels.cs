@@ -21,7 +21,9 @@ public sealed record ResponseView(
     Guid ConcurrencyStamp,
     bool IsAnswered,
     IReadOnlyList<EvidenceView> Evidence,
-    string? CopiedFrom = null);
+    string? CopiedFrom = null,
+    string? CarriedForwardFrom = null,
+    string? ReopenedReason = null);
 
 public sealed record WorkspaceRequirement(
     string Code,

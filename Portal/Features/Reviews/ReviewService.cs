@@ -23,7 +23,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
 
     public sealed record ReviewItem(
         string Code, string Title, Obligation Obligation, RouteStanding? Standing, ResponseView? Response,
-        ReviewOutcome? Outcome, string? Note, string? DecidedBy);
+        ReviewOutcome? Outcome, string? Note, string? DecidedBy, string? DecisionCarriedFrom = null);
 
     /// <param name="Stamp">The assessment's concurrency stamp when this was read: a decision made on it passes it back.</param>
     public sealed record ReviewView(
@@ -67,13 +67,14 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
 
         var decisions = await db.ReviewDecisions.AsNoTracking()
             .Where(d => d.AssessmentId == assessmentId)
-            .Join(db.AssessmentRequirements, d => d.AssessmentRequirementId, r => r.Id, (d, r) => new { r.Code, d.Outcome, d.Note, d.DecidedByName })
+            .Join(db.AssessmentRequirements, d => d.AssessmentRequirementId, r => r.Id, (d, r) => new { r.Code, d.Outcome, d.Note, d.DecidedByName, d.CarriedFromAssessmentId })
             .ToDictionaryAsync(d => d.Code, cancellationToken);
         var isOfficer = AssessmentVisibility.IsOfficerOf(caller, assessment);
         return Outcome.Done(new ReviewView(
             assessmentId, answers.Reference, answers.SystemName, answers.SupplierName, assessment.Status,
             answers.Requirements.Select(r => decisions.TryGetValue(r.Code, out var d)
-                ? new ReviewItem(r.Code, r.Title, r.Obligation, r.Standing, r.Response, d.Outcome, d.Note, d.DecidedByName)
+                ? new ReviewItem(r.Code, r.Title, r.Obligation, r.Standing, r.Response, d.Outcome, d.Note, d.DecidedByName,
+                    d.CarriedFromAssessmentId is { } from ? Assessment.ReferenceOf(from) : null)
                 : new ReviewItem(r.Code, r.Title, r.Obligation, r.Standing, r.Response, null, null, null)).ToList(),
             answers.Functions,
             isOfficer && assessment.Status == AssessmentStatus.Submitted,
@@ -150,6 +151,8 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
                 decision.DecidedByUserId = caller.UserId;
                 decision.DecidedByName = caller.DisplayName;
                 decision.DecidedAt = now;
+                // Decided here now: no longer the outcome carried forward from the reassessed assessment.
+                decision.CarriedFromAssessmentId = null;
                 if (outcome == ReviewOutcome.ClarificationRequested)
                 {
                     db.RequirementComments.Add(new RequirementComment

@@ -102,6 +102,9 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
 
+                    b.Property<DateTime?>("CarriedForwardAt")
+                        .HasColumnType("datetime2");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");
@@ -144,6 +147,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(50)");
 
                     b.Property<int?>("ProductVersionId")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("ReassessesAssessmentId")
                         .HasColumnType("int");
 
                     b.Property<DateOnly?>("ResponseDueDate")
@@ -189,6 +195,8 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.HasIndex("ProcurementReference");
 
                     b.HasIndex("ProductVersionId");
+
+                    b.HasIndex("ReassessesAssessmentId");
 
                     b.HasIndex("NhsOrganisationId", "Status");
 
@@ -466,6 +474,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<int>("AssessmentId")
                         .HasColumnType("int");
 
+                    b.Property<int?>("CarriedFromAssessmentId")
+                        .HasColumnType("int");
+
                     b.Property<string>("ContentType")
                         .HasMaxLength(150)
                         .HasColumnType("nvarchar(150)");
@@ -618,6 +629,12 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<int>("AssessmentRequirementId")
                         .HasColumnType("int");
 
+                    b.Property<int?>("CarriedFromAssessmentId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("CarriedFromSignedOffAt")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("Claim")
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
@@ -685,6 +702,10 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.Property<DateOnly?>("PlannedDate")
                         .HasColumnType("date");
+
+                    b.Property<string>("ReopenedReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("datetime2");
@@ -1512,6 +1533,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<int>("AssessmentRequirementId")
                         .HasColumnType("int");
 
+                    b.Property<int?>("CarriedFromAssessmentId")
+                        .HasColumnType("int");
+
                     b.Property<DateTime>("DecidedAt")
                         .HasColumnType("datetime2");
 
@@ -1939,6 +1963,11 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.HasOne("Portal.Data.Products.ProductVersion", null)
                         .WithMany()
                         .HasForeignKey("ProductVersionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Portal.Data.Assessments.Assessment", null)
+                        .WithMany()
+                        .HasForeignKey("ReassessesAssessmentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Portal.Data.Organisations.Supplier", "Supplier")

@@ -91,6 +91,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("CarriedForwardAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -133,6 +136,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("ProductVersionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ReassessesAssessmentId")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateOnly?>("ResponseDueDate")
@@ -178,6 +184,8 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasIndex("ProcurementReference");
 
                     b.HasIndex("ProductVersionId");
+
+                    b.HasIndex("ReassessesAssessmentId");
 
                     b.HasIndex("NhsOrganisationId", "Status");
 
@@ -445,6 +453,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<int>("AssessmentId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("CarriedFromAssessmentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ContentType")
                         .HasMaxLength(150)
                         .HasColumnType("TEXT");
@@ -593,6 +604,12 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<int>("AssessmentRequirementId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("CarriedFromAssessmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CarriedFromSignedOffAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Claim")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -659,6 +676,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<DateOnly?>("PlannedDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReopenedReason")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
@@ -1452,6 +1473,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<int>("AssessmentRequirementId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("CarriedFromAssessmentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("DecidedAt")
                         .HasColumnType("TEXT");
 
@@ -1871,6 +1895,11 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasOne("Portal.Data.Products.ProductVersion", null)
                         .WithMany()
                         .HasForeignKey("ProductVersionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Portal.Data.Assessments.Assessment", null)
+                        .WithMany()
+                        .HasForeignKey("ReassessesAssessmentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Portal.Data.Organisations.Supplier", "Supplier")
