@@ -27,6 +27,17 @@ public sealed class CarryForwardRulesTests
     }
 
     [Fact]
+    public void A_plan_whose_date_has_passed_without_being_closed_reopens_and_one_still_ahead_carries_forward()
+    {
+        var passed = CarryForwardRules.Decide(new RequirementFacts("P.3", true, false, Today.AddDays(-1), []), SignedAt, Today);
+        var ahead = CarryForwardRules.Decide(new RequirementFacts("P.3", true, false, null, []), SignedAt, Today);
+
+        Assert.Equal(CarryForwardKind.Reopen, passed.Kind);
+        Assert.StartsWith("The plan to meet it by ", Assert.Single(passed.Reasons), StringComparison.Ordinal);
+        Assert.Equal(CarryForwardKind.CarryForward, ahead.Kind);
+    }
+
+    [Fact]
     public void An_answer_with_no_evidence_and_the_same_wording_carries_forward()
     {
         var decision = Decide();

@@ -202,6 +202,11 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             {
                 a.Route = route;
                 a.ScopeReviewed = false;
+                if (route != AssessmentRoute.Upgrade)
+                {
+                    // Only the upgrade route reassesses an earlier assessment; nothing is carried forward on another.
+                    a.ReassessesAssessmentId = null;
+                }
             }
         }, cancellationToken);
 

@@ -27,7 +27,14 @@ public sealed record EvidenceFact(
 /// </summary>
 /// <param name="Answered">The reassessed assessment has a complete answer to the same code.</param>
 /// <param name="WordingChanged">The requirement's statement in the reassessment's catalogue version differs from the reassessed one's.</param>
-public sealed record RequirementFacts(string Code, bool Answered, bool WordingChanged, IReadOnlyList<EvidenceFact> Evidence);
+/// <param name="PlanPassed">The date of a "will meet by" plan not yet closed, when it has passed: the promise is due, not carried.</param>
+public sealed record RequirementFacts(string Code, bool Answered, bool WordingChanged, DateOnly? PlanPassed, IReadOnlyList<EvidenceFact> Evidence)
+{
+    public RequirementFacts(string code, bool answered, bool wordingChanged, IReadOnlyList<EvidenceFact> evidence)
+        : this(code, answered, wordingChanged, null, evidence)
+    {
+    }
+}
 
 public sealed record CarryForwardDecision(string Code, CarryForwardKind Kind, IReadOnlyList<string> Reasons)
 {
@@ -52,6 +59,11 @@ public static class CarryForwardRules
         if (facts.WordingChanged)
         {
             reasons.Add("The catalogue's wording of this requirement changed since the last assessment.");
+        }
+
+        if (facts.PlanPassed is { } planned)
+        {
+            reasons.Add($"The plan to meet it by {planned.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)} is past its date and was not closed.");
         }
 
         foreach (var evidence in facts.Evidence)

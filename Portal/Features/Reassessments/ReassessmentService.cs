@@ -156,7 +156,8 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
 
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
-        var draft = new Assessment
+        var loadedStamp = source.ConcurrencyStamp;
+        Assessment NewDraft() => new()
         {
             NhsOrganisationId = source.NhsOrganisationId,
             CreatedByUserId = caller.UserId,
@@ -178,21 +179,37 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
             UpdatedAt = now,
             Functions = source.Functions.OrderBy(f => f.Order).Select(f => new SignificantFunction { Order = f.Order, Name = f.Name, Description = f.Description }).ToList(),
         };
-        await AssessmentStartService.ApplyScopeAsync(db, draft, cancellationToken);
-        db.Assessments.Add(draft);
-        // The source's stamp moves with the start, so two starts at once cannot both pass the check above.
-        source.Touch(now);
-        if (await db.SaveCommandAsync($"Someone else started a reassessment of {source.Reference} at the same moment. Open {source.Reference} again to find it.", cancellationToken) is { } refused)
+
+        // The draft and its audit event commit together (the event names the draft's reference, so the draft is saved
+        // first, inside one transaction); SQL Server's retrying strategy runs the whole unit again.
+        Refusal? refused = null;
+        Assessment draft = default!;
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            draft = NewDraft();
+            await AssessmentStartService.ApplyScopeAsync(db, draft, cancellationToken);
+            db.Assessments.Add(draft);
+            // The source's stamp moves with the start, so two starts at once cannot both pass the check above.
+            source.ConcurrencyStamp = loadedStamp;
+            db.Assessments.Attach(source);
+            source.Touch(now);
+            refused = await db.SaveCommandAsync($"Someone else started a reassessment of {source.Reference} at the same moment. Open {source.Reference} again to find it.", cancellationToken);
+            if (refused is not null)
+            {
+                return;
+            }
+
+            AuditTrail.Record(db, caller, now, "ReassessmentStarted", nameof(Assessment), draft.Reference,
+                $"Started {draft.Reference}, a reassessment of {source.Reference} ({source.SystemName}{(productVersionId is null ? "" : $", {productName} {productVersion}")}).",
+                after: source.Reference, assessmentId: draft.Id);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        });
+        if (refused is not null)
         {
             return refused;
-        }
-
-        AuditTrail.Record(db, caller, now, "ReassessmentStarted", nameof(Assessment), draft.Reference,
-            $"Started {draft.Reference}, a reassessment of {source.Reference} ({source.SystemName}{(productVersionId is null ? "" : $", {productName} {productVersion}")}).",
-            after: source.Reference, assessmentId: draft.Id);
-        if (await db.SaveCommandAsync("The reassessment was started but its audit event could not be written; try again.", cancellationToken) is { } second)
-        {
-            return second;
         }
 
         return Outcome.Done(draft.Id, $"Started {draft.Reference}, a reassessment of {source.Reference}. Go through the guided start, then invite the supplier.");
@@ -237,6 +254,11 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
             return Outcome.Done();
         }
 
+        if (source is not null && await OpenReassessmentAsync(db, source.Id, cancellationToken, except: draft.Id) is { } open)
+        {
+            return Outcome.Invalid($"{Assessment.ReferenceOf(open)} already reassesses {source.Reference}; carry on with it, or withdraw it first.", "sourceId");
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var before = draft.ReassessesAssessmentId is { } was ? Assessment.ReferenceOf(was) : null;
         draft.ReassessesAssessmentId = sourceId;
@@ -252,6 +274,15 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
         }
 
         draft.Touch(now);
+        if (source is not null)
+        {
+            // As a start does: the source's stamp moves, so two drafts naming it at once cannot both pass the check above.
+            var stamp = source.ConcurrencyStamp;
+            db.Assessments.Attach(source);
+            db.Entry(source).Property(a => a.ConcurrencyStamp).OriginalValue = stamp;
+            source.Touch(now);
+        }
+
         AuditTrail.Record(db, caller, now, "ReassessedAssessmentChosen", nameof(Assessment), draft.Reference,
             source is null ? $"{draft.Reference} no longer reassesses {before}." : $"{draft.Reference} reassesses {source.Reference}.",
             before, source?.Reference, draft.Id);
@@ -276,8 +307,12 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
             return null;
         }
 
-        var signedAt = await db.SignOffs.AsNoTracking().Where(s => s.AssessmentId == sourceId && !s.IsVoid)
-            .MaxAsync(s => (DateTime?)s.SignedAt, cancellationToken);
+        // Only from an assessment still signed off: one reopened (its sign-off void) since the draft named it carries nothing.
+        var stillSignedOff = await db.Assessments.AsNoTracking().AnyAsync(a => a.Id == sourceId
+            && (a.Status == AssessmentStatus.SignedOff || a.Status == AssessmentStatus.SignedOffWithConditions), cancellationToken);
+        var signedAt = stillSignedOff
+            ? await db.SignOffs.AsNoTracking().Where(s => s.AssessmentId == sourceId && !s.IsVoid).MaxAsync(s => (DateTime?)s.SignedAt, cancellationToken)
+            : null;
         if (signedAt is null)
         {
             return null;
@@ -316,6 +351,9 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
                 target.Code,
                 response is not null && response.IsAnswered && !existing.Contains(target.Id),
                 from is not null && !string.Equals(from.Statement, target.Statement, StringComparison.Ordinal),
+                // A plan not yet closed whose date has passed (its own date; one tied to the contract date follows the new assessment's).
+                response is { Claim: ComplianceClaim.WillMeetByDate, PlanDueOnContractDate: false, PlannedDate: { } planned } && planned < today
+                    && response.ClosureState != Portal.Data.SignOffs.ClosureState.Accepted ? planned : null,
                 response?.Evidence.Select(e =>
                 {
                     var read = checks[e.Id].Where(c => c.Sha256 != null && c.Outcome is LinkCheckOutcome.Passed or LinkCheckOutcome.Findings)
@@ -341,6 +379,15 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
                 NotApplicableJustification = response.NotApplicableJustification,
                 PlannedDate = response.PlannedDate,
                 Plan = response.Plan,
+                // A plan the officer tied to the contract date stays tied; a plan already closed stays closed.
+                PlanDueOnContractDate = response.PlanDueOnContractDate,
+                ClosureState = decision.Kind == CarryForwardKind.CarryForward ? response.ClosureState : default,
+                ClosureNote = decision.Kind == CarryForwardKind.CarryForward ? response.ClosureNote : null,
+                ClosureLink = decision.Kind == CarryForwardKind.CarryForward ? response.ClosureLink : null,
+                ClosureMarkedAt = decision.Kind == CarryForwardKind.CarryForward ? response.ClosureMarkedAt : null,
+                ClosureMarkedBy = decision.Kind == CarryForwardKind.CarryForward ? response.ClosureMarkedBy : null,
+                ClosureDecidedAt = decision.Kind == CarryForwardKind.CarryForward ? response.ClosureDecidedAt : null,
+                ClosureDecidedBy = decision.Kind == CarryForwardKind.CarryForward ? response.ClosureDecidedBy : null,
                 CarriedFromAssessmentId = sourceId,
                 CarriedFromSignedOffAt = signedAt,
                 ReopenedReason = decision.Kind == CarryForwardKind.Reopen ? Shorten(decision.ReasonText!, 2000) : null,
@@ -392,8 +439,8 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
         assessment.CarriedForwardAt = now;
         AuditTrail.Record(db, caller, now, "ReassessmentCarriedForward", nameof(Assessment), assessment.Reference,
             $"Carried forward {Counted.Of(carried.Count, "requirement")} from {sourceReference} (signed off {signedAt:d MMM yyyy}); reopened {reopened.Count}"
-            + $"{(reopened.Count == 0 ? "" : $" ({string.Join(", ", reopened.Select(r => r.Code))})")}; {fresh.Count} new.",
-            after: sourceReference, assessmentId: assessment.Id);
+            + $"; {fresh.Count} new.",
+            after: $"{sourceReference}; reopened: {string.Join(", ", reopened.Select(r => r.Code))}", assessmentId: assessment.Id);
         return new CarryForwardResult(carried, reopened, fresh);
     }
 
@@ -402,9 +449,9 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
             .Where(a => a.NhsOrganisationId == caller.NhsOrganisationId
                 && (a.Status == AssessmentStatus.SignedOff || a.Status == AssessmentStatus.SignedOffWithConditions));
 
-    private static async Task<int?> OpenReassessmentAsync(PortalDbContext db, int sourceId, CancellationToken cancellationToken) =>
+    private static async Task<int?> OpenReassessmentAsync(PortalDbContext db, int sourceId, CancellationToken cancellationToken, int? except = null) =>
         await db.Assessments.AsNoTracking()
-            .Where(a => a.ReassessesAssessmentId == sourceId && a.Status != AssessmentStatus.Withdrawn && a.Status != AssessmentStatus.Rejected
+            .Where(a => a.ReassessesAssessmentId == sourceId && a.Id != except && a.Status != AssessmentStatus.Withdrawn && a.Status != AssessmentStatus.Rejected
                 && a.Status != AssessmentStatus.SignedOff && a.Status != AssessmentStatus.SignedOffWithConditions)
             .Select(a => (int?)a.Id).FirstOrDefaultAsync(cancellationToken);
 
