@@ -96,6 +96,9 @@ public static class ApiSetup
         api.MapAdministrationApi();
         api.MapProductsApi();
         api.MapEvidencePacksApi();
+        api.MapRegisterApi();
+        app.MapPublicRegisterApi();
+        app.MapPublicScorecardsApi();
         return app;
     }
 }
