@@ -9,6 +9,7 @@ using Portal.Data.Dashboards;
 using Portal.Data.Evidence;
 using Portal.Data.EvidencePacks;
 using Portal.Data.Products;
+using Portal.Data.Register;
 using Portal.Data.Mail;
 using Portal.Data.Notifications;
 using Portal.Data.Reviews;
@@ -77,6 +78,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<EvidencePackItem> EvidencePackItems => Set<EvidencePackItem>();
 
     public DbSet<EvidencePackShare> EvidencePackShares => Set<EvidencePackShare>();
+
+    /// <summary>Signed-off assessments an NHS organisation chose to show on the public register (withdrawn ones kept).</summary>
+    public DbSet<RegisterPublication> RegisterPublications => Set<RegisterPublication>();
 
     public DbSet<AssessmentScore> AssessmentScores => Set<AssessmentScore>();
 

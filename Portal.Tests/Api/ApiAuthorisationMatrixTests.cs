@@ -361,7 +361,18 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
             p => OfficerWrite(p, HttpStatusCode.NoContent)),
         // A names no product version, so Acme gets as far as that (409).
         new("fill from pack", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/fill-from-pack", null, p => SupplierWrite(p, HttpStatusCode.Conflict)),
+        // Open data and verification need no token: everyone gets the same answer (the register is empty here; no code is a bad request).
+        new("register", HttpMethod.Get, _ => "/api/v1/register", null, _ => HttpStatusCode.OK),
+        new("register csv", HttpMethod.Get, _ => "/api/v1/register.csv", null, _ => HttpStatusCode.OK),
+        new("verify scorecard", HttpMethod.Get, _ => "/api/v1/scorecards/verify", null, _ => HttpStatusCode.BadRequest),
+        new("register publication", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/register", null, NhsRead),
+        // A is not signed off: its officer and CCIO get as far as that (409); the trust's administrator may not choose.
+        new("publish to register", HttpMethod.Put, p => $"/api/v1/assessments/{p.AssessmentA}/register", null, RegisterChoice),
+        new("withdraw from register", HttpMethod.Delete, p => $"/api/v1/assessments/{p.AssessmentA}/register", null, RegisterChoice),
     ];
+
+    private static HttpStatusCode RegisterChoice(Person p) =>
+        p is Person.Officer or Person.Ccio ? HttpStatusCode.Conflict : IsTrustStaff(p) || p == Person.Supplier ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound;
 
     private static readonly string[] AdministratorsSeeEveryone = ["people", "suppliers", "organisations", "failed mail", "waiting mail"];
 

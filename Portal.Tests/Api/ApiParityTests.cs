@@ -82,6 +82,9 @@ public sealed class ApiParityTests(SharedPortal portal) : IClassFixture<SharedPo
         ["EvidencePackService.ShareAsync"] = "ShareEvidencePack",
         ["EvidencePackService.WithdrawShareAsync"] = "WithdrawEvidencePackShare",
         ["PackFillService.FillAsync"] = "FillAssessmentFromPack",
+        ["RegisterService.FindAsync"] = "GetRegisterPublication",
+        ["RegisterService.PublishAsync"] = "PublishToRegister",
+        ["RegisterService.WithdrawAsync"] = "WithdrawFromRegister",
     };
 
     /// <summary>Commands the API deliberately does not offer, each with why.</summary>

@@ -26,6 +26,7 @@ public static class ApiDocumentation
     public const string Notifications = "Notifications";
     public const string Administration = "Administration";
     public const string Packs = "Products and evidence packs";
+    public const string Register = "Public register";
 
     private static readonly (string Name, string Description)[] Tags =
     [
@@ -43,6 +44,7 @@ public static class ApiDocumentation
         (Notifications, "What changed on the assessments you work on."),
         (Administration, "People, NHS organisations and suppliers (administrators)."),
         (Packs, "A supplier's products and versions, its evidence packs, sharing them with NHS organisations, and filling an assessment from a shared pack."),
+        (Register, "The public, status-only register of Open API conformance (open data, no sign-in), and an organisation's choice to publish an assessment on it."),
     ];
 
     /// <summary>What each error status means in this API; every operation's error responses say it.</summary>
@@ -79,6 +81,12 @@ public static class ApiDocumentation
                 if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IfMatchMetadata>().Any())
                 {
                     AddIfMatch(operation);
+                }
+
+                // Open data and verification need no token: they say so rather than inherit the document's bearer requirement.
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())
+                {
+                    operation.Security = [];
                 }
 
                 ApiExamples.Add(operation);

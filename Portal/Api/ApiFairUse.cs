@@ -51,8 +51,11 @@ public enum AddressLimited
     /// <summary>Posts of the development sign-in form.</summary>
     DevelopmentSignIn,
 
-    /// <summary>Scorecard PDFs uploaded to be verified (each is read and hashed whole).</summary>
+    /// <summary>Scorecard PDFs uploaded to be verified (each is read and hashed whole), and codes checked by people not signed in.</summary>
     ScorecardVerification,
+
+    /// <summary>Reads of the public register's open data (JSON and CSV), which anyone may make without signing in.</summary>
+    OpenData,
 }
 
 /// <summary>

@@ -97,6 +97,9 @@ public static class ApiSetup
         api.MapProductsApi();
         api.MapReassessmentsApi();
         api.MapEvidencePacksApi();
+        api.MapRegisterApi();
+        app.MapPublicRegisterApi();
+        app.MapPublicScorecardsApi();
         return app;
     }
 }

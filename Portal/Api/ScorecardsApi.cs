@@ -27,9 +27,45 @@ public static class ScorecardsApi
             .InvalidIdProblem().NotFoundProblem();
         group.MapPost("/scorecard.pdf", IssueAsync).WithName("IssueScorecardPdf").WithSummary("Issue the scorecard as a PDF")
             .WithDescription("Issues a tagged A4 PDF scorecard with a verification code on every page, records it as issued with an audit event, and answers with the PDF "
-                + "(its ETag is the start of the code). Anyone signed in can verify it at /scorecards/verify. Each POST issues a new scorecard.")
+                + "(its ETag is the start of the code). Anyone, signed in or not, can verify it at /scorecards/verify (or GET /api/v1/scorecards/verify). Each POST issues a new scorecard.")
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
             .InvalidIdProblem().NotFoundProblem().ConflictProblem();
+    }
+
+    public sealed record VerifiedScorecard(
+        [property: Description("Genuine, NotIssued or Invalid.")] string Outcome,
+        string Message,
+        [property: Description("What the issued PDF says, when the code is one the portal issued: nothing beyond it.")] VerifiedContent? Scorecard);
+
+    public sealed record VerifiedContent(
+        string Reference, string SystemName, string Organisation, string Supplier, string Policy, string PolicyVersion,
+        [property: Description("The RAG status the PDF printed: Red, Amber, Green or Unscored.")] string Status,
+        decimal OverallPercent, string AssessmentStatus, DateTime IssuedAt, string VerificationCode);
+
+    /// <summary>Verification by code, for anyone holding a PDF: no sign-in, limited per client address.</summary>
+    public static void MapPublicScorecardsApi(this IEndpointRouteBuilder app) =>
+        app.MapGroup(ApiSetup.Prefix).WithTags(ApiDocumentation.Scorecards).AllowAnonymous().DisableAntiforgery()
+            .AddEndpointFilter(ApiFairUse.LimitedByAddress(AddressLimited.ScorecardVerification))
+            .MapGet("/scorecards/verify", VerifyAsync).WithName("VerifyScorecard").Returns<VerifiedScorecard>()
+            .WithSummary("Verify an issued scorecard by its code (no sign-in)")
+            .WithDescription("Checks a verification code printed on a scorecard PDF (spaces, dashes and letter case are ignored) and, when the portal issued it, "
+                + "answers with what that PDF says: assessment, system, organisation, supplier, policy version, status, overall score and when it was issued. "
+                + "Nothing beyond the PDF. No token is needed; calls are limited per client address.")
+            .ValidationProblem();
+
+    private static async Task<IResult> VerifyAsync(
+        [Description("The verification code from the foot of the PDF (64 hexadecimal digits).")] string? code, HttpContext http, IssuedScorecardService issued)
+    {
+        var result = await issued.VerifyCodeAsync(null, code, http.RequestAborted);
+        if (result.Outcome == IssuedScorecardService.Outcome.Invalid)
+        {
+            return ApiProblem.Invalid("code", result.Message);
+        }
+
+        var s = result.Issued;
+        return new ApiJson<VerifiedScorecard>(new VerifiedScorecard(result.Outcome.ToString(), result.Message, s is null ? null
+            : new VerifiedContent(s.Reference, s.SystemName, s.OrganisationName, s.SupplierName, s.FrameworkName, s.FrameworkVersionLabel, s.Rag,
+                s.OverallPercent, s.AssessmentStatus, s.IssuedAt, s.VerificationCode)));
     }
 
     private static Task<IResult> JsonAsync([Description("The assessment's id.")] int assessmentId, HttpContext http, ScorecardService scorecards) =>

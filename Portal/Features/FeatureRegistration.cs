@@ -54,6 +54,7 @@ public static class FeatureRegistration
         services.AddScoped<Portal.Features.EvidencePacks.EvidencePackService>();
         services.AddScoped<Portal.Features.EvidencePacks.PackFillService>();
         services.AddScoped<Portal.Features.Reassessments.ReassessmentService>();
+        services.AddScoped<Portal.Features.Register.RegisterService>();
         services.AddEvidenceStore(configuration);
         services.AddSingleton<IMalwareScanner, ClamAvScanner>();
         services.AddSingleton<EvidenceSweep>();

@@ -32,10 +32,17 @@ public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> co
         decimal OverallPercent,
         string AssessmentStatus,
         DateTime IssuedAt,
-        string IssuedByName,
+        string? IssuedByName,
         string VerificationCode,
-        string PdfSha256,
-        bool CallerCanOpenAssessment);
+        string? PdfSha256,
+        bool CallerCanOpenAssessment)
+    {
+        /// <summary>
+        /// What someone not signed in may learn from a code: only what the PDF itself prints (who issued it and the file's
+        /// own hash are not on the PDF, so they are left out).
+        /// </summary>
+        public IssuedView AsOnThePdf() => this with { IssuedByName = null, PdfSha256 = null };
+    }
 
     public enum Outcome
     {
@@ -51,6 +58,9 @@ public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> co
         /// <summary>The input cannot be a code or a PDF.</summary>
         Invalid,
     }
+
+    /// <summary>Someone not signed in: no role, organisation or supplier, so they may open no assessment.</summary>
+    private static readonly Caller Nobody = new(0, string.Empty, string.Empty, new HashSet<string>(), null, null, null, null, null);
 
     public sealed record Verification(Outcome Outcome, string Message, IssuedView? Issued = null);
 
@@ -119,7 +129,7 @@ public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> co
         $"There is no scorecard for assessment {assessmentId} that you can see (an assessment has one once its route is chosen).";
 
     /// <summary>Checks a typed verification code. Spaces, dashes and letter case are forgiven, as people copy codes from paper.</summary>
-    public async Task<Verification> VerifyCodeAsync(Caller caller, string? typed, CancellationToken cancellationToken = default)
+    public async Task<Verification> VerifyCodeAsync(Caller? caller, string? typed, CancellationToken cancellationToken = default)
     {
         var code = new string((typed ?? string.Empty).Where(c => !char.IsWhiteSpace(c) && c != '-').ToArray()).ToLowerInvariant();
         if (code.Length != 64 || !code.All(char.IsAsciiHexDigit))
@@ -134,7 +144,7 @@ public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> co
     }
 
     /// <summary>Checks an uploaded PDF byte for byte against every scorecard the portal issued.</summary>
-    public async Task<Verification> VerifyFileAsync(Caller caller, byte[] file, CancellationToken cancellationToken = default)
+    public async Task<Verification> VerifyFileAsync(Caller? caller, byte[] file, CancellationToken cancellationToken = default)
     {
         if (file.Length < 5 || !file.AsSpan(0, 5).SequenceEqual("%PDF-"u8))
         {
@@ -170,8 +180,14 @@ public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> co
 
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private async Task<IssuedView?> FindAsync(Caller caller, System.Linq.Expressions.Expression<Func<IssuedScorecard, bool>> match, CancellationToken cancellationToken)
+    /// <summary>The issued scorecard that matches: signed out (<paramref name="caller"/> null), only what the PDF prints.</summary>
+    private async Task<IssuedView?> FindAsync(Caller? caller, System.Linq.Expressions.Expression<Func<IssuedScorecard, bool>> match, CancellationToken cancellationToken)
     {
+        if (caller is null)
+        {
+            return (await FindAsync(Nobody, match, cancellationToken))?.AsOnThePdf();
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var visible = db.Assessments.VisibleTo(caller).Select(a => a.Id);
         // Anyone signed in may verify a scorecard they hold: the code is unguessable, so holding it means holding the

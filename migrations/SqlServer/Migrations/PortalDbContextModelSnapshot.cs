@@ -1474,6 +1474,42 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.ToTable("ProductVersions");
                 });
 
+            modelBuilder.Entity("Portal.Data.Register.RegisterPublication", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AssessmentId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("PublishedByUserId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("datetime2");
+
+                    b.Property<int?>("WithdrawnByUserId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssessmentId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_RegisterPublications_ActiveAssessment")
+                        .HasFilter("[WithdrawnAt] IS NULL");
+
+                    b.HasIndex("WithdrawnAt", "AssessmentId");
+
+                    b.ToTable("RegisterPublications");
+                });
+
             modelBuilder.Entity("Portal.Data.Reviews.RequirementComment", b =>
                 {
                     b.Property<int>("Id")
@@ -2204,6 +2240,17 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsRequired();
 
                     b.Navigation("Product");
+                });
+
+            modelBuilder.Entity("Portal.Data.Register.RegisterPublication", b =>
+                {
+                    b.HasOne("Portal.Data.Assessments.Assessment", "Assessment")
+                        .WithMany()
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Assessment");
                 });
 
             modelBuilder.Entity("Portal.Data.Reviews.RequirementComment", b =>

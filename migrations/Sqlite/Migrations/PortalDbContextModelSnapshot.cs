@@ -1418,6 +1418,40 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.ToTable("ProductVersions");
                 });
 
+            modelBuilder.Entity("Portal.Data.Register.RegisterPublication", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AssessmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PublishedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("WithdrawnByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssessmentId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_RegisterPublications_ActiveAssessment")
+                        .HasFilter("[WithdrawnAt] IS NULL");
+
+                    b.HasIndex("WithdrawnAt", "AssessmentId");
+
+                    b.ToTable("RegisterPublications");
+                });
+
             modelBuilder.Entity("Portal.Data.Reviews.RequirementComment", b =>
                 {
                     b.Property<int>("Id")
@@ -2136,6 +2170,17 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Product");
+                });
+
+            modelBuilder.Entity("Portal.Data.Register.RegisterPublication", b =>
+                {
+                    b.HasOne("Portal.Data.Assessments.Assessment", "Assessment")
+                        .WithMany()
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Assessment");
                 });
 
             modelBuilder.Entity("Portal.Data.Reviews.RequirementComment", b =>
