@@ -54,14 +54,16 @@ public static class IcbRollUpTiming
         }
 
         var worker = Stopwatch.StartNew();
-        await using (var db = await database.Contexts.CreateDbContextAsync(cancellationToken))
+        await RoundAsync(database, icbId, cancellationToken);
+        worker.Stop();
+        // The portal's own worker, on its interval, may have recalculated some of the same scores during that round, after
+        // the lists that include them: the dashboard rightly says so. One more round catches up before the visits are timed.
+        if ((await dashboards.GetAsync(officer, cancellationToken)).Members is { NotCurrent: > 0 })
         {
-            await StoredScores.RefreshAsync(db, db.Assessments.AsNoTracking().Where(a => a.NhsOrganisation!.ParentId == icbId), DateTime.UtcNow, cancellationToken);
-            await DashboardLists.RefreshAsync(db, DateTime.UtcNow, organisationId: null, cancellationToken);
+            await RoundAsync(database, icbId, cancellationToken);
         }
 
-        worker.Stop();
-
+        // A fresh service and context, as a new visitor's.
         var first = Stopwatch.StartNew();
         var dashboard = await new DashboardService(database.Contexts, TimeProvider.System).GetAsync(officer, cancellationToken);
         first.Stop();
@@ -93,5 +95,12 @@ public static class IcbRollUpTiming
         var commands = timer.Times.Select(t => new DashboardCommand(Distribution.Of(t.Value).Median, t.Key)).OrderByDescending(c => c.MedianMs).ToList();
         return new IcbRollUpFigures(members.Members.Count, members.Total, before.Elapsed.TotalMilliseconds, worker.Elapsed.TotalMilliseconds,
             first.Elapsed.TotalMilliseconds, Distribution.Of(samples), commands);
+    }
+
+    private static async Task RoundAsync(BenchDatabase database, int icbId, CancellationToken cancellationToken)
+    {
+        await using var db = await database.Contexts.CreateDbContextAsync(cancellationToken);
+        await StoredScores.RefreshAsync(db, db.Assessments.AsNoTracking().Where(a => a.NhsOrganisation!.ParentId == icbId), DateTime.UtcNow, cancellationToken);
+        await DashboardLists.RefreshAsync(db, DateTime.UtcNow, organisationId: null, cancellationToken);
     }
 }
