@@ -11,6 +11,9 @@ internal sealed class NhsOrganisationConfiguration : IEntityTypeConfiguration<Nh
         builder.HasIndex(o => o.OdsCode).IsUnique();
         builder.Property(o => o.Name).HasMaxLength(200);
         builder.Property(o => o.Kind).HasConversion<string>().HasMaxLength(30);
+        builder.Property(o => o.ConcurrencyStamp).IsConcurrencyToken();
+        // Removing an ICB that still has members is refused rather than quietly orphaning them.
+        builder.HasOne(o => o.Parent).WithMany().HasForeignKey(o => o.ParentId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

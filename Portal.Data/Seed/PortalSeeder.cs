@@ -95,6 +95,14 @@ public static class PortalSeeder
         // Fictional organisations with made-up ODS-style codes, so demo data is never mistaken for a real body.
         var trust = await EnsureOrganisationAsync(db, "XDV", "Demo Valley NHS Foundation Trust", NhsOrganisationKind.Trust, cancellationToken);
         var icb = await EnsureOrganisationAsync(db, "XDS", "NHS Demo Shire Integrated Care Board", NhsOrganisationKind.IntegratedCareBoard, cancellationToken);
+        // The demo ICB's dashboard totals the demo trust's figures; an administrator who has since changed that keeps their choice.
+        if (trust.ParentId is null
+            && !await db.AuditEvents.AnyAsync(e => e.Action == "OrganisationParentSet" && e.EntityType == nameof(NhsOrganisation) && e.EntityId == trust.OdsCode, cancellationToken))
+        {
+            trust.MoveUnder(icb.Id);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         var acme = await EnsureSupplierAsync(db, "Acme Clinical Systems Ltd", "01234567", cancellationToken);
         var brightwater = await EnsureSupplierAsync(db, "Brightwater Health Software Ltd", "07654321", cancellationToken);
         // The team that builds this portal, so the demo can assess the portal against its own policy.

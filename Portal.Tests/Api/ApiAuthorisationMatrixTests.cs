@@ -287,6 +287,8 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         new("organisations", HttpMethod.Get, _ => "/api/v1/administration/organisations", null, AdministratorOnly(HttpStatusCode.OK)),
         new("add organisation", HttpMethod.Post, _ => "/api/v1/administration/organisations", () => JsonContent.Create(new { odsCode = "", name = "", kind = "Trust" }),
             AdministratorOnly(HttpStatusCode.BadRequest)),
+        new("set organisation parent", HttpMethod.Put, _ => "/api/v1/administration/organisations/999999/parent", () => JsonContent.Create(new { parentOdsCode = "XDS" }),
+            AdministratorOnly(HttpStatusCode.NotFound), IfMatchAny: true),
         new("suppliers", HttpMethod.Get, _ => "/api/v1/administration/suppliers", null, AdministratorOnly(HttpStatusCode.OK)),
         new("add supplier", HttpMethod.Post, _ => "/api/v1/administration/suppliers", () => JsonContent.Create(new { name = "" }), AdministratorOnly(HttpStatusCode.BadRequest)),
         new("discard version", HttpMethod.Delete, p => $"/api/v1/versions/{p.VersionId}", null, AdministratorOnly(HttpStatusCode.Conflict)),
@@ -476,6 +478,7 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         .Replace($"/assessments/{portal.DraftC}/", "/assessments/{assessmentId}/", StringComparison.Ordinal)
         .Replace($"/functions/{portal.FunctionA}", "/functions/{functionId}", StringComparison.Ordinal)
         .Replace($"/people/{portal.OfficerUserId}/", "/people/{userId}/", StringComparison.Ordinal)
+        .Replace("/organisations/999999/", "/organisations/{organisationId}/", StringComparison.Ordinal)
         .Replace("/account/tokens/999999", "/account/tokens/{tokenId}", StringComparison.Ordinal)
         .Replace("/scope/P.1/", "/scope/{code}/", StringComparison.Ordinal)
         .Replace($"/evidence/{portal.DocumentId}/", "/evidence/{evidenceId}/", StringComparison.Ordinal)

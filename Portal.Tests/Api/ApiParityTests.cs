@@ -20,6 +20,7 @@ public sealed class ApiParityTests(SharedPortal portal) : IClassFixture<SharedPo
         ["AdministrationService.SetActiveAsync"] = "SetPersonActive",
         ["AdministrationService.AddOrganisationAsync"] = "AddOrganisation",
         ["AdministrationService.AddSupplierAsync"] = "AddSupplier",
+        ["AdministrationService.SetParentAsync"] = "SetOrganisationParent",
         ["AccessTokenService.RevokeAsync"] = "RevokeAccessToken",
         ["CatalogueImportService.ImportDraftAsync"] = "ImportVersion",
         ["CatalogueImportService.PublishAsync"] = "PublishVersion",

@@ -19,7 +19,14 @@ public static class AdministrationApi
         bool IsActive, DateTime? LastSignedInAt,
         [property: Description("The ETag to send in If-Match when linking or deactivating the person.")] string ETag);
 
-    public sealed record Organisation(int Id, string OdsCode, string Name, NhsOrganisationKind Kind, int People);
+    public sealed record Organisation(
+        int Id, string OdsCode, string Name, NhsOrganisationKind Kind, int People,
+        [property: Description("The ODS code of the integrated care board the organisation belongs to; null when it has none.")] string? ParentOdsCode,
+        [property: Description("The name of that integrated care board.")] string? ParentName,
+        [property: Description("The ETag to send in If-Match when setting the organisation's parent.")] string ETag);
+
+    public sealed record ParentBody(
+        [property: Description("The ODS code of the integrated care board the organisation belongs to; null or empty for none.")] string? ParentOdsCode);
 
     public sealed record Supplier(int Id, string Name, string? CompanyNumber, int People);
 
@@ -62,6 +69,11 @@ public static class AdministrationApi
             .WithDescription("Adds an NHS organisation by its ODS code and name.")
             .Accepts<OrganisationBody>("application/json").Produces<Created>(StatusCodes.Status201Created)
             .ValidationProblem().ForbiddenProblem().ConflictProblem();
+        admin.MapPut("/organisations/{organisationId}/parent", SetParentAsync).WithName("SetOrganisationParent").Produces(StatusCodes.Status204NoContent)
+            .WithSummary("Put an organisation under an integrated care board (administrators)")
+            .WithDescription("Sets the integrated care board (by ODS code) that an NHS trust or other body belongs to, or none. The parent must be an ICB; an ICB has no parent. "
+                + "The ICB's dashboard totals its members' figures from its next visit, without access to their assessments. Send the organisation's ETag (from GET .../organisations) in If-Match.")
+            .Accepts<ParentBody>("application/json").InvalidIdProblem().ValidationProblem().ForbiddenProblem().NotFoundProblem().ConflictProblem().PreconditionProblems();
         admin.MapGet("/suppliers", SuppliersAsync).WithName("ListSuppliers").Returns<IReadOnlyList<Supplier>>().WithSummary("List suppliers (administrators)")
             .WithDescription("The suppliers people can be linked to and assessments can be of.").ForbiddenProblem();
         admin.MapPost("/suppliers", AddSupplierAsync).WithName("AddSupplier").WithSummary("Add a supplier (administrators)")
@@ -100,7 +112,11 @@ public static class AdministrationApi
 
     private static async Task<IResult> OrganisationsAsync(HttpContext http, AdministrationService administration) =>
         new ApiJson<IReadOnlyList<Organisation>>((await administration.ListOrganisationsAsync(http.Caller(), http.RequestAborted))
-            .Select(o => new Organisation(o.Id, o.OdsCode, o.Name, o.Kind, o.People)).ToList());
+            .Select(o => new Organisation(o.Id, o.OdsCode, o.Name, o.Kind, o.People, o.ParentOdsCode, o.ParentName, ETags.Of(o.ConcurrencyStamp))).ToList());
+
+    private static Task<IResult> SetParentAsync([Description("The organisation's id.")] int organisationId, ParentBody body, HttpContext http, AdministrationService administration) =>
+        administration.SetParentAsync(http.Caller(), organisationId, body.ParentOdsCode, http.Request.ReadVersion(), http.RequestAborted)
+            .ToHttp(http, () => TypedResults.NoContent());
 
     private static Task<IResult> AddOrganisationAsync(OrganisationBody body, HttpContext http, AdministrationService administration) =>
         administration.AddOrganisationAsync(http.Caller(), body.OdsCode, body.Name, body.Kind, http.RequestAborted)

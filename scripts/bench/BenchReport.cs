@@ -65,6 +65,8 @@ public sealed class BenchResult
 
     public DashboardResult? Dashboard { get; set; }
 
+    public IcbRollUpResult? IcbRollUp { get; set; }
+
     public List<WriteResult> Writes { get; } = [];
 
     public ChainResult? Chains { get; set; }
@@ -90,6 +92,8 @@ public sealed class BenchResult
     public sealed record CircuitResult(CircuitMemoryFigures Figures, Goal Goal);
 
     public sealed record DashboardResult(DashboardFigures Figures, Goal Goal);
+
+    public sealed record IcbRollUpResult(IcbRollUpFigures Figures, Goal Goal);
 
     public sealed record PdfResult(PdfFigures Figures, Goal Time, Goal Size, Goal AgainstBare);
 
@@ -169,6 +173,14 @@ public sealed class BenchResult
             rows.Add([$"Dashboard, one visit after another ({d.Assessments:N0} assessments)", Ms(d.Visits.Median), Ms(d.Visits.P95), "", "",
                 $"first visit {Ms(d.FirstVisitMs)}; before the worker's round {Ms(d.BeforeWorkerMs)}; the round (scores and lists, by the worker) {Ms(d.WorkerMs)}",
                 dashboard.Goal.Text, Verdict(dashboard.Goal)]);
+        }
+
+        if (IcbRollUp is { } icb)
+        {
+            var d = icb.Figures;
+            rows.Add([$"ICB roll-up dashboard, one visit after another ({d.Members:N0} members, {d.Assessments:N0} assessments)", Ms(d.Visits.Median), Ms(d.Visits.P95), "", "",
+                $"first visit {Ms(d.FirstVisitMs)}; before the worker's round {Ms(d.BeforeWorkerMs)}; the members' round {Ms(d.WorkerMs)}",
+                icb.Goal.Text, Verdict(icb.Goal)]);
         }
 
         if (Pdf is { } pdf)

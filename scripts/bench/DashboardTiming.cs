@@ -82,7 +82,7 @@ public static class DashboardTiming
             Distribution.Of(samples), commands);
     }
 
-    private sealed class CommandTimer : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    internal sealed class CommandTimer : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
     {
         public System.Collections.Concurrent.ConcurrentDictionary<string, List<double>> Times { get; } = new();
 

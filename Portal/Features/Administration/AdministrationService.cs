@@ -27,7 +27,8 @@ public sealed partial class AdministrationService(IDbContextFactory<PortalDbCont
         public bool IsLinked => NhsOrganisationId is not null || SupplierId is not null;
     }
 
-    public sealed record OrganisationRow(int Id, string OdsCode, string Name, NhsOrganisationKind Kind, int People);
+    public sealed record OrganisationRow(
+        int Id, string OdsCode, string Name, NhsOrganisationKind Kind, int People, string? ParentOdsCode, string? ParentName, Guid ConcurrencyStamp);
 
     public sealed record SupplierRow(int Id, string Name, string? CompanyNumber, int People);
 
@@ -95,7 +96,8 @@ public sealed partial class AdministrationService(IDbContextFactory<PortalDbCont
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.NhsOrganisations.AsNoTracking()
             .OrderBy(o => o.Name)
-            .Select(o => new OrganisationRow(o.Id, o.OdsCode, o.Name, o.Kind, db.Users.Count(u => u.NhsOrganisationId == o.Id)))
+            .Select(o => new OrganisationRow(o.Id, o.OdsCode, o.Name, o.Kind, db.Users.Count(u => u.NhsOrganisationId == o.Id),
+                o.Parent == null ? null : o.Parent.OdsCode, o.Parent == null ? null : o.Parent.Name, o.ConcurrencyStamp))
             .ToListAsync(cancellationToken);
     }
 
@@ -247,6 +249,81 @@ public sealed partial class AdministrationService(IDbContextFactory<PortalDbCont
             ? refused
             : Outcome.Done(organisation.Id, $"Added {cleanName} ({code}).");
     }
+
+    /// <summary>
+    /// Puts an organisation under the integrated care board with ODS code <paramref name="parentOdsCode"/>, or under none
+    /// when it is blank. The parent must be an ICB and an ICB has no parent, so the relationship is one level deep and
+    /// can never loop. The ICB's dashboard totals its members' figures from the next visit; it never gains access to
+    /// their assessments. <paramref name="read"/> is the version of the organisation the administrator chose from.
+    /// </summary>
+    public async Task<Outcome> SetParentAsync(
+        Caller caller, int organisationId, string? parentOdsCode, ReadVersion read, CancellationToken cancellationToken = default)
+    {
+        if (NotAdministrator(caller) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var organisation = await db.NhsOrganisations.Include(o => o.Parent).SingleOrDefaultAsync(o => o.Id == organisationId, cancellationToken);
+        if (organisation is null)
+        {
+            return Outcome.NotFound("That NHS organisation no longer exists.");
+        }
+
+        if (!read.Permits(organisation.ConcurrencyStamp, somethingToLose: true))
+        {
+            return Outcome.Stale($"Someone else changed {organisation.Name} while you were editing it. Reload to see their change, then try again.");
+        }
+
+        var code = (parentOdsCode ?? string.Empty).Trim().ToUpperInvariant();
+        NhsOrganisation? parent = null;
+        if (code.Length > 0)
+        {
+            if (!OdsCodePattern().IsMatch(code))
+            {
+                return Outcome.Invalid("Enter the ICB's ODS code: 3 to 6 letters and digits, for example QMM. Leave it blank for no ICB.", ParentField);
+            }
+
+            if (organisation.Kind == NhsOrganisationKind.IntegratedCareBoard)
+            {
+                return Outcome.Invalid($"{organisation.Name} is an integrated care board: an ICB has no parent. Leave it blank.", ParentField);
+            }
+
+            if (code == organisation.OdsCode)
+            {
+                return Outcome.Invalid($"{organisation.Name} cannot be its own parent: enter its integrated care board's ODS code.", ParentField);
+            }
+
+            parent = await db.NhsOrganisations.SingleOrDefaultAsync(o => o.OdsCode == code, cancellationToken);
+            if (parent is null)
+            {
+                return Outcome.Invalid($"No organisation has ODS code {code}. Add the ICB first, or check the code.", ParentField);
+            }
+
+            if (parent.Kind != NhsOrganisationKind.IntegratedCareBoard)
+            {
+                return Outcome.Invalid($"{parent.Name} ({code}) is not an integrated care board: a parent must be an ICB.", ParentField);
+            }
+        }
+
+        var before = organisation.Parent is { } old ? $"{old.Name} ({old.OdsCode})" : "no ICB";
+        var after = parent is null ? "no ICB" : $"{parent.Name} ({parent.OdsCode})";
+        if (organisation.ParentId == parent?.Id)
+        {
+            return Outcome.Done($"{organisation.Name} is already under {after}.");
+        }
+
+        organisation.MoveUnder(parent?.Id);
+        AuditTrail.Record(db, caller, clock.GetUtcNow().UtcDateTime, "OrganisationParentSet", nameof(NhsOrganisation), organisation.OdsCode,
+            $"Put {organisation.Name} ({organisation.OdsCode}) under {after}.", before, after);
+        return await db.SaveCommandAsync(
+            $"Someone else changed {organisation.Name} at the same moment. Reload to see their change, then try again.", cancellationToken)
+            ?? Outcome.Done(parent is null ? $"{organisation.Name} is no longer under an ICB." : $"{organisation.Name} is now under {after}.");
+    }
+
+    /// <summary>The field a parent's refusal names, in the page and the API.</summary>
+    public const string ParentField = "parentOdsCode";
 
     /// <summary>Adds a supplier; gives back its id.</summary>
     public async Task<Outcome<int>> AddSupplierAsync(Caller caller, string? name, string? companyNumber, CancellationToken cancellationToken = default)

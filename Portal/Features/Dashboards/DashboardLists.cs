@@ -19,10 +19,22 @@ public static class DashboardLists
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public sealed record Lists(DueList LateResponses, DueList LateConditions, DueList LatePlans, DueList ExpiringEvidence, DueList ExpiredEvidence)
+    /// <summary>
+    /// The lists, and the organisation's assessments by status and stored RAG as counted with them. The breakdown is what
+    /// an integrated care board's roll-up (<see cref="IcbRollUp"/>) adds up, so its visit reads one row per member
+    /// however many assessments each has; null in lists stored before it was kept (worked out again on the next round).
+    /// </summary>
+    public sealed record Lists(
+        DueList LateResponses, DueList LateConditions, DueList LatePlans, DueList ExpiringEvidence, DueList ExpiredEvidence,
+        IReadOnlyList<StatusRagCount>? Breakdown = null)
     {
-        public static Lists Empty { get; } = new(DueList.None, DueList.None, DueList.None, DueList.None, DueList.None);
+        public static Lists Empty { get; } = new(DueList.None, DueList.None, DueList.None, DueList.None, DueList.None, []);
     }
+
+    /// <summary>How stored lists say they hold the breakdown, so lists stored before it was kept are worked out again.</summary>
+    internal const string BreakdownMarker = "\"breakdown\":";
+
+    public static Lists Read(string json) => JsonSerializer.Deserialize<Lists>(json, Json)!;
 
     /// <summary>What a visit reads: the stored lists, the day they were judged on and when they were worked out.</summary>
     public sealed record Stored(Lists Lists, DateOnly CalculatedFor, DateTime CalculatedAt);
@@ -31,7 +43,7 @@ public static class DashboardLists
     {
         var row = await db.OrganisationDashboards.AsNoTracking().Where(d => d.NhsOrganisationId == organisationId)
             .Select(d => new { d.Lists, d.CalculatedFor, d.CalculatedAt }).SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : new Stored(JsonSerializer.Deserialize<Lists>(row.Lists, Json)!, row.CalculatedFor, row.CalculatedAt);
+        return row is null ? null : new Stored(Read(row.Lists), row.CalculatedFor, row.CalculatedAt);
     }
 
     /// <summary>
@@ -50,7 +62,7 @@ public static class DashboardLists
             .Where(o => db.Assessments.Any(a => a.NhsOrganisationId == o.Id))
             .Select(o => new { o.Id, Stored = db.OrganisationDashboards.Where(d => d.NhsOrganisationId == o.Id).Select(d => (DateTime?)d.CalculatedAt).FirstOrDefault() })
             .Where(o => o.Stored == null
-                || db.OrganisationDashboards.Any(d => d.NhsOrganisationId == o.Id && d.CalculatedFor != today)
+                || db.OrganisationDashboards.Any(d => d.NhsOrganisationId == o.Id && (d.CalculatedFor != today || !d.Lists.Contains(BreakdownMarker)))
                 || db.Assessments.Any(a => a.NhsOrganisationId == o.Id && a.Score!.CalculatedAt >= o.Stored))
             .ToListAsync(cancellationToken);
         foreach (var organisation in due)
@@ -156,6 +168,12 @@ public static class DashboardLists
             .ToListAsync(cancellationToken);
         var expiringItems = await EvidenceItemsAsync(db, expiring.OrderBy(e => e.ValidUntil).ThenBy(e => e.Id), cancellationToken);
         var expiredItems = await EvidenceItemsAsync(db, expired.OrderByDescending(e => e.ValidUntil).ThenBy(e => e.Id), cancellationToken);
+        // Counted as the dashboard counts them, from the scores the worker has just stored.
+        var breakdown = (await own.Select(StoredScores.State(today))
+            .GroupBy(a => new { a.Status, a.Rag })
+            .Select(g => new { g.Key.Status, g.Key.Rag, Count = g.Count() })
+            .ToListAsync(cancellationToken))
+            .Select(c => new StatusRagCount(c.Status, c.Rag, c.Count)).ToList();
 
         return new Lists(
             new DueList(totals.LateResponses, responseItems
@@ -165,7 +183,8 @@ public static class DashboardLists
             new DueList(totals.LatePlans, planItems
                 .Select(p => new DueItem(p.Id, p.SystemName, $"{p.Code}: {p.Supplier}'s accepted plan", p.PlannedDate, $"/assessments/{p.Id}/scorecard")).ToList()),
             new DueList(totals.ExpiringEvidence, expiringItems),
-            new DueList(totals.ExpiredEvidence, expiredItems));
+            new DueList(totals.ExpiredEvidence, expiredItems),
+            breakdown);
     }
 
     /// <summary>The first of these evidence rows, with the requirement each is for (found by key, only for the rows shown).</summary>

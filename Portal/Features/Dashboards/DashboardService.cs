@@ -60,6 +60,12 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
         /// </summary>
         public bool ListsUpdating { get; init; }
 
+        /// <summary>
+        /// For an integrated care board, its member organisations' figures (never their assessments); null for an
+        /// organisation with no members, which is every trust: a trust sees no other organisation's figures.
+        /// </summary>
+        public IcbRollUp.Figures? Members { get; init; }
+
         /// <summary>The statuses the organisation has assessments in, in workflow order.</summary>
         public IReadOnlyList<AssessmentStatus> Statuses => Breakdown.Select(b => b.Status).Distinct().Order().ToList();
 
@@ -101,6 +107,7 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
         var listsCurrent = breakdown.Count == 0 || (stored is not null && stored.CalculatedFor == today && scores.Updating == 0
             && (scores.LatestScore is null || scores.LatestScore <= stored.CalculatedAt));
         var lists = breakdown.Count == 0 ? DashboardLists.Lists.Empty : stored?.Lists ?? DashboardLists.Lists.Empty;
+        var members = await IcbRollUp.ReadAsync(db, organisationId, today, cancellationToken);
 
         return new Dashboard(
             caller.NhsOrganisationName ?? "Your organisation",
@@ -115,6 +122,7 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
         {
             ListsAsOf = stored?.CalculatedAt,
             ListsUpdating = !listsCurrent,
+            Members = members,
         };
     }
 
