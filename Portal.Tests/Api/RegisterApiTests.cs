@@ -143,5 +143,18 @@ public sealed class RegisterApiTests(RegisterApiTests.Portal portal) : IClassFix
         Assert.Contains("Genuine: issued by the portal", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Olivia Hart", html, StringComparison.Ordinal);
         Assert.DoesNotContain("SHA-256 of the PDF issued", html, StringComparison.Ordinal);
+
+        // Renamed after the scorecard was issued: signed out, the answer is still what the PDF printed.
+        var contexts = portal.Factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            await db.Assessments.Where(a => db.IssuedScorecards.Any(i => i.AssessmentId == a.Id && i.VerificationCode == portal.VerificationCode))
+                .ExecuteUpdateAsync(set => set.SetProperty(a => a.SystemName, "Renamed after issue"));
+        }
+
+        using var again = await client.GetAsync($"/api/v1/scorecards/verify?code={portal.VerificationCode}");
+        var later = await again.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Renamed after issue", later, StringComparison.Ordinal);
+        Assert.Equal(body, later);
     }
 }

@@ -92,6 +92,12 @@ public sealed class RegisterServiceTests : IAsyncLifetime
 
         Assert.True(changed.Succeeded, changed.Message);
         Assert.Empty((await _bed.Register.PageAsync(null, 1)).Entries);
+        // The choice to publish was for that sign-off: it is withdrawn with it, audited, and a later sign-off is not
+        // published unless someone chooses again.
+        await using var db = _bed.Pack.Db();
+        var publication = await db.RegisterPublications.SingleAsync(p => p.AssessmentId == id);
+        Assert.NotNull(publication.WithdrawnAt);
+        Assert.Contains(await db.AuditEvents.Where(e => e.AssessmentId == id).Select(e => e.Action).ToListAsync(), a => a == "WithdrawnFromRegister");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data;
 using Portal.Data.Assessments;
@@ -57,6 +58,11 @@ public static class AssessmentTransitions
         assessment.MoveTo(move.To, now);
         AuditTrail.Record(db, caller, now, auditAction ?? $"Assessment{action}", nameof(Assessment), assessment.Reference, summary(move),
             move.FromName, move.ToName, assessment.Id);
+        if (IsSignedOff(move.From) && !IsSignedOff(move.To))
+        {
+            await LeaveRegisterAsync(db, caller, assessment, move, now, cancellationToken);
+        }
+
         foreach (var notice in notices?.Invoke(move) ?? [])
         {
             await NotificationService.NotifyAsync(db, now, assessment.Id, notice.Text, notice.Link, notice.NhsOrganisationId, notice.SupplierId,
@@ -64,5 +70,31 @@ public static class AssessmentTransitions
         }
 
         return Outcome.Done(move);
+    }
+
+    private static bool IsSignedOff(AssessmentStatus status) => status is AssessmentStatus.SignedOff or AssessmentStatus.SignedOffWithConditions;
+
+    /// <summary>
+    /// An assessment that stops being signed off is withdrawn from the public register in the same unit of work: the
+    /// organisation chose to publish that sign-off, not whatever a later one says, so a new sign-off is published only by
+    /// choosing again.
+    /// </summary>
+    private static async Task LeaveRegisterAsync(PortalDbContext db, Caller caller, Assessment assessment, StatusMove move, DateTime now, CancellationToken cancellationToken)
+    {
+        var active = await db.RegisterPublications.Where(p => p.AssessmentId == assessment.Id && p.WithdrawnAt == null).ToListAsync(cancellationToken);
+        if (active.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var publication in active)
+        {
+            publication.WithdrawnAt = now;
+            publication.WithdrawnByUserId = caller.UserId;
+        }
+
+        AuditTrail.Record(db, caller, now, "WithdrawnFromRegister", nameof(Assessment), assessment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            $"{assessment.Reference} left the public register: it is {move.ToName.ToLowerInvariant()}, no longer signed off. Publish it again after a new sign-off if the organisation chooses.",
+            assessmentId: assessment.Id);
     }
 }

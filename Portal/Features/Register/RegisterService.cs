@@ -51,6 +51,8 @@ public sealed class RegisterService(IDbContextFactory<PortalDbContext> contexts,
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var listed = Listed(db, search);
         var total = await listed.CountAsync(cancellationToken);
+        // A page past the end (or a number that would overflow the offset) shows the last page.
+        number = Math.Min(number, Math.Max(1, (total + size - 1) / size));
         var rows = await Rows(db, listed).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
         var today = Today;
         return new Page(rows.ConvertAll(r => ToEntry(r, today)), number, size, total);

@@ -185,7 +185,27 @@ public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> co
     {
         if (caller is null)
         {
-            return (await FindAsync(Nobody, match, cancellationToken))?.AsOnThePdf();
+            var found = await FindAsync(Nobody, match, cancellationToken);
+            if (found is null)
+            {
+                return null;
+            }
+
+            // The system, organisation and supplier as sealed when the scorecard was issued (the assessment's may have
+            // changed since): a signed-out reader learns what the PDF printed, not what the portal holds now.
+            await using var sealedDb = await contexts.CreateDbContextAsync(cancellationToken);
+            var content = await sealedDb.IssuedScorecards.AsNoTracking().Where(s => s.VerificationCode == found.VerificationCode)
+                .Select(s => s.Content).SingleAsync(cancellationToken);
+            using var sealedJson = System.Text.Json.JsonDocument.Parse(content);
+            var root = sealedJson.RootElement;
+            string Sealed(string name, string fallback) =>
+                root.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString()! : fallback;
+            return found.AsOnThePdf() with
+            {
+                SystemName = Sealed("system", found.SystemName),
+                OrganisationName = Sealed("organisation", found.OrganisationName),
+                SupplierName = Sealed("supplier", found.SupplierName),
+            };
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

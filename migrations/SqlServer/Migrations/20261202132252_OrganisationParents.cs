@@ -18,6 +18,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                 nullable: false,
                 defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
 
+            // Guid.Empty is ReadVersion.Nothing ("no version named"): every existing organisation gets a real stamp.
+            // EXEC: SQL Server compiles a batch before running it, and the idempotent script adds the column in the same batch.
+            migrationBuilder.Sql("EXEC(N'UPDATE [NhsOrganisations] SET [ConcurrencyStamp] = NEWID();');");
+
             migrationBuilder.AddColumn<int>(
                 name: "ParentId",
                 table: "NhsOrganisations",

@@ -18,6 +18,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                 nullable: false,
                 defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
 
+            // Guid.Empty is ReadVersion.Nothing ("no version named"): every existing organisation gets a real stamp, in
+            // the text form EF reads a Guid from (randomblob is drawn afresh for each row).
+            migrationBuilder.Sql("UPDATE \"NhsOrganisations\" SET \"ConcurrencyStamp\" = hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6));");
+
             // SQLite adds a column with its foreign key in place (the default is NULL); EF's AddForeignKey would rebuild the
             // table outside the migration's transaction, which a killed process would leave half done.
             migrationBuilder.Sql(
