@@ -46,6 +46,8 @@ internal sealed class EvidenceItemConfiguration : IEntityTypeConfiguration<Evide
         builder.Property(e => e.Sha256).HasMaxLength(64);
         // Also finds an organisation's evidence expiring or expired (the dashboard) by date range per assessment.
         builder.HasIndex(e => new { e.AssessmentId, e.ValidUntil });
+        // Removing a document asks whether any other row names its file, and the evidence sweep matches files to rows.
+        builder.HasIndex(e => e.StoredName);
         builder.HasOne<Assessment>().WithMany().HasForeignKey(e => e.AssessmentId).OnDelete(DeleteBehavior.NoAction);
     }
 }

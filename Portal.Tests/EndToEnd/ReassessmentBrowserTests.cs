@@ -52,7 +52,7 @@ public sealed class ReassessmentBrowserTests(BrowserFixture browser)
         await BrowserFixture.ScreenshotAsync(page, "reassessment-route-step.png", fullPage: true);
 
         // The rest of the guided start, the supplier's fresh answers to what reopened, and the start of the review.
-        await TestReassessments.GuidedStartAndInviteAsync(contexts, officer, supplier, draftId);
+        await TestReassessments.GuidedStartAndInviteAsync(contexts, journey.Store, officer, supplier, draftId);
         var workspace = (await journey.Workspace.GetAsync(supplier, draftId))!;
         foreach (var requirement in workspace.Requirements.Where(r => !r.IsAnswered))
         {

@@ -45,7 +45,8 @@ public static class TestAssessments
         string? procurementReference = "PR-2026-001")
     {
         var id = await ConfirmedAsync(database, officer, supplierName, conditions: conditions, procurementReference: procurementReference);
-        var invited = await new InvitationService(database, TimeProvider.System, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()).InviteAsync(officer, id, email);
+        var invited = await new InvitationService(database, TimeProvider.System, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider(),
+            new Portal.Features.Evidence.LocalFolderEvidenceStore(Path.Combine(Path.GetTempPath(), "portal-tests", "no-documents"))).InviteAsync(officer, id, email);
         Assert.True(invited.Succeeded, invited.Message);
         return id;
     }

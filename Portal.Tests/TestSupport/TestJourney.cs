@@ -23,6 +23,9 @@ public sealed class TestJourney(IDbContextFactory<PortalDbContext> database, str
     {
     }
 
+    /// <summary>Where this journey's documents are kept: the test database's folder, or the running portal's.</summary>
+    public IEvidenceStore Store { get; } = new LocalFolderEvidenceStore(evidenceDirectory);
+
     public EvidenceWorkspaceService Workspace { get; } = new(database, new LocalFolderEvidenceStore(evidenceDirectory),
         Options.Create(new EvidenceOptions()), TimeProvider.System);
 

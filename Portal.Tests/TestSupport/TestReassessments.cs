@@ -7,6 +7,7 @@ using Portal.Data.Policy;
 using Portal.Data.Reviews;
 using Portal.Features;
 using Portal.Features.Assessments;
+using Portal.Features.Evidence;
 using Portal.Features.SignOffs;
 
 namespace Portal.Tests.TestSupport;
@@ -23,7 +24,7 @@ public static class TestReassessments
         IDbContextFactory<PortalDbContext> contexts, TestJourney journey, Caller officer, Caller supplier, Caller ccio, string? reviewNote = null, string? internalComment = null)
     {
         var id = await TestAssessments.ConfirmedAsync(contexts, officer, route: AssessmentRoute.Upgrade, procurementReference: null);
-        var invited = await new InvitationService(contexts, TimeProvider.System, new EphemeralDataProtectionProvider()).InviteAsync(officer, id, supplier.Email);
+        var invited = await new InvitationService(contexts, TimeProvider.System, new EphemeralDataProtectionProvider(), journey.Store).InviteAsync(officer, id, supplier.Email);
         Assert.True(invited.Succeeded, invited.Message);
         var workspace = journey.Workspace;
         var view = (await workspace.GetAsync(supplier, id))!;
@@ -77,7 +78,7 @@ public static class TestReassessments
     }
 
     /// <summary>Takes a reassessment draft through the guided start as it was prefilled, and invites Acme, which carries forward.</summary>
-    public static async Task GuidedStartAndInviteAsync(IDbContextFactory<PortalDbContext> contexts, Caller officer, Caller supplier, int draftId)
+    public static async Task GuidedStartAndInviteAsync(IDbContextFactory<PortalDbContext> contexts, IEvidenceStore store, Caller officer, Caller supplier, int draftId)
     {
         var start = new AssessmentStartService(contexts, TimeProvider.System);
         var draft = (await start.GetAsync(officer, draftId))!;
@@ -87,7 +88,7 @@ public static class TestReassessments
         Assert.True((await start.ConfirmScopeAsync(officer, draftId)).Succeeded);
         var confirmed = await start.ConfirmAsync(officer, draftId);
         Assert.True(confirmed.Succeeded, confirmed.Message);
-        var invited = await new InvitationService(contexts, TimeProvider.System, new EphemeralDataProtectionProvider()).InviteAsync(officer, draftId, supplier.Email);
+        var invited = await new InvitationService(contexts, TimeProvider.System, new EphemeralDataProtectionProvider(), store).InviteAsync(officer, draftId, supplier.Email);
         Assert.True(invited.Succeeded, invited.Message);
     }
 }

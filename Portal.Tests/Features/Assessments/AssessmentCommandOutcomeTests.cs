@@ -28,7 +28,8 @@ public sealed class AssessmentCommandOutcomeTests : IAsyncLifetime
         _officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
         _assessments = new AssessmentService(_database, TimeProvider.System);
         _start = new AssessmentStartService(_database, TimeProvider.System);
-        _invitations = new InvitationService(_database, TimeProvider.System, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
+        _invitations = new InvitationService(_database, TimeProvider.System, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider(),
+            new Portal.Features.Evidence.LocalFolderEvidenceStore(Path.Combine(Path.GetTempPath(), "portal-tests", "no-documents")));
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();

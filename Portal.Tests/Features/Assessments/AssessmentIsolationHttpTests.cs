@@ -23,7 +23,8 @@ public sealed class AssessmentIsolationHttpTests : IAsyncLifetime
         var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
         var supplier = await TestCallers.ForAsync(contexts, TestCallers.Supplier);
         _assessmentId = await TestAssessments.ConfirmedAsync(contexts, officer);
-        await new Portal.Features.Assessments.InvitationService(contexts, TimeProvider.System, _factory.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()).InviteAsync(officer, _assessmentId, "sam.okafor@acme-clinical.example");
+        await new Portal.Features.Assessments.InvitationService(contexts, TimeProvider.System, _factory.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(),
+            _factory.Services.GetRequiredService<Portal.Features.Evidence.IEvidenceStore>()).InviteAsync(officer, _assessmentId, "sam.okafor@acme-clinical.example");
         using var scope = _factory.Services.CreateScope();
         var workspace = scope.ServiceProvider.GetRequiredService<EvidenceWorkspaceService>();
         using var pdf = new MemoryStream(SampleDocuments.Pdf());

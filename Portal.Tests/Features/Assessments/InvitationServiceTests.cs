@@ -17,7 +17,8 @@ public sealed class InvitationServiceTests : IAsyncLifetime
     {
         _database = await TestDatabase.CreateAsync();
         _officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
-        _invitations = new InvitationService(_database, TimeProvider.System, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
+        _invitations = new InvitationService(_database, TimeProvider.System, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider(),
+            new Portal.Features.Evidence.LocalFolderEvidenceStore(Path.Combine(Path.GetTempPath(), "portal-tests", "no-documents")));
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();

@@ -27,6 +27,18 @@ public sealed class CarryForwardRulesTests
     }
 
     [Fact]
+    public void A_document_the_store_cannot_give_back_intact_reopens_saying_to_upload_it_again_and_an_intact_one_carries_forward()
+    {
+        var lost = Decide(evidence: Document(SignedAt.AddDays(-3)) with { Unreadable = true });
+        var intact = Decide(evidence: Document(SignedAt.AddDays(-3)));
+
+        Assert.Equal(CarryForwardKind.Reopen, lost.Kind);
+        Assert.Equal("Evidence missing: the document \u201cPenetration test report\u201d could not be read intact from the signed-off assessment, so it was not carried forward. Upload it again.",
+            Assert.Single(lost.Reasons));
+        Assert.Equal(CarryForwardKind.CarryForward, intact.Kind);
+    }
+
+    [Fact]
     public void A_plan_whose_date_has_passed_without_being_closed_reopens_and_one_still_ahead_carries_forward()
     {
         var passed = CarryForwardRules.Decide(new RequirementFacts("P.3", true, false, Today.AddDays(-1), []), SignedAt, Today);

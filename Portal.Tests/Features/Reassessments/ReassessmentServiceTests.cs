@@ -43,12 +43,15 @@ public sealed class ReassessmentFixture : IAsyncLifetime
 
     public DateTime SignedAt { get; private set; }
 
-    /// <summary>The source's in-scope codes: [0] link whose spec changed, [1] document replaced, [2] expired, [3] reworded, [4] unchanged link, [5] unchanged document.</summary>
+    /// <summary>
+    /// The source's in-scope codes: [0] link whose spec changed, [1] document replaced, [2] expired, [3] reworded, [4] unchanged link,
+    /// [5] unchanged document, [6] document the store lost since sign-off.
+    /// </summary>
     public List<string> Codes { get; private set; } = [];
 
     public ReassessmentService Service => new(Database, TimeProvider.System);
 
-    public InvitationService Invitations => new(Database, TimeProvider.System, new EphemeralDataProtectionProvider());
+    public InvitationService Invitations => new(Database, TimeProvider.System, new EphemeralDataProtectionProvider(), Journey.Store);
 
     public async Task InitializeAsync()
     {
@@ -60,7 +63,7 @@ public sealed class ReassessmentFixture : IAsyncLifetime
         Ccio = await TestCallers.ForAsync(Database, TestCallers.Ccio);
 
         var (id, codes) = await TestReassessments.SignedOffAsync(Database, Journey, Officer, Supplier, Ccio, ReviewNote, InternalComment);
-        Codes = codes.Take(6).ToList();
+        Codes = codes.Take(7).ToList();
         SourceId = id;
 
         await using var db = Database.CreateDbContext();
@@ -74,8 +77,10 @@ public sealed class ReassessmentFixture : IAsyncLifetime
         // [1]'s document was replaced after sign-off; [5]'s was there before it. [2]'s evidence has expired since.
         var responses = await db.RequirementResponses.Where(r => r.AssessmentId == id)
             .Join(db.AssessmentRequirements, r => r.AssessmentRequirementId, a => a.Id, (r, a) => new { r.Id, a.Code }).ToDictionaryAsync(r => r.Code, r => r.Id);
-        AddDocument(db, id, responses[Codes[1]], SignedAt.AddHours(2), "replaced");
-        AddDocument(db, id, responses[Codes[5]], SignedAt.AddDays(-2), "kept");
+        await AddDocumentAsync(db, id, responses[Codes[1]], SignedAt.AddHours(2), "replaced");
+        KeptDocument = await AddDocumentAsync(db, id, responses[Codes[5]], SignedAt.AddDays(-2), "kept");
+        var lost = await AddDocumentAsync(db, id, responses[Codes[6]], SignedAt.AddDays(-2), "lost");
+        await Journey.Store.DeleteAsync(lost.StoredName, default);
         var expiring = await db.EvidenceItems.SingleAsync(e => e.AssessmentId == id && e.Url == $"https://developer.acme.example/{Codes[2]}");
         expiring.ValidUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
         await db.SaveChangesAsync();
@@ -98,7 +103,7 @@ public sealed class ReassessmentFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Database.DisposeAsync();
 
     /// <summary>Takes a reassessment through the guided start and invites the supplier, which carries forward.</summary>
-    public Task GuidedStartAndInviteAsync(int draftId) => TestReassessments.GuidedStartAndInviteAsync(Database, Officer, Supplier, draftId);
+    public Task GuidedStartAndInviteAsync(int draftId) => TestReassessments.GuidedStartAndInviteAsync(Database, Journey.Store, Officer, Supplier, draftId);
 
     /// <summary>Unlinks the reassessments earlier tests started from the source, so each test starts its own.</summary>
     public async Task ForgetReassessmentsAsync()
@@ -108,13 +113,22 @@ public sealed class ReassessmentFixture : IAsyncLifetime
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.ReassessesAssessmentId, (int?)null));
     }
 
-    private static void AddDocument(Portal.Data.PortalDbContext db, int assessmentId, int responseId, DateTime at, string name) =>
+    /// <summary>The signed-off assessment's document for [5], as the store holds it.</summary>
+    public StoredDocument KeptDocument { get; private set; } = default!;
+
+    /// <summary>A document of the signed-off assessment, really stored (so carrying it forward reads it back).</summary>
+    private async Task<StoredDocument> AddDocumentAsync(Portal.Data.PortalDbContext db, int assessmentId, int responseId, DateTime at, string name)
+    {
+        var stored = await Journey.Store.SaveAsync(new MemoryStream(SampleDocuments.Pdf()), default);
+        await Journey.Store.PromoteAsync(stored.StoredName, default);
         db.EvidenceItems.Add(new EvidenceItem
         {
             AssessmentId = assessmentId, RequirementResponseId = responseId, Kind = EvidenceItemKind.Documentation, Title = $"Report ({name})",
-            StoredName = $"stored-{name}", FileName = $"{name}.pdf", ContentType = "application/pdf", SizeBytes = 10, Sha256 = new string('a', 64),
+            StoredName = stored.StoredName, FileName = $"{name}.pdf", ContentType = "application/pdf", SizeBytes = stored.SizeBytes, Sha256 = stored.Sha256,
             EvidenceDate = DateOnly.FromDateTime(at), AddedAt = at, AddedByUserId = 1,
         });
+        return stored;
+    }
 }
 
 public sealed class ReassessmentServiceTests(ReassessmentFixture fixture) : IClassFixture<ReassessmentFixture>, IAsyncLifetime
@@ -138,12 +152,14 @@ public sealed class ReassessmentServiceTests(ReassessmentFixture fixture) : ICla
         var byCode = workspace.Requirements.ToDictionary(r => r.Code);
         var reopened = workspace.Requirements.Where(r => r.Response?.ReopenedReason is not null).ToDictionary(r => r.Code, r => r.Response!.ReopenedReason!);
 
-        Assert.Equal(fixture.Codes.Take(4).Order(), reopened.Keys.Order());
+        Assert.Equal(fixture.Codes.Take(4).Append(fixture.Codes[6]).Order(), reopened.Keys.Order());
         Assert.StartsWith("Evidence changed: the content at", reopened[fixture.Codes[0]]);
         Assert.Contains("(replaced)", reopened[fixture.Codes[1]]);
         Assert.Contains("after sign-off", reopened[fixture.Codes[1]]);
         Assert.StartsWith("Evidence expired:", reopened[fixture.Codes[2]]);
         Assert.StartsWith("The catalogue's wording", reopened[fixture.Codes[3]]);
+        Assert.StartsWith("Evidence missing: the document \u201cReport (lost)\u201d could not be read", reopened[fixture.Codes[6]]);
+        Assert.DoesNotContain(byCode[fixture.Codes[6]].Response!.Evidence, e => e.Title == "Report (lost)");
         foreach (var code in fixture.Codes.Take(4))
         {
             // The old words and evidence stay as a starting point; the claim is to be given afresh, and reviewed afresh.
@@ -154,7 +170,7 @@ public sealed class ReassessmentServiceTests(ReassessmentFixture fixture) : ICla
 
         var signedOn = fixture.SignedAt.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
         var source = Assessment.ReferenceOf(fixture.SourceId);
-        var carried = workspace.Requirements.Where(r => !fixture.Codes.Take(4).Contains(r.Code) && r.Response is not null).ToList();
+        var carried = workspace.Requirements.Where(r => !reopened.ContainsKey(r.Code) && r.Response is not null).ToList();
         Assert.NotEmpty(carried);
         Assert.All(carried, r =>
         {
@@ -162,6 +178,13 @@ public sealed class ReassessmentServiceTests(ReassessmentFixture fixture) : ICla
             Assert.Equal($"Carried forward from {source}, signed off {signedOn}", r.Response.CarriedForwardFrom);
         });
         Assert.Equal("Report (kept)", Assert.Single(byCode[fixture.Codes[5]].Response!.Evidence).Title);
+        // The reassessment owns a copy of the document: removing either assessment's evidence never takes the other's file.
+        var copy = await db.EvidenceItems.AsNoTracking().SingleAsync(e => e.AssessmentId == started.Value && e.Title == "Report (kept)");
+        Assert.NotEqual(fixture.KeptDocument.StoredName, copy.StoredName);
+        await using (var read = await fixture.Journey.Store.OpenAsync(copy.StoredName!, copy.Sha256!, default))
+        {
+            Assert.Equal(fixture.KeptDocument.SizeBytes, read.Length);
+        }
         Assert.Equal($"Evidence for {fixture.Codes[4]}", Assert.Single(byCode[fixture.Codes[4]].Response!.Evidence).Title);
 
         var review = (await fixture.Journey.Reviews.FindAsync(fixture.Officer, started.Value)).Value!;
@@ -189,7 +212,7 @@ public sealed class ReassessmentServiceTests(ReassessmentFixture fixture) : ICla
         {
             var assessment = await db.Assessments.SingleAsync(a => a.Id == started);
             assessment.CarriedForwardAt = null;
-            Assert.Null(await ReassessmentService.CarryForwardAsync(db, fixture.Officer, assessment, DateTime.UtcNow, default));
+            Assert.Null(await ReassessmentService.CarryForwardAsync(db, fixture.Officer, assessment, DateTime.UtcNow, new DocumentCopies(fixture.Journey.Store), default));
         }
 
         Assert.Equal(counts, await CountsAsync(started));

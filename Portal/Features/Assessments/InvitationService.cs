@@ -18,7 +18,7 @@ namespace Portal.Features.Assessments;
 /// outbox with the link protected by ASP.NET Data Protection (unprotected only when it is sent), so the database never
 /// holds a usable link.
 /// </summary>
-public sealed class InvitationService(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock, IDataProtectionProvider protection)
+public sealed class InvitationService(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock, IDataProtectionProvider protection, Evidence.IEvidenceStore store)
 {
     public sealed record Invitation(int Id, string Email, string Link);
 
@@ -118,49 +118,62 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         var notice = new TransitionNotice(
             $"{caller.NhsOrganisationName} invites {assessment.Supplier.Name} to answer {assessment.Reference} ({assessment.SystemName}).",
             "/assessments", null, assessment.SupplierId, Notifications.NotificationService.Suppliers);
-        Reassessments.CarryForwardResult? carried = null;
-        if (assessment.Status == AssessmentStatus.Draft)
+        // A reassessment's documents are copied through the store as it carries forward: promoted once the save commits,
+        // removed if it does not.
+        var documents = new Evidence.DocumentCopies(store);
+        try
         {
-            // Nothing the officer read can be lost by inviting, so no version is asked for; the status is checked above and again here.
-            var moved = await AssessmentTransitions.ApplyAsync(db, caller, assessment, WorkflowAction.InviteSupplier, now, ReadVersion.None,
-                _ => summary, _ => [notice], "SupplierInvited", cancellationToken);
-            if (!moved.Succeeded)
+            Reassessments.CarryForwardResult? carried = null;
+            if (assessment.Status == AssessmentStatus.Draft)
             {
-                return moved.AsRefusal();
+                // Nothing the officer read can be lost by inviting, so no version is asked for; the status is checked above and again here.
+                var moved = await AssessmentTransitions.ApplyAsync(db, caller, assessment, WorkflowAction.InviteSupplier, now, ReadVersion.None,
+                    _ => summary, _ => [notice], "SupplierInvited", cancellationToken);
+                if (!moved.Succeeded)
+                {
+                    return moved.AsRefusal();
+                }
+
+                // The scope is final once the draft goes to the supplier, so a reassessment carries forward now, in this save.
+                carried = await Reassessments.ReassessmentService.CarryForwardAsync(db, caller, assessment, now, documents, cancellationToken);
+            }
+            else
+            {
+                assessment.Touch(now);
+                await Notifications.NotificationService.NotifyAsync(db, now, assessment.Id, notice.Text, notice.Link, notice.NhsOrganisationId, notice.SupplierId,
+                    notice.Roles, null, cancellationToken);
+                AuditTrail.Record(db, caller, now, "SupplierInvited", nameof(Assessment), assessment.Reference, summary, after: address, assessmentId: assessment.Id);
             }
 
-            // The scope is final once the draft goes to the supplier, so a reassessment carries forward now, in this save.
-            carried = await Reassessments.ReassessmentService.CarryForwardAsync(db, caller, assessment, now, cancellationToken);
-        }
-        else
-        {
-            assessment.Touch(now);
-            await Notifications.NotificationService.NotifyAsync(db, now, assessment.Id, notice.Text, notice.Link, notice.NhsOrganisationId, notice.SupplierId,
-                notice.Roles, null, cancellationToken);
-            AuditTrail.Record(db, caller, now, "SupplierInvited", nameof(Assessment), assessment.Reference, summary, after: address, assessmentId: assessment.Id);
-        }
+            var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var invitation = new SupplierInvitation
+            {
+                Email = address,
+                TokenHash = Hash(token),
+                InvitedAt = now,
+                InvitedByUserId = caller.UserId,
+            };
+            assessment.Invitations.Add(invitation);
+            var link = $"/invitations/{token}";
+            await Mail.Outbox.AddToAddressAsync(db, now, assessment.Id, address,
+                $"{caller.DisplayName} of {caller.NhsOrganisationName} invites you to answer the Open API assessment {assessment.Reference} of {assessment.SystemName} for {assessment.Supplier.Name}. Sign in with this e-mail address to accept it.",
+                protection.CreateProtector(Mail.OutboxSender.LinkPurpose).Protect(link), linkIsProtected: true,
+                Data.Mail.MailKind.Invitation, $"invitation:{invitation.TokenHash}", cancellationToken);
+            if (await db.SaveCommandAsync($"Someone else changed {assessment.Reference} at the same moment. Open it again, then send the invitation.", cancellationToken) is { } stale)
+            {
+                await documents.DiscardAsync();
+                return stale;
+            }
 
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var invitation = new SupplierInvitation
-        {
-            Email = address,
-            TokenHash = Hash(token),
-            InvitedAt = now,
-            InvitedByUserId = caller.UserId,
-        };
-        assessment.Invitations.Add(invitation);
-        var link = $"/invitations/{token}";
-        await Mail.Outbox.AddToAddressAsync(db, now, assessment.Id, address,
-            $"{caller.DisplayName} of {caller.NhsOrganisationName} invites you to answer the Open API assessment {assessment.Reference} of {assessment.SystemName} for {assessment.Supplier.Name}. Sign in with this e-mail address to accept it.",
-            protection.CreateProtector(Mail.OutboxSender.LinkPurpose).Protect(link), linkIsProtected: true,
-            Data.Mail.MailKind.Invitation, $"invitation:{invitation.TokenHash}", cancellationToken);
-        if (await db.SaveCommandAsync($"Someone else changed {assessment.Reference} at the same moment. Open it again, then send the invitation.", cancellationToken) is { } stale)
-        {
-            return stale;
+            await documents.PromoteAsync();
+            return Outcome.Done(new Invitation(invitation.Id, address, link), $"Invitation e-mailed to {address}."
+                + (carried is null ? "" : $" {carried.CarriedForward.Count} carried forward, {carried.Reopened.Count} reopened, {carried.New.Count} new."));
         }
-
-        return Outcome.Done(new Invitation(invitation.Id, address, link), $"Invitation e-mailed to {address}."
-            + (carried is null ? "" : $" {carried.CarriedForward.Count} carried forward, {carried.Reopened.Count} reopened, {carried.New.Count} new."));
+        catch
+        {
+            await documents.DiscardAsync();
+            throw;
+        }
     }
 
     /// <summary>Invitations waiting for the signed-in person, matched by their e-mail address.</summary>

@@ -542,8 +542,9 @@ public sealed partial class EvidenceWorkspaceService(
 
         // The document goes with its row. Nothing in the portal could open it again, and a kept file that no longer
         // counts against the quota is how upload-and-remove filled the disk; the audit trail keeps its name and SHA-256.
-        // A kill before this line leaves a file without a row, which the sweep removes. A document carried forward into a
-        // reassessment shares its file with the assessment it came from, so the file stays while any row names it.
+        // A kill before this line leaves a file without a row, which the sweep removes. Every copy has its own file now
+        // (DocumentCopies), but reassessments carried forward before December 2026 shared the file of the assessment they
+        // came from, so the file stays while any row names it (an indexed look-up).
         if (storedName is not null && !await db.EvidenceItems.AnyAsync(e => e.StoredName == storedName, CancellationToken.None))
         {
             await DiscardAsync(storedName);

@@ -179,17 +179,20 @@ public sealed class PackFillService(
             return Outcome.Done(result, message);
         }
 
-        // Each assessment owns its documents (removing one removes its file), so a pack's document is copied through
-        // the store, checked against its SHA-256 as it is read, and promoted only once the rows commit.
-        var pending = new List<string>();
+        // Each assessment owns its documents, so a pack's document is copied through the store (DocumentCopies) and
+        // promoted only once the rows commit.
+        var documents = new DocumentCopies(store);
         try
         {
             foreach (var (from, to) in copies)
             {
-                await using var content = await store.OpenAsync(from.StoredName, from.Sha256, cancellationToken);
-                var stored = await store.SaveAsync(content, cancellationToken);
-                pending.Add(stored.StoredName);
-                to.StoredName = stored.StoredName;
+                if (await documents.TryCopyAsync(from.StoredName, from.Sha256, cancellationToken) is not { } copied)
+                {
+                    await documents.DiscardAsync();
+                    return Outcome.Conflict("A document in the pack could not be read intact, so nothing was filled. Upload the document to the pack again.");
+                }
+
+                to.StoredName = copied;
             }
 
             // The pack and its share are read above and the copy takes a while (documents go through the store): a
@@ -215,26 +218,17 @@ public sealed class PackFillService(
 
             if (stale is not null)
             {
-                await DiscardAsync(pending);
+                await documents.DiscardAsync();
                 return stale;
             }
         }
-        catch (Exception ex) when (ex is FileNotFoundException or EvidenceIntegrityException)
-        {
-            await DiscardAsync(pending);
-            return Outcome.Conflict("A document in the pack could not be read intact, so nothing was filled. Upload the document to the pack again.");
-        }
         catch
         {
-            await DiscardAsync(pending);
+            await documents.DiscardAsync();
             throw;
         }
 
-        foreach (var name in pending)
-        {
-            await store.PromoteAsync(name, CancellationToken.None);
-        }
-
+        await documents.PromoteAsync();
         return Outcome.Done(result, message);
     }
 
@@ -275,21 +269,6 @@ public sealed class PackFillService(
                 .Select(p => new SharedPack(new FillOffer(p.Id, p.ProductVersion!.Product!.Name + " " + p.ProductVersion.Label, p.Revision, p.RevisedAt,
                     p.FrameworkVersionId == assessment.FrameworkVersionId), p.ConcurrencyStamp))
                 .FirstOrDefaultAsync(cancellationToken);
-
-    private async Task DiscardAsync(IEnumerable<string> names)
-    {
-        foreach (var name in names)
-        {
-            try
-            {
-                await store.DeleteAsync(name, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The evidence sweep removes a stored document without a row.
-            }
-        }
-    }
 
     private sealed record SharedPack(FillOffer Offer, Guid Stamp);
 

@@ -19,8 +19,10 @@ public enum CarryForwardKind
 /// <param name="HashAtSignOff">The content hash the last readable check before sign-off found (links only).</param>
 /// <param name="CurrentHash">The content hash the latest readable check found (links only).</param>
 /// <param name="Drift">What the latest check found worse than before (no longer public, gone, changed since sign-off).</param>
+/// <param name="Unreadable">A document the store could not give back intact, so it cannot be copied forward.</param>
 public sealed record EvidenceFact(
-    string Title, bool IsDocument, DateTime AddedAt, DateOnly? ValidUntil, string? HashAtSignOff = null, string? CurrentHash = null, string? Drift = null);
+    string Title, bool IsDocument, DateTime AddedAt, DateOnly? ValidUntil, string? HashAtSignOff = null, string? CurrentHash = null, string? Drift = null,
+    bool Unreadable = false);
 
 /// <summary>
 /// Facts about one requirement code in scope of the reassessment.
@@ -68,7 +70,11 @@ public static class CarryForwardRules
 
         foreach (var evidence in facts.Evidence)
         {
-            if (evidence.AddedAt > signedOffAt)
+            if (evidence.Unreadable)
+            {
+                reasons.Add($"Evidence missing: the document \u201c{evidence.Title}\u201d could not be read intact from the signed-off assessment, so it was not carried forward. Upload it again.");
+            }
+            else if (evidence.AddedAt > signedOffAt)
             {
                 reasons.Add($"Evidence changed: \u201c{evidence.Title}\u201d was {(evidence.IsDocument ? "uploaded" : "added")} on {Day(evidence.AddedAt)}, after sign-off.");
             }

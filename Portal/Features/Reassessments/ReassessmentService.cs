@@ -9,6 +9,7 @@ using Portal.Data.Reviews;
 using Portal.Data.Users;
 using Portal.Features.Assessments;
 using Portal.Features.Audit;
+using Portal.Features.Evidence;
 using Portal.Features.Policy;
 
 namespace Portal.Features.Reassessments;
@@ -296,10 +297,12 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
     /// being invited): each in-scope requirement answered there is carried forward with its evidence and review outcome,
     /// or reopened with the reason (<see cref="CarryForwardRules"/>). Adds to the caller's unit of work, so the copy
     /// commits with the invitation or not at all; does nothing for an assessment that reassesses none or was carried
-    /// forward already. Internal review notes, comments and the sign-off are never copied.
+    /// forward already. Internal review notes, comments and the sign-off are never copied. Documents are copied through
+    /// the store into <paramref name="documents"/>, which the caller promotes once its save commits or discards if not;
+    /// a document that cannot be read intact is left behind and its requirement reopens, saying so.
     /// </summary>
     public static async Task<CarryForwardResult?> CarryForwardAsync(
-        PortalDbContext db, Caller caller, Assessment assessment, DateTime now, CancellationToken cancellationToken)
+        PortalDbContext db, Caller caller, Assessment assessment, DateTime now, DocumentCopies documents, CancellationToken cancellationToken)
     {
         if (assessment.ReassessesAssessmentId is not { } sourceId || assessment.CarriedForwardAt is not null
             || await db.RequirementResponses.AnyAsync(r => r.AssessmentId == assessment.Id && r.CarriedFromAssessmentId != null, cancellationToken))
@@ -347,9 +350,20 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
         {
             var from = sourceRequirements.GetValueOrDefault(target.Code);
             var response = from is null ? null : responses.GetValueOrDefault(from.Id);
+            var answered = response is not null && response.IsAnswered && !existing.Contains(target.Id);
+            // Each assessment owns its documents (removing evidence removes its file): an answer that is copied gets its own copies.
+            var copiedNames = new Dictionary<int, string?>();
+            if (answered)
+            {
+                foreach (var document in response!.Evidence.Where(e => e.StoredName is not null))
+                {
+                    copiedNames[document.Id] = await documents.TryCopyAsync(document.StoredName!, document.Sha256 ?? "", cancellationToken);
+                }
+            }
+
             var facts = new RequirementFacts(
                 target.Code,
-                response is not null && response.IsAnswered && !existing.Contains(target.Id),
+                answered,
                 from is not null && !string.Equals(from.Statement, target.Statement, StringComparison.Ordinal),
                 // A plan not yet closed whose date has passed (its own date; one tied to the contract date follows the new assessment's).
                 response is { Claim: ComplianceClaim.WillMeetByDate, PlanDueOnContractDate: false, PlannedDate: { } planned } && planned < today
@@ -360,7 +374,8 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
                         .OrderByDescending(c => c.CheckedAt).ThenByDescending(c => c.Id).ToList();
                     var latest = checks[e.Id].OrderByDescending(c => c.CheckedAt).ThenByDescending(c => c.Id).FirstOrDefault();
                     return new EvidenceFact(e.Title, e.IsDocument, e.AddedAt, e.ValidUntil,
-                        read.FirstOrDefault(c => c.CheckedAt <= signedAt)?.Sha256, read.FirstOrDefault()?.Sha256, latest?.Drift);
+                        read.FirstOrDefault(c => c.CheckedAt <= signedAt)?.Sha256, read.FirstOrDefault()?.Sha256, latest?.Drift,
+                        Unreadable: copiedNames.TryGetValue(e.Id, out var copied) && copied is null);
                 }).ToList() ?? []);
             var decision = CarryForwardRules.Decide(facts, signedAt.Value, today);
             if (decision.Kind == CarryForwardKind.New)
@@ -393,15 +408,15 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
                 ReopenedReason = decision.Kind == CarryForwardKind.Reopen ? Shorten(decision.ReasonText!, 2000) : null,
             };
             copy.Touch(now, caller.UserId, caller.DisplayName);
-            // Documents are shared by stored name with the signed-off assessment, whose evidence never changes: removing
-            // the copy keeps the file while another row names it (EvidenceWorkspaceService), and the sweep keeps named files.
-            copy.Evidence.AddRange(response.Evidence.OrderBy(e => e.AddedAt).ThenBy(e => e.Id).Select(e => new EvidenceItem
+            // A document is the copy made above (one that could not be read is left behind; its reason says so).
+            copy.Evidence.AddRange(response.Evidence.Where(e => e.StoredName is null || copiedNames.GetValueOrDefault(e.Id) is not null)
+                .OrderBy(e => e.AddedAt).ThenBy(e => e.Id).Select(e => new EvidenceItem
             {
                 AssessmentId = assessment.Id,
                 Kind = e.Kind,
                 Title = e.Title,
                 Url = e.Url,
-                StoredName = e.StoredName,
+                StoredName = e.StoredName is null ? null : copiedNames[e.Id],
                 FileName = e.FileName,
                 ContentType = e.ContentType,
                 SizeBytes = e.SizeBytes,

@@ -532,6 +532,8 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("RequirementResponseId");
 
+                    b.HasIndex("StoredName");
+
                     b.HasIndex("AssessmentId", "ValidUntil");
 
                     b.ToTable("EvidenceItems");

@@ -511,6 +511,8 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("RequirementResponseId");
 
+                    b.HasIndex("StoredName");
+
                     b.HasIndex("AssessmentId", "ValidUntil");
 
                     b.ToTable("EvidenceItems");
