@@ -100,7 +100,7 @@ public sealed class AssessOnceReuseManyBrowserTests(BrowserFixture browser)
             await AnswerAsync(supplier, "C.3");
             await supplier.GetByLabel("API operation for Register a new patient").FillAsync("POST /Patient");
             await supplier.GetByRole(AriaRole.Button, new() { Name = "Save the answer for Register a new patient" }).ClickAsync();
-            await Assertions.Expect(supplier.GetByText("Answered", new() { Exact = true })).ToBeVisibleAsync();
+            await Assertions.Expect(supplier.GetByRole(AriaRole.Status).Filter(new() { HasTextRegex = new Regex("^Saved$") })).ToBeVisibleAsync();
             await supplier.GetByRole(AriaRole.Button, new() { Name = "Submit answers" }).ClickAsync();
             await Assertions.Expect(supplier.GetByText(new Regex($"is submitted to {Regex.Escape(organisation)}")).First).ToBeVisibleAsync();
         }
