@@ -96,6 +96,9 @@ public sealed class AssessOnceReuseManyBrowserTests(BrowserFixture browser)
             await GoAsync(supplier, $"/assessments/{assessment}/evidence");
             await supplier.GetByRole(AriaRole.Button, new() { Name = "Fill from pack" }).ClickAsync();
             await Assertions.Expect(supplier.GetByRole(AriaRole.Status).Filter(new() { HasTextString = "requirements from pack v" })).ToBeVisibleAsync();
+            // The requirement open in the editor (P.1, the first unanswered) shows the answer the pack just gave it.
+            await Assertions.Expect(supplier.GetByRole(AriaRole.Radio, new() { Name = "Meets", Exact = true })).ToBeCheckedAsync();
+            await Assertions.Expect(supplier.GetByLabel("Narrative")).ToHaveValueAsync("Pack answer to P.1: documented in the public API reference.");
             await CheckAsync(supplier, $"journey-3-filled-{assessment}.png");
             await AnswerAsync(supplier, "C.3");
             await supplier.GetByLabel("API operation for Register a new patient").FillAsync("POST /Patient");
