@@ -13,8 +13,15 @@ namespace Portal.Tests.TestSupport;
 public static class PdfQrCodes
 {
     /// <summary>The text of the QR code on page <paramref name="page"/>, or null when none can be read there.</summary>
-    public static async Task<string?> ReadAsync(byte[] pdf, int page = 1)
+    /// <param name="keepAs">With PORTAL_SCREENSHOTS set to a folder, the PDF is kept there under this name to look at.</param>
+    public static async Task<string?> ReadAsync(byte[] pdf, int page = 1, string? keepAs = null)
     {
+        if (keepAs is not null && Environment.GetEnvironmentVariable("PORTAL_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await File.WriteAllBytesAsync(Path.Combine(folder, keepAs), pdf);
+        }
+
         var directory = Directory.CreateTempSubdirectory("portal-qr-");
         try
         {

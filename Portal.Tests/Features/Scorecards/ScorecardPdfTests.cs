@@ -113,7 +113,7 @@ public sealed class ScorecardPdfTests : IAsyncLifetime
     {
         var address = $"{TestPortalAddress.Default}/scorecards/verify?code={_issued.VerificationCode}";
 
-        var decoded = await PdfQrCodes.ReadAsync(_issued.Content);
+        var decoded = await PdfQrCodes.ReadAsync(_issued.Content, keepAs: "scorecard-issued.pdf");
 
         Assert.Equal(address, decoded);
         using var pdf = PdfDocument.Open(_issued.Content);
@@ -131,7 +131,7 @@ public sealed class ScorecardPdfTests : IAsyncLifetime
     {
         var preview = await Issuing.PreviewAsync(_supplier, _id);
 
-        Assert.Null(await PdfQrCodes.ReadAsync(preview!.Content));
+        Assert.Null(await PdfQrCodes.ReadAsync(preview!.Content, keepAs: "scorecard-preview.pdf"));
         using var pdf = PdfDocument.Open(preview.Content);
         Assert.DoesNotContain("/scorecards/verify", string.Join(string.Empty, pdf.GetPage(1).GetWords().Select(w => w.Text)), StringComparison.Ordinal);
     }
@@ -143,7 +143,7 @@ public sealed class ScorecardPdfTests : IAsyncLifetime
 
         var rendered = ScorecardPdf.Render(report, _issued.VerificationCode, verificationAddress: null);
 
-        Assert.Null(await PdfQrCodes.ReadAsync(rendered));
+        Assert.Null(await PdfQrCodes.ReadAsync(rendered, keepAs: "scorecard-no-address.pdf"));
         using var pdf = PdfDocument.Open(rendered);
         var firstPage = string.Join(" ", pdf.GetPage(1).GetWords().Select(w => w.Text));
         Assert.Contains(ScorecardPdf.VerifyInThePortal, firstPage, StringComparison.Ordinal);
