@@ -146,6 +146,9 @@ public sealed class RegisterApiTests(RegisterApiTests.Portal portal) : IClassFix
         Assert.Contains("Genuine: issued by the portal", html, StringComparison.Ordinal);
         Assert.Contains($"This code belongs to a scorecard the portal issued for OAP-{portal.AssessmentId:D5}.", html, StringComparison.Ordinal);
         Assert.Contains(portal.VerificationCode, html, StringComparison.Ordinal);
+        // The answer comes before the forms to check another code or a file, on screen without scrolling on a phone.
+        Assert.True(html.IndexOf("Genuine: issued by the portal", StringComparison.Ordinal) < html.IndexOf("Check a code", StringComparison.Ordinal),
+            "The result of the code in the address comes after the forms.");
     }
 
     [Fact]
