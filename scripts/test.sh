@@ -12,6 +12,7 @@ mkdir -p "$results"
 . scripts/debian-packages.sh
 need_package chromium chromium "the browser tests"
 need_package qpdf qpdf "the PDF tests"
+need_package pdftoppm poppler-utils "the test that reads the scorecard PDF's QR code back"
 need_package node nodejs "the OpenAPI and CSS linters"
 need_package npm npm "the OpenAPI and CSS linters"
 need_package clamd clamav-daemon "the malware-scanning tests"

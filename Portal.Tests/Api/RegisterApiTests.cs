@@ -28,9 +28,15 @@ public sealed class RegisterApiTests(RegisterApiTests.Portal portal) : IClassFix
     /// <summary>Trust A's assessment of Acme's "Register PAS" 2.0, signed off with conditions and published; and a scorecard issued for it.</summary>
     public sealed class Portal : IAsyncLifetime
     {
-        public PortalAppFactory Factory { get; } = new();
+        public const string PublicAddress = "https://register.portal.test";
+
+        public PortalAppFactory Factory { get; } = new(settings: new Dictionary<string, string?> { ["Portal:BaseUrl"] = PublicAddress });
 
         public string VerificationCode { get; private set; } = string.Empty;
+
+        public int AssessmentId { get; private set; }
+
+        public byte[] Pdf { get; private set; } = [];
 
         public async Task InitializeAsync()
         {
@@ -60,6 +66,8 @@ public sealed class RegisterApiTests(RegisterApiTests.Portal portal) : IClassFix
             var issued = await scope.ServiceProvider.GetRequiredService<IssuedScorecardService>().IssueAsync(officer, id);
             Assert.True(issued.Succeeded, issued.Message);
             VerificationCode = issued.Value!.VerificationCode;
+            Pdf = issued.Value.Content;
+            AssessmentId = id;
         }
 
         public async Task DisposeAsync() => await Factory.DisposeAsync();
@@ -122,6 +130,25 @@ public sealed class RegisterApiTests(RegisterApiTests.Portal portal) : IClassFix
         Assert.Contains("Register PAS 2.0", html, StringComparison.Ordinal);
         Assert.DoesNotContain(Marker, html, StringComparison.Ordinal);
         Assert.DoesNotContain("Chris Morgan", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_issued_pdfs_qr_code_is_its_verification_address_which_shows_the_result_signed_out()
+    {
+        var decoded = await PdfQrCodes.ReadAsync(portal.Pdf);
+
+        Assert.Equal($"{Portal.PublicAddress}/scorecards/verify?code={portal.VerificationCode}", decoded);
+        using var client = portal.Factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var page = await client.GetAsync(new Uri(decoded!).PathAndQuery);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        // In the first answer, before any live connection: a phone shows the result as soon as the page arrives.
+        Assert.Contains("Genuine: issued by the portal", html, StringComparison.Ordinal);
+        Assert.Contains($"This code belongs to a scorecard the portal issued for OAP-{portal.AssessmentId:D5}.", html, StringComparison.Ordinal);
+        Assert.Contains(portal.VerificationCode, html, StringComparison.Ordinal);
+        // The answer comes before the forms to check another code or a file, on screen without scrolling on a phone.
+        Assert.True(html.IndexOf("Genuine: issued by the portal", StringComparison.Ordinal) < html.IndexOf("Check a code", StringComparison.Ordinal),
+            "The result of the code in the address comes after the forms.");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 using Portal.Data;
 using Portal.Data.SignOffs;
 using Portal.Features.Products;
+using Portal.Features.Scorecards;
 using Portal.Features.SignOffs;
 using Portal.Tests.TestSupport;
 
@@ -11,6 +12,7 @@ namespace Portal.Tests.EndToEnd;
 /// <summary>
 /// The officer publishes a signed-off assessment's status from the sign-off page; a signed-out browser finds it on the
 /// public register, sent without a live connection, by keyboard and at 320 px (axe on every page); withdrawal removes it.
+/// The same person opens an issued scorecard's verification address (its QR code) on the phone and sees the result.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class RegisterBrowserTests(BrowserFixture browser)
@@ -69,5 +71,29 @@ public sealed class RegisterBrowserTests(BrowserFixture browser)
         await Assertions.Expect(officer.GetByRole(AriaRole.Status).Filter(new() { HasTextString = "is no longer on the public register" })).ToBeVisibleAsync();
         await visitor.ReloadAsync();
         await Assertions.Expect(visitor.GetByText("Nothing on the register matches")).ToBeVisibleAsync();
+
+        // The scorecard PDF's QR code opens its verification address: signed out at 320 px, the result is in the page as it arrives.
+        string code;
+        using (var scope = browser.App.Services.CreateScope())
+        {
+            var issued = await scope.ServiceProvider.GetRequiredService<IssuedScorecardService>().IssueAsync(officerCaller, id);
+            Assert.True(issued.Succeeded, issued.Message);
+            code = issued.Value!.VerificationCode;
+        }
+
+        var arrived = await visitor.GotoAsync(ScorecardPdf.VerificationPath(code));
+        Assert.Contains("Genuine: issued by the portal", await arrived!.TextAsync(), StringComparison.Ordinal);
+        await BrowserFixture.WaitForInteractiveAsync(visitor);
+        var result = visitor.GetByRole(AriaRole.Status).Filter(new() { HasTextString = "Genuine: issued by the portal" });
+        await Assertions.Expect(result).ToContainTextAsync($"OAP-{id:D5}");
+        var checkAnother = visitor.GetByRole(AriaRole.Heading, new() { Name = "Check a code" });
+        Assert.True((await result.BoundingBoxAsync())!.Y < (await checkAnother.BoundingBoxAsync())!.Y, "At 320 px the result is below the forms, out of sight.");
+        // The live page takes over the check made for the first answer rather than failing or checking again.
+        await Assertions.Expect(visitor.GetByLabel("Verification code")).ToHaveValueAsync(code);
+        await Assertions.Expect(visitor.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+        Assert.DoesNotContain(Private, await visitor.ContentAsync(), StringComparison.Ordinal);
+        await BrowserFixture.AssertAccessibleAsync(visitor);
+        await NarrowScreen.AssertNoSidewaysScrollAsync(visitor);
+        await BrowserFixture.ScreenshotAsync(visitor, "verify-from-qr-320.png", fullPage: true);
     }
 }

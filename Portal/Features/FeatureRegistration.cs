@@ -64,6 +64,7 @@ public static class FeatureRegistration
         services.AddSingleton<Portal.Features.Audit.AuditDigests>();
         services.AddHostedService<Portal.Features.Audit.AuditDigestWorker>();
         services.AddSingleton<Portal.Hosting.JobLease>();
+        services.AddSingleton<Portal.Hosting.PortalAddress>();
         // One worker per instance, reachable as itself so a test can run one round of it.
         services.AddSingleton<Portal.Features.Dashboards.ScoreRefreshWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<Portal.Features.Dashboards.ScoreRefreshWorker>());

@@ -26,7 +26,9 @@ public static class ScorecardPdfTiming
             ?? throw new InvalidOperationException($"No scorecard for assessment {assessmentId}.");
         var code = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ScorecardExports.Json(report))));
 
-        var pdf = ScorecardPdf.Render(report, code);
+        // As issued by a portal that knows its public address: with the QR code of the verification address.
+        var address = "https://open-api-portal.example.nhs.uk" + ScorecardPdf.VerificationPath(code);
+        var pdf = ScorecardPdf.Render(report, code, address);
         int pages;
         using (var read = PdfReader.Open(new MemoryStream(pdf), PdfDocumentOpenMode.Import))
         {
@@ -34,7 +36,7 @@ public static class ScorecardPdfTiming
         }
 
         var bare = Bare(pages);
-        var (render, bareTimes, ratio) = TimeInTurn(renders, () => ScorecardPdf.Render(report, code), () => Bare(pages));
+        var (render, bareTimes, ratio) = TimeInTurn(renders, () => ScorecardPdf.Render(report, code, address), () => Bare(pages));
         return new PdfFigures(report.Card.Requirements.Count, pages, render, pdf.LongLength, bareTimes, bare.LongLength, ratio);
     }
 

@@ -10,6 +10,7 @@ using Portal.Data.Mail;
 using Portal.Data.Users;
 using Portal.Features.Mail;
 using Portal.Features.Notifications;
+using Portal.Hosting;
 using Portal.Tests.Features.Dashboards;
 using Portal.Tests.TestSupport;
 
@@ -163,7 +164,7 @@ public sealed class KilledSenderTests : IAsyncLifetime
         var environment = new HostingEnvironment { EnvironmentName = "Development" };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Portal:BaseUrl"] = "http://portal.test" }).Build();
         return new OutboxSender(_database, new MailTransports(Options.Create(options), environment), new EphemeralDataProtectionProvider(),
-            configuration, environment, clock, Options.Create(options), NullLogger<OutboxSender>.Instance);
+            new PortalAddress(configuration, environment, NullLogger<PortalAddress>.Instance), clock, Options.Create(options), NullLogger<OutboxSender>.Instance);
     }
 
     private sealed class DbContextFactory(string path) : IDbContextFactory<PortalDbContext>

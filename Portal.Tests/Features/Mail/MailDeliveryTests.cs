@@ -258,7 +258,7 @@ public sealed partial class MailDeliveryTests(MailDeliveryFixture portal) : ICla
         using var stop = new CancellationTokenSource();
         var options = portal.Get<IOptions<MailOptions>>().Value;
         var stopping = new OutboxSender(Contexts, new StopAfterFirst(portal.Get<MailTransports>(), stop), portal.Get<IDataProtectionProvider>(),
-            portal.Get<IConfiguration>(), portal.Get<IHostEnvironment>(), TimeProvider.System, Options.Create(options), portal.Get<ILogger<OutboxSender>>());
+            portal.Get<Portal.Hosting.PortalAddress>(), TimeProvider.System, Options.Create(options), portal.Get<ILogger<OutboxSender>>());
 
         var first = await stopping.SendDueAsync("stopped-sender", stop.Token);
         Assert.Equal(1, first.Sent);
@@ -294,7 +294,7 @@ public sealed partial class MailDeliveryTests(MailDeliveryFixture portal) : ICla
 
     private OutboxSender Sender(TimeProvider clock, MailOptions options) => new(
         Contexts, new MailTransports(Options.Create(options), portal.Get<IHostEnvironment>()), portal.Get<IDataProtectionProvider>(),
-        portal.Get<IConfiguration>(), portal.Get<IHostEnvironment>(), clock, Options.Create(options), portal.Get<ILogger<OutboxSender>>());
+        portal.Get<Portal.Hosting.PortalAddress>(), clock, Options.Create(options), portal.Get<ILogger<OutboxSender>>());
 
     private static int ClosedPort()
     {

@@ -54,7 +54,7 @@ public sealed class ScorecardPdfTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
-    private IssuedScorecardService Issuing => new(_database, new ScorecardService(_database, TimeProvider.System), TimeProvider.System);
+    private IssuedScorecardService Issuing => new(_database, new ScorecardService(_database, TimeProvider.System), TimeProvider.System, TestPortalAddress.Of());
 
     [Fact]
     public async Task The_pdf_names_every_requirement_its_result_the_sign_off_and_the_verification_code()
@@ -106,6 +106,48 @@ public sealed class ScorecardPdfTests : IAsyncLifetime
 
         Assert.EndsWith("…", footerLine.Last().Text, StringComparison.Ordinal);
         Assert.True(footerLine.Max(w => w.BoundingBox.Right) < pageNumber.BoundingBox.Left, "The footer runs into the page number.");
+    }
+
+    [Fact]
+    public async Task The_issued_pdf_carries_a_qr_code_of_its_verification_address_with_the_address_beside_it()
+    {
+        var address = $"{TestPortalAddress.Default}/scorecards/verify?code={_issued.VerificationCode}";
+
+        var decoded = await PdfQrCodes.ReadAsync(_issued.Content, keepAs: "scorecard-issued.pdf");
+
+        Assert.Equal(address, decoded);
+        using var pdf = PdfDocument.Open(_issued.Content);
+        var firstPage = string.Join(" ", pdf.GetPage(1).GetWords().Select(w => w.Text));
+        Assert.Contains(address, Regex.Replace(firstPage, @"\s+", string.Empty), StringComparison.Ordinal);
+        Assert.Contains($"enter the verification code {ScorecardPdf.GroupedCode(_issued.VerificationCode)}", firstPage, StringComparison.Ordinal);
+        // The QR code is a figure a screen reader announces by its alternative text, not unlabelled graphics.
+        var raw = Encoding.Latin1.GetString(_issued.Content);
+        Assert.Matches(@"/S\s*/Figure", raw);
+        Assert.Contains("(QR code of the verification address printed beside it)", raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_preview_carries_no_qr_code_and_no_verification_address()
+    {
+        var preview = await Issuing.PreviewAsync(_supplier, _id);
+
+        Assert.Null(await PdfQrCodes.ReadAsync(preview!.Content, keepAs: "scorecard-preview.pdf"));
+        using var pdf = PdfDocument.Open(preview.Content);
+        Assert.DoesNotContain("/scorecards/verify", string.Join(string.Empty, pdf.GetPage(1).GetWords().Select(w => w.Text)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_public_address_an_issued_pdf_has_no_qr_code_and_says_how_to_verify_it_in_the_portal()
+    {
+        var report = (await new ScorecardService(_database, TimeProvider.System).GetWithAnswersAsync(_officer, _id))!;
+
+        var rendered = ScorecardPdf.Render(report, _issued.VerificationCode, verificationAddress: null);
+
+        Assert.Null(await PdfQrCodes.ReadAsync(rendered, keepAs: "scorecard-no-address.pdf"));
+        using var pdf = PdfDocument.Open(rendered);
+        var firstPage = string.Join(" ", pdf.GetPage(1).GetWords().Select(w => w.Text));
+        Assert.Contains(ScorecardPdf.VerifyInThePortal, firstPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("/scorecards/verify", firstPage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,8 +17,7 @@ public sealed partial class OutboxSender(
     IDbContextFactory<PortalDbContext> contexts,
     MailTransports transports,
     IDataProtectionProvider protection,
-    IConfiguration configuration,
-    IHostEnvironment environment,
+    Portal.Hosting.PortalAddress address,
     TimeProvider clock,
     IOptions<MailOptions> options,
     ILogger<OutboxSender> logger)
@@ -29,8 +28,7 @@ public sealed partial class OutboxSender(
     public sealed record Round(int Sent, int Failed, bool Kept);
 
     /// <summary>The portal's public address, for links in mail: Portal:BaseUrl, or in Development the local one.</summary>
-    public string? BaseUrl => (configuration["Portal:BaseUrl"] is { Length: > 0 } configured ? configured
-        : environment.IsDevelopment() ? "http://localhost:5080" : null)?.TrimEnd('/');
+    public string? BaseUrl => address.BaseUrl;
 
     /// <summary>Sends every due mail as <paramref name="holder"/>; with no transport configured, mail is kept in the outbox.</summary>
     public async Task<Round> SendDueAsync(string holder, CancellationToken cancellationToken)

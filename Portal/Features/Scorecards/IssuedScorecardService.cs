@@ -16,7 +16,7 @@ namespace Portal.Features.Scorecards;
 /// scorecard's JSON content) and the SHA-256 of the PDF file, so a PDF that comes back can be shown to be one the
 /// portal made, unaltered, and for which assessment and catalogue version.
 /// </summary>
-public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> contexts, ScorecardService scorecards, TimeProvider clock)
+public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> contexts, ScorecardService scorecards, TimeProvider clock, Portal.Hosting.PortalAddress address)
 {
     public sealed record IssuedPdf(byte[] Content, string FileName, string VerificationCode);
 
@@ -78,7 +78,9 @@ public sealed class IssuedScorecardService(IDbContextFactory<PortalDbContext> co
 
         var content = ScorecardExports.Json(report);
         var code = Sha256(Encoding.UTF8.GetBytes(content));
-        var pdf = ScorecardPdf.Render(report, code);
+        var verificationAddress = address.Of(ScorecardPdf.VerificationPath(code),
+            "issued scorecard PDFs carry no QR code of their verification address, only how to verify them in the portal");
+        var pdf = ScorecardPdf.Render(report, code, verificationAddress);
         var pdfHash = Sha256(pdf);
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using QRCoder;
 using Portal.Data.Evidence;
 using Portal.Data.Policy;
 using Portal.Data.Reviews;
@@ -23,8 +24,21 @@ public static class ScorecardPdf
     /// <summary>What a preview says where an issued scorecard gives its verification code.</summary>
     public const string PreviewNotice = "Preview, not issued: it has no verification code and cannot be verified. Issue the scorecard in the portal for a copy to share.";
 
+    /// <summary>What an issued scorecard says to do when the portal knows no public address to put in a QR code.</summary>
+    public const string VerifyInThePortal = "To check that this scorecard is genuine, sign in to the portal or open its home page, choose \"Verify a scorecard\" (under Scorecards) and enter the verification code above.";
+
+    /// <summary>The side of the printed QR code, quiet zone included, in points (about 37 mm): a phone reads it from a printed page.</summary>
+    private const double QrSize = 104;
+
+    /// <summary>The address, below the portal's own, that checks a scorecard by its code: the verify page reads the code from it.</summary>
+    public static string VerificationPath(string verificationCode) => $"/scorecards/verify?code={verificationCode}";
+
     /// <param name="verificationCode">The code of the scorecard being issued; null for a preview, which records nothing and says so on every page.</param>
-    public static byte[] Render(ScorecardService.Report report, string? verificationCode)
+    /// <param name="verificationAddress">
+    /// The full address that verifies it (the portal's public address and <see cref="VerificationPath"/>), printed with
+    /// its QR code; null when the portal knows no public address, and then the PDF says how to verify it in the portal.
+    /// </param>
+    public static byte[] Render(ScorecardService.Report report, string? verificationCode, string? verificationAddress = null)
     {
         var made = report.GeneratedAt.ToString("d MMMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
         var footer = new[]
@@ -46,7 +60,7 @@ public static class ScorecardPdf
             footer,
             properties);
 
-        Summary(pdf, report, made, verificationCode);
+        Summary(pdf, report, made, verificationCode, verificationAddress);
         Actions(pdf, report);
         Functions(pdf, report);
         Requirements(pdf, report);
@@ -57,7 +71,32 @@ public static class ScorecardPdf
     public static string GroupedCode(string code) =>
         string.Join(' ', Enumerable.Range(0, (code.Length + 7) / 8).Select(i => code.Substring(i * 8, Math.Min(8, code.Length - (i * 8)))));
 
-    private static void Summary(TaggedPdfWriter pdf, ScorecardService.Report report, string made, string? verificationCode)
+    /// <summary>The QR code's modules, quiet zone included. Level M recovers from 15% damage: a fold or a smudge on paper.</summary>
+    public static IReadOnlyList<IReadOnlyList<bool>> QrModules(string text)
+    {
+        using var data = QRCodeGenerator.GenerateQrCode(text, QRCodeGenerator.ECCLevel.M);
+        return data.ModuleMatrix.Select(row => (IReadOnlyList<bool>)Enumerable.Range(0, row.Length).Select(i => row[i]).ToArray()).ToList();
+    }
+
+    private static void Verification(TaggedPdfWriter pdf, string verificationCode, string? verificationAddress)
+    {
+        pdf.Heading(2, "Check that it is genuine");
+        if (verificationAddress is null)
+        {
+            pdf.Paragraph(VerifyInThePortal);
+            return;
+        }
+
+        pdf.ModulesBeside(QrModules(verificationAddress), QrSize, "QR code of the verification address printed beside it",
+        [
+            ("Scan the QR code with a phone, or open this address in a browser:", pdf.Body),
+            (verificationAddress, pdf.Body),
+            ($"Or choose \"Verify a scorecard\" in the portal and enter the verification code {GroupedCode(verificationCode)}.", pdf.Body),
+            ("It shows which assessment and policy version the scorecard is for, and what it said when it was issued.", pdf.Small),
+        ]);
+    }
+
+    private static void Summary(TaggedPdfWriter pdf, ScorecardService.Report report, string made, string? verificationCode, string? verificationAddress)
     {
         var card = report.Card;
         pdf.Heading(1, verificationCode is null ? "Open API compliance scorecard: preview, not issued" : "Open API compliance scorecard");
@@ -73,6 +112,10 @@ public static class ScorecardPdf
             ("Made", made),
             ("Verification code", verificationCode ?? "None: " + PreviewNotice),
         ]);
+        if (verificationCode is not null)
+        {
+            Verification(pdf, verificationCode, verificationAddress);
+        }
 
         pdf.Heading(2, "Result");
         pdf.Paragraph($"Status: {card.StatusName}. {card.StatusReason}", pdf.BodyBold);

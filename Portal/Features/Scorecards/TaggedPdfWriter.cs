@@ -175,6 +175,60 @@ public sealed class TaggedPdfWriter : IDisposable
         _y += 6;
     }
 
+    /// <summary>
+    /// A square figure of modules (a QR code: <paramref name="modules"/>[row][column], true for dark, quiet zone
+    /// included) drawn as filled vector squares, crisp at any zoom, with paragraphs beside it; kept on one page. The
+    /// figure is tagged with <paramref name="altText"/>, the paragraphs as paragraphs, read after it.
+    /// </summary>
+    public void ModulesBeside(IReadOnlyList<IReadOnlyList<bool>> modules, double size, string altText, IReadOnlyList<(string Text, XFont Font)> beside)
+    {
+        const double Gap = 10;
+        var textLeft = Margin + size + Gap;
+        var wrapped = beside.Select(p => (Lines: Wrap(p.Text, p.Font, ContentWidth - size - Gap), p.Font)).ToList();
+        var module = size / modules.Count;
+        var textHeight = (4 * module) + wrapped.Sum(p => (p.Lines.Count * LineHeight(p.Font)) + 4);
+        EnsureRoom(Math.Max(size, textHeight));
+        var top = _y;
+        var squares = new List<XRect>();
+        for (var row = 0; row < modules.Count; row++)
+        {
+            // A run of dark modules in a row is one rectangle: fewer operators, the same picture.
+            for (var column = 0; column < modules[row].Count; column++)
+            {
+                if (!modules[row][column])
+                {
+                    continue;
+                }
+
+                var start = column;
+                while (column + 1 < modules[row].Count && modules[row][column + 1])
+                {
+                    column++;
+                }
+
+                squares.Add(new XRect(Margin + (start * module), top + (row * module), (column - start + 1) * module, module));
+            }
+        }
+
+        _ops.Add(new Figure(altText, new XRect(Margin, top, size, size), [.. squares]));
+        // The text sits level with the code's dark modules, not with its quiet zone.
+        var y = top + (4 * module);
+        foreach (var (lines, font) in wrapped)
+        {
+            _ops.Add(new Begin(PdfBlockLevelElementTag.Paragraph));
+            foreach (var line in lines)
+            {
+                _ops.Add(new Text(line, font, XColors.Black, textLeft, y + Ascent(font)));
+                y += LineHeight(font);
+            }
+
+            _ops.Add(new End());
+            y += 4;
+        }
+
+        _y = Math.Max(top + size, y) + 6;
+    }
+
     /// <summary>Label and value pairs, as a two-column table with the labels as row headers.</summary>
     public void Facts(IEnumerable<(string Label, string Value)> facts) =>
         Table(["Item", "Value"], [1, 3], facts.Select(f => (IReadOnlyList<string>)[f.Label, f.Value]), rowHeaders: true);
@@ -235,6 +289,11 @@ public sealed class TaggedPdfWriter : IDisposable
                         break;
                     case Text text:
                         gfx!.DrawString(text.Value, text.Font, BrushOf(text.Colour), text.X, text.Baseline);
+                        break;
+                    case Figure figure:
+                        structure.BeginElement(PdfIllustrationElementTag.Figure, figure.AltText, figure.Box);
+                        gfx!.DrawRectangles(Brushes[0], figure.Squares);
+                        structure.End();
                         break;
                     case Artifact artifact:
                         structure.BeginArtifact();
@@ -508,4 +567,6 @@ public sealed class TaggedPdfWriter : IDisposable
     private sealed record Text(string Value, XFont Font, XColor Colour, double X, double Baseline) : Op;
 
     private sealed record Artifact(Action<XGraphics> Draw) : Op;
+
+    private sealed record Figure(string AltText, XRect Box, XRect[] Squares) : Op;
 }

@@ -372,7 +372,7 @@ public sealed class LinkCheckWorkerTests : IAsyncLifetime
         await _worker.RunOnceAsync();
         var signedAt = await SignOffAsync(id);
         _clock.Set(signedAt.AddMinutes(1));
-        var issuing = new IssuedScorecardService(_database, Scorecards(), _clock);
+        var issuing = new IssuedScorecardService(_database, Scorecards(), _clock, TestPortalAddress.Of());
         var first = (await issuing.IssueAsync(_officer, id)).Value!;
 
         _specification = Specification("2.0.0");
