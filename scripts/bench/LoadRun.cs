@@ -177,11 +177,11 @@ public sealed class LoadRun : IDisposable
     private HttpRequestMessage Request(string path, Uri portal)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(portal, path));
-        if (_bearerToken is null)
+        if (_bearerToken is null && _cookies.Length > 0)
         {
             request.Headers.Add("Cookie", _cookies);
         }
-        else
+        else if (_bearerToken is not null)
         {
             request.Headers.Add("Authorization", $"Bearer {_bearerToken}");
         }
