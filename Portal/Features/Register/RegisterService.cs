@@ -187,7 +187,7 @@ public sealed class RegisterService(IDbContextFactory<PortalDbContext> contexts,
         from p in listed
         join a in db.Assessments on p.AssessmentId equals a.Id
         join v in db.ProductVersions on a.ProductVersionId equals v.Id
-        orderby v.Product!.Supplier!.Name, v.Product.Name, v.Label, a.NhsOrganisation!.Name, p.Id
+        orderby v.Product!.Supplier!.Name, v.Product!.Name, v.Label, a.NhsOrganisation!.Name, p.Id
         select p;
 
     /// <summary>
