@@ -57,6 +57,9 @@ public sealed class BenchResult
 
     public required int PageAssessmentRequirements { get; init; }
 
+    /// <summary>How long after the portal answered its score worker finished its first round, which the measures wait for.</summary>
+    public double ScoreWorkerFirstRoundSeconds { get; set; }
+
     public List<LoadResult> Load { get; } = [];
 
     public CircuitResult? Circuits { get; set; }
@@ -128,6 +131,7 @@ public sealed class BenchResult
         {
             Header,
             new[] { $"Seeding {Rows.Values.Sum():N0} rows ({DatabaseBytes / 1_048_576.0:N0} MB)", Seconds(SeedSeconds), "", "", "", $"migrate {Seconds(MigrateSeconds)}", "", "" },
+            new[] { "Score worker's first round after start-up (measures wait for it)", Seconds(ScoreWorkerFirstRoundSeconds), "", "", "", "", "", "" },
         };
         foreach (var load in Load)
         {

@@ -38,6 +38,7 @@ public sealed record BenchSettings(
                 values.TryAdd("circuits", "10");
                 values.TryAdd("pdf-renders", "20");
                 values.TryAdd("dashboard-visits", "20");
+                values.TryAdd("published-versions", "1000");
             }
             else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
             {
@@ -62,7 +63,8 @@ public sealed record BenchSettings(
                 Number("suppliers", 300),
                 Number("assessments", 10_000),
                 Number("demo-trust-assessments", 5_000),
-                Number("requirements", 60)),
+                Number("requirements", 60),
+                Number("published-versions", 10_000)),
             Number("clients", 20),
             TimeSpan.FromSeconds(Number("seconds", 20)),
             TimeSpan.FromSeconds(Number("warm-up", 3)),

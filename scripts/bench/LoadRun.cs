@@ -46,6 +46,11 @@ public sealed class LoadRun : IDisposable
 {
     private const int MaxRequestsPerRun = 200_000;
 
+    /// <summary>How long one measured request may take before it counts as failed.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan FirstFetchTimeout = TimeSpan.FromMinutes(3);
+
     private readonly HttpClient _http;
     private readonly Uri[] _portals;
     private readonly string _cookies;
@@ -78,18 +83,25 @@ public sealed class LoadRun : IDisposable
         })
         {
             BaseAddress = _portals[0],
-            Timeout = TimeSpan.FromSeconds(30),
+            // Each request's own limit is set where it is sent: a measured request gets RequestTimeout, a first fetch more.
+            Timeout = Timeout.InfiniteTimeSpan,
         };
         _cookies = cookies.Header;
         _bearerToken = bearerToken;
     }
 
     /// <summary>Fetches a page once and returns its text, so a run can check it measures the page it means to.</summary>
+    /// <remarks>
+    /// A page's first fetch may take the portal compiling it and its queries while other builds load the machine (one
+    /// took over 30 seconds at a load average of 46), so it may take up to <see cref="FirstFetchTimeout"/>.
+    /// </remarks>
     public async Task<string> FetchAsync(string path, CancellationToken cancellationToken)
     {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(FirstFetchTimeout);
         using var request = Request(path, _portals[0]);
-        using var response = await _http.SendAsync(request, cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        using var response = await _http.SendAsync(request, limit.Token);
+        var body = await response.Content.ReadAsStringAsync(limit.Token);
         return response.StatusCode == HttpStatusCode.OK
             ? body
             : throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode} {response.Headers.Location}.");
@@ -125,13 +137,15 @@ public sealed class LoadRun : IDisposable
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
+                    using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    limit.CancelAfter(RequestTimeout);
                     using var request = Request(pathFor(n), _portals[client % _portals.Length]);
-                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token);
                     var headers = Stopwatch.GetElapsedTime(started);
-                    await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                    await using var body = await response.Content.ReadAsStreamAsync(limit.Token);
                     long bytes = 0;
                     int read;
-                    while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+                    while ((read = await body.ReadAsync(buffer, limit.Token)) > 0)
                     {
                         bytes += read;
                     }
@@ -149,7 +163,7 @@ public sealed class LoadRun : IDisposable
                         sizes[client].Add(bytes);
                     }
                 }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
                 {
                     Interlocked.Increment(ref failures);
                     Interlocked.CompareExchange(ref firstFailure, ex.Message, null);
@@ -177,11 +191,11 @@ public sealed class LoadRun : IDisposable
     private HttpRequestMessage Request(string path, Uri portal)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(portal, path));
-        if (_bearerToken is null)
+        if (_bearerToken is null && _cookies.Length > 0)
         {
             request.Headers.Add("Cookie", _cookies);
         }
-        else
+        else if (_bearerToken is not null)
         {
             request.Headers.Add("Authorization", $"Bearer {_bearerToken}");
         }

@@ -17,7 +17,8 @@ using Portal.Features.Policy;
 namespace Portal.Benchmarks;
 
 /// <summary>How big the benchmark's data set is.</summary>
-public sealed record DataSetSize(int Organisations, int Suppliers, int Assessments, int DemoTrustAssessments, int TargetRequirements);
+/// <param name="PublishedVersions">Product versions on the public register (issue 18), each named by a signed-off assessment of its own.</param>
+public sealed record DataSetSize(int Organisations, int Suppliers, int Assessments, int DemoTrustAssessments, int TargetRequirements, int PublishedVersions);
 
 /// <summary>What the seeding made, and the assessments the load runs visit.</summary>
 public sealed record SeededData(
@@ -121,7 +122,8 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
             var people = AddPeople(writer, organisations, suppliers, existing);
             _auditSequence = existing.AuditSequence;
             _auditPrevious = existing.AuditHash;
-            AddAssessments(writer, organisations, suppliers, people, scopes, frameworkVersionId, existing);
+            var lastAssessment = AddAssessments(writer, organisations, suppliers, people, scopes, frameworkVersionId, existing);
+            AddRegister(writer, organisations, suppliers, frameworkVersionId, lastAssessment);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -314,7 +316,8 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
         return new People(nextId);
     }
 
-    private void AddAssessments(
+    /// <returns>The last assessment id and sign-off id used.</returns>
+    private (int Assessment, int SignOff) AddAssessments(
         Writer writer, List<Organisation> organisations, List<SupplierParty> suppliers, People people, List<Scope> scopes, int frameworkVersionId, Existing existing)
     {
         var assessments = writer.Table("Assessments",
@@ -499,6 +502,101 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
                     "Awaiting sign-off", status.ToString(), id);
             }
         }
+
+        return (ids.Assessment, ids.SignOff);
+    }
+
+    /// <summary>
+    /// The public register at scale (issue 18): products and versions of the bench's suppliers (8 products each, versions
+    /// 1.0, 2.0 and so on), each version named by one signed-off assessment of a bench organisation, published by its
+    /// officer as <c>RegisterService.PublishAsync</c> writes it (an active <c>RegisterPublications</c> row and its audit
+    /// event). These assessments carry no requirements, so their stored score is the scorecard's "not yet scored" and is
+    /// stored as calculated: the portal's score worker has nothing to do for them, and the other parts' figures (the demo
+    /// trust's 5,000) do not move. One in five is signed off with a condition. They are spread over the bench's
+    /// organisations (not the demo trust or the demo ICB), so the ICB roll-up, which takes every organisation in, counts them.
+    /// </summary>
+    private void AddRegister(Writer writer, List<Organisation> organisations, List<SupplierParty> suppliers, int frameworkVersionId, (int Assessment, int SignOff) last)
+    {
+        if (size.PublishedVersions <= 0)
+        {
+            return;
+        }
+
+        var products = writer.Table("Products", "Id", "SupplierId", "Name", "Description", "CreatedAt", "ConcurrencyStamp");
+        var versions = writer.Table("ProductVersions", "Id", "ProductId", "Label", "ReleaseDate", "Description", "CreatedAt", "ConcurrencyStamp");
+        var assessments = writer.Table("Assessments",
+            "Id", "NhsOrganisationId", "CreatedByUserId", "FrameworkVersionId", "Status", "Route", "Conditions", "ConditionsConfirmed", "SystemName",
+            "SupplierId", "ProductName", "ProductVersion", "ProductVersionId", "Description", "ProcurementReference", "ResponseDueDate", "ContractDate",
+            "StartStepReached", "ScopeReviewed", "StartConfirmedAt", "CreatedAt", "UpdatedAt", "WithdrawnReason", "ConcurrencyStamp");
+        var signOffs = writer.Table("SignOffs",
+            "Id", "AssessmentId", "Decision", "SignedByUserId", "SignedByName", "SignedByRole", "SignedAt", "HazardLogReference", "ClinicalSafetyNotes",
+            "Reasons", "Attestation", "Snapshot", "Seal", "IsVoid", "VoidedAt", "VoidReason");
+        var conditions = writer.Table("SignOffCondition", "Id", "SignOffId", "Text", "Owner", "DueDate");
+        var scores = writer.Table("AssessmentScores", "AssessmentId", "Rag", "OverallPercent", "ReviewOn", "InputsStamp", "CalculatedFromStamp", "CalculatedAt");
+        var publications = writer.Table("RegisterPublications", "Id", "AssessmentId", "PublishedAt", "PublishedByUserId", "WithdrawnAt", "WithdrawnByUserId");
+        var audit = writer.Table("AuditEvents",
+            "OccurredAt", "ActorUserId", "ActorName", "ActorRole", "Action", "EntityType", "EntityId", "Summary", "Before", "After",
+            "AssessmentId", "Sequence", "PreviousHash", "Hash");
+
+        // Ids after the seeder's own (the demo data has a few products) and the assessments above.
+        var productId = writer.MaxId("Products");
+        var versionId = writer.MaxId("ProductVersions");
+        var conditionId = writer.MaxId("SignOffCondition");
+        var publicationId = writer.MaxId("RegisterPublications");
+        var bench = suppliers.Skip(2).ToList();
+        var productList = new List<(int Id, SupplierParty Supplier, string Name)>();
+        foreach (var supplier in bench)
+        {
+            for (var k = 0; k < 8; k++)
+            {
+                var name = $"{supplier.Name.Split(' ')[0]} {Systems[k % Systems.Length]}";
+                products.Add(++productId, supplier.Id, name, $"The {Systems[k % Systems.Length].ToLowerInvariant()} from {supplier.Name}.", now.AddYears(-3), Stamp());
+                productList.Add((productId, supplier, name));
+            }
+        }
+
+        var assessmentId = last.Assessment;
+        var signOffId = last.SignOff;
+        for (var i = 0; i < size.PublishedVersions; i++)
+        {
+            var (productOf, supplier, productName) = productList[i % productList.Count];
+            var label = $"{1 + i / productList.Count}.0";
+            var released = DateOnly.FromDateTime(now).AddDays(-_random.Next(60, 900));
+            versions.Add(++versionId, productOf, label, released, null, now.AddDays(-_random.Next(60, 900)), Stamp());
+
+            var organisation = organisations[2 + i % (organisations.Count - 2)];
+            var id = ++assessmentId;
+            var reference = $"OAP-{id:D5}";
+            var withConditions = _random.Next(5) == 0;
+            var status = withConditions ? AssessmentStatus.SignedOffWithConditions : AssessmentStatus.SignedOff;
+            var created = now.AddDays(-_random.Next(60, 720));
+            var signedAt = created.AddDays(_random.Next(20, 50));
+            var due = DateOnly.FromDateTime(created).AddDays(30);
+            assessments.Add(id, organisation.Id, organisation.OfficerId, frameworkVersionId, status.ToString(), nameof(AssessmentRoute.Procure), 0, true,
+                productName, supplier.Id, productName, label, versionId, $"The procurement of {productName} {label} by {organisation.Name}.",
+                $"PR-{created.Year}-{id % 997:D3}", due, due.AddDays(120), 6, true, created.AddHours(2), created, signedAt, null, Stamp());
+            var decision = withConditions ? SignOffDecision.ApprovedWithConditions : SignOffDecision.Approved;
+            var snapshot = $"{{\"assessment\":\"{reference}\",\"requirements\":0,\"version\":{frameworkVersionId}}}";
+            signOffs.Add(++signOffId, id, decision.ToString(), organisation.CcioId, organisation.CcioName, PortalRoles.CcioReviewer, signedAt,
+                $"HAZ-{id:D5}", "Integrations reviewed against the hazard log; no new hazards introduced.", null,
+                "I have reviewed the evidence and the review decisions and I am satisfied the result is accurate.", snapshot, Hash(snapshot), false, null, null);
+            if (withConditions)
+            {
+                conditions.Add(++conditionId, signOffId, "Publish the remaining API documentation openly before go-live.", supplier.Name,
+                    DateOnly.FromDateTime(signedAt).AddDays(90));
+            }
+
+            var stamp = Stamp();
+            scores.Add(id, null, null, null, stamp, stamp, signedAt);
+            Audit(audit, signedAt, organisation.CcioId, organisation.CcioName, PortalRoles.CcioReviewer, "AssessmentSignedOff",
+                nameof(Assessment), reference, $"{organisation.CcioName} recorded the sign-off decision {decision} on {reference}.",
+                "Awaiting sign-off", status.ToString(), id);
+            var publishedAt = signedAt.AddDays(_random.Next(0, 10));
+            publications.Add(++publicationId, id, publishedAt, organisation.OfficerId, null, null);
+            Audit(audit, publishedAt, organisation.OfficerId, organisation.OfficerName, PortalRoles.ProcurementOfficer, "PublishedToRegister",
+                nameof(Assessment), id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"{organisation.OfficerName} published the status of {reference} ({productName}) on the public register.", null, null, id);
+        }
     }
 
     private sealed class Ids
@@ -648,7 +746,16 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
             return new Insert(command, parameters, () => rows[table]++);
         }
 
-        public sealed class Insert(SqliteCommand command, SqliteParameter[] parameters, Action counted)
+        /// <summary>The table's largest id so far, inside the transaction (0 when empty).</summary>
+        public int MaxId(string table)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT COALESCE(MAX(\"Id\"), 0) FROM \"{table}\"";
+            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+                public sealed class Insert(SqliteCommand command, SqliteParameter[] parameters, Action counted)
         {
             public void Add(params object?[] values)
             {

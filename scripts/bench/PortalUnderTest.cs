@@ -56,6 +56,8 @@ public sealed partial class PortalUnderTest : IAsyncDisposable
         start.Environment["Audit__DigestFile"] = DigestFile(workDirectory, name);
         // The benchmark measures throughput, not fair use: the API's per-token limit would turn its load into 429s.
         start.Environment["Api__RateLimit__PermitLimit"] = "100000000";
+        // Likewise the per-address limits of what anyone may do signed out (the public register's JSON and CSV among them).
+        start.Environment["Api__RateLimit__Unauthenticated__PermitLimit"] = "100000000";
         // The seeded data set is the whole of what is measured; the demo's self-assessment would add one more.
         start.Environment["Seed__SelfAssessment"] = "false";
         // Development otherwise serves every static asset no-cache (for hot reload); a repeat visit is measured as in production.

@@ -8,7 +8,8 @@ var settings = BenchSettings.Parse(args);
 var root = settings.RepositoryRoot;
 var work = Path.Combine(root, "artifacts", "bench");
 Directory.CreateDirectory(work);
-using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+// Bounded, but with room for a full run on a machine that other builds load (a full run takes about 8 minutes when quiet).
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(90));
 var token = cancel.Token;
 var loadAtStart = Machine.LoadAverage();
 // The database is seeded afresh, so digests of the last run's audit chains would no longer match it.
@@ -43,6 +44,9 @@ await sections.RunAsync("The portal and its pages", async () =>
     Console.WriteLine("Starting the Release portal on Kestrel...");
     await using var portal = await PortalUnderTest.StartAsync(settings.PortalDll, Path.Combine(work, "portal-bench.db"), work, instanceNames[0], token);
     var database = new BenchDatabase(Path.Combine(work, "portal-bench.db"));
+    Console.WriteLine("Waiting for the portal's score worker to finish its first round (every seeded score and organisation's lists)...");
+    result.ScoreWorkerFirstRoundSeconds = (await ScoreWorkerRound.WaitAsync(database, TimeSpan.FromMinutes(20), token)).TotalSeconds;
+    Console.WriteLine($"The score worker's first round was done {result.ScoreWorkerFirstRoundSeconds:N0} s after the portal answered.");
     var writers = await BenchWriters.PrepareAsync(database, settings.Writers, now, token);
     var officer = await DevelopmentSignIn.AsAsync(portal.Address, data.OfficerUserId, token);
     using var load = new LoadRun(portal.Address, officer, settings.Clients);
@@ -124,6 +128,35 @@ await sections.RunAsync("The portal and its pages", async () =>
     {
         await Expect(load, "/dashboard", "Dashboard", token);
         await Measure("Organisation dashboard page (/dashboard)", _ => "/dashboard", pageGoal: false);
+    });
+    // Issue 18: the public register with its published product versions, signed out, as the public reads it.
+    await sections.RunAsync("Public register, signed out", async () =>
+    {
+        using var signedOut = new LoadRun(portal.Address, new SignedInCookies([]), settings.Clients);
+        var published = settings.Size.PublishedVersions;
+        var lastPage = Math.Max(1, (published + 24) / 25);
+        var farPage = Math.Max(1, lastPage * 7 / 8);
+        string[] searches = ["Meridian", "Cedar", "Harbour", "Nimbus"];
+        await Expect(signedOut, "/register", "; page 1 of ", token);
+        await Expect(signedOut, $"/register?page={farPage}", $"; page {farPage} of ", token);
+        await Expect(signedOut, $"/register?search={searches[0]}", " match ", token);
+        await Expect(signedOut, "/api/v1/register", "\"total\"", token);
+        await Expect(signedOut, "/api/v1/register.csv", "supplier,product,version", token);
+        await Measure("Register, signed out (/register), first page", _ => "/register", pageGoal: false, signedOut);
+        await Measure($"Register, signed out, a far page (/register?page={farPage})", _ => $"/register?page={farPage}", pageGoal: false, signedOut);
+        await Measure("Register, signed out, a search (/register?search=...)", n => $"/register?search={searches[n % searches.Length]}", pageGoal: false, signedOut);
+        await Measure("API: register JSON, first page (/api/v1/register)", _ => "/api/v1/register", pageGoal: false, signedOut);
+        // The whole file each time, by fewer clients: each request is every published version.
+        using var csv = new LoadRun(portal.Address, new SignedInCookies([]), 4);
+        await sections.RunAsync($"Register CSV, whole file, {published:N0} entries (/api/v1/register.csv), 4 clients", async () =>
+        {
+            var label = $"Register CSV, whole file, {published:N0} entries (/api/v1/register.csv), 4 clients";
+            Console.WriteLine($"Load: {label} for {settings.Duration.TotalSeconds:N0} s...");
+            var cpuBefore = portal.CpuTime();
+            var figures = await csv.RunAsync(label, _ => "/api/v1/register.csv", 4, settings.Duration, settings.WarmUp, token);
+            var cpu = (portal.CpuTime() - cpuBefore).TotalMilliseconds * figures.Seconds / (figures.Seconds + settings.WarmUp.TotalSeconds);
+            result.Load.Add(new(label, figures with { PortalCpuPerRequest = cpu / Math.Max(1, figures.Complete.Count) }, health, null));
+        });
     });
     await Measure("Scorecard PDF download (preview, records nothing)", n => Each(n, "/assessments/{0}/scorecard.pdf"), pageGoal: false);
     result.Load.Add(new("/health (baseline)", health, health, null));

@@ -192,4 +192,27 @@ public sealed class RegisterServiceTests : IAsyncLifetime
         var second = await _bed.Register.PageAsync(null, 2, pageSize: 1);
         Assert.Equal(("CarePAS", 2, 2), (Assert.Single(second.Entries).Product, second.Total, second.PageCount));
     }
+
+    [Fact]
+    public async Task Each_page_shows_the_next_entry_in_product_order_in_the_same_two_commands()
+    {
+        foreach (var (product, label) in new[] { ("CarePAS", "5.2"), ("Beacon", "3.1"), ("CareFlow", "1.0") })
+        {
+            var id = await _bed.SignedOffAsync(await _bed.Pack.VersionAsync(product, label));
+            Assert.True((await _bed.Register.PublishAsync(_bed.Pack.OfficerA, id)).Succeeded);
+        }
+
+        var counter = new SqlCommandCounter(_bed.Pack.Database);
+        var register = new RegisterService(counter, TimeProvider.System);
+        var shown = new List<string>();
+        for (var page = 1; page <= 3; page++)
+        {
+            RegisterService.Page found = default!;
+            var commands = await counter.CountAsync(async () => found = await register.PageAsync(null, page, pageSize: 1));
+            Assert.Equal(2, commands.Count);
+            shown.Add($"{Assert.Single(found.Entries).Product} {found.Entries[0].Version} {found.Entries[0].Status.Code}");
+        }
+
+        Assert.Equal(["Beacon 3.1 meets", "CareFlow 1.0 meets", "CarePAS 5.2 meets"], shown);
+    }
 }

@@ -36,6 +36,19 @@ public static class DashboardLists
 
     public static Lists Read(string json) => JsonSerializer.Deserialize<Lists>(json, Json)!;
 
+    /// <summary>A list's total alone: the items it shows are skipped unread.</summary>
+    public sealed record ListTotal(int Total);
+
+    /// <summary>
+    /// What an integrated care board's roll-up takes of a member's stored lists: the totals and the breakdown. It reads one
+    /// row per member, and the items the lists show (up to a hundred per member, which the roll-up never shows) are skipped
+    /// rather than made into objects.
+    /// </summary>
+    public sealed record RollUpTotals(
+        ListTotal LateResponses, ListTotal LateConditions, ListTotal LatePlans, ListTotal ExpiredEvidence, IReadOnlyList<StatusRagCount>? Breakdown = null);
+
+    public static RollUpTotals ReadTotals(string json) => JsonSerializer.Deserialize<RollUpTotals>(json, Json)!;
+
     /// <summary>What a visit reads: the stored lists, the day they were judged on and when they were worked out.</summary>
     public sealed record Stored(Lists Lists, DateOnly CalculatedFor, DateTime CalculatedAt);
 

@@ -107,7 +107,7 @@ public static class IcbRollUp
 
         return new Figures(members.Select(m =>
         {
-            var lists = m.Stored is null ? null : DashboardLists.Read(m.Stored.Lists);
+            var lists = m.Stored is null ? null : DashboardLists.ReadTotals(m.Stored.Lists);
             if (lists?.Breakdown is not { } breakdown)
             {
                 // No stored figures (or stored before the breakdown was kept): none yet, unless the member has no assessment at all.
