@@ -259,7 +259,8 @@ public sealed class AssessOnceReuseManyBrowserTests(BrowserFixture browser)
         await start.ConfirmScopeAsync(officer, id);
         var confirmed = await start.ConfirmAsync(officer, id);
         Assert.True(confirmed.Succeeded, confirmed.Message);
-        var invited = await new InvitationService(contexts, TimeProvider.System, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider())
+        var invited = await new InvitationService(contexts, TimeProvider.System, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider(),
+            new Portal.Features.Evidence.LocalFolderEvidenceStore(Path.Combine(Path.GetTempPath(), "portal-tests", "no-documents")))
             .InviteAsync(officer, id, supplier.Email);
         Assert.True(invited.Succeeded, invited.Message);
         return id;

@@ -201,6 +201,49 @@ public sealed class ReassessmentServiceTests(ReassessmentFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task A_storage_blip_while_promoting_the_copies_neither_fails_the_committed_invitation_nor_deletes_a_copy_a_row_names()
+    {
+        var started = (await fixture.Service.StartAsync(fixture.Officer, fixture.SourceId, null)).Value;
+        var blipping = new PromoteFails(fixture.Journey.Store);
+
+        await TestReassessments.GuidedStartAndInviteAsync(fixture.Database, blipping, fixture.Officer, fixture.Supplier, started);
+
+        await using var db = fixture.Database.CreateDbContext();
+        var copy = await db.EvidenceItems.AsNoTracking().SingleAsync(e => e.AssessmentId == started && e.Title == "Report (kept)");
+        Assert.Contains(copy.StoredName!, blipping.Refused);
+        // Still held (pending), so the evidence sweep promotes it: a committed row names it.
+        var held = new List<StoreEntry>();
+        await foreach (var entry in fixture.Journey.Store.ListAsync(default))
+        {
+            held.Add(entry);
+        }
+
+        Assert.Contains(held, e => e.StoredName == copy.StoredName && e.Pending);
+    }
+
+    /// <summary>The real store, except that promoting fails as Blob Storage does when it is briefly unavailable.</summary>
+    private sealed class PromoteFails(IEvidenceStore inner) : IEvidenceStore
+    {
+        public List<string> Refused { get; } = [];
+
+        public string Description => inner.Description;
+
+        public Task<StoredDocument> SaveAsync(Stream content, CancellationToken cancellationToken) => inner.SaveAsync(content, cancellationToken);
+
+        public Task PromoteAsync(string storedName, CancellationToken cancellationToken)
+        {
+            Refused.Add(storedName);
+            throw new IOException("The store is briefly unavailable.");
+        }
+
+        public Task<Stream> OpenAsync(string storedName, string sha256, CancellationToken cancellationToken) => inner.OpenAsync(storedName, sha256, cancellationToken);
+
+        public Task DeleteAsync(string storedName, CancellationToken cancellationToken) => inner.DeleteAsync(storedName, cancellationToken);
+
+        public IAsyncEnumerable<StoreEntry> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+    }
+
+    [Fact]
     public async Task Carrying_forward_again_or_inviting_again_copies_nothing_twice()
     {
         var started = (await fixture.Service.StartAsync(fixture.Officer, fixture.SourceId, null)).Value;

@@ -121,6 +121,8 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         // A reassessment's documents are copied through the store as it carries forward: promoted once the save commits,
         // removed if it does not.
         var documents = new Evidence.DocumentCopies(store);
+        var saving = false;
+        Outcome<Invitation> done;
         try
         {
             Reassessments.CarryForwardResult? carried = null;
@@ -159,21 +161,25 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
                 $"{caller.DisplayName} of {caller.NhsOrganisationName} invites you to answer the Open API assessment {assessment.Reference} of {assessment.SystemName} for {assessment.Supplier.Name}. Sign in with this e-mail address to accept it.",
                 protection.CreateProtector(Mail.OutboxSender.LinkPurpose).Protect(link), linkIsProtected: true,
                 Data.Mail.MailKind.Invitation, $"invitation:{invitation.TokenHash}", cancellationToken);
+            saving = true;
             if (await db.SaveCommandAsync($"Someone else changed {assessment.Reference} at the same moment. Open it again, then send the invitation.", cancellationToken) is { } stale)
             {
                 await documents.DiscardAsync();
                 return stale;
             }
 
-            await documents.PromoteAsync();
-            return Outcome.Done(new Invitation(invitation.Id, address, link), $"Invitation e-mailed to {address}."
+            done = Outcome.Done(new Invitation(invitation.Id, address, link), $"Invitation e-mailed to {address}."
                 + (carried is null ? "" : $" {carried.CarriedForward.Count} carried forward, {carried.Reopened.Count} reopened, {carried.New.Count} new."));
         }
-        catch
+        catch when (!saving)
         {
+            // Nothing was saved. A save that failed or was cancelled may still have committed: its copies stay pending for the sweep.
             await documents.DiscardAsync();
             throw;
         }
+
+        await documents.PromoteAsync();
+        return done;
     }
 
     /// <summary>Invitations waiting for the signed-in person, matched by their e-mail address.</summary>

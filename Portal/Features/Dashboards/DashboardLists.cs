@@ -182,7 +182,7 @@ public static class DashboardLists
         var expiringItems = await EvidenceItemsAsync(db, expiring.OrderBy(e => e.ValidUntil).ThenBy(e => e.Id), cancellationToken);
         var expiredItems = await EvidenceItemsAsync(db, expired.OrderByDescending(e => e.ValidUntil).ThenBy(e => e.Id), cancellationToken);
         // Counted as the dashboard counts them, from the scores the worker has just stored.
-        var breakdown = (await own.Select(StoredScores.State(today))
+        var breakdown = (await StoredScores.States(db, own, today)
             .GroupBy(a => new { a.Status, a.Rag })
             .Select(g => new { g.Key.Status, g.Key.Rag, Count = g.Count() })
             .ToListAsync(cancellationToken))

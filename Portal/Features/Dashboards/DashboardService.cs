@@ -97,9 +97,10 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
         // Counting the organisation's assessments by status and RAG reads one small row each (thousands, not the
         // hundreds of thousands of answers and evidence behind the lists), so these are always counted live, in one
         // pass. Reads never write: a score the worker has not yet recalculated is counted as stored, and said to be updating.
-        var counts = await own.Select(StoredScores.State(today))
+        var counts = await StoredScores.States(db, own, today)
             .GroupBy(a => new { a.Status, a.Rag })
-            .Select(g => new { g.Key.Status, g.Key.Rag, Count = g.Count(), Updating = g.Count(a => a.Stale), LatestScore = g.Max(a => a.CalculatedAt) })
+            // Sum and Max over the group's own rows keep this one pass: EF makes a filtered Count into a subquery per group.
+            .Select(g => new { g.Key.Status, g.Key.Rag, Count = g.Count(), Updating = g.Sum(a => a.Stale ? 1 : 0), LatestScore = g.Max(a => a.CalculatedAt) })
             .ToListAsync(cancellationToken);
         var breakdown = counts.Select(c => new StatusRagCount(c.Status, c.Rag, c.Count)).ToList();
         var scores = new { Updating = counts.Sum(c => c.Updating), LatestScore = counts.Max(c => c.LatestScore) };

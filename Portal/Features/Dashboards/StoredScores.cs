@@ -52,15 +52,22 @@ public static class StoredScores
         public DateTime? CalculatedAt { get; init; }
     }
 
-    /// <summary>Each assessment's status, stored RAG, staleness and when its score was calculated, for one GROUP BY to count.</summary>
-    public static System.Linq.Expressions.Expression<Func<Assessment, ScoreState>> State(DateOnly today) =>
-        a => new ScoreState
+    /// <summary>
+    /// Each assessment's status, stored RAG, staleness and when its score was calculated, for one GROUP BY to count. The
+    /// score is joined once, explicitly: through the navigation, EF joins it again inside every aggregate and makes each
+    /// a subquery that reads the organisation's assessments once more per group.
+    /// </summary>
+    public static IQueryable<ScoreState> States(PortalDbContext db, IQueryable<Assessment> assessments, DateOnly today) =>
+        from a in assessments
+        join stored in db.AssessmentScores on a.Id equals stored.AssessmentId into scores
+        from s in scores.DefaultIfEmpty()
+        select new ScoreState
         {
             Status = a.Status,
-            Rag = a.Score!.Rag,
+            Rag = s == null ? null : s.Rag,
             // Word for word IsStale above: the worker recalculates what that finds, the dashboard counts with this.
-            Stale = a.Score == null || a.Score.CalculatedFromStamp != a.Score.InputsStamp || a.Score.ReviewOn <= today,
-            CalculatedAt = a.Score!.CalculatedAt,
+            Stale = s == null || s.CalculatedFromStamp != s.InputsStamp || s.ReviewOn <= today,
+            CalculatedAt = s == null ? null : s.CalculatedAt,
         };
 
     /// <summary>Recalculates every stale or due score among <paramref name="assessments"/>; returns how many it stored.</summary>

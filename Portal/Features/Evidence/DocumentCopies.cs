@@ -2,11 +2,12 @@ namespace Portal.Features.Evidence;
 
 /// <summary>
 /// Documents copied through the store for evidence rows that are not committed yet (filling from an evidence pack,
-/// carrying a reassessment forward). Each assessment owns its documents, since removing evidence removes its file and
-/// retention deletes an assessment's files with it, so a document is never shared between rows by stored name: it is
-/// read from the store (checked against its SHA-256 as it is read) and saved again as a pending document under a new
-/// name. The caller commits the rows, then promotes; on any failure or refusal it discards, and what a killed process
-/// leaves pending the evidence sweep removes (or promotes, if its row committed).
+/// carrying a reassessment forward). Each assessment owns its documents, since removing evidence removes its file, so a
+/// document is never shared between rows by stored name: it is read from the store (checked against its SHA-256 as it
+/// is read) and saved again as a pending document under a new name. The caller commits the rows, then promotes; it
+/// discards only when the rows certainly did not commit (before the save, or a save refused as stale). When the save
+/// itself fails or is cancelled, the rows may have committed, so the copies are left pending: the evidence sweep
+/// promotes a pending document a row names and removes one no row names, and so does a killed process's.
 /// </summary>
 public sealed class DocumentCopies(IEvidenceStore store)
 {
@@ -31,13 +32,23 @@ public sealed class DocumentCopies(IEvidenceStore store)
         }
     }
 
-    /// <summary>Makes every copy a stored document, once the rows that name them have committed.</summary>
+    /// <summary>
+    /// Makes every copy a stored document, once the rows that name them have committed. Never throws: the command has
+    /// succeeded, and a copy the store would not promote now (a storage blip) is promoted by the evidence sweep.
+    /// </summary>
     public async Task PromoteAsync()
     {
         foreach (var name in _pending)
         {
-            // Not cancellable: the rows are committed, so their documents must follow (the sweep promotes any a kill leaves).
-            await store.PromoteAsync(name, CancellationToken.None);
+            try
+            {
+                // Not cancellable: the rows are committed, so their documents must follow.
+                await store.PromoteAsync(name, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Left pending for the sweep, which promotes it because a committed row names it.
+            }
         }
 
         _pending.Clear();
@@ -52,9 +63,10 @@ public sealed class DocumentCopies(IEvidenceStore store)
             {
                 await store.DeleteAsync(name, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // The evidence sweep removes a pending document without a row.
+                // The evidence sweep removes a pending document without a row (a file system or Blob Storage error here
+                // must not hide the failure that led to the discard).
             }
         }
 

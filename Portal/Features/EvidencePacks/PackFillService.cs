@@ -182,6 +182,7 @@ public sealed class PackFillService(
         // Each assessment owns its documents, so a pack's document is copied through the store (DocumentCopies) and
         // promoted only once the rows commit.
         var documents = new DocumentCopies(store);
+        var saving = false;
         try
         {
             foreach (var (from, to) in copies)
@@ -207,6 +208,7 @@ public sealed class PackFillService(
                 + $"{(kept.Count == 0 ? "" : $"; kept {Counted.Of(kept.Count, "answer")} already given")}; {toAnswer.Count} still to answer.",
                 after: $"pack {offer.PackId} v{offer.Revision}", assessmentId: assessmentId);
             Refusal? stale;
+            saving = true;
             try
             {
                 stale = await db.SaveCommandAsync(FillStaleMessage(assessment.Reference), cancellationToken);
@@ -222,8 +224,9 @@ public sealed class PackFillService(
                 return stale;
             }
         }
-        catch
+        catch when (!saving)
         {
+            // Nothing was saved. A save that failed or was cancelled may still have committed: its copies stay pending for the sweep.
             await documents.DiscardAsync();
             throw;
         }
