@@ -159,6 +159,7 @@ public sealed class AssessOnceReuseManyBrowserTests(BrowserFixture browser)
         var entry = visitor.GetByRole(AriaRole.Region, new() { Name = $"{Product} {Version} by Acme Clinical Systems Ltd" });
         await Assertions.Expect(entry).ToContainTextAsync(TrustAName);
         await Assertions.Expect(entry).ToContainTextAsync("Meets the policy");
+        await Assertions.Expect(visitor.GetByText($"1 entry matches \u201c{Product}\u201d; page 1 of 1.")).ToBeVisibleAsync();
         await AssertNothingOfTrustAAsync(visitor, alsoHide: [TrustBName, QuestionB, "Pack answer to", "Dr Chris Morgan", "Olivia Hart"]);
         await CheckAsync(visitor, "journey-7-register.png");
 
