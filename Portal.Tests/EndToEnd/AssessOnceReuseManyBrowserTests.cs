@@ -66,6 +66,10 @@ public sealed class AssessOnceReuseManyBrowserTests(BrowserFixture browser)
             await Assertions.Expect(supplier.GetByRole(AriaRole.Status).Filter(new() { HasTextString = $"Saved the answer to {code}." })).ToBeVisibleAsync();
         }
 
+        // An unknown code is said next to the field; then the two shares.
+        await supplier.GetByLabel("ODS code of the organisation").FillAsync("ZZZ9");
+        await supplier.GetByRole(AriaRole.Button, new() { Name = "Share the pack" }).ClickAsync();
+        await Assertions.Expect(supplier.GetByText("No NHS organisation in the portal has the ODS code ZZZ9.").First).ToBeVisibleAsync();
         foreach (var ods in new[] { "XDV", "XDS" })
         {
             await supplier.GetByLabel("ODS code of the organisation").FillAsync(ods);
@@ -74,6 +78,10 @@ public sealed class AssessOnceReuseManyBrowserTests(BrowserFixture browser)
         }
 
         await CheckAsync(supplier, "journey-2-pack-shared.png");
+        var wide = supplier.ViewportSize!;
+        await supplier.SetViewportSizeAsync(320, 800);
+        await NarrowScreen.AssertNoSidewaysScrollAsync(supplier);
+        await supplier.SetViewportSizeAsync(wide.Width, wide.Height);
 
         // Each trust's officer names the version in an assessment scoped to three requirements; trust B has a second one
         // still waiting for the supplier, to show withdrawal at the end.
@@ -152,6 +160,11 @@ public sealed class AssessOnceReuseManyBrowserTests(BrowserFixture browser)
         await reviewerB.GetByRole(AriaRole.Button, new() { Name = "Send 1 clarification request to the supplier" }).ClickAsync();
         await Assertions.Expect(reviewerB.GetByText("Clarification requested", new() { Exact = true }).First).ToBeVisibleAsync();
         await CheckAsync(reviewerB, "journey-6-review-b.png");
+        // Trust B's officer reads the pack shared with them, but not whom else it is shared with.
+        await GoAsync(reviewerB, $"/packs/{packId}");
+        await Assertions.Expect(reviewerB.GetByRole(AriaRole.Heading, new() { Name = $"Evidence pack for {Product} {Version}" })).ToBeVisibleAsync();
+        await Assertions.Expect(reviewerB.GetByText("Demo Valley")).ToHaveCountAsync(0);
+        await CheckAsync(reviewerB, "journey-6-pack-read-by-trust-b.png");
 
         // A signed-out browser finds trust A's status for the version, and nothing else of either trust.
         var visitor = await browser.NewPageAsync();
