@@ -1,12 +1,13 @@
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace Portal.Benchmarks;
 
 /// <summary>
-/// Bytes one page costs over the wire, as Chromium's network log (DevTools protocol) counts them: every HTTP response
-/// as transferred (headers and compressed body), and the WebSocket frames the live connection brings while the page
-/// settles. A first visit starts with an empty cache; a repeat visit opens the same page again in the same browser.
+/// Bytes one page costs over the wire, counted by a relay between Chromium and the site (<see cref="WireCounter"/>):
+/// every HTTP response as sent (headers and compressed body), and the live connection's WebSocket both ways, compressed
+/// as it travels, while the page settles. (Chromium's own network log reports WebSocket frames inflated, which counted
+/// the live connection several times over until 2 December 2026.) A first visit starts with an empty cache; a repeat
+/// visit opens the same page again in the same browser.
 /// </summary>
 public sealed record PageBytesFigures(string Site, string Path, long FirstVisitHttp, long FirstVisitSocket, long RepeatVisitHttp, long RepeatVisitSocket, int FirstVisitRequests, int RepeatVisitRequests)
 {
@@ -21,8 +22,10 @@ public static class PageBytes
 
     /// <param name="settled">A selector that appears once the page is fully rendered (and interactive, where it is).</param>
     public static async Task<IReadOnlyList<PageBytesFigures>> MeasureAsync(
-        string site, Uri address, SignedInCookies? cookies, IReadOnlyList<string> paths, string settled, string chromium)
+        string site, Uri siteAddress, SignedInCookies? cookies, IReadOnlyList<string> paths, string settled, string chromium)
     {
+        await using var wire = new WireCounter(siteAddress);
+        var address = wire.Address;
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumArguments });
         var figures = new List<PageBytesFigures>();
@@ -36,8 +39,8 @@ public static class PageBytes
                 await context.AddCookiesAsync(cookies.Cookies.Select(c => new Cookie { Name = c.Key, Value = c.Value, Url = address.ToString() }));
             }
 
-            var first = await NamedAsync(path, "first", () => VisitAsync(context, path, settled));
-            var repeat = await NamedAsync(path, "repeat", () => VisitAsync(context, path, settled));
+            var first = await NamedAsync(path, "first", () => VisitAsync(context, wire, path, settled));
+            var repeat = await NamedAsync(path, "repeat", () => VisitAsync(context, wire, path, settled));
             figures.Add(new(site, path, first.Http, first.Socket, repeat.Http, repeat.Socket, first.Requests, repeat.Requests));
         }
 
@@ -57,31 +60,19 @@ public static class PageBytes
         }
     }
 
-    private static async Task<(long Http, long Socket, int Requests)> VisitAsync(IBrowserContext context, string path, string settled)
+    private static async Task<(long Http, long Socket, int Requests)> VisitAsync(IBrowserContext context, WireCounter wire, string path, string settled)
     {
         var page = await context.NewPageAsync();
-        var cdp = await context.NewCDPSessionAsync(page);
-        long http = 0, socket = 0;
         var requests = 0;
-        cdp.Event("Network.loadingFinished").OnEvent += (_, e) =>
-        {
-            Interlocked.Add(ref http, (long)e!.Value.GetProperty("encodedDataLength").GetDouble());
-            Interlocked.Increment(ref requests);
-        };
-        cdp.Event("Network.webSocketFrameReceived").OnEvent += (_, e) => Interlocked.Add(ref socket, FrameBytes(e!.Value));
-        cdp.Event("Network.webSocketFrameSent").OnEvent += (_, e) => Interlocked.Add(ref socket, FrameBytes(e!.Value));
-        await cdp.SendAsync("Network.enable");
+        page.RequestFinished += (_, _) => Interlocked.Increment(ref requests);
+        var (httpBefore, socketBefore) = (wire.HttpReceived, wire.SocketBytes);
         await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
         await page.WaitForSelectorAsync(settled, new() { State = WaitForSelectorState.Attached });
+        // The live connection goes on sending render batches until the page has loaded its data interactively (its
+        // loading bars gone, as the browser tests wait for); a second more lets the last batches and acknowledgements cross.
+        await page.WaitForFunctionAsync("() => !document.querySelector(\"[aria-label^='Loading']\")");
+        await Task.Delay(1000);
         await page.CloseAsync();
-        return (Interlocked.Read(ref http), Interlocked.Read(ref socket), requests);
-    }
-
-    /// <summary>A frame's payload: text as sent, binary (opcode 2) as the base64 the protocol reports it in.</summary>
-    private static long FrameBytes(JsonElement frame)
-    {
-        var response = frame.GetProperty("response");
-        var payload = response.GetProperty("payloadData").GetString() ?? string.Empty;
-        return response.GetProperty("opcode").GetDouble() == 2 ? payload.Length * 3L / 4 : payload.Length;
+        return (wire.HttpReceived - httpBefore, wire.SocketBytes - socketBefore, requests);
     }
 }

@@ -186,7 +186,7 @@ await sections.RunAsync("The portal and its pages", async () =>
         await sections.RunAsync("Bytes per page", async () =>
         {
             Console.WriteLine($"Bytes: first and repeat visits to {pages.Length} pages, and to the bare Blazor app's home and counter pages...");
-            var portalBytes = await PageBytes.MeasureAsync("portal", portal.Address, officer, pages, "html[data-interactive='true']", settings.Chromium);
+            var portalBytes = await PageBytes.MeasureAsync("portal", portal.Address, officer, pages, "html[data-interactive='true'], [data-static-page]", settings.Chromium);
             var bareBytes = await PageBytes.MeasureAsync("bare", bareApp.Address, null, barePages, "h1", settings.Chromium);
             foreach (var (figures, n) in portalBytes.Select((f, n) => (f, n)))
             {

@@ -71,11 +71,14 @@ public static class StoredScores
         };
 
     /// <summary>Recalculates every stale or due score among <paramref name="assessments"/>; returns how many it stored.</summary>
-    public static async Task<int> RefreshAsync(PortalDbContext db, IQueryable<Assessment> assessments, DateTime now, CancellationToken cancellationToken)
+    public static async Task<int> RefreshAsync(PortalDbContext db, IQueryable<Assessment> assessments, DateTime now, CancellationToken cancellationToken) =>
+        await RefreshAsync(db, assessments, now, BatchSize, cancellationToken);
+
+    /// <param name="batchSize">Tests make it small to reach several batches with a few assessments.</param>
+    internal static async Task<int> RefreshAsync(PortalDbContext db, IQueryable<Assessment> assessments, DateTime now, int batchSize, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(now);
         var after = 0;
-        var retried = false;
         var stored = 0;
         while (true)
         {
@@ -83,7 +86,7 @@ public static class StoredScores
                 .Where(IsStale(today))
                 .Where(a => a.Id > after)
                 .OrderBy(a => a.Id)
-                .Take(BatchSize)
+                .Take(batchSize)
                 .Select(a => new Due(
                     a.Id,
                     a.Route,
@@ -107,21 +110,29 @@ public static class StoredScores
                 Store(db, assessment, summary, now);
             }
 
+            var inserting = db.ChangeTracker.Entries<AssessmentScore>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.AssessmentId).ToList();
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
-            catch (DbUpdateException) when (!retried)
+            catch (DbUpdateException)
             {
-                // Another worker (or a person's recalculation) stored the first score of an assessment that had none at the same moment: read again.
-                retried = true;
+                // Another round (the worker on another instance, or a person's "Recalculate scores now") stored the
+                // first score of an assessment this batch was inserting one for. Overlapping rounds meet on every batch,
+                // so read this batch again each time: what the other stored is no longer due, so every retry makes
+                // progress. Any other failure (nothing of ours was inserted by someone else) is not a race: rethrow.
                 db.ChangeTracker.Clear();
+                if (inserting.Count == 0 || !await db.AssessmentScores.AnyAsync(s => inserting.Contains(s.AssessmentId), cancellationToken))
+                {
+                    throw;
+                }
+
                 continue;
             }
 
             db.ChangeTracker.Clear();
             stored += due.Count;
-            if (due.Count < BatchSize)
+            if (due.Count < batchSize)
             {
                 return stored;
             }
