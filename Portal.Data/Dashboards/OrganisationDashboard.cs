@@ -24,4 +24,11 @@ public class OrganisationDashboard
 
     /// <summary>The lists as JSON, written and read only by the dashboard feature.</summary>
     public string Lists { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The lists' totals and the assessments by status and RAG, as JSON of a few hundred bytes: what an integrated care
+    /// board's roll-up adds up for each member, so its visit does not read every member's lists (about 20 KB each).
+    /// Empty in rows stored before it was kept, which the worker works out again.
+    /// </summary>
+    public string Totals { get; set; } = string.Empty;
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Portal.Auth;
 using Portal.Data.Organisations;
 using Portal.Data.Seed;
@@ -176,5 +177,45 @@ public sealed class IcbRollUpTests : IAsyncLifetime
         Assert.Equal(3, before.LateResponses);
         Assert.Equal(IcbRollUp.Freshness.Current, after.Members.Single(m => m.OdsCode == "XDV").Freshness);
         Assert.Equal(2, after.LateResponses);
+    }
+
+    [Fact]
+    public async Task A_visit_reads_each_members_totals_not_its_lists()
+    {
+        await LateAssessmentsWorkedOutAsync();
+        var counter = new SqlCommandCounter(_database);
+        var dashboards = new DashboardService(counter, _clock);
+
+        var commands = await counter.CountAsync(async () => Assert.Equal(3, (await dashboards.GetAsync(_icbOfficer)).Members!.LateResponses));
+
+        // A member's lists are about 20 KB at a busy trust: 176 members' took 14 ms to read and parse a visit.
+        var reading = commands.Where(c => c.Contains("\"OrganisationDashboards\"", StringComparison.Ordinal) && c.Contains("\"ParentId\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, reading.Count);
+        Assert.All(reading, c => Assert.DoesNotContain("\"Lists\"", c, StringComparison.Ordinal));
+        Assert.All(reading, c => Assert.DoesNotContain("ROW_NUMBER", c, StringComparison.Ordinal));
+        // Which members changed since their figures: the stored row looked up once per assessment, not in a subquery twice.
+        var changed = Assert.Single(reading, c => c.Contains("DISTINCT", StringComparison.Ordinal));
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(changed, "FROM \"OrganisationDashboards\"|JOIN \"OrganisationDashboards\""));
+    }
+
+    [Fact]
+    public async Task Figures_stored_before_their_totals_were_kept_count_as_not_yet_worked_out_until_the_next_round()
+    {
+        await LateAssessmentsWorkedOutAsync();
+        await using (var db = _database.CreateDbContext())
+        {
+            // As every stored row is just after the migration that brought the totals.
+            await db.OrganisationDashboards.ExecuteUpdateAsync(set => set.SetProperty(d => d.Totals, ""));
+        }
+
+        var before = (await Dashboards.GetAsync(_icbOfficer)).Members!;
+        _clock.MoveForward(TimeSpan.FromSeconds(1));
+        await _worker.RunOnceAsync();
+        var after = (await Dashboards.GetAsync(_icbOfficer)).Members!;
+
+        Assert.All(before.Members, m => Assert.Equal(IcbRollUp.Freshness.NotYetWorkedOut, m.Freshness));
+        Assert.Equal(0, before.LateResponses);
+        Assert.All(after.Members, m => Assert.Equal(IcbRollUp.Freshness.Current, m.Freshness));
+        Assert.Equal(3, after.LateResponses);
     }
 }

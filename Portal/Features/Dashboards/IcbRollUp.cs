@@ -79,40 +79,47 @@ public static class IcbRollUp
     /// </summary>
     public static async Task<Figures?> ReadAsync(PortalDbContext db, int parentId, DateOnly today, CancellationToken cancellationToken)
     {
-        var members = await db.NhsOrganisations.AsNoTracking()
-            .Where(o => o.ParentId == parentId)
-            .OrderBy(o => o.Name)
-            .Select(o => new
-            {
-                o.Id,
-                o.Name,
-                o.OdsCode,
-                Stored = db.OrganisationDashboards.Where(d => d.NhsOrganisationId == o.Id)
-                    .Select(d => new { d.Lists, d.CalculatedFor, d.CalculatedAt }).FirstOrDefault(),
-            })
+        // Joined explicitly (one stored row per organisation, its key): through FirstOrDefault EF numbered every
+        // organisation's stored row with ROW_NUMBER() first, lists and all.
+        var members = await (
+                from o in db.NhsOrganisations.AsNoTracking()
+                where o.ParentId == parentId
+                join stored in db.OrganisationDashboards on o.Id equals stored.NhsOrganisationId into rows
+                from d in rows.DefaultIfEmpty()
+                orderby o.Name
+                select new
+                {
+                    o.Id,
+                    o.Name,
+                    o.OdsCode,
+                    Stored = d == null ? null : new { d.Totals, d.CalculatedFor, d.CalculatedAt },
+                })
             .ToListAsync(cancellationToken);
         if (members.Count == 0)
         {
             return null;
         }
 
+        // The stored lists and the score joined once each, explicitly: as subqueries, EF looked the lists up twice per assessment.
         var changed = (await (
                 from a in db.Assessments.AsNoTracking()
                 where a.NhsOrganisation!.ParentId == parentId
-                let listed = db.OrganisationDashboards.Where(d => d.NhsOrganisationId == a.NhsOrganisationId).Select(d => (DateTime?)d.CalculatedAt).FirstOrDefault()
-                where listed == null || a.Score == null || a.Score.CalculatedFromStamp != a.Score.InputsStamp || a.Score.ReviewOn <= today
-                    || a.Score.CalculatedAt > listed
+                join listedRow in db.OrganisationDashboards on a.NhsOrganisationId equals listedRow.NhsOrganisationId into listedRows
+                from listed in listedRows.DefaultIfEmpty()
+                join scoreRow in db.AssessmentScores on a.Id equals scoreRow.AssessmentId into scoreRows
+                from s in scoreRows.DefaultIfEmpty()
+                where listed == null || s == null || s.CalculatedFromStamp != s.InputsStamp || s.ReviewOn <= today || s.CalculatedAt > listed.CalculatedAt
                 select a.NhsOrganisationId)
             .Distinct().ToListAsync(cancellationToken)).ToHashSet();
 
         return new Figures(members.Select(m =>
         {
-            var lists = m.Stored is null ? null : DashboardLists.ReadTotals(m.Stored.Lists);
+            var lists = m.Stored is not { Totals.Length: > 0 } ? null : DashboardLists.ReadTotals(m.Stored.Totals);
             if (lists?.Breakdown is not { } breakdown)
             {
-                // No stored figures (or stored before the breakdown was kept): none yet, unless the member has no assessment at all.
+                // No stored figures (or stored before the totals were kept): none yet, unless the member has no assessment at all.
                 return new Member(m.Name, m.OdsCode, [], 0, 0, 0, 0, null,
-                    lists is not null || changed.Contains(m.Id) ? Freshness.NotYetWorkedOut : Freshness.Current);
+                    m.Stored is not null || changed.Contains(m.Id) ? Freshness.NotYetWorkedOut : Freshness.Current);
             }
 
             var current = !changed.Contains(m.Id) && m.Stored!.CalculatedFor == today;

@@ -452,6 +452,10 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("Totals")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
                     b.HasKey("NhsOrganisationId");
 
                     b.ToTable("OrganisationDashboards");

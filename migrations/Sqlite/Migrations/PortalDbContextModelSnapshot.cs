@@ -433,6 +433,10 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Totals")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.HasKey("NhsOrganisationId");
 
                     b.ToTable("OrganisationDashboards");
