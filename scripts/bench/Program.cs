@@ -175,7 +175,7 @@ await sections.RunAsync("The portal and its pages", async () =>
     {
         Console.WriteLine($"Memory: opening {settings.Circuits} Chromium pages on /assessments/{data.PageAssessmentId}...");
         var circuits = await CircuitMemory.MeasureAsync(portal, officer, $"/assessments/{data.PageAssessmentId}", pageReference, settings.Circuits, settings.Chromium, token);
-        result.Circuits = new(circuits, new Goal("managed heap <= 300 KB", circuits.HeapPerCircuit <= 300 * 1024));
+        result.Circuits = new(circuits, new Goal("managed heap <= 250 KB", circuits.HeapPerCircuit <= 250 * 1024));
     });
 
     await sections.RunAsync("Pages in a browser, beside a bare Blazor Server app", async () =>

@@ -365,6 +365,58 @@ public sealed class EvidencePackServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fill_cancelled_while_it_copies_the_packs_documents_removes_the_copies_it_made_and_saves_nothing()
+    {
+        var version = await _bed.VersionAsync();
+        var assessment = await _bed.AssessmentAsync(_bed.OfficerA, version);
+        var pack = await _bed.PackAsync(version);
+        using (var second = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("CarePAS sandbox guide, version 5.2")))
+        {
+            var added = await _bed.Packs.AddDocumentAsync(_bed.Supplier, pack.Id, "P.2",
+                new EvidenceInput(EvidenceItemKind.Documentation, "Sandbox guide", null, new DateOnly(2026, 3, 1), null), "sandbox.txt", second,
+                ReadVersion.Of(pack.ConcurrencyStamp));
+            Assert.True(added.Succeeded, added.Message);
+        }
+
+        await _bed.ShareAsync(pack.Id, PackTestBed.TrustA);
+        // The person closes the page (the request is cancelled) after the first document is copied, while the second is read.
+        using var closed = new CancellationTokenSource();
+        var store = new WhileOpening(_bed.Store, () => Task.CompletedTask, onOpen: opened =>
+        {
+            if (opened == 2)
+            {
+                closed.Cancel();
+            }
+        });
+        var fill = new Portal.Features.EvidencePacks.PackFillService(_bed.Database, store, Microsoft.Extensions.Options.Options.Create(_bed.Limits), TimeProvider.System);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fill.FillAsync(_bed.Supplier, assessment, closed.Token));
+
+        Assert.Equal(2, store.Opened);
+        await using (var db = _bed.Db())
+        {
+            Assert.False(await db.EvidenceItems.AnyAsync(e => e.AssessmentId == assessment));
+            Assert.False(await db.RequirementResponses.AnyAsync(r => r.AssessmentId == assessment && r.Claim != null));
+        }
+
+        // Only the pack's own two documents are left: the first copy was removed, not left for the sweep to find.
+        var stored = new List<string>();
+        await foreach (var entry in _bed.Store.ListAsync(CancellationToken.None))
+        {
+            stored.Add(entry.StoredName);
+        }
+
+        Assert.Equal(2, stored.Count);
+        await using (var db = _bed.Db())
+        {
+            var packDocuments = await db.EvidencePackItems.Where(e => e.EvidencePackId == pack.Id && e.StoredName != null).Select(e => e.StoredName!).ToListAsync();
+            Assert.Equal(packDocuments.Order(), stored.Order());
+        }
+
+        Assert.True((await _bed.Fill.FillAsync(_bed.Supplier, assessment)).Succeeded);
+    }
+
+    [Fact]
     public async Task Filling_again_after_the_supplier_cleared_an_answer_does_not_copy_its_evidence_twice()
     {
         var version = await _bed.VersionAsync();
@@ -462,8 +514,11 @@ public sealed class EvidencePackServiceTests : IAsyncLifetime
         Assert.Equal(((int?)null, "Typed product", "0.9"), (cleared.ProductVersionId, cleared.ProductName, cleared.ProductVersion));
     }
 
-    /// <summary>The real store, running an act of someone else's the first time a document is opened (mid-fill).</summary>
-    private sealed class WhileOpening(IEvidenceStore inner, Func<Task> act) : IEvidenceStore
+    /// <summary>
+    /// The real store, running an act of someone else's the first time a document is opened (mid-fill), and telling
+    /// <paramref name="onOpen"/> of every opening (counted from 1) before it reads.
+    /// </summary>
+    private sealed class WhileOpening(IEvidenceStore inner, Func<Task> act, Action<int>? onOpen = null) : IEvidenceStore
     {
         public int Opened { get; private set; }
 
@@ -480,6 +535,7 @@ public sealed class EvidencePackServiceTests : IAsyncLifetime
                 await act();
             }
 
+            onOpen?.Invoke(Opened);
             return await inner.OpenAsync(storedName, sha256, cancellationToken);
         }
 
