@@ -92,14 +92,14 @@ public static class CircuitMemory
 
             opening.Stop();
             var heapAfter = await ManagedHeap.LiveBytesAfterFullCollectionAsync(portal.ProcessId, cancellationToken);
+            var workingSetAfter = portal.WorkingSetBytes();
             if (Environment.GetEnvironmentVariable("PORTAL_BENCH_GCDUMP") is { Length: > 0 } dumpPath)
             {
-                // To see what a circuit holds: a heap dump with the circuits open, read with `dotnet-gcdump report`.
+                // To see what a circuit holds: a heap dump with the circuits open (after the working set is read, which the dump would swell), read with `dotnet-gcdump report`.
                 using var dump = System.Diagnostics.Process.Start("dotnet-gcdump", ["collect", "-p", portal.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", dumpPath])!;
                 await dump.WaitForExitAsync(cancellationToken);
             }
 
-            var workingSetAfter = portal.WorkingSetBytes();
             var stillLive = 0;
             foreach (var page in pages)
             {
