@@ -40,6 +40,7 @@ public sealed class SqlServerCommandTests(ITestOutputHelper output)
         "evidence response save",
         "scorecard",
         "dashboard",
+        "icb roll-up",
         "timeline page",
         "timeline search",
         "audit chain append",
@@ -98,6 +99,14 @@ public sealed class SqlServerCommandTests(ITestOutputHelper output)
                 break;
             case "dashboard":
                 await new DashboardService(_server, clock).GetAsync(Officer);
+                break;
+            case "icb roll-up":
+                await using (var db = _server.CreateDbContext())
+                {
+                    // The members and which of them changed: both explicit left joins onto the stored figures.
+                    await IcbRollUp.ReadAsync(db, 1, DateOnly.FromDateTime(DateTime.UtcNow), default);
+                }
+
                 break;
             case "timeline page":
                 await Timeline().PageAsync(Officer, 1, null, 2);

@@ -20,7 +20,7 @@ public sealed class AssessmentJourneyBrowserTests(BrowserFixture browser)
     public async Task An_officer_starts_an_assessment_and_the_supplier_answers_uploads_evidence_and_submits()
     {
         var officer = await browser.SignedInPageAsync("Olivia Hart");
-        await officer.GetByRole(AriaRole.Button, new() { Name = "Start an assessment" }).ClickAsync();
+        await BrowserFixture.StartAnAssessmentAsync(officer);
 
         // 1. Route.
         await Assertions.Expect(Heading(officer, "What are you doing with the system?")).ToBeVisibleAsync();

@@ -23,7 +23,7 @@ public sealed class ProductVersionChoiceBrowserTests(BrowserFixture browser)
         }
 
         var officer = await browser.SignedInPageAsync("Olivia Hart");
-        await officer.GetByRole(AriaRole.Button, new() { Name = "Start an assessment" }).ClickAsync();
+        await BrowserFixture.StartAnAssessmentAsync(officer);
         await Assertions.Expect(officer.GetByRole(AriaRole.Heading, new() { Name = "What are you doing with the system?", Level = 1 })).ToBeVisibleAsync();
         await officer.SetViewportSizeAsync(320, 900);
         await BrowserFixture.ChooseAsync(officer.GetByRole(AriaRole.Radio, new() { Name = "Procuring a new system" }));

@@ -6,7 +6,7 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.EndToEnd;
 
 /// <summary>
-/// Pages that only show (the scorecard, the bid comparison, the dashboard, how scores are worked out, a requirement of the policy, an assessment's timeline, the API guides) are
+/// Pages that only show (the home page, the assessments list, the scorecard, the bid comparison, the dashboard, how scores are worked out, a requirement of the policy, an assessment's timeline, the API guides) are
 /// sent as plain HTML with no live connection behind them ([ExcludeFromInteractiveRouting]): no WebSocket opens, and
 /// what a person can do there still works, by keyboard and at 320 px, with the navigation drawer worked by app.js.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
         await BrowserFixture.WaitForInteractiveAsync(page);
         Assert.Contains(sockets, url => url.Contains("/_blazor", StringComparison.Ordinal));
 
-        foreach (var path in new[] { $"/assessments/{assessment}/scorecard", "/procurements/compare", "/dashboard", "/scorecards/how-scores-are-worked-out", "/policy/requirements/P.1", $"/assessments/{assessment}/timeline" })
+        foreach (var path in new[] { "/", "/assessments", "/assessments?status=AwaitingSignOff&sort=due", $"/assessments/{assessment}/scorecard", "/procurements/compare", "/dashboard", "/scorecards/how-scores-are-worked-out", "/policy/requirements/P.1", $"/assessments/{assessment}/timeline" })
         {
             sockets.Clear();
             await page.GotoAsync(path);
@@ -94,8 +94,8 @@ public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
 
         // And on to a live page from the static one's menu: its circuit starts.
         await menu.ClickAsync();
-        await navigation.GetByRole(AriaRole.Link, new() { Name = "Assessments" }).ClickAsync();
-        await page.WaitForURLAsync("**/assessments");
+        await navigation.GetByRole(AriaRole.Link, new() { Name = "Notifications" }).ClickAsync();
+        await page.WaitForURLAsync("**/notifications");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.Locator("html[data-interactive='true']")).ToHaveCountAsync(1);
     }

@@ -33,7 +33,7 @@ public sealed class ReviewAndSignOffBrowserTests(BrowserFixture browser)
         var ccio = await browser.SignedInPageAsync("Dr Chris Morgan");
 
         // The officer starts (developing a system, no special conditions) and invites the supplier.
-        await officer.GetByRole(AriaRole.Button, new() { Name = "Start an assessment" }).ClickAsync();
+        await BrowserFixture.StartAnAssessmentAsync(officer);
         await BrowserFixture.ChooseAsync(officer.GetByRole(AriaRole.Radio, new() { Name = "Developing a system" }));
         await officer.GetByRole(AriaRole.Button, new() { Name = "Save and continue" }).ClickAsync();
         await officer.GetByLabel("System name").FillAsync("Bed management system");

@@ -111,6 +111,19 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>
+    /// Presses "Start an assessment" (a form posted from the home page or the list, neither of which has a circuit) and
+    /// waits until the new draft's first step is live, so the next click reaches the server. Returns the draft's id.
+    /// </summary>
+    public static async Task<int> StartAnAssessmentAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start an assessment" }).ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/assessments/\d+/start$"));
+        await WaitForInteractiveAsync(page);
+        var id = System.Text.RegularExpressions.Regex.Match(page.Url, @"/assessments/(\d+)/start$").Groups[1].Value;
+        return int.Parse(id, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
     /// Chooses a file in a Blazor file input once Blazor has wired the input up (it sets
     /// <c>_blazorInputFileNextFileId</c> on the element); a file chosen earlier would go unnoticed.
     /// </summary>
@@ -130,10 +143,6 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Fails with every violation named when axe-core finds any WCAG 2.x A/AA problem on the page, or when anything the
-    /// tab has shown so far broke the Content-Security-Policy.
-    /// </summary>
-    /// <summary>
     /// Chooses a MudBlazor radio button or checkbox as a person does, by clicking it, then waits until it shows as
     /// chosen. MudBlazor's inputs take their checked state from the server's next render, so it arrives a round trip
     /// after the click; Playwright's CheckAsync looks once, straight after the click, and fails on a slow machine.
@@ -144,9 +153,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Assertions.Expect(input).ToBeCheckedAsync();
     }
 
+    /// <summary>
+    /// Fails with every violation named when axe-core finds any WCAG 2.x A/AA problem on the page, or when anything the
+    /// tab has shown so far broke the Content-Security-Policy.
+    /// </summary>
     public static async Task AssertAccessibleAsync(IPage page)
     {
         await AssertNoPolicyViolationsAsync(page);
+        await AssertNoAxeViolationsAsync(page);
+    }
+
+    /// <summary>Fails with every violation named when axe-core finds any WCAG 2.x A/AA problem on the page.</summary>
+    public static async Task AssertNoAxeViolationsAsync(IPage page)
+    {
         var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = WcagTags } });
         var violations = result.Violations.Select(v =>
             $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}");

@@ -180,7 +180,7 @@ await sections.RunAsync("The portal and its pages", async () =>
 
     await sections.RunAsync("Pages in a browser, beside a bare Blazor Server app", async () =>
     {
-        string[] pages = ["/assessments", $"/assessments/{data.PageAssessmentId}", $"/assessments/{data.PageAssessmentId}/evidence", $"/assessments/{data.PageAssessmentId}/scorecard", "/dashboard"];
+        string[] pages = ["/", "/assessments", $"/assessments/{data.PageAssessmentId}", $"/assessments/{data.PageAssessmentId}/evidence", $"/assessments/{data.PageAssessmentId}/scorecard", "/dashboard"];
         string[] barePages = ["/", "/counter"];
         await using var bareApp = await PortalUnderTest.StartBareAsync(settings.BareDll, work, token);
         await sections.RunAsync("Bytes per page", async () =>
