@@ -31,6 +31,9 @@ public sealed class SignOffVoidBrowserTests(BrowserFixture browser)
         await Row(officer, reference).GetByRole(AriaRole.Link, new() { Name = reference }).ClickAsync();
         await Assertions.Expect(officer.GetByRole(AriaRole.Status).Filter(new() { HasTextString = "Sign-off void" }))
             .ToContainTextAsync("Sam Okafor changed the answer to C.4. The procurement officer reviews the change");
+        // From the list (no circuit) to a live page: its circuit starts, and its title is in place, before axe looks.
+        await BrowserFixture.WaitForInteractiveAsync(officer);
+        await Assertions.Expect(officer).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("OAP-"));
         await BrowserFixture.AssertAccessibleAsync(officer);
 
         var supplier = await browser.SignedInPageAsync("Sam Okafor");
