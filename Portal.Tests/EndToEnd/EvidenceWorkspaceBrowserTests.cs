@@ -110,6 +110,35 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
         await BrowserFixture.AssertAccessibleAsync(page);
     }
 
+    /// <summary>
+    /// Keeping typing must not wait for the server: on a slow link the page shows before it is live, and a server that
+    /// hangs never answers. Here the page never goes live (Blazor's script is held back), so anything kept was kept by
+    /// the browser alone; once the page is live the text is offered back and saved.
+    /// </summary>
+    [Fact]
+    public async Task Text_typed_before_the_page_is_live_is_kept_in_the_browser_and_saved_once_it_is()
+    {
+        var (id, page, codes) = await SupplierInWorkspaceAsync();
+        await page.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
+        await page.GotoAsync($"/assessments/{id}/evidence?requirement={Uri.EscapeDataString(codes[2])}");
+        await Assertions.Expect(Heading(page, codes[2])).ToBeVisibleAsync();
+        Assert.Null(await page.Locator("html").GetAttributeAsync("data-interactive"));
+
+        await Narrative(page).FillAsync("Typed while the page was still loading.");
+
+        var kept = await page.EvaluateAsync<int>(
+            "text => Object.keys(localStorage).filter(k => k.startsWith('portal-draft:') && localStorage.getItem(k).includes(text)).length",
+            "Typed while the page was still loading.");
+        Assert.Equal(1, kept);
+        await page.UnrouteAllAsync();
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.GetByText(new Regex("^We kept text you had not saved .* It is saved now\\.$"))).ToBeVisibleAsync();
+        await Assertions.Expect(Narrative(page)).ToHaveValueAsync("Typed while the page was still loading.");
+        await ExpectStoredAsync(page, codes[2]);
+        Assert.Equal("Typed while the page was still loading.", await StoredNarrativeAsync(id, codes[2]));
+    }
+
     [Fact]
     public async Task Kept_text_typed_over_an_answer_a_colleague_has_since_changed_shows_both_and_overwrites_nothing()
     {

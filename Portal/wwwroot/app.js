@@ -4,26 +4,97 @@ window.portal = {
     markInteractive: () => document.documentElement.setAttribute('data-interactive', 'true'),
 };
 
-// Unsaved answers kept in this browser (Features/Evidence/ResponseEditor.razor.js, "portal-draft:" keys) belong to
-// the person signed in: they are forgotten when that person signs out, so the next person at a shared computer never
-// finds them. Forgotten as the sign-out form is sent, and again on the signed-out page (a sign-out that went round
-// Entra ID arrives there too).
-(() => {
-    const forgetDrafts = () => {
+// Unsaved answers are kept in this browser as they are typed, so closing the tab, reloading, a slow link or losing the
+// connection loses nothing. Written on every keystroke by one listener on the whole document, from the moment the page
+// loads: keeping must never wait for the server (a page not yet live, or a server that hangs, would lose the typing).
+// An editor (Features/Evidence/ResponseEditor.razor) marks its box with data-draft-key (person, assessment and
+// requirement) and data-draft-stamp (the saved answer the typing began from, so text typed over an answer someone else
+// has since changed is offered as a choice, never saved over theirs), and each field with data-draft-field.
+// Kept text belongs to the person signed in: it is forgotten when they sign out, so the next person at a shared
+// computer never finds it; forgotten as the sign-out form is sent, and again on the signed-out page (a sign-out that
+// went round Entra ID arrives there too).
+window.portal.drafts = (() => {
+    const prefix = 'portal-draft:';
+    const keptFor = 30 * 24 * 60 * 60 * 1000;
+    const read = key => {
         try {
-            Object.keys(localStorage).filter(key => key.startsWith('portal-draft:')).forEach(key => localStorage.removeItem(key));
+            const kept = JSON.parse(localStorage.getItem(key));
+            if (kept && typeof kept.fields === 'object' && Date.now() - kept.at < keptFor) {
+                return kept;
+            }
+        } catch {
+            // Unreadable or blocked storage: nothing was kept.
+        }
+        return null;
+    };
+    const write = (key, kept) => {
+        try {
+            if (Object.keys(kept.fields).length === 0) {
+                localStorage.removeItem(key);
+            } else {
+                localStorage.setItem(key, JSON.stringify(kept));
+            }
+        } catch {
+            // Storage full or blocked: the server still saves as usual.
+        }
+    };
+    const forgetAll = () => {
+        try {
+            Object.keys(localStorage).filter(key => key.startsWith(prefix)).forEach(key => localStorage.removeItem(key));
         } catch {
             // Storage blocked: nothing was kept.
         }
     };
+
+    document.addEventListener('input', event => {
+        const target = event.target;
+        const field = target instanceof Element ? target.closest('[data-draft-field]')?.dataset.draftField : null;
+        const root = field ? target.closest('[data-draft-key]') : null;
+        if (!root || !root.dataset.draftKey || target.disabled || target.readOnly) {
+            return;
+        }
+        const key = prefix + root.dataset.draftKey;
+        const kept = read(key) ?? { fields: {} };
+        if (Object.keys(kept.fields).length === 0) {
+            kept.stamp = root.dataset.draftStamp;
+        }
+        kept.fields[field] = target.value;
+        kept.at = Date.now();
+        write(key, kept);
+    }, true);
+
     document.addEventListener('submit', event => {
         if (event.target instanceof HTMLFormElement && new URL(event.target.action, location.href).pathname === '/auth/sign-out') {
-            forgetDrafts();
+            forgetAll();
         }
     }, true);
     if (location.pathname === '/sign-in' && new URLSearchParams(location.search).has('signedOut')) {
-        forgetDrafts();
+        forgetAll();
     }
+
+    return {
+        // What was kept for this editor earlier and not yet saved, if anything (the editor offers it back).
+        keep: root => {
+            const kept = read(prefix + root.dataset.draftKey);
+            return kept ? { stamp: kept.stamp || null, at: new Date(kept.at).toISOString(), ...kept.fields } : null;
+        },
+        // Forgets kept text the portal has now saved (all of it when saved is null); text typed since stays, now
+        // counted as typed over the answer just saved.
+        forget: (root, saved, stamp) => {
+            const key = prefix + root.dataset.draftKey;
+            const kept = read(key);
+            if (!kept) {
+                return;
+            }
+            for (const [field, value] of Object.entries(kept.fields)) {
+                if (saved === null || (saved[field] ?? '').trim() === (value ?? '').trim()) {
+                    delete kept.fields[field];
+                }
+            }
+            kept.stamp = stamp || null;
+            write(key, kept);
+        },
+    };
 })();
 
 // What a person sees while the page has lost its connection to the portal (the dialog in App.razor, which Blazor finds
