@@ -111,6 +111,9 @@ public sealed class AssessmentListBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Showing {AssessmentService.ListQuery.DefaultPageSize + 1} to");
         await Assertions.Expect(pages.GetByRole(AriaRole.Link, new() { Name = "Page 2" })).ToHaveAttributeAsync("aria-current", "page");
         await Assertions.Expect(pages.GetByRole(AriaRole.Link, new() { Name = "Previous page" })).ToBeVisibleAsync();
+        // Focus is not lost to the top of the document: it stays on the page links (to press Next again) or, when the
+        // link pressed went with the old page, moves to the page's heading.
+        await page.WaitForFunctionAsync("() => document.activeElement?.closest('nav.page-links') || document.activeElement?.matches('h1')");
         await BrowserFixture.ScreenshotAsync(page, "assessments-page-2.png", fullPage: true);
         await BrowserFixture.AssertAccessibleAsync(page);
     }
@@ -132,6 +135,79 @@ public sealed class AssessmentListBrowserTests(BrowserFixture browser)
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The list scrolls sideways at 320 px.");
         await BrowserFixture.ScreenshotAsync(page, "assessments-320.png", fullPage: true);
         await BrowserFixture.AssertAccessibleAsync(page);
+    }
+
+    /// <summary>
+    /// A double click (or an impatient second press while the page is slow to answer) sends the form once, with the
+    /// invitation of the button pressed, and the button says it is working.
+    /// </summary>
+    [Fact]
+    public async Task Accepting_an_invitation_with_a_double_click_posts_once_for_the_invitation_pressed()
+    {
+        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
+        var first = await TestAssessments.InvitedAsync(contexts, officer);
+        var id = await TestAssessments.InvitedAsync(contexts, officer);
+        var page = await browser.SignedInPageAsync("Sam Okafor");
+        await page.GotoAsync("/assessments");
+        var posts = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "POST" && request.IsNavigationRequest)
+            {
+                posts.Add(request.PostData ?? "");
+            }
+        };
+        // The portal is slow to answer: the post is held until the page has been looked at, so the second click lands
+        // while the first post is under way.
+        var looked = new TaskCompletionSource();
+        await page.RouteAsync("**/assessments", async route =>
+        {
+            if (route.Request.Method == "POST")
+            {
+                await looked.Task;
+            }
+
+            await route.ContinueAsync();
+        });
+        var accept = page.GetByRole(AriaRole.Button, new() { Name = $"Accept the invitation to answer OAP-{id:D5}", Exact = true });
+        // While a post is held the browser answers no questions about the page, so the page reports each submit itself,
+        // as the button stood once the portal's own handler had seen it.
+        var submits = new List<string>();
+        var bothSeen = new TaskCompletionSource();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.StartsWith("submit:", StringComparison.Ordinal))
+            {
+                lock (submits)
+                {
+                    submits.Add(message.Text);
+                    if (submits.Count == 2)
+                    {
+                        bothSeen.TrySetResult();
+                    }
+                }
+            }
+        };
+        await page.EvaluateAsync("""
+            () => document.addEventListener('submit', event => console.log(
+                `submit: sent=${!event.defaultPrevented} busy=${event.submitter.getAttribute('aria-busy')} label=${event.submitter.textContent.trim()}`))
+            """);
+
+        var clicking = accept.DblClickAsync();
+
+        await bothSeen.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        looked.SetResult();
+        await clicking;
+        Assert.Equal(["submit: sent=true busy=true label=Accepting...", "submit: sent=false busy=true label=Accepting..."], submits);
+        await page.WaitForURLAsync(url => url.EndsWith($"/assessments/{id}/evidence", StringComparison.Ordinal));
+        await page.UnrouteAllAsync();
+        var post = Assert.Single(posts);
+        await using var db = await contexts.CreateDbContextAsync();
+        var invitation = await db.SupplierInvitations.Where(i => i.AssessmentId == id).Select(i => new { i.Id, i.AcceptedAt }).SingleAsync();
+        Assert.Contains($"invitation={invitation.Id}", post, StringComparison.Ordinal);
+        Assert.NotNull(invitation.AcceptedAt);
+        Assert.Null(await db.SupplierInvitations.Where(i => i.AssessmentId == first).Select(i => i.AcceptedAt).SingleAsync());
     }
 
     private static ILocator References(IPage page) => page.Locator("td[data-label='Reference'] a");

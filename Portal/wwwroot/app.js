@@ -244,16 +244,68 @@ window.portal.drafts = (() => {
     });
 })();
 
-// A form posted back to a page without a circuit (data-enhance): its button says it is working and cannot be pressed
-// twice while the post is under way (the page that comes back replaces it).
-document.addEventListener('submit', event => {
-    const button = event.target instanceof HTMLFormElement ? event.target.querySelector('button[type="submit"][data-busy-text]') : null;
-    if (button && !button.disabled) {
-        button.disabled = true;
+// A form posted back to a page without a circuit: the button pressed says it is working, and the form is not sent
+// again while the post is under way (a double click, or a second press on a slow link, would act twice). The page that
+// comes back replaces the form. The button is marked aria-disabled rather than disabled: a disabled button's name and
+// value are not sent, and the Accept buttons say by theirs which invitation was accepted. Runs before Blazor's own
+// listener (app.js loads first), so a form it enhances is held back too.
+(() => {
+    document.addEventListener('submit', event => {
+        const form = event.target instanceof HTMLFormElement ? event.target : null;
+        if (!form) {
+            return;
+        }
+        if (form.hasAttribute('data-portal-busy')) {
+            event.preventDefault();
+            return;
+        }
+        const button = event.submitter
+            ? (event.submitter.matches('[data-busy-text]') ? event.submitter : null)
+            : form.querySelector('button[type="submit"][data-busy-text]');
+        if (!button) {
+            return;
+        }
+        form.setAttribute('data-portal-busy', '');
+        button.setAttribute('aria-disabled', 'true');
         button.setAttribute('aria-busy', 'true');
         const label = button.querySelector('.mud-button-label') ?? button;
+        button.dataset.portalLabel = label.textContent;
         label.textContent = button.dataset.busyText;
-    }
+    });
+    // Back to a page the browser kept whole: its forms can be sent again.
+    window.addEventListener('pageshow', event => {
+        if (!event.persisted) {
+            return;
+        }
+        document.querySelectorAll('form[data-portal-busy]').forEach(form => {
+            form.removeAttribute('data-portal-busy');
+            form.querySelectorAll('[data-portal-label]').forEach(button => {
+                (button.querySelector('.mud-button-label') ?? button).textContent = button.dataset.portalLabel;
+                button.removeAttribute('aria-disabled');
+                button.removeAttribute('aria-busy');
+                delete button.dataset.portalLabel;
+            });
+        });
+    });
+})();
+
+// After an enhanced navigation within the same page (another page of a list, a filter applied), Blazor leaves focus
+// where it was, which suits a person pressing "Next page" again. When the element that had focus went with the old
+// content, focus would fall back to the top of the document: it goes to the page's heading instead, as after a page
+// load, so a keyboard or screen-reader user carries on from the top of what changed.
+document.addEventListener('DOMContentLoaded', () => {
+    window.Blazor?.addEventListener?.('enhancedload', () => {
+        if (document.activeElement && document.activeElement !== document.body) {
+            return;
+        }
+        const heading = document.querySelector('main h1, h1');
+        if (heading) {
+            if (!heading.hasAttribute('tabindex')) {
+                heading.tabIndex = -1;
+            }
+            heading.focus({ preventScroll: false });
+        }
+    });
 });
 
 // A MudBlazor text field on a page without a circuit (a GET search form): its label moves above what is typed, as the

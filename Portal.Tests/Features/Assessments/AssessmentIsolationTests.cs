@@ -34,7 +34,7 @@ public sealed class AssessmentIsolationTests : IAsyncLifetime
         var assessments = new AssessmentService(_database, TimeProvider.System);
         var workspace = new EvidenceWorkspaceService(_database, new NullEvidenceStore(), Microsoft.Extensions.Options.Options.Create(new EvidenceOptions()), TimeProvider.System);
 
-        var listed = (await assessments.ListAsync(caller)).Any(a => a.Id == _assessmentId);
+        var listed = (await assessments.HomeAsync(caller)).Latest.Any(a => a.Id == _assessmentId);
         var read = await assessments.GetAsync(caller, _assessmentId);
         var answers = await workspace.GetAsync(caller, _assessmentId);
 
@@ -48,7 +48,7 @@ public sealed class AssessmentIsolationTests : IAsyncLifetime
     {
         var draft = await TestAssessments.ConfirmedAsync(_database, await Caller(TestCallers.Officer));
 
-        var listed = await new AssessmentService(_database, TimeProvider.System).ListAsync(await Caller(TestCallers.Supplier));
+        var listed = (await new AssessmentService(_database, TimeProvider.System).HomeAsync(await Caller(TestCallers.Supplier))).Latest;
 
         Assert.DoesNotContain(listed, a => a.Id == draft);
     }

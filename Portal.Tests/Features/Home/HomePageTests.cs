@@ -1,4 +1,7 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data.Assessments;
+using Portal.Features.Assessments;
 using Portal.Features.Home;
 using Portal.Tests.TestSupport;
 
@@ -16,6 +19,61 @@ public sealed class HomePageTests : ComponentTestBase
         cut.WaitForAssertion(() => Assert.Contains("Assessments for Demo Valley NHS Foundation Trust", cut.Markup, StringComparison.Ordinal));
         Assert.NotNull(cut.Find("a[href='/policy/what-applies']"));
         Assert.Contains("107 requirements", cut.Markup, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The home page's counts are the organisation's, however many assessments it holds: they once came from the 500
+    /// most recently changed rows, so a trust with more saw fewer drafts at home than in its list.
+    /// </summary>
+    [Fact]
+    public async Task A_procurement_officers_counts_cover_every_assessment_and_agree_with_the_list()
+    {
+        var officer = await SignInAsync(TestCallers.Officer);
+        var first = await TestAssessments.ConfirmedAsync(Database, officer);
+        await CopiesAsync(first, 540);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await using (var db = Database.CreateDbContext())
+        {
+            var ids = await db.Assessments.Where(a => a.Id > first).OrderBy(a => a.Id).Select(a => a.Id).ToListAsync();
+            await db.Assessments.Where(a => a.Id >= first).ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, AssessmentStatus.Draft));
+            await db.Assessments.Where(a => ids.Take(7).Contains(a.Id)).ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, AssessmentStatus.Submitted));
+            await db.Assessments.Where(a => ids.Skip(7).Take(4).Contains(a.Id)).ExecuteUpdateAsync(set => set
+                .SetProperty(a => a.Status, AssessmentStatus.AwaitingSupplier).SetProperty(a => a.ResponseDueDate, today.AddDays(-3)));
+        }
+
+        var assessments = new AssessmentService(Database, TimeProvider.System);
+        var drafts = (await assessments.PageAsync(officer, new(Status: AssessmentStatus.Draft))).Total;
+        var cut = RenderWithProviders<HomePage>();
+
+        Assert.True(drafts > 500, $"Only {drafts} drafts were made.");
+        cut.WaitForAssertion(() => Assert.Contains($"7 to review, {drafts} in draft, 4 overdue.", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.Equal(10, cut.FindAll("td[data-label='Reference']").Count);
+    }
+
+    /// <summary>Copies of one assessment's row in SQL: hundreds of real journeys would take minutes.</summary>
+    private async Task CopiesAsync(int id, int count)
+    {
+        await using var db = Database.CreateDbContext();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var columns = new List<string>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT name FROM pragma_table_info('Assessments') WHERE name <> 'Id'";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns.Add($"\"{reader.GetString(0)}\"");
+            }
+        }
+
+        var list = string.Join(", ", columns);
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = $"""
+            WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {count})
+            INSERT INTO "Assessments" ({list}) SELECT {list} FROM "Assessments", n WHERE "Assessments"."Id" = {id}
+            """;
+        Assert.Equal(count, await insert.ExecuteNonQueryAsync());
     }
 
     [Fact]

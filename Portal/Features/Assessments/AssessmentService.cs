@@ -85,6 +85,17 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         public bool IsDescending => Descending ?? AssessmentSorts.DescendingByDefault(Sort);
     }
 
+    /// <summary>A home page's figures: assessments by status, the overdue and the latest few of those shown, and how many are shown in all.</summary>
+    public sealed record HomeSummary(IReadOnlyDictionary<AssessmentStatus, int> ByStatus, int Overdue, IReadOnlyList<AssessmentRow> Latest, int Shown)
+    {
+        /// <summary>The home page shows the first few; the assessments list pages the rest.</summary>
+        public const int DefaultRows = 10;
+
+        public int Total => ByStatus.Values.Sum();
+
+        public int In(AssessmentStatus status) => ByStatus.GetValueOrDefault(status);
+    }
+
     /// <summary>One page of the list, with the total the filter matches; a page past the end shows the last page.</summary>
     public sealed record ListPage(IReadOnlyList<AssessmentRow> Rows, int Total, int Page, int PageSize)
     {
@@ -137,21 +148,31 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
         return new ListPage(rows, total, page, pageSize);
     }
 
-    /// <summary>The home pages' lists: up to 500 of the assessments the caller may see, newest change first.</summary>
-    public async Task<IReadOnlyList<AssessmentRow>> ListAsync(Caller caller, AssessmentStatus? status = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// What a home page shows: how many of the assessments the caller may see are in each status (counted in the
+    /// database, so the figures agree with the list and the dashboard however many there are), how many of those in
+    /// <paramref name="statuses"/> are overdue, and the <paramref name="rows"/> most recently changed of them.
+    /// Without <paramref name="statuses"/>, every status. Four small commands whatever the organisation's size.
+    /// </summary>
+    public async Task<HomeSummary> HomeAsync(
+        Caller caller, IReadOnlyCollection<AssessmentStatus>? statuses = null, int rows = HomeSummary.DefaultRows, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.Assessments.AsNoTracking().VisibleTo(caller);
+        var visible = db.Assessments.AsNoTracking().VisibleTo(caller);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        if (status is { } s)
-        {
-            query = query.Where(a => a.Status == s);
-        }
-
-        return await AssessmentSorts.Apply(Listed(db, query, today), AssessmentSort.Updated, descending: true)
-            .Take(500)
+        var byStatus = await visible.GroupBy(a => a.Status).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var wanted = statuses?.Distinct().ToArray();
+        var shown = wanted is null ? visible : visible.Where(a => wanted.Contains(a.Status));
+        // The rule of AssessmentRow.IsOverdue, written out for the database.
+        var overdue = await Listed(db, shown, today).CountAsync(x => x.NextDue < today
+            && (x.Assessment.Status == AssessmentStatus.AwaitingSupplier || x.Assessment.Status == AssessmentStatus.ClarificationRequested
+                || x.Assessment.Status == AssessmentStatus.SignedOffWithConditions), cancellationToken);
+        var latest = await AssessmentSorts.Apply(Listed(db, shown, today), AssessmentSort.Updated, descending: true)
+            .Take(Math.Clamp(rows, 1, 100))
             .Select(Row(db))
             .ToListAsync(cancellationToken);
+        return new HomeSummary(byStatus, overdue, latest, wanted is null ? byStatus.Values.Sum() : wanted.Sum(byStatus.GetValueOrDefault));
     }
 
     /// <summary>Whether the caller may see the assessment at all (one query), to tell "not yours" from "not allowed".</summary>
