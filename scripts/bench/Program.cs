@@ -96,7 +96,10 @@ await sections.RunAsync("The portal and its pages", async () =>
 
     string[] statuses = ["AwaitingSupplier", "UnderReview", "SignedOff"];
     await Measure("Assessments list (/assessments)", _ => "/assessments", pageGoal: true);
-    await Measure("Assessments list, by status, pages 1-4", n => $"/assessments?status={statuses[n % 3]}&page={1 + n / 3 % 4}", pageGoal: true);
+    // Each view at its one address: the list sends any other (such as page=1) on to it with a 302, which is not a page.
+    await Measure("Assessments list, by status, pages 1-4", n => 1 + n / 3 % 4 is var page && page == 1
+        ? $"/assessments?status={statuses[n % 3]}"
+        : $"/assessments?status={statuses[n % 3]}&page={page}", pageGoal: true);
     await Measure("Assessment page (/assessments/{id})", n => Each(n, "/assessments/{0}"), pageGoal: true);
     await Measure("Evidence workspace, ~60 requirements", n => Each(n, "/assessments/{0}/evidence"), pageGoal: true);
     await Measure("Scorecard JSON export", n => Each(n, "/assessments/{0}/scorecard.json"), pageGoal: false);
