@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Portal.Auth;
 using Portal.Features;
+using Portal.Data.Assessments;
 using Portal.Data.Audit;
 using Portal.Data.Users;
 using Portal.Features.Assessments;
@@ -35,6 +36,8 @@ public sealed class SqlServerCommandTests(ITestOutputHelper output)
     [
         "assessment list page",
         "assessment list search",
+        "home summary",
+        "home summary of some statuses",
         "assessment overview",
         "evidence workspace load",
         "evidence response save",
@@ -84,6 +87,12 @@ public sealed class SqlServerCommandTests(ITestOutputHelper output)
                 break;
             case "assessment list search":
                 await new AssessmentService(_server, clock).PageAsync(Supplier, new AssessmentService.ListQuery(Search: "50% off_[x]", Sort: AssessmentSort.Rag));
+                break;
+            case "home summary":
+                await new AssessmentService(_server, clock).HomeAsync(Officer);
+                break;
+            case "home summary of some statuses":
+                await new AssessmentService(_server, clock).HomeAsync(Supplier, [AssessmentStatus.AwaitingSupplier, AssessmentStatus.ClarificationRequested]);
                 break;
             case "assessment overview":
                 await new AssessmentService(_server, clock).GetAsync(Officer, 1);

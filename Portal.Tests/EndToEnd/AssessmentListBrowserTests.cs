@@ -77,9 +77,13 @@ public sealed class AssessmentListBrowserTests(BrowserFixture browser)
         await page.WaitForURLAsync(url => !url.Contains("order=desc", StringComparison.Ordinal));
         await Assertions.Expect(References(page)).ToHaveTextAsync([soon, later, latest]);
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Clear search" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Clear search" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync(url => url.EndsWith("/assessments?sort=due", StringComparison.Ordinal));
         await Assertions.Expect(page.GetByLabel("Search", new() { Exact = true })).ToHaveValueAsync("");
+        // The link pressed went with the search, so focus goes to the page's heading, not back to the top of the document.
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Clear search" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Assessments", Level = 1 })).ToBeFocusedAsync();
     }
 
     [Fact]
@@ -111,8 +115,8 @@ public sealed class AssessmentListBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Showing {AssessmentService.ListQuery.DefaultPageSize + 1} to");
         await Assertions.Expect(pages.GetByRole(AriaRole.Link, new() { Name = "Page 2" })).ToHaveAttributeAsync("aria-current", "page");
         await Assertions.Expect(pages.GetByRole(AriaRole.Link, new() { Name = "Previous page" })).ToBeVisibleAsync();
-        // Focus is not lost to the top of the document: it stays on the page links (to press Next again) or, when the
-        // link pressed went with the old page, moves to the page's heading.
+        // Focus stays among the page links (to press Next again), or, where the link pressed went with the old page,
+        // moves to the page's heading: never back to the top of the document.
         await page.WaitForFunctionAsync("() => document.activeElement?.closest('nav.page-links') || document.activeElement?.matches('h1')");
         await BrowserFixture.ScreenshotAsync(page, "assessments-page-2.png", fullPage: true);
         await BrowserFixture.AssertAccessibleAsync(page);

@@ -130,6 +130,13 @@ public sealed class EvidenceWorkspaceBrowserTests(BrowserFixture browser)
             "text => Object.keys(localStorage).filter(k => k.startsWith('portal-draft:') && localStorage.getItem(k).includes(text)).length",
             "Typed while the page was still loading.");
         Assert.Equal(1, kept);
+        // Once live, the box shows the saved answer until the editor has asked for the earlier text: typing there in
+        // that moment never writes over it (the editor box is marked live here as the live render marks it).
+        await page.Locator("[data-draft-key]").EvaluateAsync("root => root.dataset.draftLive = 'true'");
+        await Narrative(page).FillAsync("Typed in the live box too soon.");
+        Assert.Equal(1, await page.EvaluateAsync<int>(
+            "text => Object.keys(localStorage).filter(k => k.startsWith('portal-draft:') && localStorage.getItem(k).includes(text)).length",
+            "Typed while the page was still loading."));
         await page.UnrouteAllAsync();
         await page.ReloadAsync();
         await BrowserFixture.WaitForInteractiveAsync(page);

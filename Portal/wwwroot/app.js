@@ -55,8 +55,15 @@ window.portal.drafts = (() => {
         }
         const key = prefix + root.dataset.draftKey;
         const kept = read(key) ?? { fields: {} };
+        const live = root.dataset.draftLive === 'true';
+        // Text typed before the page went live is offered back by the live editor once it asks (keep). Until then the
+        // live box shows the saved answer, and typing there must not write over the earlier text.
+        if (live && kept.early && !root.hasAttribute('data-draft-offered')) {
+            return;
+        }
         if (Object.keys(kept.fields).length === 0) {
             kept.stamp = root.dataset.draftStamp;
+            kept.early = !live;
         }
         kept.fields[field] = target.value;
         kept.at = Date.now();
@@ -75,7 +82,13 @@ window.portal.drafts = (() => {
     return {
         // What was kept for this editor earlier and not yet saved, if anything (the editor offers it back).
         keep: root => {
-            const kept = read(prefix + root.dataset.draftKey);
+            const key = prefix + root.dataset.draftKey;
+            const kept = read(key);
+            root.setAttribute('data-draft-offered', '');
+            if (kept?.early) {
+                kept.early = false;
+                write(key, kept);
+            }
             return kept ? { stamp: kept.stamp || null, at: new Date(kept.at).toISOString(), ...kept.fields } : null;
         },
         // Forgets kept text the portal has now saved (all of it when saved is null); text typed since stays, now
@@ -248,11 +261,28 @@ window.portal.drafts = (() => {
 // again while the post is under way (a double click, or a second press on a slow link, would act twice). The page that
 // comes back replaces the form. The button is marked aria-disabled rather than disabled: a disabled button's name and
 // value are not sent, and the Accept buttons say by theirs which invitation was accepted. Runs before Blazor's own
-// listener (app.js loads first), so a form it enhances is held back too.
+// listener (app.js loads first), so a form it enhances is held back too. A post that never comes back (the network
+// failed, or the person pressed Stop) frees the form after a while, and so does the end of an enhanced post, and a
+// page the browser kept whole when the person comes back to it. Live pages have their own busy flags.
 (() => {
+    const release = form => {
+        clearTimeout(Number(form.dataset.portalBusy));
+        form.removeAttribute('data-portal-busy');
+        form.querySelectorAll('[data-portal-label]').forEach(button => {
+            (button.querySelector('.mud-button-label') ?? button).innerHTML = button.dataset.portalLabel;
+            button.removeAttribute('aria-disabled');
+            button.removeAttribute('aria-busy');
+            delete button.dataset.portalLabel;
+            if (button.dataset.portalName !== undefined) {
+                button.setAttribute('aria-label', button.dataset.portalName);
+                delete button.dataset.portalName;
+            }
+        });
+    };
+    const releaseAll = () => document.querySelectorAll('form[data-portal-busy]').forEach(release);
     document.addEventListener('submit', event => {
         const form = event.target instanceof HTMLFormElement ? event.target : null;
-        if (!form) {
+        if (!form || !form.closest('[data-static-page]')) {
             return;
         }
         if (form.hasAttribute('data-portal-busy')) {
@@ -265,45 +295,46 @@ window.portal.drafts = (() => {
         if (!button) {
             return;
         }
-        form.setAttribute('data-portal-busy', '');
+        form.dataset.portalBusy = String(setTimeout(() => release(form), 30000));
         button.setAttribute('aria-disabled', 'true');
         button.setAttribute('aria-busy', 'true');
         const label = button.querySelector('.mud-button-label') ?? button;
-        button.dataset.portalLabel = label.textContent;
+        button.dataset.portalLabel = label.innerHTML;
         label.textContent = button.dataset.busyText;
-    });
-    // Back to a page the browser kept whole: its forms can be sent again.
-    window.addEventListener('pageshow', event => {
-        if (!event.persisted) {
-            return;
+        // A button named for a screen reader (Accept, with the invitation) says it is working too.
+        if (button.hasAttribute('aria-label')) {
+            button.dataset.portalName = button.getAttribute('aria-label');
+            button.setAttribute('aria-label', `${button.dataset.busyText} ${button.dataset.portalName}`);
         }
-        document.querySelectorAll('form[data-portal-busy]').forEach(form => {
-            form.removeAttribute('data-portal-busy');
-            form.querySelectorAll('[data-portal-label]').forEach(button => {
-                (button.querySelector('.mud-button-label') ?? button).textContent = button.dataset.portalLabel;
-                button.removeAttribute('aria-disabled');
-                button.removeAttribute('aria-busy');
-                delete button.dataset.portalLabel;
-            });
-        });
     });
+    window.addEventListener('pageshow', event => {
+        if (event.persisted) {
+            releaseAll();
+        }
+    });
+    document.addEventListener('DOMContentLoaded', () => window.Blazor?.addEventListener?.('enhancednavigationend', releaseAll));
 })();
 
-// After an enhanced navigation within the same page (another page of a list, a filter applied), Blazor leaves focus
-// where it was, which suits a person pressing "Next page" again. When the element that had focus went with the old
-// content, focus would fall back to the top of the document: it goes to the page's heading instead, as after a page
-// load, so a keyboard or screen-reader user carries on from the top of what changed.
+// After an enhanced navigation to another address of the same page (another page of a list, a filter applied), Blazor
+// leaves focus where it was (its FocusOnNavigate moves focus only when the path changes), which suits a person pressing
+// "Next page" again. When the element that had focus went with the old content, focus would fall back to the top of
+// the document: it goes to the page's heading instead, as after a page load. A form posted back to the same address
+// (Recalculate, Verify) is left alone: its result is shown where the person is.
 document.addEventListener('DOMContentLoaded', () => {
+    // The address the page was last shown at: Blazor puts a link's address in the history before it fetches.
+    let from = location.href;
     window.Blazor?.addEventListener?.('enhancedload', () => {
-        if (document.activeElement && document.activeElement !== document.body) {
+        const moved = location.href !== from;
+        from = location.href;
+        if (!moved || (document.activeElement && document.activeElement !== document.body)) {
             return;
         }
-        const heading = document.querySelector('main h1, h1');
+        const heading = document.querySelector('main h1') ?? document.querySelector('h1');
         if (heading) {
             if (!heading.hasAttribute('tabindex')) {
                 heading.tabIndex = -1;
             }
-            heading.focus({ preventScroll: false });
+            heading.focus();
         }
     });
 });

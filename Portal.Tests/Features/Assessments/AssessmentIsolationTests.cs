@@ -48,9 +48,16 @@ public sealed class AssessmentIsolationTests : IAsyncLifetime
     {
         var draft = await TestAssessments.ConfirmedAsync(_database, await Caller(TestCallers.Officer));
 
-        var listed = (await new AssessmentService(_database, TimeProvider.System).HomeAsync(await Caller(TestCallers.Supplier))).Latest;
+        var assessments = new AssessmentService(_database, TimeProvider.System);
+        var supplier = await Caller(TestCallers.Supplier);
+
+        var listed = (await assessments.PageAsync(supplier, new AssessmentService.ListQuery(PageSize: 100))).Rows;
+        var home = await assessments.HomeAsync(supplier);
 
         Assert.DoesNotContain(listed, a => a.Id == draft);
+        Assert.DoesNotContain(home.Latest, a => a.Id == draft);
+        // Not counted either: the home page's figures are the supplier's own.
+        Assert.Equal(0, home.In(Portal.Data.Assessments.AssessmentStatus.Draft));
     }
 
     [Fact]

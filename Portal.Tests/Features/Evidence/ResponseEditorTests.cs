@@ -12,6 +12,9 @@ namespace Portal.Tests.Features.Evidence;
 
 public sealed class ResponseEditorTests : ComponentTestBase
 {
+    /// <summary>The editor is rendered as on the live evidence workspace (it marks its box live for the browser's kept text).</summary>
+    private void AsOnALivePage() => Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+
     [Fact]
     public async Task A_second_save_over_a_colleagues_answer_shows_both_versions_and_keeps_the_chosen_one()
     {
@@ -21,6 +24,8 @@ public sealed class ResponseEditorTests : ComponentTestBase
         var first = await workspace.SaveResponseAsync(sam, id, "C.3", new(ComplianceClaim.PartiallyMeets, "Draft wording", null, null, null), ReadVersion.None);
         var staleView = (await workspace.GetAsync(sam, id))!.Requirements.Single(r => r.Code == "C.3");
         await workspace.SaveResponseAsync(sam with { DisplayName = "Pat Colleague" }, id, "C.3", new(ComplianceClaim.Meets, "Colleague's wording", null, null, null), ReadVersion.Of(first.Value!.Response!.ConcurrencyStamp));
+
+        AsOnALivePage();
 
         var cut = RenderWithProviders<ResponseEditor>(p => p
             .Add(e => e.AssessmentId, id)
@@ -49,6 +54,7 @@ public sealed class ResponseEditorTests : ComponentTestBase
         var id = await TestAssessments.InvitedAsync(Database, await TestCallers.ForAsync(Database, TestCallers.Officer));
         var contexts = new HeldContexts(Database);
         Services.AddSingleton<IDbContextFactory<PortalDbContext>>(contexts);
+        AsOnALivePage();
         var page = RenderWithProviders<EvidenceWorkspacePage>(p => p.Add(x => x.Id, id));
         var first = page.WaitForElement(".requirement-nav__code", TimeSpan.FromSeconds(10)).TextContent;
         Assert.StartsWith($"{first} ", page.FindAll("h2").Select(h => h.TextContent).Single(t => t.StartsWith(first, StringComparison.Ordinal)), StringComparison.Ordinal);

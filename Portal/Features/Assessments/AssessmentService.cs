@@ -150,9 +150,10 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
 
     /// <summary>
     /// What a home page shows: how many of the assessments the caller may see are in each status (counted in the
-    /// database, so the figures agree with the list and the dashboard however many there are), how many of those in
-    /// <paramref name="statuses"/> are overdue, and the <paramref name="rows"/> most recently changed of them.
-    /// Without <paramref name="statuses"/>, every status. Four small commands whatever the organisation's size.
+    /// database, so the figures agree with the list's however many there are), how many of those in
+    /// <paramref name="statuses"/> are overdue (a response or a sign-off condition past its date, as the list marks
+    /// them), and the <paramref name="rows"/> most recently changed of them. Without <paramref name="statuses"/>, every
+    /// status. Three small commands whatever the organisation's size.
     /// </summary>
     public async Task<HomeSummary> HomeAsync(
         Caller caller, IReadOnlyCollection<AssessmentStatus>? statuses = null, int rows = HomeSummary.DefaultRows, CancellationToken cancellationToken = default)
