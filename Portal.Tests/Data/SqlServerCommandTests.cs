@@ -89,10 +89,10 @@ public sealed class SqlServerCommandTests(ITestOutputHelper output)
                 await new AssessmentService(_server, clock).PageAsync(Supplier, new AssessmentService.ListQuery(Search: "50% off_[x]", Sort: AssessmentSort.Rag));
                 break;
             case "home summary":
-                await new AssessmentService(_server, clock).HomeAsync(Officer);
+                await new AssessmentService(_server, clock).GetHomeSummaryAsync(Officer);
                 break;
             case "home summary of some statuses":
-                await new AssessmentService(_server, clock).HomeAsync(Supplier, [AssessmentStatus.AwaitingSupplier, AssessmentStatus.ClarificationRequested]);
+                await new AssessmentService(_server, clock).GetHomeSummaryAsync(Supplier, [AssessmentStatus.AwaitingSupplier, AssessmentStatus.ClarificationRequested]);
                 break;
             case "assessment overview":
                 await new AssessmentService(_server, clock).GetAsync(Officer, 1);

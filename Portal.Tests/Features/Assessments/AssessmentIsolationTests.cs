@@ -34,7 +34,7 @@ public sealed class AssessmentIsolationTests : IAsyncLifetime
         var assessments = new AssessmentService(_database, TimeProvider.System);
         var workspace = new EvidenceWorkspaceService(_database, new NullEvidenceStore(), Microsoft.Extensions.Options.Options.Create(new EvidenceOptions()), TimeProvider.System);
 
-        var listed = (await assessments.HomeAsync(caller)).Latest.Any(a => a.Id == _assessmentId);
+        var listed = (await assessments.GetHomeSummaryAsync(caller)).Latest.Any(a => a.Id == _assessmentId);
         var read = await assessments.GetAsync(caller, _assessmentId);
         var answers = await workspace.GetAsync(caller, _assessmentId);
 
@@ -52,7 +52,7 @@ public sealed class AssessmentIsolationTests : IAsyncLifetime
         var supplier = await Caller(TestCallers.Supplier);
 
         var listed = (await assessments.PageAsync(supplier, new AssessmentService.ListQuery(PageSize: 100))).Rows;
-        var home = await assessments.HomeAsync(supplier);
+        var home = await assessments.GetHomeSummaryAsync(supplier);
 
         Assert.DoesNotContain(listed, a => a.Id == draft);
         Assert.DoesNotContain(home.Latest, a => a.Id == draft);

@@ -64,7 +64,7 @@ public sealed class ReadsDoNotWriteTests : IAsyncLifetime
     [Fact]
     public async Task Loading_the_home_pages_list_writes_nothing()
     {
-        var commands = await _counter.CountAsync(() => new AssessmentService(_counter, TimeProvider.System).HomeAsync(_officer));
+        var commands = await _counter.CountAsync(() => new AssessmentService(_counter, TimeProvider.System).GetHomeSummaryAsync(_officer));
 
         Assert.Empty(SqlWrites.In(commands));
         await AssertStillStaleAsync();

@@ -88,7 +88,7 @@ public sealed class SignOffVoidTests : IAsyncLifetime
         await ChangeAnswerAsync("C.4");
 
         var row = (await assessments.PageAsync(_officer, new AssessmentService.ListQuery())).Rows.Single(r => r.Id == _id);
-        var supplierHome = (await assessments.HomeAsync(_supplier)).Latest.Single(r => r.Id == _id);
+        var supplierHome = (await assessments.GetHomeSummaryAsync(_supplier)).Latest.Single(r => r.Id == _id);
         Assert.Contains("Sam Okafor changed the answer to C.4", row.SignOffVoidBecause, StringComparison.Ordinal);
         Assert.Equal(row.SignOffVoidBecause, supplierHome.SignOffVoidBecause);
         Assert.Equal(row.SignOffVoidBecause, (await assessments.GetAsync(_officer, _id))!.Summary.SignOffVoidBecause);

@@ -155,7 +155,7 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     /// them), and the <paramref name="rows"/> most recently changed of them. Without <paramref name="statuses"/>, every
     /// status. Three small commands whatever the organisation's size.
     /// </summary>
-    public async Task<HomeSummary> HomeAsync(
+    public async Task<HomeSummary> GetHomeSummaryAsync(
         Caller caller, IReadOnlyCollection<AssessmentStatus>? statuses = null, int rows = HomeSummary.DefaultRows, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
