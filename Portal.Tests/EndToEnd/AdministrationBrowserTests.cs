@@ -7,7 +7,7 @@ using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.EndToEnd;
 
-[Collection(BrowserCollection.Name)]
+[Collection(SecondBrowserCollection.Name)]
 public sealed class AdministrationBrowserTests(BrowserFixture browser)
 {
     [Fact]

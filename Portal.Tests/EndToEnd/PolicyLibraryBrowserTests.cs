@@ -3,7 +3,7 @@ using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.EndToEnd;
 
-[Collection(BrowserCollection.Name)]
+[Collection(SecondBrowserCollection.Name)]
 public sealed class PolicyLibraryBrowserTests(BrowserFixture browser)
 {
     [Fact]

@@ -9,7 +9,7 @@ using Portal.Features;
 
 namespace Portal.Tests.EndToEnd;
 
-[Collection(BrowserCollection.Name)]
+[Collection(SecondBrowserCollection.Name)]
 public sealed class SignOffVoidBrowserTests(BrowserFixture browser)
 {
     [Fact]
