@@ -56,6 +56,32 @@ public sealed class TimelineServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_recorded_with_the_codes_names_before_they_were_worded_read_in_words()
+    {
+        // Until 3 December 2026 the trail recorded "PartiallyMeets", "ClarificationRequested" and "True"; those events
+        // stay as written (the trail is hash-chained) and the timeline says what they mean.
+        var officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
+        await using (var db = _database.CreateDbContext())
+        {
+            AuditTrail.Record(db, officer, DateTime.UtcNow, "ResponseSaved", "RequirementResponse", "OAP/P.2", "Saved the answer to P.2: PartiallyMeets.",
+                "Meets", "PartiallyMeets", _assessmentId);
+            AuditTrail.Record(db, officer, DateTime.UtcNow, "ReviewDecisionRecorded", "ReviewDecision", "OAP/P.2", "Clarification requested on P.2",
+                null, "ClarificationRequested", _assessmentId);
+            await db.SaveChangesAsync();
+        }
+
+        var timeline = new TimelineService(_database, new AuditDigests(_database, new AppendOnlyFileDigestStore(Path.Combine(_database.Directory, "digests.jsonl")), TimeProvider.System));
+        var page = (await timeline.PageAsync(officer, _assessmentId, null, 1))!;
+
+        var answer = page.Entries.First(e => e.Action == "ResponseSaved");
+        Assert.Equal(("Meets", "Partially meets"), (answer.Before, answer.After));
+        Assert.Equal("Clarification requested", page.Entries.First(e => e.Action == "ReviewDecisionRecorded").After);
+        Assert.Equal("Deactivated", AuditValues.Readable("PersonDeactivated", "False"));
+        Assert.Equal("PartiallyMeets", AuditValues.Readable("ProductAdded", "PartiallyMeets"));
+        Assert.Equal("3", AuditValues.Readable("ResponseSaved", "3"));
+    }
+
+    [Fact]
     public async Task Only_nhs_staff_verify_the_chain()
     {
         var timeline = new TimelineService(_database, new AuditDigests(_database, new AppendOnlyFileDigestStore(Path.Combine(_database.Directory, "digests.jsonl")), TimeProvider.System));

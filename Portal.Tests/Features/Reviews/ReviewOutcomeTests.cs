@@ -60,6 +60,21 @@ public sealed class ReviewOutcomeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_changed_decision_is_recorded_in_the_trail_in_the_words_the_review_page_uses()
+    {
+        var id = await UnderReviewAsync();
+        var asked = await Reviews.DecideAsync(_officer, id, ["P.1"], ReviewOutcome.ClarificationRequested, "Which FHIR version?", await ReadAsync(id));
+        Assert.True(asked.Succeeded, asked.Message);
+
+        Assert.True((await Reviews.DecideAsync(_officer, id, ["P.1"], ReviewOutcome.Accepted, null, ReadVersion.Of(asked.Value!.Stamp))).Succeeded);
+
+        await using var db = _database.CreateDbContext();
+        var changed = await db.AuditEvents.Where(e => e.AssessmentId == id && e.Action == "ReviewDecisionRecorded").OrderBy(e => e.Id).LastAsync();
+        Assert.Equal("Clarification requested", changed.Before);
+        Assert.Equal("Accepted", changed.After);
+    }
+
+    [Fact]
     public async Task A_decision_on_an_older_version_or_none_is_stale_and_records_nothing()
     {
         var id = await UnderReviewAsync();

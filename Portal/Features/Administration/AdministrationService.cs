@@ -206,7 +206,7 @@ public sealed partial class AdministrationService(IDbContextFactory<PortalDbCont
         user.ConcurrencyStamp = Guid.NewGuid();
         AuditTrail.Record(db, caller, clock.GetUtcNow().UtcDateTime, active ? "PersonReactivated" : "PersonDeactivated", nameof(PortalUser),
             user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            $"{(active ? "Reactivated" : "Deactivated")} {user.DisplayName}.", (!active).ToString(), active.ToString());
+            $"{(active ? "Reactivated" : "Deactivated")} {user.DisplayName}.", AuditValues.Access(!active), AuditValues.Access(active));
         return await db.SaveCommandAsync(SavedAtOnce(user), cancellationToken) ?? Outcome.Done($"{user.DisplayName} is {(active ? "active" : "deactivated")}.");
     }
 

@@ -32,11 +32,15 @@ public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts,
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var events = await EventsAsync(db, caller, assessmentId, cancellationToken);
-        return events is null
-            ? null
-            : await events.OrderByDescending(e => e.Id).Take(1000)
-                .Select(e => new Entry(e.Sequence, e.OccurredAt, e.ActorName, e.ActorRole, e.Action, e.Summary, e.Before, e.After))
-                .ToListAsync(cancellationToken);
+        if (events is null)
+        {
+            return null;
+        }
+
+        var entries = await events.OrderByDescending(e => e.Id).Take(1000)
+            .Select(e => new Entry(e.Sequence, e.OccurredAt, e.ActorName, e.ActorRole, e.Action, e.Summary, e.Before, e.After))
+            .ToListAsync(cancellationToken);
+        return [.. entries.Select(InWords)];
     }
 
     /// <summary>
@@ -65,8 +69,11 @@ public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts,
         var entries = await events.OrderByDescending(e => e.Id).Skip((shown - 1) * PageSize).Take(PageSize)
             .Select(e => new Entry(e.Sequence, e.OccurredAt, e.ActorName, e.ActorRole, e.Action, e.Summary, e.Before, e.After))
             .ToListAsync(cancellationToken);
-        return new Page(entries, total, shown, PageSize);
+        return new Page([.. entries.Select(InWords)], total, shown, PageSize);
     }
+
+    /// <summary>An event's before and after as people read them (<see cref="AuditValues.Readable"/>), older events included.</summary>
+    private static Entry InWords(Entry e) => e with { Before = AuditValues.Readable(e.Action, e.Before), After = AuditValues.Readable(e.Action, e.After) };
 
     /// <summary>The events of an assessment the caller may see: NHS staff all of them, the supplier those on its own answers.</summary>
     private static async Task<IQueryable<AuditEvent>?> EventsAsync(PortalDbContext db, Caller caller, int assessmentId, CancellationToken cancellationToken)

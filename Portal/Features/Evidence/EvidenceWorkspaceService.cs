@@ -172,8 +172,8 @@ public sealed partial class EvidenceWorkspaceService(
         // never shows "Meets" becoming "Meets".
         var claimChanged = before != draft.Claim;
         AuditTrail.Record(db, caller, now, "ResponseSaved", nameof(RequirementResponse), $"{assessment!.Reference}/{code}",
-            $"Saved the answer to {code}: {draft.Claim?.ToString() ?? "no claim yet"}{(changed.Count == 0 ? "" : $" ({string.Join(", ", changed)} changed)")}.",
-            claimChanged ? before?.ToString() : null, claimChanged ? draft.Claim?.ToString() : null, assessmentId);
+            $"Saved the answer to {code}: {AuditValues.Claim(draft.Claim)}{(changed.Count == 0 ? "" : $" ({string.Join(", ", changed)} changed)")}.",
+            claimChanged ? before is null ? null : AuditValues.Claim(before) : null, claimChanged ? draft.Claim is null ? null : AuditValues.Claim(draft.Claim) : null, assessmentId);
         await VoidSignOffIfSignedAsync(db, caller, assessment, requirement!.Id, $"{caller.DisplayName} changed the answer to {code}.", now, cancellationToken);
         try
         {

@@ -128,7 +128,7 @@ public sealed class EvidencePackService(
         answer.UpdatedAt = now;
         answer.UpdatedByName = caller.DisplayName;
         return await ReviseAsync(db, caller, pack, now, "EvidencePackAnswerSaved",
-            $"Saved the pack's answer to {code}: {draft.Claim?.ToString() ?? "no claim yet"}.", $"Saved the answer to {code}.", cancellationToken);
+            $"Saved the pack's answer to {code}: {AuditValues.Claim(draft.Claim)}.", $"Saved the answer to {code}.", cancellationToken);
     }
 
     public async Task<Outcome<PackView>> AddLinkAsync(

@@ -145,7 +145,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
                     db.ReviewDecisions.Add(decision);
                 }
 
-                var before = existing.ContainsKey(requirement.Id) ? decision.Outcome.ToString() : null;
+                var before = existing.ContainsKey(requirement.Id) ? AuditValues.Decision(decision.Outcome) : null;
                 decision.Outcome = outcome;
                 decision.Note = text;
                 decision.DecidedByUserId = caller.UserId;
@@ -163,7 +163,7 @@ public sealed class ReviewService(IDbContextFactory<PortalDbContext> contexts, E
                 }
 
                 AuditTrail.Record(db, caller, now, "ReviewDecisionRecorded", nameof(ReviewDecision), $"{assessment.Reference}/{requirement.Code}",
-                    $"{OutcomeName(outcome)} {requirement.Code}{(text is null ? "" : $": {text}")}", before, outcome.ToString(), assessmentId);
+                    $"{OutcomeName(outcome)} {requirement.Code}{(text is null ? "" : $": {text}")}", before, AuditValues.Decision(outcome), assessmentId);
             }
 
             assessment.Touch(now);
