@@ -92,6 +92,10 @@ public sealed class NavMenuTests : BunitContext
         menu.WaitForAssertion(() => Assert.Equal("Versions and changes", menu.Find("a[aria-current='page']").TextContent.Trim()));
         Assert.Null(LinkNamed(menu, "Notifications").GetAttribute("aria-current"));
         Assert.True(GroupTitled(menu, "Portal API").HasAttribute("open"), "A group opens on one of its own pages.");
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/notifications");
+        menu.WaitForAssertion(() => Assert.Equal("Notifications", menu.Find("a[aria-current='page']").TextContent.Trim()));
+        Assert.True(GroupTitled(menu, "Portal API").HasAttribute("open"), "Moving on does not close a group that was open.");
     }
 
     [Fact]
@@ -99,7 +103,7 @@ public sealed class NavMenuTests : BunitContext
     {
         var menu = RenderAs(PortalRoles.ProcurementOfficer, "/");
 
-        Assert.Equal("false", LinkNamed(menu, "API reference").GetAttribute("data-enhance-nav"));
-        Assert.Null(LinkNamed(menu, "Home").GetAttribute("data-enhance-nav"));
+        Assert.Equal("_top", LinkNamed(menu, "API reference").GetAttribute("target"));
+        Assert.Null(LinkNamed(menu, "Home").GetAttribute("target"));
     }
 }

@@ -7,7 +7,7 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.EndToEnd;
 
 /// <summary>The API's pages as a person uses them: making and revoking a token, and reading the guides.</summary>
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class ApiPagesBrowserTests(BrowserFixture browser)
 {
     [Fact]

@@ -7,7 +7,7 @@ using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.EndToEnd;
 
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class AssessmentListBrowserTests(BrowserFixture browser)
 {
     [Fact]

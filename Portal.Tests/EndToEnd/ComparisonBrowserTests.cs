@@ -7,7 +7,7 @@ using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.EndToEnd;
 
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class ComparisonBrowserTests(BrowserFixture browser)
 {
     private static readonly Regex MatrixName = new("^Result of each of \\d+ requirements for each supplier$");

@@ -8,7 +8,7 @@ namespace Portal.Tests.EndToEnd;
 /// blocked script. The fixture fails any browser test whose pages break the policy, and
 /// <see cref="EveryPageBrowserTests"/> makes sure every page (each <c>@page</c> route) is among them.
 /// </summary>
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser)
 {
     [Fact]

@@ -19,7 +19,7 @@ namespace Portal.Tests.EndToEnd;
 /// them); <see cref="The_walk_has_a_place_for_every_page"/> fails when a page is added without a place in it.
 /// Full-width axe checks stay with the journeys that use each page.
 /// </summary>
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class EveryPageBrowserTests(BrowserFixture browser)
 {
     private const string SignedOut = "(not signed in)";

@@ -14,7 +14,7 @@ namespace Portal.Tests.EndToEnd;
 /// The demo's self-assessment checks the portal's own API (its origin, and only it, allowed on loopback), and the
 /// procurement officer reviewing it sees the results beside the claim and the significant functions matched.
 /// </summary>
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class LinkCheckBrowserTests(BrowserFixture browser)
 {
     [Fact]

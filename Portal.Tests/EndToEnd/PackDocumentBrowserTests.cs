@@ -8,7 +8,7 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.EndToEnd;
 
 /// <summary>The supplier uploads a document to a pack's answer on the pack page; a disguised file is refused there, beside the button.</summary>
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class PackDocumentBrowserTests(BrowserFixture browser)
 {
     [Fact]

@@ -3,7 +3,7 @@ using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.EndToEnd;
 
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class PolicyLibraryBrowserTests(BrowserFixture browser)
 {
     [Fact]

@@ -10,7 +10,7 @@ namespace Portal.Tests.EndToEnd;
 /// sent as plain HTML with no live connection behind them ([ExcludeFromInteractiveRouting]): no WebSocket opens, and
 /// what a person can do there still works, by keyboard and at 320 px, with the navigation drawer worked by app.js.
 /// </summary>
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
 {
     [Fact]

@@ -12,7 +12,7 @@ namespace Portal.Tests.EndToEnd;
 /// The officer starts an upgrade reassessment from a signed-off assessment with the keyboard; once the supplier has
 /// answered, the review shows what carried forward and what reopened and why, at desktop width and at 320 pixels.
 /// </summary>
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class ReassessmentBrowserTests(BrowserFixture browser)
 {
     [Fact]

@@ -8,7 +8,7 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.EndToEnd;
 
 /// <summary>The CCIO's sign-off page for a Red assessment: nothing chosen for them, the status in words, and no quiet approval.</summary>
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class SignOffBrowserTests(BrowserFixture browser)
 {
     private const string Reason = "The contract obliges the supplier to publish the API within 90 days.";

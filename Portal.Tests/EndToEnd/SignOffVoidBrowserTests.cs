@@ -9,7 +9,7 @@ using Portal.Features;
 
 namespace Portal.Tests.EndToEnd;
 
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class SignOffVoidBrowserTests(BrowserFixture browser)
 {
     [Fact]

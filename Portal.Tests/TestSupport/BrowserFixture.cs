@@ -183,22 +183,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
-/// <summary>
-/// Browser tests share a portal and a Chromium within a collection, so a collection's tests run one after another. The
-/// browser tests are two collections, each with its own portal and Chromium, so that on a 2-core CI machine both xUnit
-/// threads can run browser tests: as one collection they were 25 of CI's 27 minutes of tests, with the second thread
-/// idle for the last three. Split about evenly by the time each class took in CI; BrowsersFirstCollectionOrderer starts
-/// both first.
-/// </summary>
 [CollectionDefinition(Name)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "Browser";
-}
-
-/// <inheritdoc cref="BrowserCollection"/>
-[CollectionDefinition(Name)]
-public sealed class SecondBrowserCollection : ICollectionFixture<BrowserFixture>
-{
-    public const string Name = "Browser, second portal";
 }

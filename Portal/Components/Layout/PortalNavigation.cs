@@ -14,7 +14,10 @@ public static class PortalNavigation
 
     /// <summary>A link in the drawer. <paramref name="Roles"/>: shown only to people in one of them (everyone when null).</summary>
     /// <param name="Exact">Current only on its own address, not on the addresses below it (Home, the policy library).</param>
-    /// <param name="FullLoad">Not a page of the portal's own (the API reference): the browser loads it whole.</param>
+    /// <param name="FullLoad">
+    /// Not a page of the portal's own (the API reference): the browser loads it whole. Written as target="_top", which
+    /// neither Blazor's live router nor its enhanced navigation takes over (both leave links aimed at another frame).
+    /// </param>
     public sealed record Link(string Href, string Text, string Icon, bool Exact = false, IReadOnlyList<string>? Roles = null, bool FullLoad = false)
     {
         /// <summary>Whether <paramref name="path"/> (the address's path, no query) is this link's page or, unless exact, below it.</summary>

@@ -28,6 +28,7 @@ public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts,
 
     public const int PageSize = 50;
 
+    /// <summary>The latest 1,000 events as recorded (the API's timeline: values as stored, older events' code names included).</summary>
     public async Task<IReadOnlyList<Entry>?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -40,7 +41,7 @@ public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts,
         var entries = await events.OrderByDescending(e => e.Id).Take(1000)
             .Select(e => new Entry(e.Sequence, e.OccurredAt, e.ActorName, e.ActorRole, e.Action, e.Summary, e.Before, e.After))
             .ToListAsync(cancellationToken);
-        return [.. entries.Select(InWords)];
+        return entries;
     }
 
     /// <summary>
