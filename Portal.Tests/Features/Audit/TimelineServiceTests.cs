@@ -76,6 +76,8 @@ public sealed class TimelineServiceTests : IAsyncLifetime
         var answer = page.Entries.First(e => e.Action == "ResponseSaved");
         Assert.Equal(("Meets", "Partially meets"), (answer.Before, answer.After));
         Assert.Equal("Clarification requested", page.Entries.First(e => e.Action == "ReviewDecisionRecorded").After);
+        var found = (await timeline.PageAsync(officer, _assessmentId, "partially meets", 1))!;
+        Assert.Contains(found.Entries, e => e.Summary == "Saved the answer to P.2: PartiallyMeets." && e.After == "Partially meets");
         Assert.Equal("Deactivated", AuditValues.Readable("PersonDeactivated", "False"));
         Assert.Equal("PartiallyMeets", AuditValues.Readable("ProductAdded", "PartiallyMeets"));
         Assert.Equal("3", AuditValues.Readable("ResponseSaved", "3"));

@@ -42,4 +42,14 @@ public static class AuditValues
         ("PersonDeactivated" or "PersonReactivated", "True" or "False") => Access(value == "True"),
         _ => value,
     };
+
+    /// <summary>
+    /// The code names older events hold for the words <paramref name="words"/> is part of, so a search for
+    /// "partially meets" finds them too.
+    /// </summary>
+    public static IReadOnlyList<string> CodeNamesFor(string words) =>
+    [
+        .. Enum.GetValues<ComplianceClaim>().Where(c => Claim(c).Contains(words, StringComparison.OrdinalIgnoreCase)).Select(c => c.ToString()),
+        .. Enum.GetValues<ReviewOutcome>().Where(o => Decision(o).Contains(words, StringComparison.OrdinalIgnoreCase)).Select(o => o.ToString()),
+    ];
 }

@@ -60,8 +60,11 @@ public sealed class TimelineService(IDbContextFactory<PortalDbContext> contexts,
         if (TypedText.Tidy(search, 200) is { } words)
         {
             var pattern = TypedText.ContainsPattern(words);
+            // Older events hold code names where the page shows words: the words find them too.
+            var codes = AuditValues.CodeNamesFor(words).ToList();
             events = events.Where(e => EF.Functions.Like(e.Summary, pattern, TypedText.LikeEscape) || EF.Functions.Like(e.ActorName, pattern, TypedText.LikeEscape)
-                || EF.Functions.Like(e.Before!, pattern, TypedText.LikeEscape) || EF.Functions.Like(e.After!, pattern, TypedText.LikeEscape));
+                || EF.Functions.Like(e.Before!, pattern, TypedText.LikeEscape) || EF.Functions.Like(e.After!, pattern, TypedText.LikeEscape)
+                || codes.Contains(e.Before!) || codes.Contains(e.After!));
         }
 
         var total = await events.CountAsync(cancellationToken);
