@@ -1,7 +1,10 @@
 // Marks the page once its interactive circuit is running, so automated checks (and anyone debugging) can tell a
 // live page from the prerendered one.
 window.portal = {
-    markInteractive: () => document.documentElement.setAttribute('data-interactive', 'true'),
+    markInteractive: () => {
+        document.documentElement.setAttribute('data-interactive', 'true');
+        portal.sayDrawer?.();
+    },
 };
 
 // Unsaved answers are kept in this browser as they are typed, so closing the tab, reloading, a slow link or losing the
@@ -186,18 +189,19 @@ window.portal.drafts = (() => {
     dialog.addEventListener('cancel', event => event.preventDefault());
 })();
 
-// Pages sent as plain HTML with no circuit behind them (MainLayout marks their layout data-static-page): the menu
-// button opens and closes the navigation drawer here, as the live layout does on the other pages. Until the person
-// chooses, the drawer is open on a wide screen and closed on a narrow one (app.css). On a narrow screen the open drawer
-// lies over the page, as MudDrawer's does: a backdrop under it closes it when clicked, and so do Escape and focus
-// leaving the drawer (Tab past its last link), so nothing a person reaches is hidden beneath it. A choice made on a
-// wide screen is kept for the session (a cookie MainLayout reads), so the next page arrives as the person left it.
+// The navigation drawer opens and closes here, on every page (MainLayout marks its layout data-portal-layout): pages
+// without a circuit have nothing on the server to answer the menu button, and live pages need no round trip for it.
+// Until the person chooses, the drawer is open on a wide screen and closed on a narrow one (app.css). On a narrow screen
+// the open drawer lies over the page: a backdrop under it closes it when clicked, and so do Escape, focus leaving the
+// drawer (Tab past its last link) and following one of its links, so nothing a person reaches is hidden beneath it.
+// A choice made on a wide screen is kept for the session (a cookie MainLayout reads), so the next page arrives as the
+// person left it.
 (() => {
     const narrow = matchMedia('(max-width: 959.98px)');
     const isOpen = layout => layout.dataset.drawer ? layout.dataset.drawer === 'open' : !narrow.matches;
     const say = layout => layout.querySelectorAll('[data-portal-drawer-toggle]')
         .forEach(button => button.setAttribute('aria-expanded', String(isOpen(layout))));
-    const sayAll = () => document.querySelectorAll('[data-static-page]').forEach(say);
+    const sayAll = () => document.querySelectorAll('[data-portal-layout]').forEach(say);
     const remember = open => {
         document.cookie = open ? 'portal-drawer=; path=/; max-age=0; samesite=lax' : 'portal-drawer=closed; path=/; samesite=lax';
     };
@@ -215,13 +219,21 @@ window.portal.drafts = (() => {
     document.addEventListener('click', event => {
         const target = event.target instanceof Element ? event.target : null;
         const backdrop = target?.closest('[data-portal-drawer-backdrop]');
-        const backdropLayout = backdrop?.closest('[data-static-page]');
+        const backdropLayout = backdrop?.closest('[data-portal-layout]');
         if (overPage(backdropLayout)) {
             closeOverPage(backdropLayout, true);
             return;
         }
+        // A link in the open drawer followed on a narrow screen: the drawer closes, so the page it leads to is seen
+        // (a live page moves on without loading the layout again).
+        const link = target?.closest('#portal-drawer a[href]');
+        const linkLayout = link?.closest('[data-portal-layout]');
+        if (overPage(linkLayout)) {
+            set(linkLayout, false);
+            return;
+        }
         const toggle = target?.closest('[data-portal-drawer-toggle]');
-        const layout = toggle?.closest('[data-static-page]');
+        const layout = toggle?.closest('[data-portal-layout]');
         if (!layout) {
             return;
         }
@@ -236,7 +248,7 @@ window.portal.drafts = (() => {
         }
     });
     document.addEventListener('keydown', event => {
-        const layout = document.querySelector('[data-static-page]');
+        const layout = document.querySelector('[data-portal-layout]');
         if (event.key === 'Escape' && overPage(layout)) {
             closeOverPage(layout, true);
         }
@@ -244,12 +256,14 @@ window.portal.drafts = (() => {
     // Focus that leaves the open drawer for the page beneath it closes the drawer, so what now has focus is seen.
     document.addEventListener('focusout', event => {
         const drawer = event.target instanceof Element ? event.target.closest('#portal-drawer') : null;
-        const layout = drawer?.closest('[data-static-page]');
+        const layout = drawer?.closest('[data-portal-layout]');
         if (overPage(layout) && event.relatedTarget instanceof Node && !drawer.contains(event.relatedTarget)) {
             closeOverPage(layout, false);
         }
     });
     narrow.addEventListener('change', sayAll);
+    // A live page's circuit replaces the prerendered layout with its own render: say again what the toggle does.
+    portal.sayDrawer = sayAll;
     document.addEventListener('DOMContentLoaded', () => {
         sayAll();
         // Enhanced navigation brings a new static page without a load event.

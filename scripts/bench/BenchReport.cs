@@ -62,7 +62,7 @@ public sealed class BenchResult
 
     public List<LoadResult> Load { get; } = [];
 
-    public CircuitResult? Circuits { get; set; }
+    public List<CircuitResult> Circuits { get; } = [];
 
     public PdfResult? Pdf { get; set; }
 
@@ -196,11 +196,11 @@ public sealed class BenchResult
             rows.Add(["PDF scorecard time against the bare document (median of pairs rendered in turn)", p.TimesBare.ToString("0.0x", CultureInfo.InvariantCulture), "", "", "", "", pdf.AgainstBare.Text, Verdict(pdf.AgainstBare)]);
         }
 
-        if (Circuits is { } c)
+        foreach (var c in Circuits)
         {
             var m = c.Figures;
             rows.Add([$"Managed heap per circuit ({m.Circuits} circuits on {m.Path})", Kb(m.HeapPerCircuit), "", "", "",
-                $"heap {Mb(m.HeapBefore)} -> {Mb(m.HeapAfter)}", c.Goal.Text, Verdict(c.Goal)]);
+                $"heap {Mb(m.HeapBefore)} -> {Mb(m.HeapAfter)} (settled after {m.WeighingsBefore} / {m.WeighingsAfter} weighings)", c.Goal.Text, Verdict(c.Goal)]);
             rows.Add(["Working set per circuit", Kb(m.WorkingSetPerCircuit), "", "", "", $"RSS {Mb(m.WorkingSetBefore)} -> {Mb(m.WorkingSetAfter)}", "", ""]);
         }
 

@@ -10,7 +10,9 @@ public sealed record CircuitMemoryFigures(
     long HeapAfter,
     long WorkingSetBefore,
     long WorkingSetAfter,
-    double OpenSeconds)
+    double OpenSeconds,
+    int WeighingsBefore,
+    int WeighingsAfter)
 {
     public double HeapPerCircuit => (HeapAfter - HeapBefore) / (double)Circuits;
 
@@ -18,7 +20,7 @@ public sealed record CircuitMemoryFigures(
 }
 
 /// <summary>
-/// Opens real Chromium pages on one assessment page, each its own interactive circuit, and waits until every
+/// Opens real Chromium pages on one page (the assessment page, then the evidence workspace), each its own interactive circuit, and waits until every
 /// circuit is live (MainLayout marks the page once it renders interactively), then weighs the portal again.
 /// </summary>
 public static class CircuitMemory
@@ -80,7 +82,7 @@ public static class CircuitMemory
                 contexts.Add(await NewContextAsync());
             }
 
-            var heapBefore = await ManagedHeap.LiveBytesAfterFullCollectionAsync(portal.ProcessId, cancellationToken);
+            var (heapBefore, weighingsBefore) = await ManagedHeap.SettledLiveBytesAsync(portal.ProcessId, cancellationToken);
             var workingSetBefore = portal.WorkingSetBytes();
             var opening = System.Diagnostics.Stopwatch.StartNew();
             var pages = new List<IPage>();
@@ -91,12 +93,15 @@ public static class CircuitMemory
             }
 
             opening.Stop();
-            var heapAfter = await ManagedHeap.LiveBytesAfterFullCollectionAsync(portal.ProcessId, cancellationToken);
+            // The working set first: the weighings' full collections and the wait change it.
             var workingSetAfter = portal.WorkingSetBytes();
+            var (heapAfter, weighingsAfter) = await ManagedHeap.SettledLiveBytesAsync(portal.ProcessId, cancellationToken);
             if (Environment.GetEnvironmentVariable("PORTAL_BENCH_GCDUMP") is { Length: > 0 } dumpPath)
             {
                 // To see what a circuit holds: a heap dump with the circuits open (after the working set is read, which the dump would swell), read with `dotnet-gcdump report`.
-                using var dump = System.Diagnostics.Process.Start("dotnet-gcdump", ["collect", "-p", portal.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", dumpPath])!;
+                // One file per page measured: the page's last address segment is added to the name given.
+                var pageDump = $"{dumpPath}.{path.TrimEnd('/').Split('/')[^1]}.gcdump";
+                using var dump = System.Diagnostics.Process.Start("dotnet-gcdump", ["collect", "-p", portal.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", pageDump])!;
                 await dump.WaitForExitAsync(cancellationToken);
             }
 
@@ -111,7 +116,14 @@ public static class CircuitMemory
                 throw new InvalidOperationException($"Only {stillLive} of {circuits} pages were still interactive when the portal was weighed.");
             }
 
-            return new CircuitMemoryFigures(circuits, path, heapBefore, heapAfter, workingSetBefore, workingSetAfter, opening.Elapsed.TotalSeconds);
+            // Closed as a person closes a tab (unload sends Blazor's disconnect), so the portal ends these circuits at
+            // once rather than keeping them for reconnection for minutes, into the next page's "before".
+            foreach (var page in pages)
+            {
+                await page.CloseAsync(new() { RunBeforeUnload = true });
+            }
+
+            return new CircuitMemoryFigures(circuits, path, heapBefore, heapAfter, workingSetBefore, workingSetAfter, opening.Elapsed.TotalSeconds, weighingsBefore, weighingsAfter);
         }
         finally
         {

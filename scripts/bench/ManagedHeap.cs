@@ -14,6 +14,31 @@ namespace Portal.Benchmarks;
 /// </summary>
 public static class ManagedHeap
 {
+    /// <summary>
+    /// The live heap once it has stopped falling by itself. Right after busy work the heap still holds what the
+    /// runtime's shared array pools keep for reuse, which they give back only at a later full collection once a
+    /// buffer has gone unused for a while (a minute). Weighed at once, a run measured 108 MB before 100 circuits opened
+    /// and 74 MB after: the pools had emptied in between. So it is weighed every 30 seconds until two weighings agree
+    /// within 1% (or 1 MB), at most six times; what it settled at, and how many weighings it took, is reported.
+    /// </summary>
+    public static async Task<(long Bytes, int Weighings)> SettledLiveBytesAsync(int processId, CancellationToken cancellationToken)
+    {
+        var last = await LiveBytesAfterFullCollectionAsync(processId, cancellationToken);
+        for (var weighing = 2; weighing <= 6; weighing++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+            var now = await LiveBytesAfterFullCollectionAsync(processId, cancellationToken);
+            if (Math.Abs(now - last) <= Math.Max(1L << 20, last / 100))
+            {
+                return (Math.Min(now, last), weighing);
+            }
+
+            last = now;
+        }
+
+        return (last, 6);
+    }
+
     public static async Task<long> LiveBytesAfterFullCollectionAsync(int processId, CancellationToken cancellationToken)
     {
         var client = new DiagnosticsClient(processId);
