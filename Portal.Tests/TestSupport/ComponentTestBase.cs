@@ -59,12 +59,12 @@ public abstract class ComponentTestBase : BunitContext, IAsyncLifetime
         return caller;
     }
 
-    /// <summary>Renders a component after MudBlazor's popover and dialog providers, as MainLayout does.</summary>
+    /// <summary>Renders a component after MudBlazor's popover provider, the one MainLayout renders (no dialog provider:
+    /// a component that opened a MudBlazor dialog would find none in the portal, and must fail here too).</summary>
     protected IRenderedComponent<TComponent> RenderWithProviders<TComponent>(Action<ComponentParameterCollectionBuilder<TComponent>>? parameters = null)
         where TComponent : Microsoft.AspNetCore.Components.IComponent
     {
         Render<MudPopoverProvider>();
-        Render<MudDialogProvider>();
         return parameters is null ? Render<TComponent>() : Render(parameters);
     }
 }

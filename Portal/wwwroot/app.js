@@ -226,7 +226,9 @@ window.portal.drafts = (() => {
         }
         // A link in the open drawer followed on a narrow screen: the drawer closes, so the page it leads to is seen
         // (a live page moves on without loading the layout again).
-        const link = target?.closest('#portal-drawer a[href]');
+        // (Not a click that opens a new tab or window: the page stays.)
+        const modified = event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey;
+        const link = modified ? null : target?.closest('#portal-drawer a[href]');
         const linkLayout = link?.closest('[data-portal-layout]');
         if (overPage(linkLayout)) {
             set(linkLayout, false);

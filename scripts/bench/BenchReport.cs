@@ -200,8 +200,8 @@ public sealed class BenchResult
         {
             var m = c.Figures;
             rows.Add([$"Managed heap per circuit ({m.Circuits} circuits on {m.Path})", Kb(m.HeapPerCircuit), "", "", "",
-                $"heap {Mb(m.HeapBefore)} -> {Mb(m.HeapAfter)} (settled after {m.WeighingsBefore} / {m.WeighingsAfter} weighings)", c.Goal.Text, Verdict(c.Goal)]);
-            rows.Add(["Working set per circuit", Kb(m.WorkingSetPerCircuit), "", "", "", $"RSS {Mb(m.WorkingSetBefore)} -> {Mb(m.WorkingSetAfter)}", "", ""]);
+                $"heap {Mb(m.HeapBefore.Bytes)} -> {Mb(m.HeapAfter.Bytes)} " + (m.Settled ? $"(settled after {m.HeapBefore.Weighings} / {m.HeapAfter.Weighings} weighings)" : "(DID NOT SETTLE in 6 weighings: noisy)"), c.Goal.Text, Verdict(c.Goal)]);
+            rows.Add([$"Working set per circuit (on {m.Path})", Kb(m.WorkingSetPerCircuit), "", "", "", $"RSS {Mb(m.WorkingSetBefore)} -> {Mb(m.WorkingSetAfter)}", "", ""]);
         }
 
         foreach (var bytes in Bytes)

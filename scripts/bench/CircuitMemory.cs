@@ -6,15 +6,15 @@ namespace Portal.Benchmarks;
 public sealed record CircuitMemoryFigures(
     int Circuits,
     string Path,
-    long HeapBefore,
-    long HeapAfter,
+    ManagedHeap.Weight HeapBefore,
+    ManagedHeap.Weight HeapAfter,
     long WorkingSetBefore,
     long WorkingSetAfter,
-    double OpenSeconds,
-    int WeighingsBefore,
-    int WeighingsAfter)
+    double OpenSeconds)
 {
-    public double HeapPerCircuit => (HeapAfter - HeapBefore) / (double)Circuits;
+    public double HeapPerCircuit => (HeapAfter.Bytes - HeapBefore.Bytes) / (double)Circuits;
+
+    public bool Settled => HeapBefore.Settled && HeapAfter.Settled;
 
     public double WorkingSetPerCircuit => (WorkingSetAfter - WorkingSetBefore) / (double)Circuits;
 }
@@ -82,8 +82,9 @@ public static class CircuitMemory
                 contexts.Add(await NewContextAsync());
             }
 
-            var (heapBefore, weighingsBefore) = await ManagedHeap.SettledLiveBytesAsync(portal.ProcessId, cancellationToken);
+            // The working set before the heap on both sides: the weighings' full collections and waits change it.
             var workingSetBefore = portal.WorkingSetBytes();
+            var heapBefore = await ManagedHeap.SettledLiveBytesAsync(portal.ProcessId, cancellationToken);
             var opening = System.Diagnostics.Stopwatch.StartNew();
             var pages = new List<IPage>();
             // A few at a time, as people arriving, rather than a hundred handshakes at once on two cores.
@@ -93,14 +94,13 @@ public static class CircuitMemory
             }
 
             opening.Stop();
-            // The working set first: the weighings' full collections and the wait change it.
             var workingSetAfter = portal.WorkingSetBytes();
-            var (heapAfter, weighingsAfter) = await ManagedHeap.SettledLiveBytesAsync(portal.ProcessId, cancellationToken);
+            var heapAfter = await ManagedHeap.SettledLiveBytesAsync(portal.ProcessId, cancellationToken);
             if (Environment.GetEnvironmentVariable("PORTAL_BENCH_GCDUMP") is { Length: > 0 } dumpPath)
             {
                 // To see what a circuit holds: a heap dump with the circuits open (after the working set is read, which the dump would swell), read with `dotnet-gcdump report`.
-                // One file per page measured: the page's last address segment is added to the name given.
-                var pageDump = $"{dumpPath}.{path.TrimEnd('/').Split('/')[^1]}.gcdump";
+                // One file per page measured, named by its address (assessments-87, assessments-87-evidence).
+                var pageDump = $"{dumpPath}.{path.Trim('/').Replace('/', '-')}.gcdump";
                 using var dump = System.Diagnostics.Process.Start("dotnet-gcdump", ["collect", "-p", portal.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", pageDump])!;
                 await dump.WaitForExitAsync(cancellationToken);
             }
@@ -116,14 +116,17 @@ public static class CircuitMemory
                 throw new InvalidOperationException($"Only {stillLive} of {circuits} pages were still interactive when the portal was weighed.");
             }
 
-            // Closed as a person closes a tab (unload sends Blazor's disconnect), so the portal ends these circuits at
-            // once rather than keeping them for reconnection for minutes, into the next page's "before".
+            // Left as a person leaves a page (its unload sends Blazor's disconnect), so the portal ends these circuits at
+            // once rather than keeping them for reconnection for minutes, into the next page's "before". Going to a
+            // blank page waits for the unload; closing with RunBeforeUnload would not, and closing the browsers after
+            // it could cut the disconnect off.
             foreach (var page in pages)
             {
-                await page.CloseAsync(new() { RunBeforeUnload = true });
+                await page.GotoAsync("about:blank");
+                await page.CloseAsync();
             }
 
-            return new CircuitMemoryFigures(circuits, path, heapBefore, heapAfter, workingSetBefore, workingSetAfter, opening.Elapsed.TotalSeconds, weighingsBefore, weighingsAfter);
+            return new CircuitMemoryFigures(circuits, path, heapBefore, heapAfter, workingSetBefore, workingSetAfter, opening.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -142,7 +145,7 @@ public static class CircuitMemory
         await page.WaitForSelectorAsync("html[data-interactive='true']", new() { State = WaitForSelectorState.Attached });
         if (!(await page.ContentAsync()).Contains(expectedText, StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"{path} did not show '{expectedText}': the circuits would not be on the assessment page.");
+            throw new InvalidOperationException($"{path} did not show '{expectedText}': the circuits would not be on the page measured.");
         }
 
         return page;

@@ -14,14 +14,17 @@ namespace Portal.Benchmarks;
 /// </summary>
 public static class ManagedHeap
 {
+    /// <summary>A live heap weighed until it settled: how many weighings it took, and whether it settled at all.</summary>
+    public sealed record Weight(long Bytes, int Weighings, bool Settled);
+
     /// <summary>
     /// The live heap once it has stopped falling by itself. Right after busy work the heap still holds what the
     /// runtime's shared array pools keep for reuse, which they give back only at a later full collection once a
     /// buffer has gone unused for a while (a minute). Weighed at once, a run measured 108 MB before 100 circuits opened
     /// and 74 MB after: the pools had emptied in between. So it is weighed every 30 seconds until two weighings agree
-    /// within 1% (or 1 MB), at most six times; what it settled at, and how many weighings it took, is reported.
+    /// within 1 MB or 1%, whichever is larger, at most six times; a heap that never settled is reported as such.
     /// </summary>
-    public static async Task<(long Bytes, int Weighings)> SettledLiveBytesAsync(int processId, CancellationToken cancellationToken)
+    public static async Task<Weight> SettledLiveBytesAsync(int processId, CancellationToken cancellationToken)
     {
         var last = await LiveBytesAfterFullCollectionAsync(processId, cancellationToken);
         for (var weighing = 2; weighing <= 6; weighing++)
@@ -30,13 +33,13 @@ public static class ManagedHeap
             var now = await LiveBytesAfterFullCollectionAsync(processId, cancellationToken);
             if (Math.Abs(now - last) <= Math.Max(1L << 20, last / 100))
             {
-                return (Math.Min(now, last), weighing);
+                return new(Math.Min(now, last), weighing, true);
             }
 
             last = now;
         }
 
-        return (last, 6);
+        return new(last, 6, false);
     }
 
     public static async Task<long> LiveBytesAfterFullCollectionAsync(int processId, CancellationToken cancellationToken)

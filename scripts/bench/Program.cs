@@ -176,7 +176,8 @@ await sections.RunAsync("The portal and its pages", async () =>
 
     await sections.RunAsync("Memory per circuit", async () =>
     {
-        // The assessment page, and the evidence workspace where a supplier spends the most time, with the most on it.
+        // The assessment page, and its evidence workspace as the officer reads the supplier's answers (read-only; the
+        // supplier's own editing view, with its forms, holds more and is not measured here).
         (string Path, string Expect)[] measured =
         [
             ($"/assessments/{data.PageAssessmentId}", pageReference),
