@@ -25,7 +25,7 @@ public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
         var sockets = new List<string>();
         page.WebSocket += (_, socket) => sockets.Add(socket.Url);
 
-        // The control: a page where a person acts opens its live connection, so the check below can see one.
+        // The control: a page where a person acts opens its live connection (for its forms), so the check below can see one.
         await page.GotoAsync($"/assessments/{assessment}");
         await BrowserFixture.WaitForInteractiveAsync(page);
         Assert.Contains(sockets, url => url.Contains("/_blazor", StringComparison.Ordinal));
@@ -284,10 +284,12 @@ public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
         await BrowserFixture.AssertAccessibleAsync(page);
         await BrowserFixture.ScreenshotAsync(page, "static-timeline-320-verified.png", fullPage: true);
 
-        // Back to the live assessment page: its circuit starts.
+        // Back to the assessment page: its forms (islands) go live, and only they.
         await page.GetByRole(AriaRole.Link, new() { Name = $"OAP-{assessment:D5}" }).ClickAsync();
         await page.WaitForURLAsync($"**/assessments/{assessment}");
         await BrowserFixture.WaitForInteractiveAsync(page);
-        await Assertions.Expect(page.Locator("html[data-interactive='true']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-island='live']").First).ToBeAttachedAsync();
+        Assert.Contains(sockets, url => url.Contains("/_blazor", StringComparison.Ordinal));
+        Assert.Equal(1, await page.Locator("[data-static-page]").CountAsync());
     }
 }

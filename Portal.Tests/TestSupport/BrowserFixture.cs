@@ -104,10 +104,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static async Task WaitForInteractiveAsync(IPage page)
     {
         // A page sent without a circuit ([ExcludeFromInteractiveRouting], its layout marked data-static-page) is ready
-        // when it has loaded: nothing will take it over.
+        // when it has loaded and its islands, if any, are live: nothing else will take it over.
         await page.WaitForSelectorAsync("html[data-interactive='true'], [data-static-page]", new() { State = WaitForSelectorState.Attached });
+        // A page sent without a circuit may hold islands (Components/Shared/Island.cs): forms that go live on their own.
         await page.WaitForFunctionAsync(
-            "() => !document.querySelector(\"[aria-label^='Loading'], [aria-label='Checking your sign-in']\")");
+            "() => !document.querySelector(\"[aria-label^='Loading'], [aria-label='Checking your sign-in'], [data-island='waiting']\")");
     }
 
     /// <summary>

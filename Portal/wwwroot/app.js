@@ -359,5 +359,8 @@ document.addEventListener('DOMContentLoaded', () => {
 // live field's does when the circuit tells it, rather than lying over the text once focus has moved on.
 document.addEventListener('input', event => {
     const input = event.target instanceof HTMLInputElement ? event.target : null;
-    input?.closest('[data-static-page] .mud-input')?.classList.toggle('mud-shrink', input.value !== '');
+    // An island's field (a live form on such a page) is kept by its circuit.
+    if (input && !input.closest('[data-island]')) {
+        input.closest('[data-static-page] .mud-input')?.classList.toggle('mud-shrink', input.value !== '');
+    }
 });

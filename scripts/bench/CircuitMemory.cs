@@ -21,7 +21,8 @@ public sealed record CircuitMemoryFigures(
 
 /// <summary>
 /// Opens real Chromium pages on one page (the assessment page, then the evidence workspace), each its own interactive circuit, and waits until every
-/// circuit is live (MainLayout marks the page once it renders interactively), then weighs the portal again.
+/// circuit is live (MainLayout marks a live page once it renders interactively; an island on a page sent without a circuit
+/// marks itself), then weighs the portal again.
 /// </summary>
 public static class CircuitMemory
 {
@@ -108,7 +109,7 @@ public static class CircuitMemory
             var stillLive = 0;
             foreach (var page in pages)
             {
-                stillLive += await Watched(page.Locator("html[data-interactive='true']").CountAsync());
+                stillLive += Math.Min(1, await Watched(page.Locator(LiveSelector).CountAsync()));
             }
 
             if (stillLive != circuits)
@@ -138,11 +139,18 @@ public static class CircuitMemory
         }
     }
 
+    /// <summary>
+    /// A live page (MainLayout marks it once its circuit renders), or a page sent without a circuit whose islands (its
+    /// forms) have gone live: either way the page holds a circuit, and that circuit is what is weighed.
+    /// </summary>
+    private const string LiveSelector = "html[data-interactive='true'], [data-island='live']";
+
     private static async Task<IPage> OpenAsync(IBrowserContext context, string path, string expectedText)
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync(path);
-        await page.WaitForSelectorAsync("html[data-interactive='true']", new() { State = WaitForSelectorState.Attached });
+        await page.WaitForSelectorAsync(LiveSelector, new() { State = WaitForSelectorState.Attached });
+        await page.WaitForFunctionAsync("() => !document.querySelector(\"[data-island='waiting']\")");
         if (!(await page.ContentAsync()).Contains(expectedText, StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"{path} did not show '{expectedText}': the circuits would not be on the page measured.");

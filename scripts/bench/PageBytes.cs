@@ -69,8 +69,8 @@ public static class PageBytes
         await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
         await page.WaitForSelectorAsync(settled, new() { State = WaitForSelectorState.Attached });
         // The live connection goes on sending render batches until the page has loaded its data interactively (its
-        // loading bars gone, as the browser tests wait for); a second more lets the last batches and acknowledgements cross.
-        await page.WaitForFunctionAsync("() => !document.querySelector(\"[aria-label^='Loading']\")");
+        // loading bars gone and its islands live, as the browser tests wait for); a second more lets the last batches and acknowledgements cross.
+        await page.WaitForFunctionAsync("() => !document.querySelector(\"[aria-label^='Loading'], [data-island='waiting']\")");
         await Task.Delay(1000);
         await page.CloseAsync();
         return (wire.HttpReceived - httpBefore, wire.SocketBytes - socketBefore, requests);

@@ -1,0 +1,119 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Portal.Data;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.EndToEnd;
+
+/// <summary>
+/// The assessment page is sent without a circuit and only its forms go live (islands): going live leaves the page the
+/// server sent in place rather than rebuilding it, a form cannot be used before it is live (so nothing typed is lost),
+/// and a command in a form shows its effect on the rest of the page.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
+{
+    // Keeps the heading the server sent, before any script runs, to compare with the one shown once the forms are live.
+    private const string KeepSentHeading =
+        "document.addEventListener('DOMContentLoaded', () => { window.sentHeading = document.querySelector('main h1'); });";
+
+    [Fact]
+    public async Task Going_live_rebuilds_only_the_forms_and_an_invitation_and_a_withdrawal_show_on_the_page()
+    {
+        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
+        var id = await TestAssessments.InvitedAsync(contexts, officer);
+
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        await page.AddInitScriptAsync(KeepSentHeading);
+        var sockets = new List<string>();
+        page.WebSocket += (_, socket) => sockets.Add(socket.Url);
+        await page.GotoAsync($"/assessments/{id}");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        // The forms are live (a circuit opened for them) and the page around them is the very markup the server sent.
+        Assert.NotEmpty(sockets);
+        Assert.NotNull(await page.Locator("[data-static-page]").GetAttributeAsync("data-static-page"));
+        Assert.True(await page.EvaluateAsync<bool>("() => window.sentHeading !== null && window.sentHeading === document.querySelector('main h1')"),
+            "The page's heading was rebuilt when the forms went live: the whole page is in the circuit again.");
+        // Inviting, a competing bid (the assessment has a procurement reference) and withdrawing.
+        await Assertions.Expect(page.Locator("[data-island='live']")).ToHaveCountAsync(3);
+
+        // An invitation made in its island shows in the list the page sends.
+        await page.GetByLabel("Account manager's e-mail address").FillAsync("second@acme-clinical.example");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Invitation e-mailed to second@acme-clinical.example")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Listitem).Filter(new() { HasTextString = "second@acme-clinical.example: invited" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Invitation e-mailed to second@acme-clinical.example")).ToBeVisibleAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+
+        // Withdrawn by keyboard: the status the page sends changes, and the withdrawal form goes.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Withdraw…" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByLabel("Reason for withdrawing").FillAsync("The trust cancelled the procurement.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Withdraw the assessment" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".status-chip")).ToHaveTextAsync("Withdrawn");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Withdraw the assessment" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("h1")).ToHaveCountAsync(1);
+
+        await page.SetViewportSizeAsync(320, 800);
+        await NarrowScreen.AssertNoSidewaysScrollAsync(page);
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "assessment-islands-withdrawn-320.png", fullPage: true);
+    }
+
+    [Fact]
+    public async Task Before_its_circuit_arrives_a_form_cannot_take_typing_it_would_lose()
+    {
+        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
+        var id = await TestAssessments.InvitedAsync(contexts, officer);
+
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        // A link so slow that Blazor's script has not arrived: the page reads, its forms wait.
+        await page.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
+        await page.GotoAsync($"/assessments/{id}");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Patient administration system" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-island='waiting']")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByLabel("Account manager's e-mail address")).ToBeDisabledAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send invitation" })).ToBeDisabledAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Withdraw…" })).ToBeDisabledAsync();
+        await BrowserFixture.ScreenshotAsync(page, "assessment-islands-waiting.png", fullPage: true);
+    }
+
+    [Fact]
+    public async Task An_assessment_no_one_may_see_is_not_found_without_a_circuit()
+    {
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        var sockets = new List<string>();
+        page.WebSocket += (_, socket) => sockets.Add(socket.Url);
+        await page.GotoAsync("/assessments/987654");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Assessment not found" })).ToBeVisibleAsync();
+        Assert.Empty(sockets);
+    }
+
+    [Fact]
+    public async Task An_officer_who_invites_as_soon_as_the_page_shows_is_told_and_the_page_shows_the_invitation()
+    {
+        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
+        var id = await TestAssessments.ConfirmedAsync(contexts, officer, procurementReference: null);
+
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        await page.GotoAsync($"/assessments/{id}");
+        // No wait for the forms: the field takes typing once it is live, and not before.
+        await page.GetByLabel("Account manager's e-mail address").FillAsync("sam.okafor@acme-clinical.example");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByText("Invitation e-mailed to sam.okafor@acme-clinical.example")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".status-chip")).ToHaveTextAsync("Awaiting supplier");
+        await Assertions.Expect(page.GetByRole(AriaRole.Listitem).Filter(new() { HasTextString = "sam.okafor@acme-clinical.example: invited" })).ToBeVisibleAsync();
+        // The page was fetched again around the form, which kept what it said.
+        await Assertions.Expect(page.GetByText("Invitation e-mailed to sam.okafor@acme-clinical.example")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "assessment-islands-invited-early.png", fullPage: true);
+    }
+}
