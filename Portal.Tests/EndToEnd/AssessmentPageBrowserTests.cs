@@ -55,6 +55,9 @@ public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator(".status-chip")).ToHaveTextAsync("Withdrawn");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Withdraw the assessment" })).ToHaveCountAsync(0);
+        // Said, and focus, whose button went with the form, is on the page's heading rather than lost.
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasTextString = "This assessment is withdrawn" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("main h1")).ToBeFocusedAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveCountAsync(1);
 
         await page.SetViewportSizeAsync(320, 800);
@@ -115,5 +118,23 @@ public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
         // The page was fetched again around the form, which kept what it said.
         await Assertions.Expect(page.GetByText("Invitation e-mailed to sam.okafor@acme-clinical.example")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "assessment-islands-invited-early.png", fullPage: true);
+    }
+
+    [Fact]
+    public async Task A_double_press_on_assess_another_bid_makes_one_draft_and_opens_it()
+    {
+        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
+        var id = await TestAssessments.InvitedAsync(contexts, officer, procurementReference: "PR-DOUBLE-PRESS");
+
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        await page.GotoAsync($"/assessments/{id}");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Assess another supplier's bid" }).DblClickAsync();
+
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/assessments/\d+/start/system$"));
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await using var db = await contexts.CreateDbContextAsync();
+        Assert.Equal(2, await db.Assessments.CountAsync(a => a.ProcurementReference == "PR-DOUBLE-PRESS"));
     }
 }

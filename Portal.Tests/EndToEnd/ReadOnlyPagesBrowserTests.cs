@@ -63,7 +63,8 @@ public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
         var page = await browser.SignedInPageAsync("Olivia Hart");
         await page.SetViewportSizeAsync(320, 640);
 
-        // From a live page to one without a circuit and back: each arrives whole.
+        // From the assessment page (sent without a circuit, its forms live) to a page without any and back: each arrives
+        // whole.
         await page.GotoAsync($"/assessments/{assessment}");
         await BrowserFixture.WaitForInteractiveAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "Scorecard", Exact = true }).ClickAsync();

@@ -331,18 +331,17 @@ window.portal.drafts = (() => {
     document.addEventListener('DOMContentLoaded', () => window.Blazor?.addEventListener?.('enhancednavigationend', releaseAll));
 })();
 
-// After an enhanced navigation to another address of the same page (another page of a list, a filter applied), Blazor
-// leaves focus where it was (its FocusOnNavigate moves focus only when the path changes), which suits a person pressing
-// "Next page" again. When the element that had focus went with the old content, focus would fall back to the top of
-// the document: it goes to the page's heading instead, as after a page load. A form posted back to the same address
-// (Recalculate, Verify) is left alone: its result is shown where the person is.
+// After an enhanced navigation to another address of the same page (another page of a list, a filter applied), or the
+// same page fetched again, Blazor leaves focus where it was (its FocusOnNavigate moves focus only when the path changes),
+// which suits a person pressing "Next page" again. When the element that had focus went with the old content, focus
+// would fall back to the top of the document: it goes to the page's heading instead, as after a page load. A form posted
+// back to the same address (Recalculate, Verify) keeps its focus: its result is shown where the person is.
 document.addEventListener('DOMContentLoaded', () => {
-    // The address the page was last shown at: Blazor puts a link's address in the history before it fetches.
-    let from = location.href;
     window.Blazor?.addEventListener?.('enhancedload', () => {
-        const moved = location.href !== from;
-        from = location.href;
-        if (!moved || (document.activeElement && document.activeElement !== document.body)) {
+        // Focus that survived (kept elements keep it, as after Recalculate or Verify) is left where it is. Focus whose
+        // element went (a form taken away after its command, such as the withdrawal, which fetches the same address
+        // again) would fall to the top of the document: it goes to the heading too.
+        if (document.activeElement && document.activeElement !== document.body) {
             return;
         }
         const heading = document.querySelector('main h1') ?? document.querySelector('h1');

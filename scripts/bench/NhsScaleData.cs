@@ -29,7 +29,9 @@ public sealed record SeededData(
     IReadOnlyList<int> DemoTrustAssessmentIds,
     int PageAssessmentId,
     int PageAssessmentRequirements,
-    int OfficerUserId);
+    int OfficerUserId,
+    int SupplierEditingAssessmentId,
+    int SupplierUserId);
 
 /// <summary>
 /// An NHS-scale data set for the benchmark: the schema comes from the real SQLite migrations and the catalogue and
@@ -133,9 +135,17 @@ public sealed class NhsScaleData(string databasePath, DataSetSize size, DateTime
         var pageAssessment = await PageAssessmentAsync(connection, existing.DemoTrustId);
         var demoTrustAssessments = await IdsAsync(connection,
             $"SELECT Id FROM Assessments WHERE NhsOrganisationId = {existing.DemoTrustId} AND Status <> 'Draft' ORDER BY Id LIMIT 200");
+        // The supplier's own editing view: an assessment of the demo trust's waiting for Acme, whose account manager
+        // (Sam Okafor) answers it, with the most requirements in scope.
+        var editing = await ScalarRowAsync(connection, $"""
+            SELECT a.Id, COUNT(r.Id) FROM Assessments a JOIN AssessmentRequirements r ON r.AssessmentId = a.Id AND r.InScope = 1
+            WHERE a.SupplierId = {existing.AcmeId} AND a.Status = 'AwaitingSupplier'
+            GROUP BY a.Id ORDER BY COUNT(r.Id) DESC, a.Id LIMIT 1
+            """) ?? throw new InvalidOperationException("The seeded data has no assessment waiting for Acme's answers.");
         SqliteConnection.ClearAllPools();
         return new SeededData(migrate.Elapsed, seed.Elapsed, _rows, new FileInfo(databasePath).Length,
-            demoTrustAssessments, pageAssessment.Id, pageAssessment.Requirements, existing.DemoPeople["olivia.hart"]);
+            demoTrustAssessments, pageAssessment.Id, pageAssessment.Requirements, existing.DemoPeople["olivia.hart"],
+            Convert.ToInt32(editing[0], System.Globalization.CultureInfo.InvariantCulture), existing.DemoPeople["sam.okafor"]);
     }
 
     private sealed record CatalogueRequirement(

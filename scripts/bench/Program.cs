@@ -176,17 +176,20 @@ await sections.RunAsync("The portal and its pages", async () =>
 
     await sections.RunAsync("Memory per circuit", async () =>
     {
-        // The assessment page, and its evidence workspace as the officer reads the supplier's answers (read-only; the
-        // supplier's own editing view, with its forms, holds more and is not measured here).
-        (string Path, string Expect)[] measured =
+        // The assessment page, its evidence workspace as the officer reads the supplier's answers (read-only), and the
+        // workspace as the supplier's account manager answers (its forms and editors: the heaviest page a person keeps open).
+        var supplier = await DevelopmentSignIn.AsAsync(portal.Address, data.SupplierUserId, token);
+        (string Path, string Expect, SignedInCookies Who)[] measured =
         [
-            ($"/assessments/{data.PageAssessmentId}", pageReference),
-            ($"/assessments/{data.PageAssessmentId}/evidence", "Evidence for"),
+            ($"/assessments/{data.PageAssessmentId}", pageReference, officer),
+            ($"/assessments/{data.PageAssessmentId}/evidence", "Evidence for", officer),
+            ($"/assessments/{data.SupplierEditingAssessmentId}/evidence", "Evidence for", supplier),
         ];
-        foreach (var (path, expect) in measured)
+        foreach (var (path, expect, who) in measured)
         {
-            Console.WriteLine($"Memory: opening {settings.Circuits} Chromium pages on {path}...");
-            var circuits = await CircuitMemory.MeasureAsync(portal, officer, path, expect, settings.Circuits, settings.Chromium, token);
+            Console.WriteLine($"Memory: opening {settings.Circuits} Chromium pages on {path}{(ReferenceEquals(who, supplier) ? " (the supplier answering)" : "")}...");
+            var circuits = await CircuitMemory.MeasureAsync(portal, who, path, expect, settings.Circuits, settings.Chromium, token);
+            circuits = circuits with { Path = ReferenceEquals(who, supplier) ? $"{path}, the supplier answering" : $"{path}, the officer reading" };
             result.Circuits.Add(new(circuits, new Goal("managed heap <= 250 KB", circuits.HeapPerCircuit <= 250 * 1024)));
         }
     });

@@ -8,6 +8,13 @@ namespace Portal.Components.Shared;
 /// only they go live, so the browser rebuilds only their markup when the circuit attaches (the long task behind the
 /// live pages' blocking time) and the circuit holds only their components (README "Pages with and without a live
 /// connection"). The same component also works unchanged inside a live page.
+/// <para>
+/// Its parameters must be plain values (they are written, protected, into the page for its circuit to read back), it
+/// is placed with a <c>@key</c> (an unkeyed island whose parameters changed is thrown away when the page is fetched
+/// again), and it may not use MudBlazor's popovers (selects, menus, tooltips): their provider is in the layout, which
+/// has no circuit here. A native select works. An exception in an island ends its circuit and every island with it (the
+/// layout's error boundary is not in that circuit): its commands return outcomes rather than throw.
+/// </para>
 /// </summary>
 public abstract class Island : ComponentBase
 {
@@ -24,7 +31,7 @@ public abstract class Island : ComponentBase
     protected string IslandState => Waiting ? "waiting" : "live";
 
     /// <summary>Runs only once a circuit has rendered the island (never while prerendering): the island is live.</summary>
-    protected override void OnAfterRender(bool firstRender)
+    protected sealed override void OnAfterRender(bool firstRender)
     {
         if (firstRender)
         {
