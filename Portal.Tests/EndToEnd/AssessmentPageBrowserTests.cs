@@ -13,6 +13,10 @@ namespace Portal.Tests.EndToEnd;
 [Collection(BrowserCollection.Name)]
 public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
 {
+    private IDbContextFactory<PortalDbContext> Contexts => browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+
+    private async Task<Portal.Auth.Caller> OfficerAsync() => await TestCallers.ForAsync(Contexts, TestCallers.Officer);
+
     // Keeps the heading the server sent, before any script runs, to compare with the one shown once the forms are live.
     private const string KeepSentHeading =
         "document.addEventListener('DOMContentLoaded', () => { window.sentHeading = document.querySelector('main h1'); });";
@@ -20,9 +24,7 @@ public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task Going_live_rebuilds_only_the_forms_and_an_invitation_and_a_withdrawal_show_on_the_page()
     {
-        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
-        var id = await TestAssessments.InvitedAsync(contexts, officer);
+        var id = await TestAssessments.InvitedAsync(Contexts, await OfficerAsync());
 
         var page = await browser.SignedInPageAsync("Olivia Hart");
         await page.AddInitScriptAsync(KeepSentHeading);
@@ -69,9 +71,7 @@ public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task Before_its_circuit_arrives_a_form_cannot_take_typing_it_would_lose()
     {
-        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
-        var id = await TestAssessments.InvitedAsync(contexts, officer);
+        var id = await TestAssessments.InvitedAsync(Contexts, await OfficerAsync());
 
         var page = await browser.SignedInPageAsync("Olivia Hart");
         // A link so slow that Blazor's script has not arrived: the page reads, its forms wait.
@@ -102,9 +102,7 @@ public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task An_officer_who_invites_as_soon_as_the_page_shows_is_told_and_the_page_shows_the_invitation()
     {
-        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
-        var id = await TestAssessments.ConfirmedAsync(contexts, officer, procurementReference: null);
+        var id = await TestAssessments.ConfirmedAsync(Contexts, await OfficerAsync(), procurementReference: null);
 
         var page = await browser.SignedInPageAsync("Olivia Hart");
         await page.GotoAsync($"/assessments/{id}");
@@ -123,9 +121,8 @@ public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task A_double_press_on_assess_another_bid_makes_one_draft_and_opens_it()
     {
-        var contexts = browser.App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
-        var id = await TestAssessments.InvitedAsync(contexts, officer, procurementReference: "PR-DOUBLE-PRESS");
+        var contexts = Contexts;
+        var id = await TestAssessments.InvitedAsync(contexts, await OfficerAsync(), procurementReference: "PR-DOUBLE-PRESS");
 
         var page = await browser.SignedInPageAsync("Olivia Hart");
         await page.GotoAsync($"/assessments/{id}");
