@@ -231,6 +231,9 @@ public sealed class ReadOnlyPagesBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.Locator(".mud-main-content")).ToHaveCSSAsync("margin-left", "0px");
         await page.EvaluateAsync("() => Blazor.navigateTo('/account/mail')");
         await page.WaitForURLAsync("**/account/mail");
+        // The address changes before the circuit renders the new page, whose FocusOnNavigate then moves focus to its
+        // heading: wait for that, or it can take focus from the menu button between the focus and the key press below.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeFocusedAsync();
         await Assertions.Expect(navigation).ToBeHiddenAsync();
         await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
 
