@@ -134,4 +134,46 @@ public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
         await using var db = await contexts.CreateDbContextAsync();
         Assert.Equal(2, await db.Assessments.CountAsync(a => a.ProcurementReference == "PR-DOUBLE-PRESS"));
     }
+
+    [Fact]
+    public async Task A_form_that_fails_says_so_in_its_place_while_the_other_forms_on_the_page_carry_on()
+    {
+        var id = await TestAssessments.InvitedAsync(Contexts, await OfficerAsync());
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        await page.GotoAsync($"/assessments/{id}");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.GetByLabel("Account manager's e-mail address").FillAsync("second@acme-clinical.example");
+
+        // A real failure, not a refusal: the database loses the invitations' table while the officer sends one. The
+        // forms share one circuit, so an exception that left the invitation form would end the others too.
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE SupplierInvitations RENAME TO SupplierInvitationsGone");
+        }
+
+        try
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasTextString = "Inviting the supplier stopped working" })).ToBeVisibleAsync();
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await BrowserFixture.ScreenshotAsync(page, "assessment-island-failed.png", fullPage: true);
+        }
+        finally
+        {
+            await using var db = await Contexts.CreateDbContextAsync();
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE SupplierInvitationsGone RENAME TO SupplierInvitations");
+        }
+
+        // The address typed is still there when the officer tries again, and goes.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Try again" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Account manager's e-mail address")).ToHaveValueAsync("second@acme-clinical.example");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Invitation e-mailed to second@acme-clinical.example")).ToBeVisibleAsync();
+
+        // The other forms stayed live all along: the circuit was not ended.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Withdraw…" }).ClickAsync();
+        await page.GetByLabel("Reason for withdrawing").FillAsync("The trust cancelled the procurement.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Withdraw the assessment" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".status-chip")).ToHaveTextAsync("Withdrawn");
+    }
 }

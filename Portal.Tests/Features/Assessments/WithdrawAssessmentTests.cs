@@ -82,4 +82,36 @@ public sealed class WithdrawAssessmentTests : ComponentTestBase
         island.WaitForAssertion(() => Assert.Equal(1, told));
         Assert.Equal(0, Refreshes);
     }
+
+    [Fact]
+    public async Task A_failure_inside_the_island_is_shown_in_it_and_try_again_keeps_the_reason_typed()
+    {
+        var officer = await SignInAsync(TestCallers.Officer);
+        var id = await TestAssessments.InvitedAsync(Database, officer);
+        var island = await OpenAsync(id);
+        // A real failure, not a refusal: the database loses the table the command writes to. On a page sent without a
+        // circuit an exception that leaves the island ends the circuit, and every other island on the page with it.
+        await using (var db = Database.CreateDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE Assessments RENAME TO AssessmentsGone");
+        }
+
+        Withdraw(island);
+
+        island.WaitForAssertion(() => Assert.Contains("Withdrawing the assessment stopped working", island.Find("[role=alert]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(island.FindAll("textarea"));
+        Assert.Equal(0, Refreshes);
+
+        await using (var db = Database.CreateDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE AssessmentsGone RENAME TO Assessments");
+        }
+
+        island.Find("button:contains('Try again')").Click();
+        Assert.Equal(Reason, island.Find("textarea").GetAttribute("value") ?? island.Find("textarea").TextContent);
+        island.Find("button:contains('Withdraw the assessment')").Click();
+        island.WaitForAssertion(() => Assert.Equal(1, Refreshes));
+        await using var after = Database.CreateDbContext();
+        Assert.Equal(AssessmentStatus.Withdrawn, await after.Assessments.Where(a => a.Id == id).Select(a => a.Status).SingleAsync());
+    }
 }

@@ -203,4 +203,29 @@ public sealed class FollowUpListTests : ComponentTestBase
 
         cut.WaitForAssertion(() => Assert.Empty(cut.Markup.Trim()));
     }
+
+    [Fact]
+    public async Task A_list_that_fails_to_load_says_so_in_its_place_and_try_again_loads_it()
+    {
+        var id = await SignedOffAsync();
+        await SignInAsync(TestCallers.Officer);
+        // A real failure while loading (the island's OnParametersSetAsync): the database loses a table it reads.
+        await using (var db = Database.CreateDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE Assessments RENAME TO AssessmentsGone");
+        }
+
+        var cut = RenderWithProviders<FollowUpList>(p => p.Add(c => c.AssessmentId, id));
+
+        cut.WaitForAssertion(() => Assert.Contains("Conditions and plans stopped working", cut.Find("[role=alert]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(cut.FindAll("li.follow-up"));
+        await using (var db = Database.CreateDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE AssessmentsGone RENAME TO Assessments");
+        }
+
+        Button(cut.Find("[role=alert]"), "Try again").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("li.follow-up")));
+        Assert.Empty(cut.FindAll("[role=alert]"));
+    }
 }

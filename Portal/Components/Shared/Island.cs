@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Logging;
 
 namespace Portal.Components.Shared;
 
@@ -12,13 +13,45 @@ namespace Portal.Components.Shared;
 /// Its parameters must be plain values (they are written, protected, into the page for its circuit to read back), it
 /// is placed with a <c>@key</c> (an unkeyed island whose parameters changed is thrown away when the page is fetched
 /// again), and it may not use MudBlazor's popovers (selects, menus, tooltips): their provider is in the layout, which
-/// has no circuit here. A native select works. An exception in an island ends its circuit and every island with it (the
-/// layout's error boundary is not in that circuit): its commands return outcomes rather than throw.
+/// has no circuit here. A native select works.
+/// </para>
+/// <para>
+/// An exception that left an island would end its circuit, and every other island on the page with it: the layout's
+/// error boundary is not in that circuit. So an island catches what its lifecycle and its event handlers throw, logs
+/// it and sets <see cref="Failed"/>; its markup then shows <c>FailureNotice</c> with <see cref="Retry"/> in place of its
+/// content, whose fields keep what was typed for when the person tries again.
 /// </para>
 /// </summary>
-public abstract class Island : ComponentBase
+public abstract class Island : ComponentBase, IHandleEvent
 {
     [Inject] private NavigationManager PageNavigation { get; set; } = default!;
+
+    [Inject] private ILoggerFactory Loggers { get; set; } = default!;
+
+    private Exception? _failure;
+
+    /// <summary>Something the island ran threw: its markup shows a FailureNotice instead of its content.</summary>
+    protected bool Failed => _failure is not null;
+
+    /// <summary>
+    /// For the FailureNotice's "Try again": shows the content again, as it was (what was typed is in the island's
+    /// fields). None while prerendered, where no button can answer; the notice then offers a reload.
+    /// </summary>
+    protected EventCallback Retry => Waiting ? default : EventCallback.Factory.Create(this, RetryAsync);
+
+    private bool _failedLoading;
+
+    // An island loads what it shows in OnParametersSetAsync (not OnInitializedAsync), so trying again after a failed
+    // load is running that again.
+    private async Task RetryAsync()
+    {
+        _failure = null;
+        if (_failedLoading)
+        {
+            await OnParametersSetAsync();
+            _failedLoading = false;
+        }
+    }
 
     /// <summary>
     /// True while the island is prerendered HTML that its circuit has not yet taken over. Its inputs and buttons are
@@ -29,6 +62,53 @@ public abstract class Island : ComponentBase
 
     /// <summary>Written as <c>data-island</c> on the island's outer element: "waiting" until live (browser tests wait for none).</summary>
     protected string IslandState => Waiting ? "waiting" : "live";
+
+    /// <summary>The FailureNotice's sentence for an island: what is safe, and that what was typed waits for "Try again".</summary>
+    protected string IslandReassurance => Waiting
+        ? "The rest of the page still works, and anything you saved is safe."
+        : "The rest of the page still works. Anything you saved is safe, and what you typed here is still there when you try again.";
+
+    public override async Task SetParametersAsync(ParameterView parameters)
+    {
+        try
+        {
+            await base.SetParametersAsync(parameters);
+        }
+        catch (Exception ex) when (ex is not NavigationException)
+        {
+            // NavigationException is how a redirect leaves a prerender: it is not a failure.
+            _failedLoading = true;
+            Fail(ex);
+        }
+    }
+
+    // In place of ComponentBase's: the same renders, with what a handler throws kept inside the island.
+    async Task IHandleEvent.HandleEventAsync(EventCallbackWorkItem callback, object? arg)
+    {
+        try
+        {
+            var task = callback.InvokeAsync(arg);
+            if (!task.IsCompleted)
+            {
+                StateHasChanged();
+            }
+
+            await task;
+        }
+        catch (Exception ex) when (ex is not NavigationException)
+        {
+            Fail(ex);
+        }
+
+        StateHasChanged();
+    }
+
+    private void Fail(Exception ex)
+    {
+        Loggers.CreateLogger(GetType()).LogError(ex, "{Island} failed; it shows that in place of its content and the rest of the page carries on.", GetType().Name);
+        _failure = ex;
+        StateHasChanged();
+    }
 
     /// <summary>Runs only once a circuit has rendered the island (never while prerendering): the island is live.</summary>
     protected sealed override void OnAfterRender(bool firstRender)
