@@ -92,11 +92,21 @@ public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
         var page = await browser.SignedInPageAsync("Olivia Hart");
         var sockets = new List<string>();
         page.WebSocket += (_, socket) => sockets.Add(socket.Url);
-        await page.GotoAsync("/assessments/987654");
+        var response = await page.GotoAsync("/assessments/987654");
         await BrowserFixture.WaitForInteractiveAsync(page);
 
+        // Said as 404 (for bookmarks to something gone, link checkers and monitoring), in the page's own words.
+        Assert.Equal(404, response!.Status);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Assessment not found" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Back to assessments" })).ToBeVisibleAsync();
         Assert.Empty(sockets);
+
+        // Reached by enhanced navigation from a page sent without a circuit, it shows the same.
+        await page.GotoAsync("/assessments");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await page.EvaluateAsync("() => Blazor.navigateTo('/assessments/987655')");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Assessment not found" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("There is no assessment 987655 that you can see.")).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -73,6 +73,13 @@ public sealed class AssessmentIsolationHttpTests : IAsyncLifetime
 
             Assert.DoesNotContain(SystemName, body, StringComparison.Ordinal);
             Assert.DoesNotContain("spec.pdf", body, StringComparison.Ordinal);
+            // Said as such, not as a page that reads "not found" under 200: the lists answer, an assessment of
+            // another organisation is not found, and a page the role never opens is refused.
+            var officersOnly = path.EndsWith("/start", StringComparison.Ordinal) || path.EndsWith("/review", StringComparison.Ordinal) || path.EndsWith("/sign-off", StringComparison.Ordinal);
+            var expected = path is "/assessments" or "/" ? HttpStatusCode.OK
+                : officersOnly && role == PortalRoles.SupplierAccountManager ? HttpStatusCode.Forbidden
+                : HttpStatusCode.NotFound;
+            Assert.True(expected == response.StatusCode, $"{path} answered {(int)response.StatusCode}, not {(int)expected}.");
         }
     }
 
