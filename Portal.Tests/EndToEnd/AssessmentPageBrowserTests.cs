@@ -186,4 +186,58 @@ public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Withdraw the assessment" }).ClickAsync();
         await Assertions.Expect(page.Locator(".status-chip")).ToHaveTextAsync("Withdrawn");
     }
+
+    [Fact]
+    public async Task A_lost_connection_leaves_the_page_readable_beside_a_notice_and_its_forms_work_once_it_is_back()
+    {
+        var id = await TestAssessments.InvitedAsync(Contexts, await OfficerAsync());
+        var page = await browser.SignedInPageAsync("Olivia Hart");
+        // The circuit's socket passes through the test, which can cut it as a network would.
+        var sockets = new List<IWebSocketRoute>();
+        await page.RouteWebSocketAsync("**/_blazor**", socket =>
+        {
+            socket.ConnectToServer();
+            sockets.Add(socket);
+        });
+        await page.GotoAsync($"/assessments/{id}");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        // Blazor's attempts to reconnect are held until the notice has been looked at.
+        var looked = new TaskCompletionSource();
+        await page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            await looked.Task;
+            await route.ContinueAsync();
+        });
+
+        await sockets[^1].CloseAsync();
+
+        // Not a modal over the whole page: only the forms need the connection, and the officer can go on reading.
+        var notice = page.GetByRole(AriaRole.Dialog, new() { Name = "The connection to the portal was lost" });
+        await Assertions.Expect(notice).ToBeVisibleAsync();
+        await Assertions.Expect(notice).ToContainTextAsync("You can go on reading this page. Its forms work again once the connection is back.");
+        await Assertions.Expect(notice).Not.ToContainTextAsync("Answers you were typing");
+        Assert.False(await page.EvaluateAsync<bool>("() => document.getElementById('components-reconnect-modal').matches(':modal')"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).Not.ToBeFocusedAsync();
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await page.SetViewportSizeAsync(320, 640);
+        await NarrowScreen.AssertNoSidewaysScrollAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "assessment-connection-lost-320.png");
+        var box = await notice.BoundingBoxAsync();
+        Assert.True(box is { X: >= 0 } && box.X + box.Width <= 320, $"The notice does not fit 320 px: {box?.X} + {box?.Width}.");
+        // What takes focus is scrolled clear of the notice at the foot of the window (WCAG 2.4.11), not hidden under it.
+        // The link is scrolled to just under the notice first; focus finds it there and must bring it clear.
+        var timeline = page.GetByRole(AriaRole.Link, new() { Name = "Timeline", Exact = true });
+        await timeline.EvaluateAsync("link => window.scrollBy(0, link.getBoundingClientRect().bottom - (window.innerHeight - 10))");
+        await timeline.FocusAsync();
+        var focused = await page.EvaluateAsync<double>("() => document.activeElement.getBoundingClientRect().bottom");
+        Assert.True(focused <= box!.Y, $"The focused link ends at {focused} px, under the notice that starts at {box.Y} px.");
+        await page.SetViewportSizeAsync(1280, 800);
+
+        // Back: the notice goes and the forms answer again, on the same circuit.
+        looked.SetResult();
+        await Assertions.Expect(notice).ToBeHiddenAsync();
+        await page.GetByLabel("Account manager's e-mail address").FillAsync("second@acme-clinical.example");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Invitation e-mailed to second@acme-clinical.example")).ToBeVisibleAsync();
+    }
 }

@@ -123,7 +123,27 @@ window.portal.drafts = (() => {
         return;
     }
     const status = dialog.querySelector('.reconnect__status');
+    const kept = dialog.querySelector('#reconnect-kept');
     const buttons = [...dialog.querySelectorAll('[data-reconnect-action]')];
+    // On a page sent without a circuit only its forms (islands) need the connection: the notice sits beside the page,
+    // which stays readable and keeps focus, rather than a modal over it. What is said of typing is what is true here:
+    // answers are kept only where an answer box can be typed in.
+    const pageIsStatic = () => document.querySelector('[data-static-page]') !== null;
+    const showNotice = () => {
+        const keeps = document.querySelector('[data-draft-key] [data-draft-field] :is(input, textarea):not([readonly]):not([disabled])') !== null;
+        kept.textContent = keeps
+            ? 'Answers you were typing are kept in this browser and offered back when the page returns.'
+            : pageIsStatic() ? 'You can go on reading this page. Its forms work again once the connection is back.' : '';
+        kept.hidden = kept.textContent === '';
+        dialog.classList.toggle('reconnect--beside', pageIsStatic());
+        if (pageIsStatic()) {
+            dialog.show();
+            // Room kept at the foot of the page (app.css), so what takes focus is never hidden behind the notice.
+            document.documentElement.style.setProperty('--reconnect-room', `${dialog.offsetHeight + 16}px`);
+        } else {
+            dialog.showModal();
+        }
+    };
     const say = (text, action) => {
         status.textContent = text;
         buttons.forEach(button => button.hidden = button.dataset.reconnectAction !== action);
@@ -166,7 +186,7 @@ window.portal.drafts = (() => {
         if (state === 'show') {
             say('Reconnecting...', null);
             if (!dialog.open) {
-                dialog.showModal();
+                showNotice();
             }
         } else if (state === 'hide') {
             dialog.close();
