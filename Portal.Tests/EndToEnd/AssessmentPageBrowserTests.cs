@@ -76,6 +76,7 @@ public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
         var page = await browser.SignedInPageAsync("Olivia Hart");
         // A link so slow that Blazor's script has not arrived: the page reads, its forms wait.
         await page.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
+        await page.Clock.InstallAsync();
         await page.GotoAsync($"/assessments/{id}");
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Patient administration system" })).ToBeVisibleAsync();
@@ -83,7 +84,17 @@ public sealed class AssessmentPageBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByLabel("Account manager's e-mail address")).ToBeDisabledAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send invitation" })).ToBeDisabledAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Withdraw…" })).ToBeDisabledAsync();
+        await Assertions.Expect(page.GetByText("not connected to the portal yet")).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "assessment-islands-waiting.png", fullPage: true);
+
+        // A connection that never comes (the script blocked, a proxy that refuses the live connection): after a while
+        // each form says why it is grey and what to do, rather than stay disabled without a word.
+        await page.Clock.FastForwardAsync("00:20");
+        var said = page.GetByRole(AriaRole.Status).Filter(new() { HasTextString = "This form is not connected to the portal yet" });
+        await Assertions.Expect(said).ToHaveCountAsync(3);
+        await Assertions.Expect(said.First).ToContainTextAsync("Reload the page");
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "assessment-islands-never-connected.png", fullPage: true);
     }
 
     [Fact]

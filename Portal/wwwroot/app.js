@@ -383,3 +383,26 @@ document.addEventListener('input', event => {
         input.closest('[data-static-page] .mud-input')?.classList.toggle('mud-shrink', input.value !== '');
     }
 });
+
+// A form on a page sent without a circuit (an island, Components/Shared/Island.cs) is disabled until its circuit comes.
+// If none has come after a while (Blazor's script blocked, a proxy that refuses the live connection), each such form
+// says why it is grey and what to do, in its WaitingNote, rather than stay disabled without a word. A form that goes
+// live later is rendered again by its circuit, without the note.
+(() => {
+    const patience = 15000;
+    let timer;
+    const say = () => document.querySelectorAll('[data-island="waiting"] [data-island-waiting-note]').forEach(note => {
+        note.textContent = 'This form is not connected to the portal yet, so it cannot be used. Reload the page. If it '
+            + 'happens again, your network may be blocking the portal\'s live connection: tell your IT service desk.';
+    });
+    const watch = () => {
+        clearTimeout(timer);
+        if (document.querySelector('[data-island="waiting"]')) {
+            timer = setTimeout(say, patience);
+        }
+    };
+    document.addEventListener('DOMContentLoaded', () => {
+        watch();
+        window.Blazor?.addEventListener?.('enhancedload', watch);
+    });
+})();
