@@ -178,7 +178,7 @@ public sealed class ApiParityTests(SharedPortal portal) : IClassFixture<SharedPo
             type = type.DeclaringType!;
         }
 
-        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "Portal", "Api", $"{type.Name}.cs"));
+        var source = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "Portal", "Api", $"{type.Name}.cs"));
         var body = lambda ? source : HandlerSource(source, handler.Name);
         var method = command[(command.IndexOf('.', StringComparison.Ordinal) + 1)..];
 
@@ -199,16 +199,5 @@ public sealed class ApiParityTests(SharedPortal portal) : IClassFixture<SharedPo
             .DefaultIfEmpty(source.Length)
             .Min();
         return source[start..next];
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (Portal.sln) was not found above the test output.");
     }
 }

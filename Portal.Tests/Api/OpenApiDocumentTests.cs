@@ -154,11 +154,7 @@ public sealed class OpenApiDocumentTests(SharedPortal portal) : IClassFixture<Sh
     [Fact]
     public async Task The_document_is_written_for_the_linter()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
+        var directory = new DirectoryInfo(RepositoryFiles.Root);
 
         Assert.NotNull(directory);
         var artifacts = Directory.CreateDirectory(Path.Combine(directory.FullName, "artifacts"));

@@ -4,6 +4,7 @@ using Bunit;
 using MudBlazor;
 using MudBlazor.Services;
 using Portal.Components.Layout;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Components;
 
@@ -23,7 +24,7 @@ public sealed partial class ThemeStylesheetTests
     public void The_theme_stylesheet_is_what_MudThemeProvider_renders_for_the_portal_theme()
     {
         var expected = Header + ThemeCss();
-        var path = Path.Combine(RepositoryRoot(), "Portal", "wwwroot", "theme.css");
+        var path = Path.Combine(RepositoryFiles.Root, "Portal", "wwwroot", "theme.css");
         if (Environment.GetEnvironmentVariable("PORTAL_WRITE_THEME_CSS") == "1")
         {
             File.WriteAllText(path, expected);
@@ -38,7 +39,7 @@ public sealed partial class ThemeStylesheetTests
     [Fact]
     public void No_layout_builds_the_theme_per_circuit()
     {
-        var layouts = Path.Combine(RepositoryRoot(), "Portal", "Components", "Layout");
+        var layouts = Path.Combine(RepositoryFiles.Root, "Portal", "Components", "Layout");
         foreach (var file in Directory.GetFiles(layouts, "*.razor"))
         {
             Assert.False(File.ReadAllText(file).Contains("<MudThemeProvider", StringComparison.Ordinal),
@@ -62,17 +63,6 @@ public sealed partial class ThemeStylesheetTests
 
         Assert.Contains("--mud-palette-primary:", css.ToString(), StringComparison.Ordinal);
         return css.ToString();
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (Portal.sln) was not found above the test output.");
     }
 
     [GeneratedRegex("<style[^>]*>(?<css>.*?)</style>", RegexOptions.Singleline)]

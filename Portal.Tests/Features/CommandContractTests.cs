@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Portal.Auth;
 using Portal.Features;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Features;
 
@@ -65,7 +66,7 @@ public sealed partial class CommandContractTests
     [Fact]
     public void No_api_endpoint_checks_roles_or_visibility_itself()
     {
-        var offenders = Directory.GetFiles(Path.Combine(RepositoryRoot(), "Portal", "Api"), "*.cs")
+        var offenders = Directory.GetFiles(Path.Combine(RepositoryFiles.Root, "Portal", "Api"), "*.cs")
             .SelectMany(file => File.ReadAllLines(file).Select((line, index) => (File: Path.GetFileName(file), Line: index + 1, Text: line)))
             .Where(l => DecidesForItself().IsMatch(l.Text))
             .Select(l => $"{l.File}:{l.Line}: {l.Text.Trim()}")
@@ -77,7 +78,7 @@ public sealed partial class CommandContractTests
     [Fact]
     public void Only_the_one_transition_method_changes_an_assessments_status()
     {
-        var portal = Path.Combine(RepositoryRoot(), "Portal");
+        var portal = Path.Combine(RepositoryFiles.Root, "Portal");
         var callers = Directory.GetFiles(portal, "*.cs", SearchOption.AllDirectories)
             .Concat(Directory.GetFiles(portal, "*.razor", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -101,17 +102,6 @@ public sealed partial class CommandContractTests
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Where(m => m.GetParameters().FirstOrDefault()?.ParameterType == typeof(Caller))
             .OrderBy(m => m.DeclaringType!.Name, StringComparer.Ordinal).ThenBy(m => m.Name, StringComparer.Ordinal);
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (Portal.sln) was not found above the test output.");
-    }
 
     [GeneratedRegex(@"\.IsInRole\(|IsVisibleAsync\(|AssessmentVisibility\.|PortalRoles\.")]
     private static partial Regex DecidesForItself();

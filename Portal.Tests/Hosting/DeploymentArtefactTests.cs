@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Portal.Data;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Hosting;
 
@@ -22,7 +23,7 @@ public sealed partial class DeploymentArtefactTests
     [Fact]
     public void The_container_image_runs_as_a_numeric_non_root_user_and_serves_http_on_port_8080()
     {
-        var project = XDocument.Load(Path.Combine(RepositoryRoot(), "Portal", "Portal.csproj"));
+        var project = XDocument.Load(Path.Combine(RepositoryFiles.Root, "Portal", "Portal.csproj"));
         string? Property(string name) => project.Descendants(name).SingleOrDefault()?.Value;
         XElement? Item(string kind, string include) =>
             project.Descendants(kind).SingleOrDefault(item => (string?)item.Attribute("Include") == include);
@@ -56,7 +57,7 @@ public sealed partial class DeploymentArtefactTests
     [Fact]
     public void The_readme_explains_every_setting_in_the_template()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "README.md"));
         var leaves = TemplateKeys(leavesOnly: true);
 
         var missing = leaves.Where(key => !readme.Contains($"`{key}`", StringComparison.Ordinal))
@@ -78,8 +79,8 @@ public sealed partial class DeploymentArtefactTests
             .GroupBy(type => type.Name, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "Portal"), "*.cs", SearchOption.AllDirectories)
-                     .Concat(Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "Portal.Data"), "*.cs", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryFiles.Root, "Portal"), "*.cs", SearchOption.AllDirectories)
+                     .Concat(Directory.EnumerateFiles(Path.Combine(RepositoryFiles.Root, "Portal.Data"), "*.cs", SearchOption.AllDirectories))
                      .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                          && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
         {
@@ -126,7 +127,7 @@ public sealed partial class DeploymentArtefactTests
     private static HashSet<string> TemplateKeys(bool leavesOnly = false)
     {
         using var document = JsonDocument.Parse(
-            File.ReadAllText(Path.Combine(RepositoryRoot(), "appsettings.template.json")),
+            File.ReadAllText(Path.Combine(RepositoryFiles.Root, "appsettings.template.json")),
             new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         void Walk(JsonElement element, string prefix)
@@ -152,17 +153,6 @@ public sealed partial class DeploymentArtefactTests
 
         Walk(document.RootElement, "");
         return keys;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (Portal.sln) was not found above the test output.");
     }
 
     [GeneratedRegex("""Configure<(?<type>[\w.]+)>\(\s*(?:builder\.)?[Cc]onfiguration\.GetSection\("(?<section>[^"]+)"\)\)|GetSection\("(?<section>[^"]+)"\)\.Get<(?<type2>[\w.]+)>""")]

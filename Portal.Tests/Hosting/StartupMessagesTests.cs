@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Hosting;
 
@@ -83,11 +84,7 @@ public sealed class StartupMessagesTests
     {
         // `dotnet run` sets a profile's applicationUrl as ASPNETCORE_URLS over the caller's own; the portal's
         // Development default (http://localhost:5080) is applied in code, and only when no address was asked for.
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
+        var directory = new DirectoryInfo(RepositoryFiles.Root);
 
         Assert.NotNull(directory);
         using var launch = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory.FullName, "Portal", "Properties", "launchSettings.json")));
