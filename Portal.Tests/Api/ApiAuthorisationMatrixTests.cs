@@ -85,7 +85,7 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
             using (var pdf = new MemoryStream(SampleDocuments.Pdf()))
             {
                 var added = await workspace.AddDocumentAsync(supplier, AssessmentA, "P.1",
-                    new EvidenceInput(EvidenceItemKind.Documentation, "Specification", null, DateOnly.FromDateTime(DateTime.UtcNow), null), DocumentName, pdf);
+                    new EvidenceInput(EvidenceItemKind.Documentation, "Specification", null, TimeProvider.System.PortalToday(), null), DocumentName, pdf);
                 DocumentId = added.Value!.Item!.Id;
             }
 
@@ -121,7 +121,7 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
             using (var pdf = new MemoryStream(SampleDocuments.Pdf()))
             {
                 var pack = (await packs.AddDocumentAsync(supplier, PackId, "P.2",
-                    new EvidenceInput(EvidenceItemKind.Documentation, "Pack specification", null, DateOnly.FromDateTime(DateTime.UtcNow), null), "pack-spec.pdf", pdf,
+                    new EvidenceInput(EvidenceItemKind.Documentation, "Pack specification", null, TimeProvider.System.PortalToday(), null), "pack-spec.pdf", pdf,
                     new ReadVersion(null, Any: true))).Value!;
                 PackDocumentId = pack.Requirements.Single(r => r.Code == "P.2").Answer!.Evidence.Single().Id;
             }
@@ -209,7 +209,7 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
             () => JsonContent.Create(new { claim = "Meets", narrative = "Through our FHIR API." }), p => SupplierWrite(p, HttpStatusCode.OK), IfMatchAny: true),
         new("evidence", HttpMethod.Get, p => $"/api/v1/assessments/{p.AssessmentA}/evidence", null, VisibleRead),
         new("add evidence link", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/responses/P.3/evidence/links",
-            () => JsonContent.Create(new { kind = "Documentation", title = "API reference", url = "https://example.org/api", evidenceDate = DateOnly.FromDateTime(DateTime.UtcNow) }),
+            () => JsonContent.Create(new { kind = "Documentation", title = "API reference", url = "https://example.org/api", evidenceDate = TimeProvider.System.PortalToday() }),
             p => SupplierWrite(p, HttpStatusCode.Created)),
         new("add evidence document", HttpMethod.Post, p => $"/api/v1/assessments/{p.AssessmentA}/responses/P.4/evidence/documents", DocumentForm,
             p => SupplierWrite(p, HttpStatusCode.Created)),
@@ -344,7 +344,7 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
         new("save pack answer", HttpMethod.Put, p => $"/api/v1/evidence-packs/{p.PackId}/answers/P.1",
             () => JsonContent.Create(new { claim = "Meets", narrative = "Through our FHIR API." }), p => SupplierWrite(p, HttpStatusCode.OK), IfMatchAny: true),
         new("add pack link", HttpMethod.Post, p => $"/api/v1/evidence-packs/{p.PackId}/answers/P.3/evidence/links",
-            () => JsonContent.Create(new { kind = "Documentation", title = "API reference", url = "https://example.org/api", evidenceDate = DateOnly.FromDateTime(DateTime.UtcNow) }),
+            () => JsonContent.Create(new { kind = "Documentation", title = "API reference", url = "https://example.org/api", evidenceDate = TimeProvider.System.PortalToday() }),
             p => SupplierWrite(p, HttpStatusCode.Created), IfMatchAny: true),
         new("add pack document", HttpMethod.Post, p => $"/api/v1/evidence-packs/{p.PackId}/answers/P.4/evidence/documents", DocumentForm,
             p => SupplierWrite(p, HttpStatusCode.Created), IfMatchAny: true),
@@ -396,7 +396,7 @@ public sealed class ApiAuthorisationMatrixTests(ApiAuthorisationMatrixTests.Port
             { new ByteArrayContent(SampleDocuments.Pdf()), "file", "matrix-upload.pdf" },
             { new StringContent("Interface specification"), "title" },
             { new StringContent("Documentation"), "kind" },
-            { new StringContent(DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), "evidenceDate" },
+            { new StringContent(TimeProvider.System.PortalToday().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), "evidenceDate" },
         };
         return form;
     }

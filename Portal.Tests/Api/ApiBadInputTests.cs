@@ -230,7 +230,7 @@ public sealed class ApiBadInputTests(ApiBadInputTests.Portal portal) : IClassFix
     public async Task A_link_that_is_not_a_web_address_is_refused_with_400_on_the_url_field()
     {
         using var response = await _supplier.PostAsJsonAsync($"/api/v1/assessments/{_assessmentId}/responses/P.1/evidence/links",
-            new { kind = "Documentation", title = "Docs", url = "javascript:alert(1)", evidenceDate = DateOnly.FromDateTime(DateTime.UtcNow) });
+            new { kind = "Documentation", title = "Docs", url = "javascript:alert(1)", evidenceDate = TimeProvider.System.PortalToday() });
 
         var problem = await ApiAssert.ProblemAsync(response, HttpStatusCode.BadRequest, "web address");
         Assert.True(problem.GetProperty("errors").TryGetProperty("url", out _));

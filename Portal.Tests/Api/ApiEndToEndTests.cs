@@ -95,7 +95,7 @@ public sealed class ApiEndToEndTests : IAsyncLifetime
         var before = first.Headers.ETag!.Tag;
 
         using var added = await _supplier.PostAsJsonAsync($"{path}/evidence/links",
-            new { kind = "Documentation", title = "API reference", url = "https://developer.acme.example/api", evidenceDate = DateOnly.FromDateTime(DateTime.UtcNow) });
+            new { kind = "Documentation", title = "API reference", url = "https://developer.acme.example/api", evidenceDate = TimeProvider.System.PortalToday() });
         using var read = await _supplier.GetAsync(path);
         using var stale = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(new { claim = "DoesNotMeet" }) };
         stale.Headers.TryAddWithoutValidation("If-Match", before);
@@ -152,7 +152,7 @@ public sealed class ApiEndToEndTests : IAsyncLifetime
     public async Task A_supplier_removes_evidence_it_added()
     {
         using var added = await _supplier.PostAsJsonAsync($"/api/v1/assessments/{_assessmentId}/responses/P.1/evidence/links",
-            new { kind = "OpenApiSpecification", title = "OpenAPI document", url = "https://example.org/openapi.json", evidenceDate = DateOnly.FromDateTime(DateTime.UtcNow) });
+            new { kind = "OpenApiSpecification", title = "OpenAPI document", url = "https://example.org/openapi.json", evidenceDate = TimeProvider.System.PortalToday() });
         var id = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
 
         using var removed = await _supplier.DeleteAsync($"/api/v1/assessments/{_assessmentId}/evidence/{id}");

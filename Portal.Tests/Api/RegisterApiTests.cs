@@ -54,7 +54,7 @@ public sealed class RegisterApiTests(RegisterApiTests.Portal portal) : IClassFix
             Assert.True((await journey.Reviews.CommentAsync(officer, id, "P.1", $"Comment {Marker}", isInternal: true)).Succeeded);
             Assert.True((await journey.Reviews.SendForSignOffAsync(officer, id)).Succeeded);
             var signed = await journey.SignOffs.DecideAsync(ccio, id, new(SignOffService.Choice.ApproveWithConditions, true, $"HL-{Marker}", $"Notes {Marker}", $"Reasons {Marker}",
-                [new($"Condition {Marker}", $"Owner {Marker}", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), FollowUpParty.Organisation)]), TestVersions.Any);
+                [new($"Condition {Marker}", $"Owner {Marker}", TimeProvider.System.PortalToday().AddDays(30), FollowUpParty.Organisation)]), TestVersions.Any);
             Assert.True(signed.Succeeded, signed.Message);
             await using (var db = await contexts.CreateDbContextAsync())
             {

@@ -113,7 +113,7 @@ public sealed class SqlServerCommandTests(ITestOutputHelper output)
                 await using (var db = _server.CreateDbContext())
                 {
                     // The members and which of them changed: both explicit left joins onto the stored figures.
-                    await IcbRollUp.ReadAsync(db, 1, DateOnly.FromDateTime(DateTime.UtcNow), default);
+                    await IcbRollUp.ReadAsync(db, 1, TimeProvider.System.PortalToday(), default);
                 }
 
                 break;

@@ -251,7 +251,7 @@ public sealed class AssessOnceReuseManyBrowserTests(BrowserFixture browser)
             await start.SaveRouteAsync(officer, id, AssessmentRoute.Procure);
             await start.SaveSystemAsync(officer, id, new AssessmentStartService.SystemDetails(
                 "Patient administration system", acme, null, null, null, null,
-                DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(90)));
+                TimeProvider.System.PortalToday().AddDays(30), TimeProvider.System.PortalToday().AddDays(90)));
         }
 
         var chosen = await new ProductService(contexts, TimeProvider.System).ChooseVersionAsync(officer, id, versionId);

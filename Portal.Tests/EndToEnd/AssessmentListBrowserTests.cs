@@ -227,7 +227,7 @@ public sealed class AssessmentListBrowserTests(BrowserFixture browser)
             var id = await TestAssessments.InvitedAsync(contexts, officer, procurementReference: $"{token}-{days}");
             await using var db = await contexts.CreateDbContextAsync();
             await db.Assessments.Where(a => a.Id == id).ExecuteUpdateAsync(set => set
-                .SetProperty(a => a.ResponseDueDate, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(days)));
+                .SetProperty(a => a.ResponseDueDate, TimeProvider.System.PortalToday().AddDays(days)));
             ids.Add(id);
         }
 

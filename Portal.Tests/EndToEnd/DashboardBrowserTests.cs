@@ -21,7 +21,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
         var officer = await TestCallers.ForAsync(contexts, TestCallers.Officer);
         var supplier = await TestCallers.ForAsync(contexts, TestCallers.Supplier);
         var journey = new TestJourney(contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "dashboard-browser-evidence"));
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = TimeProvider.System.PortalToday();
         var id = await journey.SubmittedAsync(officer, supplier, beforeSubmit: id => journey.Workspace.AddLinkAsync(supplier, id, "P.3",
             new EvidenceInput(EvidenceItemKind.TestEnvironment, "Penetration test report", "https://security.acme.example/pentest", today.AddDays(-30), today.AddDays(5))));
         await journey.Reviews.StartAsync(officer, id);

@@ -129,10 +129,10 @@ public sealed class EveryPageBrowserTests(BrowserFixture browser)
         using (var scope = browser.App.Services.CreateScope())
         {
             var tokens = scope.ServiceProvider.GetRequiredService<AccessTokenService>();
-            var made = await tokens.CreateAsync(officer, new string('W', 12) + " integration with the trust's electronic patient record " + new string('x', 30), TokenScope.ReadWrite, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30));
+            var made = await tokens.CreateAsync(officer, new string('W', 12) + " integration with the trust's electronic patient record " + new string('x', 30), TokenScope.ReadWrite, TimeProvider.System.PortalToday().AddDays(30));
             Assert.True(made.Succeeded, made.Message);
             Assert.True((await tokens.RevokeAsync(officer, made.Value!.Row.Id)).Succeeded);
-            Assert.True((await tokens.CreateAsync(officer, "Nightly evidence sync from the supplier's document management system", TokenScope.Read, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30))).Succeeded);
+            Assert.True((await tokens.CreateAsync(officer, "Nightly evidence sync from the supplier's document management system", TokenScope.Read, TimeProvider.System.PortalToday().AddDays(30))).Succeeded);
         }
 
         // Some pages grow when a person acts on them: the CCIO's conditions, for one, bring date fields.

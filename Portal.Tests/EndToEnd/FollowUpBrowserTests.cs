@@ -48,7 +48,7 @@ public sealed class FollowUpBrowserTests(BrowserFixture browser)
         await BrowserFixture.AssertAccessibleAsync(officer);
 
         // The officer makes the supplier's plan due on the contract date, on the assessment page at 320 px.
-        var contract = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60);
+        var contract = TimeProvider.System.PortalToday().AddDays(60);
         await using (var db = await contexts.CreateDbContextAsync())
         {
             await db.Assessments.Where(a => a.Id == id).ExecuteUpdateAsync(a => a.SetProperty(x => x.ContractDate, contract));

@@ -32,7 +32,7 @@ public sealed class RegisterBrowserTests(BrowserFixture browser)
         var journey = new TestJourney(contexts, Path.Combine(Path.GetTempPath(), "portal-tests", Guid.NewGuid().ToString("N")));
         var id = await journey.AwaitingSignOffAsync(officerCaller, supplierCaller);
         var signed = await journey.SignOffs.DecideAsync(ccio, id, new(SignOffService.Choice.ApproveWithConditions, true, "HL-1", $"Notes {Private}", null,
-            [new($"Condition {Private}", "Clinical safety officer", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), FollowUpParty.Organisation)],
+            [new($"Condition {Private}", "Clinical safety officer", TimeProvider.System.PortalToday().AddDays(30), FollowUpParty.Organisation)],
             RedAcknowledged: true, RedApprovalReason: "Agreed."), TestVersions.Any);
         Assert.True(signed.Succeeded, signed.Message);
         await using (var db = await contexts.CreateDbContextAsync())

@@ -51,7 +51,7 @@ public sealed class ScorecardDriftBrowserTests(BrowserFixture browser)
         var supplier = await TestCallers.ForAsync(contexts, TestCallers.Supplier);
         var journey = new TestJourney(contexts, Path.Combine(Path.GetTempPath(), "portal-tests", "scorecard-drift"));
         var id = await journey.SubmittedAsync(officer, supplier, beforeSubmit: id => journey.Workspace.AddLinkAsync(supplier, id, "P.3",
-            new EvidenceInput(EvidenceItemKind.OpenApiSpecification, "Patient API specification", "https://api.example.org/openapi.json", DateOnly.FromDateTime(DateTime.UtcNow), null)));
+            new EvidenceInput(EvidenceItemKind.OpenApiSpecification, "Patient API specification", "https://api.example.org/openapi.json", TimeProvider.System.PortalToday(), null)));
         await journey.Reviews.StartAsync(officer, id);
         await journey.Reviews.DecideAsync(officer, id, await journey.CodesAsync(id), ReviewOutcome.Accepted, null, TestVersions.Any);
 

@@ -71,7 +71,7 @@ public sealed class AnsweredAssessments : IAsyncLifetime
         assessment.MoveTo(AssessmentStatus.UnderReview, DateTime.UtcNow);
         await db.SaveChangesAsync();
 
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = TimeProvider.System.PortalToday();
         foreach (var requirement in inScope.Take(requirements))
         {
             db.RequirementResponses.Add(new RequirementResponse

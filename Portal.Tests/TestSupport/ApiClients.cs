@@ -14,7 +14,7 @@ public static class ApiClients
         var contexts = factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         var caller = await TestCallers.ForAsync(contexts, demoObjectId);
         var created = await new AccessTokenService(contexts, TimeProvider.System)
-            .CreateAsync(caller, $"Test token for {demoObjectId}", scope, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30));
+            .CreateAsync(caller, $"Test token for {demoObjectId}", scope, TimeProvider.System.PortalToday().AddDays(30));
         Assert.True(created.Succeeded, created.Message);
         return created.Value!.Token;
     }

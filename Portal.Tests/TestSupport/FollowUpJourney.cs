@@ -32,12 +32,12 @@ public static class FollowUpJourney
 
             planned = true;
             return new ResponseDraft(ComplianceClaim.WillMeetByDate, "Not yet: listing is planned.", null,
-                DateOnly.FromDateTime(DateTime.UtcNow).AddDays(20), "List the API in the NHS API catalogue.");
+                TimeProvider.System.PortalToday().AddDays(20), "List the API in the NHS API catalogue.");
         });
         Assert.True((await journey.Reviews.StartAsync(officer, id)).Succeeded);
         Assert.True((await journey.Reviews.DecideAsync(officer, id, await journey.CodesAsync(id), ReviewOutcome.Accepted, null, TestVersions.Any)).Succeeded);
         Assert.True((await journey.Reviews.SendForSignOffAsync(officer, id)).Succeeded);
-        var due = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
+        var due = TimeProvider.System.PortalToday().AddDays(30);
         var decided = await journey.SignOffs.DecideAsync(ccio, id, new(SignOffService.Choice.ApproveWithConditions, true, "HL-7", null, null,
             [
                 new(SupplierCondition, "Supplier's integration lead", due, FollowUpParty.Supplier),

@@ -25,7 +25,7 @@ public static class TestAssessments
             await start.SaveRouteAsync(officer, id, route);
             await start.SaveSystemAsync(officer, id, new AssessmentStartService.SystemDetails(
                 "Patient administration system", supplierId, "CarePAS", "5.2", "The trust's PAS", procurementReference,
-                DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(90)));
+                TimeProvider.System.PortalToday().AddDays(30), TimeProvider.System.PortalToday().AddDays(90)));
         }
 
         await start.SaveConditionsAsync(officer, id, conditions);

@@ -83,7 +83,7 @@ public static class TestReassessments
         var start = new AssessmentStartService(contexts, TimeProvider.System);
         var draft = (await start.GetAsync(officer, draftId))!;
         Assert.True((await start.SaveRouteAsync(officer, draftId, AssessmentRoute.Upgrade)).Succeeded);
-        Assert.True((await start.SaveSystemAsync(officer, draftId, draft.System with { ResponseDueDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(20) })).Succeeded);
+        Assert.True((await start.SaveSystemAsync(officer, draftId, draft.System with { ResponseDueDate = TimeProvider.System.PortalToday().AddDays(20) })).Succeeded);
         Assert.True((await start.SaveConditionsAsync(officer, draftId, draft.Conditions)).Succeeded);
         Assert.True((await start.ConfirmScopeAsync(officer, draftId)).Succeeded);
         var confirmed = await start.ConfirmAsync(officer, draftId);

@@ -79,7 +79,7 @@ public sealed class DemoSelfAssessment(
             return;
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = clock.PortalToday();
         foreach (var answer in Answers)
         {
             await workspace.SaveResponseAsync(team, id, answer.Code, new ResponseDraft(ComplianceClaim.Meets, answer.Narrative, null, null, null), ReadVersion.None, cancellationToken);
@@ -104,7 +104,7 @@ public sealed class DemoSelfAssessment(
         }
 
         var id = created.Value!.Summary.Id;
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = clock.PortalToday();
         await start.SaveRouteAsync(officer, id, AssessmentRoute.Procure, cancellationToken);
         await start.SaveSystemAsync(officer, id, new AssessmentStartService.SystemDetails(
             SystemName, supplierId, "Open API compliance portal", "1.0",

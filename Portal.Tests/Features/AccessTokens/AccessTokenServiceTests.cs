@@ -21,7 +21,7 @@ public sealed class AccessTokenServiceTests : IAsyncLifetime
         _tokens = new AccessTokenService(_database, TimeProvider.System);
         _supplier = await TestCallers.ForAsync(_database, TestCallers.Supplier);
         _officer = await TestCallers.ForAsync(_database, TestCallers.Officer);
-        _today = DateOnly.FromDateTime(DateTime.UtcNow);
+        _today = TimeProvider.System.PortalToday();
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();

@@ -29,7 +29,7 @@ public sealed class AssessmentIsolationHttpTests : IAsyncLifetime
         var workspace = scope.ServiceProvider.GetRequiredService<EvidenceWorkspaceService>();
         using var pdf = new MemoryStream(SampleDocuments.Pdf());
         await workspace.AddDocumentAsync(supplier, _assessmentId, "P.1",
-            new EvidenceInput(EvidenceItemKind.Documentation, "Specification", null, DateOnly.FromDateTime(DateTime.UtcNow), null), "spec.pdf", pdf);
+            new EvidenceInput(EvidenceItemKind.Documentation, "Specification", null, TimeProvider.System.PortalToday(), null), "spec.pdf", pdf);
         await using var db = await contexts.CreateDbContextAsync();
         _documentId = await db.EvidenceItems.Select(e => e.Id).SingleAsync();
     }

@@ -11,7 +11,7 @@ namespace Portal.Tests.Features.Assessments;
 /// <summary>Finding and ordering assessments in the list: search, sort, the RAG and due-date columns, and who can find what.</summary>
 public sealed class AssessmentSearchTests : IAsyncLifetime
 {
-    private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+    private static readonly DateOnly Today = TimeProvider.System.PortalToday();
 
     private TestDatabase _database = default!;
     private Caller _officer = default!;

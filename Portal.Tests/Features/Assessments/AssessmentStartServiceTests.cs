@@ -44,7 +44,7 @@ public sealed class AssessmentStartServiceTests : IAsyncLifetime
     {
         var id = (await _start.CreateDraftAsync(_officer)).Value!.Summary.Id;
 
-        var saved = await _start.SaveSystemAsync(_officer, id, new("EPR", 1, null, null, null, null, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), null));
+        var saved = await _start.SaveSystemAsync(_officer, id, new("EPR", 1, null, null, null, null, TimeProvider.System.PortalToday().AddDays(-1), null));
 
         Assert.Equal("The response due date must be today or later.", saved.Value!.Outstanding["responseDueDate"]);
     }

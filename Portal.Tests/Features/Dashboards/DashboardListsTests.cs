@@ -70,7 +70,7 @@ public sealed class DashboardListsTests : IAsyncLifetime
         {
             var stored = await db.OrganisationDashboards.SingleAsync(d => d.NhsOrganisationId == _officer.NhsOrganisationId);
             Assert.Equal(later, stored.CalculatedAt);
-            Assert.Equal(DateOnly.FromDateTime(later), stored.CalculatedFor);
+            Assert.Equal(DateOnly.FromDateTime(later.InPortalTime()), stored.CalculatedFor);
         }
 
         Assert.Contains(id, (await Dashboards.GetAsync(_officer)).LateResponses.Shown.Select(i => i.AssessmentId));

@@ -64,7 +64,7 @@ public sealed class DashboardPageTests : ComponentTestBase
         var officer = await SignInAsync(TestCallers.Officer);
         var supplier = await TestCallers.ForAsync(Database, TestCallers.Supplier);
         var journey = new TestJourney(Database);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = TimeProvider.System.PortalToday();
         var id = await journey.SubmittedAsync(officer, supplier, beforeSubmit: id => journey.Workspace.AddLinkAsync(supplier, id, "P.3",
             new EvidenceInput(EvidenceItemKind.TestEnvironment, "Sandbox certificate", "https://sandbox.acme.example", today.AddDays(-90), today.AddDays(-2))));
         await TestScoreWorker.For(Database).RunOnceAsync();

@@ -5,7 +5,7 @@ public sealed class MovableClock : TimeProvider
 {
     public DateTimeOffset Now { get; private set; } = DateTimeOffset.UtcNow;
 
-    public DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
+    public DateOnly Today => this.PortalToday();
 
     public void MoveForwardDays(int days) => Now = Now.AddDays(days);
 

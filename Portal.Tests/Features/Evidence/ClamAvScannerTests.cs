@@ -63,7 +63,7 @@ public sealed class ClamAvScannerTests : IAsyncLifetime
     {
         using var content = new MemoryStream(bytes);
         return await workspace.AddDocumentAsync(_supplier, _assessmentId, "C.3",
-            new(EvidenceItemKind.Documentation, "Scanned", null, DateOnly.FromDateTime(DateTime.UtcNow), null), fileName, content);
+            new(EvidenceItemKind.Documentation, "Scanned", null, TimeProvider.System.PortalToday(), null), fileName, content);
     }
 
     public static TheoryData<string, string, ScanResult, string?> Samples => new()

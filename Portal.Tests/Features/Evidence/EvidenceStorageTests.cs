@@ -71,7 +71,7 @@ public abstract class EvidenceStorageTests : IAsyncLifetime
     {
         using var content = new MemoryStream(Pdf);
         return await _workspace.AddDocumentAsync(_supplier, _assessmentId, "C.3",
-            new(EvidenceItemKind.Documentation, name, null, DateOnly.FromDateTime(DateTime.UtcNow), null), name, content);
+            new(EvidenceItemKind.Documentation, name, null, TimeProvider.System.PortalToday(), null), name, content);
     }
 
     private async Task<string[]> StoredNamesAsync()

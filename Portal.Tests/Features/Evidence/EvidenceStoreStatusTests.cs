@@ -19,7 +19,7 @@ public sealed class EvidenceStoreStatusTests : ComponentTestBase
         var id = await TestAssessments.InvitedAsync(Database, await TestCallers.ForAsync(Database, TestCallers.Officer));
         using var pdf = new MemoryStream(SampleDocuments.Pdf());
         var added = await Services.GetRequiredService<EvidenceWorkspaceService>().AddDocumentAsync(supplier, id, "C.3",
-            new(EvidenceItemKind.Documentation, "Spec", null, DateOnly.FromDateTime(DateTime.UtcNow), null), "spec.pdf", pdf);
+            new(EvidenceItemKind.Documentation, "Spec", null, TimeProvider.System.PortalToday(), null), "spec.pdf", pdf);
         foreach (var file in Directory.GetFiles(Path.Combine(Database.Directory, "evidence")))
         {
             File.Delete(file);

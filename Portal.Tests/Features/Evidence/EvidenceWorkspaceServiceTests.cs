@@ -31,7 +31,7 @@ public sealed class EvidenceWorkspaceServiceTests : IAsyncLifetime
         new(_database, new LocalFolderEvidenceStore(Path.Combine(_database.Directory, "evidence")), Options.Create(_options), TimeProvider.System);
 
     private static EvidenceInput Link(string title = "API reference", string? url = "https://developer.acme.example/api") =>
-        new(EvidenceItemKind.Documentation, title, url, DateOnly.FromDateTime(DateTime.UtcNow), null);
+        new(EvidenceItemKind.Documentation, title, url, TimeProvider.System.PortalToday(), null);
 
     [Fact]
     public async Task A_saved_answer_is_read_back_with_its_evidence_and_counts_towards_progress()

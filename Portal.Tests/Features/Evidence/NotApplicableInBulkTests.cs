@@ -82,7 +82,7 @@ public sealed class NotApplicableInBulkTests : IAsyncLifetime
     {
         var read = (await RequirementsAsync()).Take(2).ToList();
         var evidenceOnly = await _workspace.AddLinkAsync(_supplier, _assessmentId, read[0].Code,
-            new(EvidenceItemKind.Documentation, "API reference", "https://developer.acme.example/api", DateOnly.FromDateTime(DateTime.UtcNow), null));
+            new(EvidenceItemKind.Documentation, "API reference", "https://developer.acme.example/api", TimeProvider.System.PortalToday(), null));
         var stale = new BulkTarget(read[0].Code, ReadVersion.Of(Guid.NewGuid()));
 
         var result = await _workspace.MarkNotApplicableAsync(_supplier, _assessmentId, [stale, Target(read[1])], Why);

@@ -304,7 +304,7 @@ public sealed class EvidencePackServiceTests : IAsyncLifetime
         Assert.True((await reviews.CommentAsync(_bed.OfficerA, assessmentA, "P.1", Comment, isInternal: true)).Succeeded);
         Assert.True((await reviews.SendForSignOffAsync(_bed.OfficerA, assessmentA)).Succeeded);
         var signed = await _bed.Journey.SignOffs.DecideAsync(_bed.CcioA, assessmentA, new(SignOffService.Choice.ApproveWithConditions, true, "HL-7", null, null,
-            [new(Condition, "Clinical safety officer", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), Portal.Data.SignOffs.FollowUpParty.Organisation)],
+            [new(Condition, "Clinical safety officer", TimeProvider.System.PortalToday().AddDays(30), Portal.Data.SignOffs.FollowUpParty.Organisation)],
             RedAcknowledged: true, RedApprovalReason: "Agreed."), TestVersions.Any);
         Assert.True(signed.Succeeded, signed.Message);
 

@@ -126,7 +126,7 @@ public sealed class PackTestBed : IAsyncDisposable
         await start.SaveRouteAsync(officer, id, AssessmentRoute.Procure);
         await start.SaveSystemAsync(officer, id, new AssessmentStartService.SystemDetails(
             "Patient administration system", acme, null, null, null, null,
-            DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(90)));
+            TimeProvider.System.PortalToday().AddDays(30), TimeProvider.System.PortalToday().AddDays(90)));
         if (versionId is not null)
         {
             var chosen = await new ProductService(database, TimeProvider.System).ChooseVersionAsync(officer, id, versionId);

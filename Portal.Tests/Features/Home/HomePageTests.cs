@@ -31,7 +31,7 @@ public sealed class HomePageTests : ComponentTestBase
         var officer = await SignInAsync(TestCallers.Officer);
         var first = await TestAssessments.ConfirmedAsync(Database, officer);
         await CopiesAsync(first, 540);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = TimeProvider.System.PortalToday();
         await using (var db = Database.CreateDbContext())
         {
             var ids = await db.Assessments.Where(a => a.Id > first).OrderBy(a => a.Id).Select(a => a.Id).ToListAsync();

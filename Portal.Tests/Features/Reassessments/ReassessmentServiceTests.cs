@@ -82,7 +82,7 @@ public sealed class ReassessmentFixture : IAsyncLifetime
         var lost = await AddDocumentAsync(db, id, responses[Codes[6]], SignedAt.AddDays(-2), "lost");
         await Journey.Store.DeleteAsync(lost.StoredName, default);
         var expiring = await db.EvidenceItems.SingleAsync(e => e.AssessmentId == id && e.Url == $"https://developer.acme.example/{Codes[2]}");
-        expiring.ValidUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+        expiring.ValidUntil = TimeProvider.System.PortalToday().AddDays(-1);
         await db.SaveChangesAsync();
 
         // A new catalogue version rewords [3] (its statement) and nothing else.

@@ -31,7 +31,7 @@ public sealed class RegisterServiceTests : IAsyncLifetime
         Assert.True(published.Succeeded, published.Message);
         Assert.Equal(("Acme Clinical Systems Ltd", "CarePAS", "5.2", "Meets the policy", "XDV"),
             (listed.Supplier, listed.Product, listed.Version, listed.Status.Text, listed.OrganisationOdsCode));
-        Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow), listed.SignedOffOn);
+        Assert.Equal(TimeProvider.System.PortalToday(), listed.SignedOffOn);
         Assert.True(withdrawn.Succeeded, withdrawn.Message);
         Assert.Empty(after.Entries);
         Assert.Equal(0, after.Total);
@@ -62,8 +62,8 @@ public sealed class RegisterServiceTests : IAsyncLifetime
     public async Task An_accepted_work_off_plan_is_shown_by_its_latest_date()
     {
         var version = await _bed.Pack.VersionAsync();
-        var early = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(40);
-        var late = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(120);
+        var early = TimeProvider.System.PortalToday().AddDays(40);
+        var late = TimeProvider.System.PortalToday().AddDays(120);
         var id = await _bed.SignedOffAsync(version, answer: code => code switch
         {
             "P.1" => new ResponseDraft(ComplianceClaim.WillMeetByDate, "Planned", null, early, "Publish the specification"),

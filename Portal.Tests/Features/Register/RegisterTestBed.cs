@@ -48,7 +48,7 @@ public sealed class RegisterTestBed : IAsyncDisposable
         Assert.True((await journey.Reviews.CommentAsync(Pack.OfficerA, id, "P.1", $"Internal comment {Marker}", isInternal: true)).Succeeded);
         Assert.True((await journey.Reviews.SendForSignOffAsync(Pack.OfficerA, id)).Succeeded);
         IReadOnlyList<SignOffService.ConditionInput> conditions = choice == SignOffService.Choice.ApproveWithConditions
-            ? [new($"Condition {Marker}", $"Owner {Marker}", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), FollowUpParty.Organisation)]
+            ? [new($"Condition {Marker}", $"Owner {Marker}", TimeProvider.System.PortalToday().AddDays(30), FollowUpParty.Organisation)]
             : [];
         var signed = await journey.SignOffs.DecideAsync(Pack.CcioA, id,
             new(choice, true, $"HL-{Marker}", $"Clinical notes {Marker}", $"Reasons {Marker}", conditions), TestVersions.Any);

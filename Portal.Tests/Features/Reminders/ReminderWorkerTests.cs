@@ -81,7 +81,7 @@ public sealed class ReminderWorkerTests : IAsyncLifetime
     /// <summary>The first working day at least a week from now, so the moves the test makes come after the submission's.</summary>
     private static DateOnly AWorkingDayAhead()
     {
-        var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7);
+        var day = TimeProvider.System.PortalToday().AddDays(7);
         while (!Days.IsWorkingDay(day))
         {
             day = day.AddDays(1);
@@ -261,7 +261,7 @@ public sealed class ReminderWorkerTests : IAsyncLifetime
     {
         var journey = new TestJourney(_database);
         var id = await journey.AwaitingSignOffAsync(_officer, _supplier);
-        var due = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
+        var due = TimeProvider.System.PortalToday().AddDays(30);
         var decided = await journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.ApproveWithConditions, true, "HL-7", null, null,
             [
                 new("Publish the error catalogue", "Supplier's integration lead", due, FollowUpParty.Supplier),
@@ -354,7 +354,7 @@ public sealed class ReminderWorkerTests : IAsyncLifetime
     public async Task Evidence_expiring_within_30_days_is_noticed_to_the_supplier_once_per_item_and_date()
     {
         var journey = new TestJourney(_database);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = TimeProvider.System.PortalToday();
         var (first, second) = (today.AddDays(40), today.AddDays(45));
         var evidence = new List<int>();
         var id = await journey.SubmittedAsync(_officer, _supplier, beforeSubmit: async id =>

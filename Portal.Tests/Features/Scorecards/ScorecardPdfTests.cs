@@ -44,7 +44,7 @@ public sealed class ScorecardPdfTests : IAsyncLifetime
         await journey.Reviews.DecideAsync(_officer, _id, ["P.3"], ReviewOutcome.Rejected, "The API is not listed anywhere public.", TestVersions.Any);
         Assert.True((await journey.Reviews.SendForSignOffAsync(_officer, _id)).Succeeded);
         var signed = await journey.SignOffs.DecideAsync(_ccio, _id, new(SignOffService.Choice.ApproveWithConditions, true, "HL-2026-031", null, null,
-            [new("Publish the interface change log", "Acme integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(90))],
+            [new("Publish the interface change log", "Acme integration lead", TimeProvider.System.PortalToday().AddDays(90))],
             RedAcknowledged: true, RedApprovalReason: RedApprovalReason), TestVersions.Any);
         Assert.True(signed.Succeeded, signed.Message);
         var issued = await Issuing.IssueAsync(_officer, _id);

@@ -67,7 +67,7 @@ public sealed class ScorecardServiceTests : IAsyncLifetime
             response.Evidence.Add(new EvidenceItem
             {
                 AssessmentId = _id, Kind = EvidenceItemKind.TestEnvironment, Title = "Sandbox certificate", Url = "https://sandbox.acme.example",
-                EvidenceDate = new DateOnly(2025, 1, 1), ValidUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), AddedAt = DateTime.UtcNow,
+                EvidenceDate = new DateOnly(2025, 1, 1), ValidUntil = TimeProvider.System.PortalToday().AddDays(-1), AddedAt = DateTime.UtcNow,
             });
             await db.SaveChangesAsync();
         }

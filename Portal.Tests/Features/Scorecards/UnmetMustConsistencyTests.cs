@@ -60,7 +60,7 @@ public sealed partial class UnmetMustConsistencyTests : ComponentTestBase
         var ccio = await TestCallers.ForAsync(Database, TestCallers.Ccio);
         var journey = new TestJourney(Database);
         var musts = await MustCodesAsync(await TestAssessments.ConfirmedAsync(Database, officer));
-        var planned = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(120);
+        var planned = TimeProvider.System.PortalToday().AddDays(120);
         ResponseDraft? Mixed(string code) =>
             code == musts[0] ? new(ComplianceClaim.DoesNotMeet, "We do not offer this.", null, null, null)
             : code == musts[2] ? new(ComplianceClaim.WillMeetByDate, "Coming in release 6.", null, planned, "Release 6 adds it.")
@@ -94,7 +94,7 @@ public sealed partial class UnmetMustConsistencyTests : ComponentTestBase
 
         var signedOff = await journey.AwaitingSignOffAsync(officer, supplier);
         var approved = await journey.SignOffs.DecideAsync(ccio, signedOff, new(SignOffService.Choice.ApproveWithConditions, true, "HL-1", null, null,
-            [new("Publish the change log", "Integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60))]), TestVersions.Any);
+            [new("Publish the change log", "Integration lead", TimeProvider.System.PortalToday().AddDays(60))]), TestVersions.Any);
         Assert.True(approved.Succeeded, approved.Message);
         states["signed off with conditions"] = signedOff;
 
@@ -107,7 +107,7 @@ public sealed partial class UnmetMustConsistencyTests : ComponentTestBase
 
         var voided = await journey.AwaitingSignOffAsync(officer, supplier);
         Assert.True((await journey.SignOffs.DecideAsync(ccio, voided, new(SignOffService.Choice.ApproveWithConditions, true, null, null, null,
-            [new("Publish the change log", "Integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60))]), TestVersions.Any)).Succeeded);
+            [new("Publish the change log", "Integration lead", TimeProvider.System.PortalToday().AddDays(60))]), TestVersions.Any)).Succeeded);
         var changed = (await journey.Workspace.GetAsync(supplier, voided))!.Requirements.Single(r => r.Code == musts[0]);
         await journey.Workspace.SaveResponseAsync(supplier, voided, musts[0], new(ComplianceClaim.DoesNotMeet, "Withdrawn from sale.", null, null, null), ReadVersion.Of(changed.Response!.ConcurrencyStamp));
         states["sign-off void"] = voided;

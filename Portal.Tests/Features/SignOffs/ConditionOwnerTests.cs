@@ -33,7 +33,7 @@ public sealed class ConditionOwnerTests : IAsyncLifetime
 
     private async Task<int> UserIdAsync(string demoObjectId) => (await TestCallers.ForAsync(_database, demoObjectId)).UserId;
 
-    private static DateOnly Due => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
+    private static DateOnly Due => TimeProvider.System.PortalToday().AddDays(30);
 
     private static SignOffService.Input WithConditions(params SignOffService.ConditionInput[] conditions) =>
         new(SignOffService.Choice.ApproveWithConditions, true, "HL-9", null, null, conditions);

@@ -149,7 +149,7 @@ public sealed class FollowUpListTests : ComponentTestBase
     public async Task The_officer_links_the_plan_to_the_contract_date_and_back_and_the_list_says_which_date_applies()
     {
         var id = await SignedOffAsync();
-        var contract = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60);
+        var contract = TimeProvider.System.PortalToday().AddDays(60);
         await using (var db = Database.CreateDbContext())
         {
             await db.Assessments.Where(a => a.Id == id).ExecuteUpdateAsync(a => a.SetProperty(x => x.ContractDate, contract));
@@ -157,7 +157,7 @@ public sealed class FollowUpListTests : ComponentTestBase
 
         await SignInAsync(TestCallers.Officer);
         var cut = Render(id);
-        var own = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(20);
+        var own = TimeProvider.System.PortalToday().AddDays(20);
 
         Button(Item(cut, "Plan for "), $"Make it due on the contract date ({contract:d MMM yyyy})").Click();
 

@@ -22,7 +22,7 @@ public sealed class FollowUpServiceTests : IAsyncLifetime
     private Caller _ccio = default!;
     private TestJourney _journey = default!;
     private readonly MovableClock _clock = new();
-    private static readonly DateOnly PlannedOn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(20);
+    private static readonly DateOnly PlannedOn = TimeProvider.System.PortalToday().AddDays(20);
 
     public async Task InitializeAsync()
     {
@@ -55,7 +55,7 @@ public sealed class FollowUpServiceTests : IAsyncLifetime
         Assert.True((await _journey.Reviews.StartAsync(_officer, id)).Succeeded);
         Assert.True((await _journey.Reviews.DecideAsync(_officer, id, await _journey.CodesAsync(id), ReviewOutcome.Accepted, null, TestVersions.Any)).Succeeded);
         Assert.True((await _journey.Reviews.SendForSignOffAsync(_officer, id)).Succeeded);
-        var due = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
+        var due = TimeProvider.System.PortalToday().AddDays(30);
         var decided = await _journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.ApproveWithConditions, true, "HL-7", null, null,
             [
                 new("Publish the error catalogue", "Supplier's integration lead", due, FollowUpParty.Supplier),

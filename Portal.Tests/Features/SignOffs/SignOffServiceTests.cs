@@ -74,7 +74,7 @@ public sealed class SignOffServiceTests : IAsyncLifetime
         var id = await _journey.AwaitingSignOffAsync(_officer, _supplier);
 
         var result = await _journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.ApproveWithConditions, true, "HL-1", null, null,
-            [new("Publish the error catalogue", "Acme integration lead", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60))]), TestVersions.Any);
+            [new("Publish the error catalogue", "Acme integration lead", TimeProvider.System.PortalToday().AddDays(60))]), TestVersions.Any);
 
         Assert.True(result.Succeeded, result.Message);
         var latest = (await _journey.SignOffs.GetAsync(_officer, id))!.Latest!;
@@ -176,7 +176,7 @@ public sealed class SignOffServiceTests : IAsyncLifetime
 
         var approve = await _journey.SignOffs.DecideAsync(_ccio, id, Approve() with { RedAcknowledged = acknowledged, RedApprovalReason = reason }, TestVersions.Any);
         var withConditions = await _journey.SignOffs.DecideAsync(_ccio, id, new(SignOffService.Choice.ApproveWithConditions, true, null, null, null,
-            [new("List the API", "Supplier", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30))], acknowledged, reason), TestVersions.Any);
+            [new("List the API", "Supplier", TimeProvider.System.PortalToday().AddDays(30))], acknowledged, reason), TestVersions.Any);
 
         Assert.Equal((false, field), (approve.Succeeded, approve.Field));
         Assert.Equal((false, field), (withConditions.Succeeded, withConditions.Field));

@@ -59,7 +59,7 @@ public sealed class SignOffVoidTests : IAsyncLifetime
     public async Task New_evidence_after_sign_off_also_sends_that_answer_back_for_review()
     {
         var added = await _journey.Workspace.AddLinkAsync(_supplier, _id, "C.4",
-            new EvidenceInput(EvidenceItemKind.TestEnvironment, "New sandbox", "https://sandbox.acme.example", DateOnly.FromDateTime(DateTime.UtcNow), null));
+            new EvidenceInput(EvidenceItemKind.TestEnvironment, "New sandbox", "https://sandbox.acme.example", TimeProvider.System.PortalToday(), null));
 
         Assert.Equal(OutcomeKind.Done, added.Kind);
         var review = (await _journey.Reviews.GetAsync(_officer, _id))!;

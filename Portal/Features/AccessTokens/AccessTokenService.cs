@@ -55,7 +55,7 @@ public sealed class AccessTokenService(IDbContextFactory<PortalDbContext> contex
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
+        var today = DateOnly.FromDateTime(now.InPortalTime());
         if (expiresOn is not { } expiry)
         {
             return Outcome.Invalid("Choose when the token expires.", "expiresOn");

@@ -116,7 +116,7 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var visible = db.Assessments.AsNoTracking().VisibleTo(caller);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = clock.PortalToday();
         if (query.Status is { } s)
         {
             visible = visible.Where(a => a.Status == s);
@@ -160,7 +160,7 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var visible = db.Assessments.AsNoTracking().VisibleTo(caller);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = clock.PortalToday();
         var byStatus = await visible.GroupBy(a => a.Status).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         var wanted = statuses?.Distinct().ToArray();
@@ -209,7 +209,7 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
     public async Task<Overview?> GetAsync(Caller caller, int assessmentId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await OverviewAsync(db, caller, assessmentId, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
+        return await OverviewAsync(db, caller, assessmentId, clock.PortalToday(), cancellationToken);
     }
 
     /// <summary>The overview as the caller may see it, read in the caller's unit of work (a command returns it fresh after its save).</summary>
@@ -301,7 +301,7 @@ public sealed class AssessmentService(IDbContextFactory<PortalDbContext> context
             return stale;
         }
 
-        return Outcome.Done((await OverviewAsync(db, caller, assessmentId, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken))!, $"{assessment.Reference} is withdrawn.");
+        return Outcome.Done((await OverviewAsync(db, caller, assessmentId, clock.PortalToday(), cancellationToken))!, $"{assessment.Reference} is withdrawn.");
     }
 
     /// <summary>The one answer for an assessment that does not exist and one the caller may not see, so nothing leaks.</summary>

@@ -83,7 +83,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             return refused;
         }
 
-        return Outcome.Done((await AssessmentService.OverviewAsync(db, caller, assessment.Id, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken))!);
+        return Outcome.Done((await AssessmentService.OverviewAsync(db, caller, assessment.Id, clock.PortalToday(), cancellationToken))!);
     }
 
     /// <summary>
@@ -170,7 +170,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
             .Select(r => new { r.Code, r.Title, r.SectionCode, r.Obligation })
             .ToDictionaryAsync(r => r.Code, cancellationToken);
         var suppliers = await db.Suppliers.AsNoTracking().OrderBy(s => s.Name).Select(s => new SupplierOption(s.Id, s.Name)).ToListAsync(cancellationToken);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = clock.PortalToday();
 
         return new StartDraft(
             assessment.Id,
@@ -424,7 +424,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
 
         var assessment = loaded.Value!;
 
-        var problems = AssessmentStartRules.AllProblems(assessment, DateOnly.FromDateTime(now));
+        var problems = AssessmentStartRules.AllProblems(assessment, DateOnly.FromDateTime(now.InPortalTime()));
         if (problems.Count > 0)
         {
             return Outcome.Invalid(string.Join(" ", problems.Select(p => p.Message)), "confirm");
@@ -500,7 +500,7 @@ public sealed class AssessmentStartService(IDbContextFactory<PortalDbContext> co
         }
 
         assessment.Touch(now);
-        var problems = AssessmentStartRules.Problems(assessment, step, DateOnly.FromDateTime(now));
+        var problems = AssessmentStartRules.Problems(assessment, step, DateOnly.FromDateTime(now.InPortalTime()));
         if (problems.Count == 0)
         {
             assessment.StartStepReached = Math.Max(assessment.StartStepReached, (int)step + 1);

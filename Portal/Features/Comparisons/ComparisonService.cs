@@ -78,7 +78,7 @@ public sealed class ComparisonService(IDbContextFactory<PortalDbContext> context
             .ToListAsync(cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
+        var today = DateOnly.FromDateTime(now.InPortalTime());
         var inputsByBid = inputs.ToLookup(r => r.AssessmentId);
         var bids = compared.Select(a =>
         {

@@ -70,7 +70,7 @@ public static class DashboardLists
     /// </summary>
     public static async Task<int> RefreshAsync(PortalDbContext db, DateTime now, int? organisationId, CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(now);
+        var today = DateOnly.FromDateTime(now.InPortalTime());
         var due = await db.NhsOrganisations.AsNoTracking()
             .Where(o => organisationId == null || o.Id == organisationId)
             .Where(o => db.Assessments.Any(a => a.NhsOrganisationId == o.Id))

@@ -89,7 +89,7 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> contexts
         }
 
         var organisationId = caller.NhsOrganisationId!.Value;
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = clock.PortalToday();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
         // The visibility rule, plus the organisation spelt out so the database can use its (organisation, status) index.

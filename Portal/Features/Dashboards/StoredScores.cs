@@ -77,7 +77,7 @@ public static class StoredScores
     /// <param name="batchSize">Tests make it small to reach several batches with a few assessments.</param>
     internal static async Task<int> RefreshAsync(PortalDbContext db, IQueryable<Assessment> assessments, DateTime now, int batchSize, CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(now);
+        var today = DateOnly.FromDateTime(now.InPortalTime());
         var after = 0;
         var stored = 0;
         while (true)

@@ -195,7 +195,7 @@ public sealed class ResponseSaveQueue(EvidenceWorkspaceService workspace, TimePr
                         entry.Stamp = result.Value!.Response?.ConcurrencyStamp;
                         entry.Base = draft;
                         entry.SavedVersion = Math.Max(entry.SavedVersion, version);
-                        entry.SavedAt = clock.GetLocalNow().DateTime;
+                        entry.SavedAt = clock.GetUtcNow().InPortalTime().DateTime;
                         (entry.Conflict, entry.Message) = (null, null);
                         break;
                     case OutcomeKind.Stale:

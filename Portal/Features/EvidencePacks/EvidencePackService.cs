@@ -510,7 +510,7 @@ public sealed class EvidencePackService(
             return Outcome.Invalid("Give the evidence a short title, for example \"API reference\".", "title");
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = clock.PortalToday();
         if (input.EvidenceDate is not { } evidenceDate)
         {
             return Outcome.Invalid("Enter the date of the evidence (when the document was issued or the link checked).", "evidenceDate");

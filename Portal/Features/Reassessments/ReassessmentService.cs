@@ -156,7 +156,7 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
+        var today = DateOnly.FromDateTime(now.InPortalTime());
         var loadedStamp = source.ConcurrencyStamp;
         Assessment NewDraft() => new()
         {
@@ -345,7 +345,7 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
         var carried = new List<string>();
         var reopened = new List<CarryForwardDecision>();
         var fresh = new List<string>();
-        var today = DateOnly.FromDateTime(now);
+        var today = DateOnly.FromDateTime(now.InPortalTime());
         foreach (var target in targets)
         {
             var from = sourceRequirements.GetValueOrDefault(target.Code);

@@ -41,7 +41,7 @@ public sealed class RegisterService(IDbContextFactory<PortalDbContext> contexts,
         string Supplier, string Product, string Version, SignOffDecision Decision, bool ApprovedWhileRed, DateTime SignedAt,
         DateOnly? LatestOpenPlan, string Catalogue, string CatalogueVersion, string Organisation, string OdsCode);
 
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    private DateOnly Today => clock.PortalToday();
 
     /// <summary>One page of the register, matched by supplier or product name, in supplier, product, version order.</summary>
     public async Task<Page> PageAsync(string? search, int page, int pageSize = PageSize, CancellationToken cancellationToken = default)
@@ -221,7 +221,7 @@ public sealed class RegisterService(IDbContextFactory<PortalDbContext> contexts,
 
     private static Entry ToEntry(Row r, DateOnly today) => new(
         r.Supplier, r.Product, r.Version, RegisterRules.Decide(r.Decision, r.ApprovedWhileRed, r.LatestOpenPlan, today), r.Catalogue, r.CatalogueVersion,
-        DateOnly.FromDateTime(r.SignedAt), r.Organisation, r.OdsCode);
+        DateOnly.FromDateTime(r.SignedAt.InPortalTime()), r.Organisation, r.OdsCode);
 
     /// <summary>The assessment, for NHS staff of its organisation; the supplier is refused and everyone else told it is not there.</summary>
     private static async Task<(Assessment? Assessment, Refusal? Refusal)> NhsAssessmentAsync(PortalDbContext db, Caller caller, int assessmentId, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ public static class ClarificationClock
         DateOnly? runningSince = null;
         foreach (var move in moves.OrderBy(m => m.At))
         {
-            var on = DateOnly.FromDateTime(move.At);
+            var on = DateOnly.FromDateTime(move.At.InPortalTime());
             if (move.To == AssessmentStatus.AwaitingSignOff)
             {
                 used = 0;

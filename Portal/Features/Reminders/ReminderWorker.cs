@@ -73,7 +73,7 @@ public sealed partial class ReminderWorker(
     public async Task<IReadOnlyList<Due>> WorkOutAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = clock.PortalToday();
         var horizon = today.AddDays(7);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var people = new People(await db.Users.AsNoTracking()

@@ -115,7 +115,7 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
         var drift = await ScorecardQueries.Drift(db, assessmentId).ToListAsync(cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var card = ScorecardCalculator.Calculate(inputs.ConvertAll(r => r.Scoring), a.Route, a.Rules, DateOnly.FromDateTime(now));
+        var card = ScorecardCalculator.Calculate(inputs.ConvertAll(r => r.Scoring), a.Route, a.Rules, DateOnly.FromDateTime(now.InPortalTime()));
         return new Report(a.Id, $"OAP-{a.Id:D5}", a.SystemName, a.Organisation, a.Supplier!, a.Route, a.Status, a.Framework, a.Version, now, a.Rules,
             sections, functions, signOff, conditions, answers, card, DriftByRequirement(drift, card));
     }

@@ -330,7 +330,7 @@ public sealed class FollowUpService(IDbContextFactory<PortalDbContext> contexts,
 
     private static string Words(int count) => count == 1 ? "1 follow-up is" : $"{count} follow-ups are";
 
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    private DateOnly Today => clock.PortalToday();
 
     private static bool IsSignedOff(AssessmentStatus status) => status is AssessmentStatus.SignedOff or AssessmentStatus.SignedOffWithConditions;
 

@@ -116,7 +116,7 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
             .SingleAsync(cancellationToken);
         var rows = (await ScorecardQueries.Inputs(db, db.AssessmentRequirements.AsNoTracking().Where(r => r.AssessmentId == assessmentId))
             .ToListAsync(cancellationToken)).ConvertAll(r => r.Scoring);
-        var card = ScorecardCalculator.Calculate(rows, assessment.Route ?? AssessmentRoute.Procure, rules, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var card = ScorecardCalculator.Calculate(rows, assessment.Route ?? AssessmentRoute.Procure, rules, clock.PortalToday());
         var unmet = card.UnmetMust.Select(r => new UnmetItem(r.Input.Code, r.Input.Title, ScorecardService.ResultName(r.Result), r.Explanation)).ToList();
         var latest = await db.SignOffs.AsNoTracking().Include(s => s.Conditions)
             .Where(s => s.AssessmentId == assessmentId).OrderByDescending(s => s.SignedAt).FirstOrDefaultAsync(cancellationToken);
@@ -258,7 +258,7 @@ public sealed class SignOffService(IDbContextFactory<PortalDbContext> contexts, 
             return Outcome.Invalid(choice == Choice.Reject ? "Give the reasons for rejecting (at least 10 characters)." : "Say what the reviewer should look at again (at least 10 characters).", "reasons");
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = clock.PortalToday();
         var conditions = input.Conditions.Where(c => !string.IsNullOrWhiteSpace(c.Text) || !string.IsNullOrWhiteSpace(c.Owner) || c.DueDate is not null || c.OwnerUserId is not null).ToList();
         if (choice == Choice.ApproveWithConditions)
         {

@@ -54,7 +54,7 @@ public sealed class DocumentInspectionTests(DocumentInspectionTests.Workspace wo
         var title = $"Corpus {name}";
 
         var outcome = await workspace.Service.AddDocumentAsync(workspace.Supplier, workspace.AssessmentId, "C.3",
-            new EvidenceInput(EvidenceItemKind.Documentation, title, null, DateOnly.FromDateTime(DateTime.UtcNow), null), file.FileName, content);
+            new EvidenceInput(EvidenceItemKind.Documentation, title, null, TimeProvider.System.PortalToday(), null), file.FileName, content);
 
         await using var db = workspace.Database.CreateDbContext();
         var stored = await db.EvidenceItems.AnyAsync(e => e.Title == title);

@@ -411,7 +411,7 @@ public sealed class LinkCheckWorkerTests : IAsyncLifetime
             foreach (var (code, kind, url) in links)
             {
                 var address = url.StartsWith('/') ? _site.At(url).ToString() : url;
-                var added = await _journey.Workspace.AddLinkAsync(_supplier, id, code, new EvidenceInput(kind, $"{kind} for {code}", address, DateOnly.FromDateTime(DateTime.UtcNow), null));
+                var added = await _journey.Workspace.AddLinkAsync(_supplier, id, code, new EvidenceInput(kind, $"{kind} for {code}", address, TimeProvider.System.PortalToday(), null));
                 Assert.True(added.Succeeded, added.Message);
             }
         });
