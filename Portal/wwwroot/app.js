@@ -138,15 +138,30 @@ window.portal.drafts = (() => {
         dialog.classList.toggle('reconnect--beside', pageIsStatic());
         if (pageIsStatic()) {
             dialog.show();
-            // Room kept at the foot of the page (app.css), so what takes focus is never hidden behind the notice.
-            document.documentElement.style.setProperty('--reconnect-room', `${dialog.offsetHeight + 16}px`);
+            keepRoom();
         } else {
             dialog.showModal();
+        }
+    };
+    // A link followed from a static page while the connection is lost (the notice does not stop it) may bring a live
+    // page, or another static one: the dialog is kept as it is (data-permanent) and shown again as the new page needs.
+    document.addEventListener('DOMContentLoaded', () => window.Blazor?.addEventListener?.('enhancedload', () => {
+        if (dialog.open) {
+            dialog.close();
+            showNotice();
+        }
+    }));
+    // Room kept at the foot of the page (app.css) for the notice beside a static page, so what takes focus is never
+    // hidden behind it; measured again whenever its words or buttons change its height.
+    const keepRoom = () => {
+        if (dialog.open && dialog.classList.contains('reconnect--beside')) {
+            document.documentElement.style.setProperty('--reconnect-room', `${dialog.offsetHeight + 16}px`);
         }
     };
     const say = (text, action) => {
         status.textContent = text;
         buttons.forEach(button => button.hidden = button.dataset.reconnectAction !== action);
+        keepRoom();
     };
     const reload = () => {
         say('Reloading the page...', null);

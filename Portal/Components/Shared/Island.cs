@@ -39,18 +39,13 @@ public abstract class Island : ComponentBase, IHandleEvent
     /// </summary>
     protected EventCallback Retry => Waiting ? default : EventCallback.Factory.Create(this, RetryAsync);
 
-    private bool _failedLoading;
-
-    // An island loads what it shows in OnParametersSetAsync (not OnInitializedAsync), so trying again after a failed
-    // load is running that again.
+    // An island loads what it shows in OnParametersSetAsync (not OnInitializedAsync), so trying again loads it again:
+    // after a failed load, and after a command that failed part-way (it may have changed what the island shows). What
+    // the person typed is in the island's fields, which loading leaves alone.
     private async Task RetryAsync()
     {
         _failure = null;
-        if (_failedLoading)
-        {
-            await OnParametersSetAsync();
-            _failedLoading = false;
-        }
+        await OnParametersSetAsync();
     }
 
     /// <summary>
@@ -74,10 +69,8 @@ public abstract class Island : ComponentBase, IHandleEvent
         {
             await base.SetParametersAsync(parameters);
         }
-        catch (Exception ex) when (ex is not NavigationException)
+        catch (Exception ex) when (IsFailure(ex))
         {
-            // NavigationException is how a redirect leaves a prerender: it is not a failure.
-            _failedLoading = true;
             Fail(ex);
         }
     }
@@ -95,13 +88,17 @@ public abstract class Island : ComponentBase, IHandleEvent
 
             await task;
         }
-        catch (Exception ex) when (ex is not NavigationException)
+        catch (Exception ex) when (IsFailure(ex))
         {
             Fail(ex);
         }
 
         StateHasChanged();
     }
+
+    // A redirect leaving a prerender (NavigationException) and a cancelled task (the person left, the circuit closed)
+    // are not failures to show, as ComponentBase does not treat them as such either.
+    private static bool IsFailure(Exception ex) => ex is not (NavigationException or OperationCanceledException);
 
     private void Fail(Exception ex)
     {

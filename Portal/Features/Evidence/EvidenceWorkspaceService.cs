@@ -141,7 +141,7 @@ public sealed partial class EvidenceWorkspaceService(
             }
 
             return Outcome.Stale(
-                $"The answer to {code} changed since you read it: {response.UpdatedByName} saved a different answer at {response.UpdatedAt:HH:mm}.",
+                $"The answer to {code} changed since you read it: {response.UpdatedByName} saved a different answer at {response.UpdatedAt.InPortalTime():HH:mm}.",
                 await FreshAsync(caller, assessmentId, code, cancellationToken));
         }
 

@@ -7,7 +7,7 @@ namespace Portal.Features.EvidencePacks;
 public static class PackProvenance
 {
     public static string? Text(int? revision, DateTime? revisedAt) =>
-        revision is { } r ? $"from pack v{r}{(revisedAt is { } at ? ", " + at.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB")) : "")}" : null;
+        revision is { } r ? $"from pack v{r}{(revisedAt is { } at ? ", " + at.InPortalTime().ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB")) : "")}" : null;
 }
 
 public sealed record PackEvidenceView(

@@ -453,7 +453,7 @@ public sealed class ReassessmentService(IDbContextFactory<PortalDbContext> conte
 
         assessment.CarriedForwardAt = now;
         AuditTrail.Record(db, caller, now, "ReassessmentCarriedForward", nameof(Assessment), assessment.Reference,
-            $"Carried forward {Counted.Of(carried.Count, "requirement")} from {sourceReference} (signed off {signedAt:d MMM yyyy}); reopened {reopened.Count}"
+            $"Carried forward {Counted.Of(carried.Count, "requirement")} from {sourceReference} (signed off {signedAt?.InPortalTime():d MMM yyyy}); reopened {reopened.Count}"
             + $"; {fresh.Count} new.",
             after: $"{sourceReference}; reopened: {string.Join(", ", reopened.Select(r => r.Code))}", assessmentId: assessment.Id);
         return new CarryForwardResult(carried, reopened, fresh);

@@ -29,7 +29,7 @@ public sealed class ScorecardService(IDbContextFactory<PortalDbContext> contexts
     public sealed record DriftLine(string EvidenceTitle, EvidenceItemKind Kind, string Text, DateTime CheckedAt)
     {
         /// <summary>The marker in words, as every surface shows it.</summary>
-        public string Marker => $"{Text.TrimEnd()} (evidence \"{EvidenceTitle}\", checked {CheckedAt.ToString("d MMM yyyy", CultureInfo.InvariantCulture)})";
+        public string Marker => $"{Text.TrimEnd()} (evidence \"{EvidenceTitle}\", checked {CheckedAt.InPortalTime().ToString("d MMM yyyy", CultureInfo.InvariantCulture)})";
     }
 
     /// <summary>What the supplier gave for one requirement; only the PDF needs it, so it is loaded on request.</summary>
